@@ -1,0 +1,34 @@
+<?php
+// Activates the plugin (and the demo module when present) in its own process: activation must not share
+// a process with wp_install(), whose WP_INSTALLING mode changes how options and plugins load.
+require __DIR__ . '/wp-env.php';
+require $aipkit_wp_dir . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+
+$plugins = [
+    'aipkit-usage/aipkit-usage.php' => 'the plugin (php-bridge/aipkit-usage.php)',
+    'aipkit-usage-demo/aipkit-usage-demo.php' => 'the demo module (demo-module/aipkit-usage-demo.php)',
+];
+$only = getenv('AIPKIT_ACTIVATE_ONLY');
+$failed = false;
+foreach ($plugins as $file => $label) {
+    if ($only && $only !== $file) {
+        continue;
+    }
+    if (!is_file(WP_PLUGIN_DIR . '/' . $file)) {
+        echo "skipped: {$label} does not exist yet\n";
+        continue;
+    }
+    if (is_plugin_active($file)) {
+        continue;
+    }
+    wp_cache_flush();
+    $result = activate_plugin($file);
+    if (is_wp_error($result)) {
+        fwrite(STDERR, "error: activating {$label} failed: " . $result->get_error_message() . "\n");
+        $failed = true;
+        break;
+    }
+    echo "activated {$label}\n";
+}
+exit($failed ? 1 : 0);
