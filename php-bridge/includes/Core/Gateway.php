@@ -1,0 +1,181 @@
+<?php
+namespace AipkitUsage\Core;
+
+use AipkitUsage\Plugin;
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The plugin's only door to the Rust core: one method per core operation (docs/contract.md §1),
+ * each taking the operation's request array and returning its response array or a WP_Error.
+ *
+ * The library is loaded once per request by Ffi::instance(); when the prerequisites are not met
+ * every call returns WP_Error('aipkit_core_unavailable', <the precise reason>, status 503)
+ * instead of failing somewhere deep in FFI.
+ */
+final class Gateway {
+	private static ?Gateway $instance = null;
+
+	public static function instance(): self {
+		return self::$instance ??= new self();
+	}
+
+	/** Calls any core operation by name. Prefer the typed methods below. */
+	public function call( string $op, array $input ): array|WP_Error {
+		$prereq = Plugin::instance()->prerequisites();
+		if ( ! $prereq->isMet() ) {
+			$problem = $prereq->problem();
+			return new WP_Error(
+				'aipkit_core_unavailable',
+				$problem['reason'],
+				array(
+					'status' => 503,
+					'reason' => $problem['code'],
+				)
+			);
+		}
+		try {
+			return Ffi::instance()->call( $op, $input );
+		} catch ( CoreException $e ) {
+			return self::toWpError( $e->getErrorCode(), $e->getMessage(), $e->getField() );
+		} catch ( \Throwable $e ) {
+			// A failing FFI load after a passing prerequisite check (e.g. the file vanished mid-deploy).
+			return new WP_Error( 'aipkit_core_unavailable', $e->getMessage(), array( 'status' => 503 ) );
+		}
+	}
+
+	/** Maps a core error code (contract §2) to the WP_Error the REST layer and API functions return. */
+	public static function toWpError( string $code, string $message, ?string $field = null ): WP_Error {
+		$status = match ( $code ) {
+			'stale_balance'  => 409,
+			'internal_error' => 500,
+			default          => 400,
+		};
+		return new WP_Error(
+			'aipkit_' . $code,
+			$message,
+			array(
+				'status' => $status,
+				'field'  => $field,
+			)
+		);
+	}
+
+	public function version(): array|WP_Error {
+		return $this->call( 'version', array() );
+	}
+
+	/** @param array $request {rule:{usage_type,provider,model,method,input_rate?,output_rate?,unit_rate?}} */
+	public function validateRule( array $request ): array|WP_Error {
+		return $this->call( 'validate_rule', $request );
+	}
+
+	/** @param array $request {rules:[…], usage:{usage_type,provider,model,input_tokens,output_tokens,images,videos}} */
+	public function quote( array $request ): array|WP_Error {
+		return $this->call( 'quote', $request );
+	}
+
+	/** @param array $request {subject,roles,guest_limit,user_limit,role_limits} */
+	public function effectiveLimit( array $request ): array|WP_Error {
+		return $this->call( 'effective_limit', $request );
+	}
+
+	/**
+	 * @param array $request {period, now, utc_offsets, start_of_week}; utc_offsets and start_of_week
+	 *        default to the site's time zone and week start when omitted.
+	 */
+	public function period( array $request ): array|WP_Error {
+		$now      = (int) ( $request['now'] ?? time() );
+		$request += array(
+			'now'           => $now,
+			'utc_offsets'   => self::utcOffsets( $now ),
+			'start_of_week' => self::startOfWeek(),
+		);
+		return $this->call( 'period', $request );
+	}
+
+	/** @param array $request {estimate,balance_available,quota_remaining,order} */
+	public function admit( array $request ): array|WP_Error {
+		return $this->call( 'admit', $request );
+	}
+
+	/** @param array $request {hold_balance,hold_quota,actual,balance_available,quota_remaining,order} */
+	public function settle( array $request ): array|WP_Error {
+		return $this->call( 'settle', $request );
+	}
+
+	/** @param array $request {current,expected,new} */
+	public function adjustBalance( array $request ): array|WP_Error {
+		return $this->call( 'adjust_balance', $request );
+	}
+
+	/** @param array $request {balances:[{user_id,balance}], entries:[{user_id,amount}]} */
+	public function reconcile( array $request ): array|WP_Error {
+		return $this->call( 'reconcile', $request );
+	}
+
+	/** @param array $request {kind, parts:[…]} */
+	public function idempotencyKey( array $request ): array|WP_Error {
+		return $this->call( 'idempotency_key', $request );
+	}
+
+	/** @param array $request {score, scale} */
+	public function scoreBand( array $request ): array|WP_Error {
+		return $this->call( 'score_band', $request );
+	}
+
+	/** @param array $request {rows:[[…]]} */
+	public function csvRows( array $request ): array|WP_Error {
+		return $this->call( 'csv_rows', $request );
+	}
+
+	/** @param array $request {now, days} */
+	public function retentionCutoff( array $request ): array|WP_Error {
+		return $this->call( 'retention_cutoff', $request );
+	}
+
+	/**
+	 * UTC offsets in force around $now for the site's time zone, in the shape the `period` op takes:
+	 * [{from:null, offset:<seconds>}, {from:<unix>, offset:<seconds>}, …].
+	 *
+	 * @return array<int,array{from:?int,offset:int}>
+	 */
+	public static function utcOffsets( int $now, ?\DateTimeZone $zone = null ): array {
+		$zone ??= wp_timezone();
+		$begin = $now - 40 * DAY_IN_SECONDS;
+		$end   = $now + 40 * DAY_IN_SECONDS;
+		// Fixed-offset zones ("+02:00") have no transition table: getTransitions() returns false.
+		$transitions = $zone->getTransitions( $begin, $end );
+		if ( ! is_array( $transitions ) || array() === $transitions ) {
+			$offset = $zone->getOffset( new \DateTimeImmutable( '@' . $now ) );
+			return array(
+				array(
+					'from'   => null,
+					'offset' => $offset,
+				),
+			);
+		}
+		// The first entry describes the state at $begin, not a real change: it holds "since forever".
+		$out = array(
+			array(
+				'from'   => null,
+				'offset' => (int) $transitions[0]['offset'],
+			),
+		);
+		$count = count( $transitions );
+		for ( $i = 1; $i < $count; $i++ ) {
+			$out[] = array(
+				'from'   => (int) $transitions[ $i ]['ts'],
+				'offset' => (int) $transitions[ $i ]['offset'],
+			);
+		}
+		return $out;
+	}
+
+	/** WordPress's first day of the week: 0 = Sunday … 6 = Saturday. */
+	public static function startOfWeek(): int {
+		$day = (int) get_option( 'start_of_week', 1 );
+		return ( $day >= 0 && $day <= 6 ) ? $day : 1;
+	}
+}

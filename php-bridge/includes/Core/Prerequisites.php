@@ -1,0 +1,197 @@
+<?php
+namespace AipkitUsage\Core;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Decides whether the native core can be used in this PHP process, and if not, says exactly why
+ * and which php.ini lines fix it.
+ *
+ * Every fact comes from a probe so tests can inject the environments they cannot create
+ * in-process (FFI disabled, library missing, wrong version) while production uses the real ones.
+ */
+final class Prerequisites {
+	public const MIN_PHP = '8.1';
+
+	/** @var array<string,mixed> */
+	private array $probes;
+
+	/** @var array{code:string,reason:string}|null|false false = not checked yet */
+	private array|null|false $problem = false;
+
+	/**
+	 * @param array<string,mixed> $probes Overrides for: php_version, ffi_loaded, ffi_enable, sapi,
+	 *        opcache_preload, ffi_preload, library_path, library_readable, core_availability (callable: ?string),
+	 *        core_version (callable: string), plugin_version.
+	 */
+	public function __construct( array $probes = array() ) {
+		$this->probes = $probes;
+	}
+
+	private function probe( string $name ): mixed {
+		if ( array_key_exists( $name, $this->probes ) ) {
+			return $this->probes[ $name ];
+		}
+		switch ( $name ) {
+			case 'php_version':
+				return PHP_VERSION;
+			case 'ffi_loaded':
+				return extension_loaded( 'ffi' );
+			case 'ffi_enable':
+				return (string) ini_get( 'ffi.enable' );
+			case 'sapi':
+				return PHP_SAPI;
+			case 'opcache_preload':
+				return (string) ini_get( 'opcache.preload' );
+			case 'ffi_preload':
+				return (string) ini_get( 'ffi.preload' );
+			case 'library_path':
+				return self::libraryPath();
+			case 'library_readable':
+				return is_readable( (string) $this->probe( 'library_path' ) );
+			case 'plugin_version':
+				return AIPKIT_USAGE_VERSION;
+			case 'core_availability':
+				return static function (): ?string {
+					if ( ! class_exists( Ffi::class ) ) {
+						return __( 'The FFI bridge class AipkitUsage\Core\Ffi is missing from the plugin files.', 'aipkit-usage' );
+					}
+					return Ffi::availability();
+				};
+			case 'core_version':
+				return static function (): string {
+					$out = Ffi::instance()->call( 'version', array() );
+					return (string) ( $out['version'] ?? '' );
+				};
+		}
+		return null;
+	}
+
+	public static function libraryPath(): string {
+		return AIPKIT_USAGE_DIR . 'lib/libaipkit_usage.so';
+	}
+
+	public static function headerPath(): string {
+		return AIPKIT_USAGE_DIR . 'aipkit_core.h';
+	}
+
+	public static function preloadPath(): string {
+		return AIPKIT_USAGE_DIR . 'preload.php';
+	}
+
+	public function isMet(): bool {
+		return null === $this->problem();
+	}
+
+	/** @return array{code:string,reason:string}|null */
+	public function problem(): ?array {
+		if ( false === $this->problem ) {
+			$this->problem = $this->detect();
+		}
+		return $this->problem;
+	}
+
+	/** @return array{code:string,reason:string}|null */
+	private function detect(): ?array {
+		$php = (string) $this->probe( 'php_version' );
+		if ( version_compare( $php, self::MIN_PHP, '<' ) ) {
+			/* translators: 1: required PHP version, 2: running PHP version */
+			return $this->fail( 'php_version', sprintf( __( 'PHP %1$s or newer is required; this site runs PHP %2$s.', 'aipkit-usage' ), self::MIN_PHP, $php ) );
+		}
+		if ( ! $this->probe( 'ffi_loaded' ) ) {
+			return $this->fail( 'ffi_missing', __( 'The PHP FFI extension is not loaded. Install or enable it (Debian/Ubuntu: it is built into php8.x-cli/fpm; elsewhere install the php-ffi package) and restart PHP.', 'aipkit-usage' ) );
+		}
+		$enable = strtolower( trim( (string) $this->probe( 'ffi_enable' ) ) );
+		if ( in_array( $enable, array( '0', '', 'off', 'false', 'no' ), true ) ) {
+			return $this->fail( 'ffi_disabled', __( 'PHP FFI is disabled (ffi.enable=0), so the plugin cannot load its core library.', 'aipkit-usage' ) );
+		}
+		if ( 'preload' === $enable && 'cli' !== $this->probe( 'sapi' )
+			&& ( '' === (string) $this->probe( 'opcache_preload' ) || '' === (string) $this->probe( 'ffi_preload' ) ) ) {
+			return $this->fail( 'ffi_preload_only', __( 'PHP FFI is restricted to preloaded code (ffi.enable=preload, the PHP default) and the core library is not preloaded, so web requests cannot use it.', 'aipkit-usage' ) );
+		}
+		$lib = (string) $this->probe( 'library_path' );
+		if ( ! $this->probe( 'library_readable' ) ) {
+			/* translators: %s: file path */
+			return $this->fail( 'library_missing', sprintf( __( 'The core library %s is missing or unreadable. Build it with "npm run build" (bin/build-core) or reinstall the plugin package.', 'aipkit-usage' ), $lib ) );
+		}
+		try {
+			$reason = ( $this->probe( 'core_availability' ) )();
+		} catch ( \Throwable $e ) {
+			$reason = $e->getMessage();
+		}
+		if ( null !== $reason ) {
+			/* translators: %s: reason given by the loader */
+			return $this->fail( 'library_unusable', sprintf( __( 'The core library cannot be used: %s', 'aipkit-usage' ), $reason ) );
+		}
+		try {
+			$core = ( $this->probe( 'core_version' ) )();
+		} catch ( \Throwable $e ) {
+			/* translators: %s: error message */
+			return $this->fail( 'library_unusable', sprintf( __( 'The core library failed its version call: %s', 'aipkit-usage' ), $e->getMessage() ) );
+		}
+		$plugin = (string) $this->probe( 'plugin_version' );
+		if ( $core !== $plugin ) {
+			/* translators: 1: library version, 2: plugin version */
+			return $this->fail( 'version_mismatch', sprintf( __( 'The core library is version %1$s but the plugin is version %2$s; rebuild the library (npm run build) or reinstall the plugin package so both match.', 'aipkit-usage' ), $core, $plugin ) );
+		}
+		return null;
+	}
+
+	/** @return array{code:string,reason:string} */
+	private function fail( string $code, string $reason ): array {
+		return array(
+			'code'   => $code,
+			'reason' => $reason,
+		);
+	}
+
+	/**
+	 * The php.ini settings that make FFI usable, in both supported variants.
+	 *
+	 * @return array{simple:string[],preload:string[]}
+	 */
+	public static function fixLines(): array {
+		return array(
+			'simple'  => array( 'ffi.enable=1' ),
+			'preload' => array(
+				'ffi.enable=preload',
+				'ffi.preload=' . self::headerPath(),
+				'opcache.enable=1',
+				'opcache.preload=' . self::preloadPath(),
+				'opcache.preload_user=www-data',
+			),
+		);
+	}
+
+	/** Plain-text message: what is wrong and how to fix it. Empty when everything is fine. */
+	public function message(): string {
+		$problem = $this->problem();
+		if ( null === $problem ) {
+			return '';
+		}
+		$text = __( 'AI Puffer Usage cannot run:', 'aipkit-usage' ) . ' ' . $problem['reason'];
+		if ( in_array( $problem['code'], array( 'ffi_disabled', 'ffi_preload_only' ), true ) ) {
+			$lines = self::fixLines();
+			$text .= "\n" . __( 'Fix it in php.ini (then restart PHP), either:', 'aipkit-usage' ) . "\n  " . implode( "\n  ", $lines['simple'] )
+				. "\n" . __( 'or, to allow FFI only for the preloaded core:', 'aipkit-usage' ) . "\n  " . implode( "\n  ", $lines['preload'] );
+		}
+		return $text;
+	}
+
+	/** The same message as HTML, escaped, with the php.ini lines as code blocks. */
+	public function messageHtml(): string {
+		$problem = $this->problem();
+		if ( null === $problem ) {
+			return '';
+		}
+		$html = '<strong>' . esc_html__( 'AI Puffer Usage cannot run:', 'aipkit-usage' ) . '</strong> ' . esc_html( $problem['reason'] );
+		if ( in_array( $problem['code'], array( 'ffi_disabled', 'ffi_preload_only' ), true ) ) {
+			$lines = self::fixLines();
+			$html .= '<br>' . esc_html__( 'Fix it in php.ini (then restart PHP), either:', 'aipkit-usage' )
+				. '<br><code>' . esc_html( implode( "\n", $lines['simple'] ) ) . '</code><br>'
+				. esc_html__( 'or, to allow FFI only for the preloaded core:', 'aipkit-usage' )
+				. '<br><code style="white-space:pre">' . esc_html( implode( "\n", $lines['preload'] ) ) . '</code>';
+		}
+		return $html;
+	}
+}

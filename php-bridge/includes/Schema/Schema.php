@@ -1,0 +1,150 @@
+<?php
+namespace AipkitUsage\Schema;
+
+use AipkitUsage\Capabilities;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Creates and upgrades the plugin's tables with dbDelta, per site.
+ *
+ * The installed version lives in the per-site option `aipkit_usage_db_version`; when it differs
+ * from VERSION the schema is re-applied (dbDelta adds missing columns/indexes) and then the
+ * version-specific data migrations run. A database lock keeps two concurrent requests from
+ * running the same upgrade at once.
+ */
+final class Schema {
+	/** Bump whenever Tables::definitions() or migrations() change. */
+	public const VERSION = '1';
+	public const OPTION  = 'aipkit_usage_db_version';
+
+	public function register(): void {
+		add_action( 'plugins_loaded', array( self::class, 'maybeUpgrade' ), 5 );
+		add_action( 'wp_initialize_site', array( self::class, 'onInitializeSite' ), 20 );
+		add_filter( 'wpmu_drop_tables', array( self::class, 'dropTablesWithSite' ), 10, 2 );
+	}
+
+	/** Full name of one of the plugin's tables on the current site, e.g. `wp_aipkit_ledger`. */
+	public static function table( string $name ): string {
+		global $wpdb;
+		return $wpdb->prefix . 'aipkit_' . $name;
+	}
+
+	/** @return string[] full names of all the plugin's tables on the current site */
+	public static function tableNames(): array {
+		return array_map( array( self::class, 'table' ), Tables::NAMES );
+	}
+
+	public static function installedVersion(): string {
+		return (string) get_option( self::OPTION, '' );
+	}
+
+	/**
+	 * Applies the table definitions under $prefix (default: the current site's) and returns
+	 * dbDelta's list of changes (empty when everything was already up to date).
+	 *
+	 * @return array<string,string>
+	 */
+	public static function apply( ?string $prefix = null ): array {
+		global $wpdb;
+		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+		$prefix ??= $wpdb->prefix . 'aipkit_';
+		$changes  = array();
+		foreach ( Tables::definitions( $prefix, $wpdb->get_charset_collate() ) as $sql ) {
+			$changes = array_merge( $changes, dbDelta( $sql ) );
+		}
+		return $changes;
+	}
+
+	/** Creates or upgrades the current site's tables and records the version. */
+	public static function install(): void {
+		$from = self::installedVersion();
+		self::apply();
+		foreach ( self::migrations() as $version => $migration ) {
+			if ( '' !== $from && version_compare( $from, (string) $version, '<' ) ) {
+				$migration();
+			}
+		}
+		update_option( self::OPTION, self::VERSION, true );
+		Capabilities::sync();
+	}
+
+	/**
+	 * Data migrations that dbDelta cannot express, keyed by the schema version that introduces
+	 * them; each runs once when upgrading from an older version.
+	 *
+	 * @return array<string,callable>
+	 */
+	private static function migrations(): array {
+		return array();
+	}
+
+	/** Runs the upgrade when the stored schema version is not the current one. */
+	public static function maybeUpgrade(): bool {
+		if ( self::VERSION === self::installedVersion() ) {
+			return false;
+		}
+		global $wpdb;
+		$lock = 'aipkit_usage_schema_' . $wpdb->prefix;
+		// GET_LOCK exists in MariaDB and MySQL; 0 = do not wait, another request is upgrading.
+		if ( '1' !== (string) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, 0)', $lock ) ) ) {
+			return false;
+		}
+		try {
+			if ( self::VERSION !== self::installedVersion() ) {
+				self::install();
+			}
+		} finally {
+			$wpdb->query( $wpdb->prepare( 'SELECT RELEASE_LOCK(%s)', $lock ) );
+		}
+		return true;
+	}
+
+	/** Installs on every site of the network (network activation). */
+	public static function installNetwork(): void {
+		foreach ( get_sites(
+			array(
+				'fields' => 'ids',
+				'number' => 0,
+			)
+		) as $site_id ) {
+			switch_to_blog( (int) $site_id );
+			try {
+				self::install();
+			} finally {
+				restore_current_blog();
+			}
+		}
+	}
+
+	/** New site on a network where the plugin is network-active: give it its tables. */
+	public static function onInitializeSite( \WP_Site $site ): void {
+		if ( ! function_exists( 'is_plugin_active_for_network' ) ) {
+			require_once ABSPATH . 'wp-admin/includes/plugin.php';
+		}
+		if ( ! is_plugin_active_for_network( plugin_basename( AIPKIT_USAGE_FILE ) ) ) {
+			return;
+		}
+		switch_to_blog( (int) $site->blog_id );
+		try {
+			self::install();
+		} finally {
+			restore_current_blog();
+		}
+	}
+
+	/**
+	 * Deleting a site deletes its tables (WordPress core behaviour for its own tables); ours go too.
+	 *
+	 * @param string[] $tables
+	 * @return string[]
+	 */
+	public static function dropTablesWithSite( array $tables, int $site_id ): array {
+		global $wpdb;
+		$prefix = $wpdb->get_blog_prefix( $site_id ) . 'aipkit_';
+		foreach ( Tables::NAMES as $name ) {
+			$tables[] = $prefix . $name;
+		}
+		return $tables;
+	}
+}

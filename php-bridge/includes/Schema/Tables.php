@@ -1,0 +1,189 @@
+<?php
+namespace AipkitUsage\Schema;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * CREATE TABLE statements for every table of docs/contract.md §5, written in the exact shape
+ * dbDelta parses (one column per line, two spaces after PRIMARY KEY, named keys) so that running
+ * them again on an up-to-date database changes nothing, and on an older one adds what is missing.
+ *
+ * Defaults are written the way the server reports them back (e.g. '0.000000' for DECIMAL(20,6)),
+ * otherwise dbDelta would issue an ALTER on every run. No TEXT defaults (MySQL 8 forbids them).
+ */
+final class Tables {
+	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
+	public const NAMES = array( 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs' );
+
+	/**
+	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
+	 * @param string $collate $wpdb->get_charset_collate().
+	 * @return array<string,string> table name (with prefix) => CREATE TABLE statement
+	 */
+	public static function definitions( string $prefix, string $collate ): array {
+		$credit = "decimal(20,6) NOT NULL DEFAULT '0.000000'";
+		$t      = array();
+
+		$t['pricing_rules'] = "CREATE TABLE {$prefix}pricing_rules (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  usage_type varchar(32) NOT NULL,
+  provider varchar(64) NOT NULL,
+  model varchar(128) NOT NULL,
+  method varchar(32) NOT NULL,
+  input_rate decimal(20,6) DEFAULT NULL,
+  output_rate decimal(20,6) DEFAULT NULL,
+  unit_rate decimal(20,6) DEFAULT NULL,
+  enabled tinyint(1) NOT NULL DEFAULT '1',
+  active_slot tinyint(1) DEFAULT NULL,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  updated_by bigint(20) unsigned NOT NULL DEFAULT '0',
+  PRIMARY KEY  (id),
+  UNIQUE KEY active_rule (usage_type,provider,model,active_slot)
+) ENGINE=InnoDB $collate;";
+
+		$t['quota_rules'] = "CREATE TABLE {$prefix}quota_rules (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  module varchar(64) NOT NULL,
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  guest_limit decimal(20,6) DEFAULT NULL,
+  user_limit decimal(20,6) DEFAULT NULL,
+  role_limits longtext,
+  period varchar(16) NOT NULL DEFAULT 'never',
+  message text,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY module_bot (module,bot_id)
+) ENGINE=InnoDB $collate;";
+
+		$t['balances'] = "CREATE TABLE {$prefix}balances (
+  user_id bigint(20) unsigned NOT NULL,
+  balance $credit,
+  held $credit,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY  (user_id)
+) ENGINE=InnoDB $collate;";
+
+		$t['ledger'] = "CREATE TABLE {$prefix}ledger (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  created_at datetime NOT NULL,
+  kind varchar(32) NOT NULL,
+  user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  subject varchar(80) NOT NULL DEFAULT '',
+  amount $credit,
+  quota_amount $credit,
+  uncovered $credit,
+  balance_after decimal(20,6) DEFAULT NULL,
+  actor_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  module varchar(64) NOT NULL DEFAULT '',
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  usage_type varchar(32) NOT NULL DEFAULT '',
+  provider varchar(64) NOT NULL DEFAULT '',
+  model varchar(128) NOT NULL DEFAULT '',
+  input_tokens bigint(20) unsigned NOT NULL DEFAULT '0',
+  output_tokens bigint(20) unsigned NOT NULL DEFAULT '0',
+  units bigint(20) unsigned NOT NULL DEFAULT '0',
+  rule_snapshot longtext,
+  order_id bigint(20) unsigned DEFAULT NULL,
+  order_item_id bigint(20) unsigned DEFAULT NULL,
+  note text,
+  idempotency_key varchar(191) NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY idempotency_key (idempotency_key),
+  KEY created_id (created_at,id),
+  KEY user_created (user_id,created_at),
+  KEY kind_created (kind,created_at)
+) ENGINE=InnoDB $collate;";
+
+		$t['holds'] = "CREATE TABLE {$prefix}holds (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  request_id varchar(191) NOT NULL,
+  user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  subjects longtext,
+  module varchar(64) NOT NULL DEFAULT '',
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  usage_type varchar(32) NOT NULL DEFAULT '',
+  provider varchar(64) NOT NULL DEFAULT '',
+  model varchar(128) NOT NULL DEFAULT '',
+  hold_balance $credit,
+  hold_quota $credit,
+  counters longtext,
+  status varchar(16) NOT NULL DEFAULT 'held',
+  result longtext,
+  created_at datetime NOT NULL,
+  expires_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY request_id (request_id),
+  KEY status_expires (status,expires_at),
+  KEY user_status (user_id,status)
+) ENGINE=InnoDB $collate;";
+
+		$t['quota_counters'] = "CREATE TABLE {$prefix}quota_counters (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  subject varchar(80) NOT NULL,
+  scope varchar(140) NOT NULL,
+  period_key varchar(24) NOT NULL,
+  used $credit,
+  held $credit,
+  reset_at datetime DEFAULT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY counter (subject,scope,period_key)
+) ENGINE=InnoDB $collate;";
+
+		$t['conversations'] = "CREATE TABLE {$prefix}conversations (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  conversation_key varchar(191) NOT NULL,
+  module varchar(64) NOT NULL DEFAULT '',
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  guest_key varchar(16) NOT NULL DEFAULT '',
+  first_at datetime NOT NULL,
+  last_at datetime NOT NULL,
+  exchanges int(10) unsigned NOT NULL DEFAULT '0',
+  input_tokens bigint(20) unsigned NOT NULL DEFAULT '0',
+  output_tokens bigint(20) unsigned NOT NULL DEFAULT '0',
+  credits $credit,
+  last_preview varchar(255) NOT NULL DEFAULT '',
+  PRIMARY KEY  (id),
+  UNIQUE KEY conversation_key (conversation_key),
+  KEY last_id (last_at,id),
+  KEY module_last (module,last_at),
+  KEY bot_last (bot_id,last_at),
+  KEY user_last (user_id,last_at)
+) ENGINE=InnoDB $collate;";
+
+		$t['logs'] = "CREATE TABLE {$prefix}logs (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  conversation_id bigint(20) unsigned NOT NULL,
+  created_at datetime NOT NULL,
+  module varchar(64) NOT NULL DEFAULT '',
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  guest_key varchar(16) NOT NULL DEFAULT '',
+  provider varchar(64) NOT NULL DEFAULT '',
+  model varchar(128) NOT NULL DEFAULT '',
+  usage_type varchar(32) NOT NULL DEFAULT '',
+  input_tokens bigint(20) unsigned NOT NULL DEFAULT '0',
+  output_tokens bigint(20) unsigned NOT NULL DEFAULT '0',
+  credits $credit,
+  ledger_id bigint(20) unsigned DEFAULT NULL,
+  user_message mediumtext,
+  reply mediumtext,
+  metadata longtext,
+  vector_context longtext,
+  top_score decimal(6,2) DEFAULT NULL,
+  status varchar(16) NOT NULL DEFAULT 'ok',
+  PRIMARY KEY  (id),
+  KEY conversation_id_id (conversation_id,id),
+  KEY created_id (created_at,id),
+  FULLTEXT KEY content (user_message,reply)
+) ENGINE=InnoDB $collate;";
+
+		$out = array();
+		foreach ( $t as $name => $sql ) {
+			$out[ $prefix . $name ] = $sql;
+		}
+		return $out;
+	}
+}

@@ -1,0 +1,24 @@
+<?php
+/**
+ * opcache.preload entry for hosts that keep ffi.enable=preload.
+ *
+ * With ffi.enable=preload only preloaded code may call FFI, so the one class that touches FFI
+ * (AipkitUsage\Core\Ffi) is compiled here; it then uses the scope declared by ffi.preload
+ * (php-bridge/aipkit_core.h). The files are compiled, not executed: WordPress is not loaded yet.
+ *
+ * php.ini:
+ *   ffi.enable=preload
+ *   ffi.preload=/path/to/wp-content/plugins/aipkit-usage/aipkit_core.h
+ *   opcache.enable=1
+ *   opcache.preload=/path/to/wp-content/plugins/aipkit-usage/preload.php
+ *   opcache.preload_user=www-data
+ */
+if ( ! function_exists( 'opcache_compile_file' ) ) {
+	return;
+}
+foreach ( array( 'CoreException.php', 'Ffi.php' ) as $aipkit_usage_file ) {
+	$aipkit_usage_path = __DIR__ . '/includes/Core/' . $aipkit_usage_file;
+	if ( is_file( $aipkit_usage_path ) ) {
+		opcache_compile_file( $aipkit_usage_path );
+	}
+}
