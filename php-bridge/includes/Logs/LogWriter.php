@@ -12,8 +12,6 @@ use WP_Error;
  * before recomputing it) can never see the one without the other.
  */
 final class LogWriter {
-	private const PREVIEW_CHARS = 190;
-
 	/**
 	 * @param array $exchange keys: module, bot_id, user_id, guest_key, conversation_id, provider, model,
 	 *                        usage_type, input_tokens, output_tokens, credits (decimal string), ledger_id,
@@ -180,10 +178,7 @@ final class LogWriter {
 		}
 		$message = self::scrub( (string) ( $e['user_message'] ?? '' ) );
 		$reply   = self::scrub( (string) ( $e['reply'] ?? '' ) );
-		$preview = trim( preg_replace( '/\s+/u', ' ', '' !== $message ? $message : $reply ) );
-		if ( mb_strlen( $preview ) > self::PREVIEW_CHARS ) {
-			$preview = mb_substr( $preview, 0, self::PREVIEW_CHARS - 1 ) . '…';
-		}
+		$preview = LogDeleter::preview( [ 'user_message' => $message, 'reply' => $reply ] );
 		return [
 			'conversation_key' => $key,
 			'module'           => $module,

@@ -1,0 +1,190 @@
+<?php
+namespace AipkitUsage\Logs;
+
+use WP_Error;
+
+/**
+ * One page of the conversation list, keyset-paged.
+ *
+ * - No search: conversations by (last_at, id) descending, on the summary table's indexes.
+ *   Cursor "t:<unix>:<id>".
+ * - Search served by FULLTEXT: conversations by their newest matching exchange, descending.
+ *   Cursor "h:<log id>" (the newest match of the last conversation shown).
+ * - Search with only short words / stopwords: the same order, found by scanning the primary key
+ *   downwards in fixed windows under a time budget, so no request scans a million rows; when the
+ *   budget runs out the page comes back `partial` with a cursor to continue.
+ */
+final class ConversationList {
+	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
+	private const WINDOW    = 25000;
+	private const BUDGET_S  = 1.0;
+
+	/** @return array|WP_Error {items, next_cursor, partial} */
+	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
+		if ( ! in_array( $per_page, self::PAGE_SIZES, true ) ) {
+			return Filters::error( 'per_page', 'Page size must be 10, 20, 50 or 100.' );
+		}
+		if ( ! $f->search ) {
+			return self::page_plain( $f, $per_page, $cursor );
+		}
+		$before = PHP_INT_MAX;
+		if ( '' !== $cursor ) {
+			if ( ! preg_match( '/^h:(\d{1,19})$/', $cursor, $m ) ) {
+				return Filters::error( 'cursor', 'Invalid cursor.' );
+			}
+			$before = (int) $m[1];
+		}
+		return LogQuery::needs_windowed_scan( $f )
+			? self::page_scanned( $f, $per_page, $before )
+			: self::page_indexed( $f, $per_page, $before );
+	}
+
+	private static function page_plain( Filters $f, int $n, string $cursor ) {
+		global $wpdb;
+		$t     = Tables::conversations();
+		$where = LogQuery::conversation_where( $f );
+		if ( '' !== $cursor ) {
+			if ( ! preg_match( '/^t:(\d{1,12}):(\d{1,19})$/', $cursor, $m ) ) {
+				return Filters::error( 'cursor', 'Invalid cursor.' );
+			}
+			$at     = gmdate( 'Y-m-d H:i:s', (int) $m[1] );
+			$where .= $wpdb->prepare( ' AND (c.last_at < %s OR (c.last_at = %s AND c.id < %d))', $at, $at, (int) $m[2] );
+		}
+		$rows = $wpdb->get_results(
+			"SELECT c.* FROM {$t} c WHERE 1=1 {$where} ORDER BY c.last_at DESC, c.id DESC LIMIT " . ( $n + 1 ),
+			ARRAY_A
+		);
+		$next = null;
+		if ( count( $rows ) > $n ) {
+			array_pop( $rows );
+			$last = end( $rows );
+			$next = 't:' . strtotime( $last['last_at'] . ' UTC' ) . ':' . $last['id'];
+		}
+		return [ 'items' => self::present( $rows ), 'next_cursor' => $next, 'partial' => false ];
+	}
+
+	private static function page_indexed( Filters $f, int $n, int $before ) {
+		global $wpdb;
+		$l    = Tables::logs();
+		$hits = $wpdb->get_results(
+			"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE 1=1 " . LogQuery::log_where( $f ) .
+			$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $before, $n + 1 ),
+			ARRAY_A
+		);
+		return self::from_hits( $hits, $n, false );
+	}
+
+	private static function page_scanned( Filters $f, int $n, int $before ) {
+		global $wpdb;
+		$l     = Tables::logs();
+		$where = LogQuery::log_where( $f );
+		$top   = min( $before, 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" ) );
+		$start = microtime( true );
+		$hits  = [];
+		$hi    = $top;
+		while ( $hi > 1 && count( $hits ) <= $n ) {
+			$lo = max( 1, $hi - self::WINDOW );
+			// A conversation belongs to the window holding its newest match: skip it when it also
+			// matches above this window (it was listed there, or on an earlier page).
+			$rows = $wpdb->get_results(
+				$wpdb->prepare(
+					"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id >= %d AND l.id < %d {$where}
+					GROUP BY l.conversation_id ORDER BY hit DESC",
+					$lo,
+					$hi
+				),
+				ARRAY_A
+			);
+			if ( $rows ) {
+				$cids  = implode( ',', array_map( 'intval', array_column( $rows, 'cid' ) ) );
+				$above = $wpdb->get_col(
+					$wpdb->prepare( "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE l.conversation_id IN ({$cids}) AND l.id >= %d {$where}", $hi )
+				);
+				$above = array_flip( $above );
+				foreach ( $rows as $r ) {
+					if ( ! isset( $above[ $r['cid'] ] ) ) {
+						$hits[] = $r;
+					}
+				}
+			}
+			$hi = $lo;
+			if ( microtime( true ) - $start > self::BUDGET_S ) {
+				break;
+			}
+		}
+		if ( count( $hits ) > $n ) {
+			return self::from_hits( $hits, $n, false );
+		}
+		// Fewer than a page: either finished, or out of time with more left to scan below $hi.
+		$partial = $hi > 1;
+		$page    = self::from_hits( $hits, $n, false );
+		if ( $partial ) {
+			$page['next_cursor'] = 'h:' . $hi;
+			$page['partial']     = true;
+		}
+		return $page;
+	}
+
+	private static function from_hits( array $hits, int $n, bool $partial ): array {
+		$next = null;
+		if ( count( $hits ) > $n ) {
+			$hits = array_slice( $hits, 0, $n );
+			$next = 'h:' . end( $hits )['hit'];
+		}
+		$rows = self::load( array_map( 'intval', array_column( $hits, 'cid' ) ) );
+		return [ 'items' => self::present( $rows ), 'next_cursor' => $next, 'partial' => $partial ];
+	}
+
+	/** @return array conversation rows in the order of $ids */
+	private static function load( array $ids ): array {
+		if ( ! $ids ) {
+			return [];
+		}
+		global $wpdb;
+		$t    = Tables::conversations();
+		$rows = $wpdb->get_results( "SELECT * FROM {$t} WHERE id IN (" . implode( ',', $ids ) . ')', OBJECT_K );
+		$out  = [];
+		foreach ( $ids as $id ) {
+			if ( isset( $rows[ $id ] ) ) {
+				$out[] = (array) $rows[ $id ];
+			}
+		}
+		return $out;
+	}
+
+	public static function present( array $rows ): array {
+		$users = [];
+		$ids   = array_values( array_unique( array_filter( array_map( 'intval', array_column( $rows, 'user_id' ) ) ) ) );
+		if ( $ids ) {
+			foreach ( get_users( [ 'include' => $ids, 'fields' => [ 'ID', 'display_name' ] ] ) as $u ) {
+				$users[ (int) $u->ID ] = $u->display_name;
+			}
+		}
+		$bots = Catalog::registered_bots();
+		$mods = Catalog::registered_modules();
+		return array_map( static function ( $r ) use ( $users, $bots, $mods ) {
+			$uid = (int) $r['user_id'];
+			return [
+				'id'            => (int) $r['id'],
+				'module'        => $r['module'],
+				'module_name'   => $mods[ $r['module'] ] ?? $r['module'],
+				'bot_id'        => $r['bot_id'],
+				'bot_name'      => '' === $r['bot_id'] ? '' : ( $bots[ $r['bot_id'] ] ?? $r['bot_id'] ),
+				'user_id'       => $uid,
+				'user_name'     => $uid ? ( $users[ $uid ] ?? sprintf( 'User #%d', $uid ) ) : '',
+				'guest_key'     => $r['guest_key'],
+				'first_at'      => self::iso( $r['first_at'] ),
+				'last_at'       => self::iso( $r['last_at'] ),
+				'exchanges'     => (int) $r['exchanges'],
+				'input_tokens'  => (int) $r['input_tokens'],
+				'output_tokens' => (int) $r['output_tokens'],
+				'credits'       => $r['credits'],
+				'last_preview'  => $r['last_preview'],
+			];
+		}, $rows );
+	}
+
+	public static function iso( string $mysql_utc ): string {
+		return str_replace( ' ', 'T', $mysql_utc ) . 'Z';
+	}
+}

@@ -1,0 +1,90 @@
+<?php
+namespace AipkitUsage\Logs;
+
+use WP_Error;
+
+/**
+ * A user's search text split into words. Every word must occur in the user message or the reply.
+ * Words the FULLTEXT index can serve (long enough, not a stopword) become `+word*` in boolean mode;
+ * the rest ("short" words) become escaped LIKE conditions. Only letters, marks, digits and `_` survive
+ * into a word, so quotes and boolean operators in the input are never interpreted.
+ */
+final class SearchTerms {
+	public const MAX_CHARS = 200;
+	private const MAX_WORDS = 12;
+
+	/** @var string */
+	public $raw;
+	/** @var string[] words for the FULLTEXT index */
+	public $indexed = [];
+	/** @var string[] substrings matched with LIKE */
+	public $short = [];
+
+	/** @var array|null */
+	private static $ft_config;
+
+	/** @return SearchTerms|WP_Error */
+	public static function parse( string $text ) {
+		if ( ! preg_match( '//u', $text ) ) {
+			return Filters::error( 'search', 'Search text is not valid UTF-8.' );
+		}
+		if ( mb_strlen( $text ) > self::MAX_CHARS ) {
+			return Filters::error( 'search', sprintf( 'Search text is limited to %d characters.', self::MAX_CHARS ) );
+		}
+		$t      = new self();
+		$t->raw = trim( $text );
+		$words  = preg_split( '/[^\p{L}\p{M}\p{N}_]+/u', mb_strtolower( $t->raw ), -1, PREG_SPLIT_NO_EMPTY );
+		$words  = array_slice( array_values( array_unique( $words ) ), 0, self::MAX_WORDS );
+		if ( ! $words ) {
+			// Only punctuation (e.g. "=(" or "%"): match it literally.
+			$t->short[] = $t->raw;
+			return $t;
+		}
+		$cfg = self::ft_config();
+		foreach ( $words as $w ) {
+			$len = mb_strlen( $w );
+			if ( $len >= $cfg['min'] && $len <= $cfg['max'] && ! isset( $cfg['stop'][ $w ] ) ) {
+				$t->indexed[] = $w;
+			} else {
+				$t->short[] = $w;
+			}
+		}
+		return $t;
+	}
+
+	public function boolean_query(): string {
+		return implode( ' ', array_map( static function ( $w ) {
+			return '+' . $w . '*';
+		}, $this->indexed ) );
+	}
+
+	/** @return array{min:int,max:int,stop:array} the server's tokenizer settings, read once per process */
+	public static function ft_config(): array {
+		if ( null === self::$ft_config ) {
+			global $wpdb;
+			$min  = (int) $wpdb->get_var( 'SELECT @@innodb_ft_min_token_size' );
+			$max  = (int) $wpdb->get_var( 'SELECT @@innodb_ft_max_token_size' );
+			$user = (string) $wpdb->get_var( 'SELECT @@innodb_ft_server_stopword_table' );
+			$use  = (int) $wpdb->get_var( 'SELECT @@innodb_ft_enable_stopword' );
+			$stop = [];
+			if ( $use ) {
+				$list = [];
+				if ( '' !== $user && preg_match( '/^[A-Za-z0-9_]+\/[A-Za-z0-9_]+$/', $user ) ) {
+					list( $db, $tbl ) = explode( '/', $user );
+					$list = $wpdb->get_col( "SELECT value FROM `{$db}`.`{$tbl}`" ); // phpcs:ignore -- identifiers validated above
+				} else {
+					$list = $wpdb->get_col( 'SELECT value FROM INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD' );
+				}
+				foreach ( (array) $list as $w ) {
+					$stop[ mb_strtolower( $w ) ] = true;
+				}
+			}
+			self::$ft_config = [
+				'min'  => $min > 0 ? $min : 3,
+				'max'  => $max > 0 ? $max : 84,
+				'stop' => $stop,
+			];
+		}
+		return self::$ft_config;
+	}
+}
