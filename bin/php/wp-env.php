@@ -21,6 +21,22 @@ $_SERVER['REMOTE_ADDR'] = '127.0.0.1';
 $_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
 unset($m, $aipkit_parts);
 
+// wp_die() in a CLI run would print an HTML page and exit 0: make it a one-line error and exit 1.
+// (Pre-seeding $wp_filter before WordPress loads is supported: plugin.php turns it into WP_Hook objects.)
+$GLOBALS['wp_filter']['wp_die_handler'][10][] = [
+    'function' => static function () {
+        return static function ($message, $title = '', $args = []) {
+            if (is_wp_error($message)) {
+                $message = $message->get_error_message();
+            }
+            $text = trim(html_entity_decode(wp_strip_all_tags((string) $message), ENT_QUOTES));
+            fwrite(STDERR, 'error: ' . ($text !== '' ? $text : 'wp_die() without a message') . "\n");
+            exit(1);
+        };
+    },
+    'accepted_args' => 1,
+];
+
 // WordPress logs errors to a file when WP_DEBUG_DISPLAY is off; a CLI caller must still see why it died.
 register_shutdown_function(static function (): void {
     $e = error_get_last();
