@@ -1,0 +1,185 @@
+<?php
+namespace AipkitUsage\Billing;
+
+use WP_Error;
+
+/**
+ * User credit balances. Every change locks the balance row (SELECT … FOR UPDATE) or uses a
+ * conditional UPDATE, and writes its ledger row in the same transaction.
+ */
+final class Balances {
+	/** @return array{balance:string,held:string,available:string} */
+	public static function get( int $user_id ): array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
+		if ( ! $row ) {
+			return [ 'balance' => '0.000000', 'held' => '0.000000', 'available' => '0.000000' ];
+		}
+		return [
+			'balance'   => Decimal::db( $row['balance'] ),
+			'held'      => Decimal::db( $row['held'] ),
+			'available' => Decimal::db( $row['available'] ),
+		];
+	}
+
+	/**
+	 * Creates the row if needed and locks it until the transaction ends.
+	 * INSERT … ON DUPLICATE KEY UPDATE takes an exclusive lock directly (INSERT IGNORE would take a
+	 * shared one, and two shared holders upgrading to FOR UPDATE deadlock each other).
+	 *
+	 * @return array{balance:string,held:string,available:string}
+	 */
+	public static function lock( int $user_id ): array {
+		global $wpdb;
+		$t = Tables::balances();
+		$wpdb->query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
+		Transaction::check_error();
+		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
+		Transaction::check_error();
+		return [
+			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
+			'held'      => Decimal::db( $row['held'] ?? '0' ),
+			'available' => Decimal::db( $row['available'] ?? '0' ),
+		];
+	}
+
+	/**
+	 * Admin edit: the admin sends the balance they saw and the one they want. The core compares them
+	 * against the locked row and computes the difference, which becomes an admin_adjustment entry.
+	 *
+	 * @return array|WP_Error {balance, delta, ledger_id}
+	 */
+	public static function adjust( int $user_id, $expected, $new, string $reason = '', int $actor = 0 ) {
+		if ( $user_id <= 0 || ! get_userdata( $user_id ) ) {
+			return new WP_Error( 'aipkit_unknown_user', sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $user_id ), [ 'status' => 404, 'field' => 'user_id' ] );
+		}
+		$expected = Decimal::parse( 'expected_balance', $expected );
+		if ( is_wp_error( $expected ) ) {
+			return $expected;
+		}
+		$new = Decimal::parse( 'new_balance', $new );
+		if ( is_wp_error( $new ) ) {
+			return $new;
+		}
+		$reason = sanitize_textarea_field( $reason );
+		$actor  = $actor ?: get_current_user_id();
+		$result = Transaction::run(
+			static function () use ( $user_id, $expected, $new, $reason, $actor ) {
+				global $wpdb;
+				$row = self::lock( $user_id );
+				$adj = Core::adjust_balance( $row['balance'], $expected, $new );
+				if ( is_wp_error( $adj ) ) {
+					if ( 'aipkit_stale_balance' === $adj->get_error_code() ) {
+						return new WP_Error(
+							'aipkit_stale_balance',
+							sprintf(
+								/* translators: 1: balance the admin saw, 2: current balance */
+								__( 'The balance changed while you were editing it (you saw %1$s, it is now %2$s). Nothing was saved: review the new balance and try again.', 'aipkit-usage' ),
+								$expected,
+								$row['balance']
+							),
+							[ 'status' => 409, 'field' => 'expected_balance', 'current_balance' => $row['balance'] ]
+						);
+					}
+					return $adj;
+				}
+				if ( Decimal::is_zero( $adj['delta'] ) ) {
+					return [ 'balance' => $row['balance'], 'delta' => '0.000000', 'ledger_id' => null ];
+				}
+				$t = Tables::balances();
+				// Never below what in-flight requests hold: those credits are already promised.
+				$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) );
+				if ( is_wp_error( $n ) ) {
+					return $n;
+				}
+				if ( 1 !== $n ) {
+					return new WP_Error( 'aipkit_balance_below_held', sprintf( __( 'The balance cannot be set below the %s credits currently held by requests in progress.', 'aipkit-usage' ), $row['held'] ), [ 'status' => 409, 'field' => 'new_balance' ] );
+				}
+				$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
+				if ( is_wp_error( $key ) ) {
+					return $key;
+				}
+				$id = Ledger::append(
+					[
+						'kind'            => 'admin_adjustment',
+						'user_id'         => $user_id,
+						'subject'         => 'user:' . $user_id,
+						'amount'          => $adj['delta'],
+						'balance_after'   => $adj['new'],
+						'actor_id'        => $actor,
+						'note'            => $reason,
+						'idempotency_key' => $key,
+					]
+				);
+				if ( is_wp_error( $id ) ) {
+					return $id;
+				}
+				return [ 'balance' => $adj['new'], 'delta' => $adj['delta'], 'ledger_id' => $id ];
+			}
+		);
+		if ( ! is_wp_error( $result ) && null !== $result['ledger_id'] ) {
+			do_action( 'aipkit_usage_balance_changed', $user_id, $result['balance'], $result['delta'], 'admin_adjustment', $result['ledger_id'] );
+		}
+		return $result;
+	}
+
+	/**
+	 * Adds (or, with a negative amount, removes) credits for an external event such as a purchase or
+	 * its reversal. The idempotency key makes a repeated event report the first entry, not pay twice.
+	 *
+	 * @param array $fields extra ledger columns (order_id, order_item_id, note, actor_id)
+	 * @return array|WP_Error {balance, ledger_id, duplicate}
+	 */
+	public static function credit( int $user_id, $amount, string $kind, string $idempotency_key, array $fields = [] ) {
+		$amount = Decimal::parse( 'amount', $amount, true );
+		if ( is_wp_error( $amount ) ) {
+			return $amount;
+		}
+		if ( $user_id <= 0 ) {
+			return new WP_Error( 'aipkit_unknown_user', __( 'Credits need a WordPress user account.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'user_id' ] );
+		}
+		$result = Transaction::run(
+			static function () use ( $user_id, $amount, $kind, $idempotency_key, $fields ) {
+				global $wpdb;
+				$t = Tables::balances();
+				self::lock( $user_id );
+				// A reversal never takes the balance below zero or below held credits; what cannot be
+				// taken back is reported, not silently forgiven.
+				$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) );
+				if ( is_wp_error( $n ) ) {
+					return $n;
+				}
+				if ( 1 !== $n ) {
+					return new WP_Error( 'aipkit_insufficient_balance', __( 'The balance is too low for this reversal.', 'aipkit-usage' ), [ 'status' => 409, 'field' => 'amount' ] );
+				}
+				$after = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) );
+				$id    = Ledger::append(
+					array_merge(
+						$fields,
+						[
+							'kind'            => $kind,
+							'user_id'         => $user_id,
+							'subject'         => 'user:' . $user_id,
+							'amount'          => $amount,
+							'balance_after'   => $after,
+							'idempotency_key' => $idempotency_key,
+						]
+					)
+				);
+				if ( is_wp_error( $id ) ) {
+					return $id;
+				}
+				return [ 'balance' => $after, 'ledger_id' => $id, 'amount' => $amount ];
+			}
+		);
+		if ( is_wp_error( $result ) && 'aipkit_duplicate_entry' === $result->get_error_code() ) {
+			$data = $result->get_error_data();
+			return [ 'balance' => self::get( $user_id )['balance'], 'ledger_id' => (int) $data['existing_id'], 'duplicate' => true ];
+		}
+		if ( ! is_wp_error( $result ) ) {
+			$result['duplicate'] = false;
+			do_action( 'aipkit_usage_balance_changed', $user_id, $result['balance'], $amount, $kind, $result['ledger_id'] );
+		}
+		return $result;
+	}
+}

@@ -1,0 +1,27 @@
+<?php
+namespace AipkitUsage\Billing;
+
+/**
+ * Billing settings as billing reads them. The shell's Settings class owns storage and validation;
+ * billing only reads through it, so there is never a second copy of a setting.
+ */
+final class Config {
+	public const DEFAULT_MESSAGE = 'You have reached your quota for this period.';
+
+	public static function order(): string {
+		return \AipkitUsage\Settings::consumptionOrder();
+	}
+
+	/** Seconds a hold lives before the sweeper releases it. */
+	public static function hold_lifetime(): int {
+		return max( 1, \AipkitUsage\Settings::holdLifetimeMinutes() ) * MINUTE_IN_SECONDS;
+	}
+
+	public static function buy_credits_url(): string {
+		return \AipkitUsage\Settings::buyCreditsUrl();
+	}
+
+	public static function dashboard_url(): string {
+		return \AipkitUsage\Settings::customerDashboardUrl();
+	}
+}

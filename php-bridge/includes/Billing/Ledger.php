@@ -1,0 +1,94 @@
+<?php
+namespace AipkitUsage\Billing;
+
+use WP_Error;
+
+/**
+ * The append-only ledger. Rows are only ever inserted; the UNIQUE idempotency key makes a repeated
+ * event (a double hook, a retried request) a no-op that reports the first row instead of a second one.
+ */
+final class Ledger {
+	public const KINDS = [ 'purchase', 'purchase_reversal', 'admin_adjustment', 'usage', 'usage_reset' ];
+
+	/**
+	 * Appends one entry. Must run inside the caller's transaction together with the balance change.
+	 *
+	 * @param array $entry columns of contract §5 (kind, idempotency_key required)
+	 * @return int|WP_Error new id; WP_Error 'aipkit_duplicate_entry' (data.existing_id) when the key exists
+	 */
+	public static function append( array $entry ) {
+		global $wpdb;
+		if ( ! in_array( $entry['kind'] ?? '', self::KINDS, true ) ) {
+			return new WP_Error( 'aipkit_invalid_kind', __( 'Unknown ledger entry kind.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'kind' ] );
+		}
+		$row = array_merge(
+			[
+				'created_at'    => current_time( 'mysql', true ),
+				'user_id'       => 0,
+				'subject'       => '',
+				'amount'        => '0.000000',
+				'quota_amount'  => '0.000000',
+				'uncovered'     => '0.000000',
+				'balance_after' => null,
+				'actor_id'      => get_current_user_id(),
+				'module'        => '',
+				'bot_id'        => '',
+				'usage_type'    => '',
+				'provider'      => '',
+				'model'         => '',
+				'input_tokens'  => 0,
+				'output_tokens' => 0,
+				'units'         => '0',
+				'rule_snapshot' => null,
+				'order_id'      => null,
+				'order_item_id' => null,
+				'note'          => '',
+			],
+			$entry
+		);
+		if ( is_array( $row['rule_snapshot'] ) ) {
+			$row['rule_snapshot'] = wp_json_encode( $row['rule_snapshot'] );
+		}
+		$existing = $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) );
+		if ( $existing ) {
+			return self::duplicate( (int) $existing );
+		}
+		// Decimals go in as strings (%s) so MariaDB parses them exactly; no float ever touches them.
+		$formats = [];
+		foreach ( $row as $col => $v ) {
+			$formats[] = in_array( $col, [ 'user_id', 'actor_id', 'input_tokens', 'output_tokens' ], true ) ? '%d' : '%s';
+		}
+		$ok = $wpdb->insert( Tables::ledger(), $row, $formats );
+		if ( false === $ok ) {
+			Transaction::check_error();
+			if ( str_contains( (string) $wpdb->last_error, 'Duplicate entry' ) ) {
+				$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) );
+				return self::duplicate( $id );
+			}
+			return new WP_Error( 'aipkit_db_error', __( 'The ledger entry could not be written.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $wpdb->last_error ] );
+		}
+		return (int) $wpdb->insert_id;
+	}
+
+	public static function get( int $id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::ledger() . ' WHERE id = %d', $id ), ARRAY_A );
+		return $row ? self::shape( $row ) : null;
+	}
+
+	public static function shape( array $r ): array {
+		foreach ( [ 'id', 'user_id', 'actor_id', 'input_tokens', 'output_tokens' ] as $k ) {
+			if ( isset( $r[ $k ] ) ) {
+				$r[ $k ] = (int) $r[ $k ];
+			}
+		}
+		if ( isset( $r['rule_snapshot'] ) && is_string( $r['rule_snapshot'] ) ) {
+			$r['rule_snapshot'] = json_decode( $r['rule_snapshot'], true );
+		}
+		return $r;
+	}
+
+	private static function duplicate( int $id ): WP_Error {
+		return new WP_Error( 'aipkit_duplicate_entry', __( 'This event was already recorded in the ledger.', 'aipkit-usage' ), [ 'status' => 409, 'existing_id' => $id ] );
+	}
+}

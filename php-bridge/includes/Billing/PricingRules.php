@@ -1,0 +1,217 @@
+<?php
+namespace AipkitUsage\Billing;
+
+use WP_Error;
+
+/**
+ * Storage of pricing rules. The core validates and normalises every rule; the database enforces
+ * "one enabled rule per usage type/provider/model" with UNIQUE(usage_type, provider, model, active_slot).
+ */
+final class PricingRules {
+	private const FIELDS = [ 'usage_type', 'provider', 'model', 'method', 'input_rate', 'output_rate', 'unit_rate' ];
+
+	/** Per-request cache of enabled rules; cleared on every write. */
+	private static ?array $enabled = null;
+
+	public static function all(): array {
+		global $wpdb;
+		$rows = $wpdb->get_results( 'SELECT * FROM ' . Tables::pricing_rules() . ' ORDER BY usage_type, provider, model, id', ARRAY_A );
+		return array_map( [ self::class, 'shape' ], $rows ?: [] );
+	}
+
+	public static function get( int $id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::pricing_rules() . ' WHERE id = %d', $id ), ARRAY_A );
+		return $row ? self::shape( $row ) : null;
+	}
+
+	/** Enabled rules in the shape the core's quote op takes. */
+	public static function enabled(): array {
+		if ( null === self::$enabled ) {
+			global $wpdb;
+			$rows          = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . Tables::pricing_rules() . ' WHERE enabled = 1', ARRAY_A ) ?: [];
+			self::$enabled = array_map(
+				static fn( $r ) => [
+					'id'          => (int) $r['id'],
+					'usage_type'  => $r['usage_type'],
+					'provider'    => $r['provider'],
+					'model'       => $r['model'],
+					'method'      => $r['method'],
+					'input_rate'  => $r['input_rate'],
+					'output_rate' => $r['output_rate'],
+					'unit_rate'   => $r['unit_rate'],
+				],
+				$rows
+			);
+		}
+		return self::$enabled;
+	}
+
+	public static function flush(): void {
+		self::$enabled = null;
+	}
+
+	/** @return array|WP_Error the stored rule */
+	public static function create( array $input, int $actor ) {
+		$rule = self::validate( $input );
+		if ( is_wp_error( $rule ) ) {
+			return $rule;
+		}
+		$enabled = array_key_exists( 'enabled', $input ) ? self::bool( $input['enabled'] ) : true;
+		global $wpdb;
+		$now = current_time( 'mysql', true );
+		$ok  = $wpdb->insert(
+			Tables::pricing_rules(),
+			$rule + [
+				'enabled'     => $enabled ? 1 : 0,
+				'active_slot' => $enabled ? 1 : null,
+				'created_at'  => $now,
+				'updated_at'  => $now,
+				'updated_by'  => $actor,
+			]
+		);
+		self::flush();
+		if ( false === $ok ) {
+			return self::write_error( $rule );
+		}
+		return self::get( (int) $wpdb->insert_id );
+	}
+
+	/** Partial update: absent fields keep their stored value; the merged rule is validated again. */
+	public static function update( int $id, array $input, int $actor ) {
+		$current = self::get( $id );
+		if ( ! $current ) {
+			return self::not_found( $id );
+		}
+		$merged = $current;
+		foreach ( self::FIELDS as $f ) {
+			if ( array_key_exists( $f, $input ) ) {
+				$merged[ $f ] = $input[ $f ];
+			}
+		}
+		$rule = self::validate( $merged );
+		if ( is_wp_error( $rule ) ) {
+			return $rule;
+		}
+		$enabled = array_key_exists( 'enabled', $input ) ? self::bool( $input['enabled'] ) : $current['enabled'];
+		global $wpdb;
+		$ok = $wpdb->update(
+			Tables::pricing_rules(),
+			$rule + [
+				'enabled'     => $enabled ? 1 : 0,
+				'active_slot' => $enabled ? 1 : null,
+				'updated_at'  => current_time( 'mysql', true ),
+				'updated_by'  => $actor,
+			],
+			[ 'id' => $id ]
+		);
+		self::flush();
+		if ( false === $ok ) {
+			return self::write_error( $rule );
+		}
+		return self::get( $id );
+	}
+
+	/** Deleting a rule never touches history: ledger rows carry their own rule snapshot. */
+	public static function delete( int $id ) {
+		global $wpdb;
+		$n = $wpdb->delete( Tables::pricing_rules(), [ 'id' => $id ], [ '%d' ] );
+		self::flush();
+		if ( ! $n ) {
+			return self::not_found( $id );
+		}
+		return true;
+	}
+
+	/** @return array|WP_Error normalised rule columns */
+	public static function validate( array $input ) {
+		$rule = [];
+		foreach ( self::FIELDS as $f ) {
+			$v = $input[ $f ] ?? null;
+			if ( is_int( $v ) ) {
+				$v = (string) $v;
+			}
+			if ( null !== $v && ! is_string( $v ) ) {
+				$code = in_array( $f, [ 'input_rate', 'output_rate', 'unit_rate' ], true ) ? 'aipkit_invalid_rate' : 'aipkit_malformed_input';
+				return new WP_Error( $code, sprintf( /* translators: %s: field */ __( '%s must be a string (rates are decimal strings such as "1.5").', 'aipkit-usage' ), $f ), [ 'status' => 400, 'field' => $f ] );
+			}
+			if ( '' === $v && in_array( $f, [ 'input_rate', 'output_rate', 'unit_rate' ], true ) ) {
+				$v = null;
+			}
+			if ( null !== $v ) {
+				$rule[ $f ] = $v;
+			}
+		}
+		foreach ( [ 'usage_type', 'provider', 'model', 'method' ] as $f ) {
+			if ( ! isset( $rule[ $f ] ) ) {
+				return new WP_Error( 'aipkit_malformed_input', sprintf( __( '%s is required.', 'aipkit-usage' ), $f ), [ 'status' => 400, 'field' => $f ] );
+			}
+		}
+		$r = Core::validate_rule( $rule );
+		if ( is_wp_error( $r ) ) {
+			return $r;
+		}
+		$n = $r['rule'];
+		return [
+			'usage_type'  => $n['usage_type'],
+			'provider'    => $n['provider'],
+			'model'       => $n['model'],
+			'method'      => $n['method'],
+			'input_rate'  => $n['input_rate'] ?? null,
+			'output_rate' => $n['output_rate'] ?? null,
+			'unit_rate'   => $n['unit_rate'] ?? null,
+		];
+	}
+
+	private static function write_error( array $rule ): WP_Error {
+		global $wpdb;
+		if ( str_contains( (string) $wpdb->last_error, 'Duplicate entry' ) ) {
+			$other = (int) $wpdb->get_var(
+				$wpdb->prepare(
+					'SELECT id FROM ' . Tables::pricing_rules() . ' WHERE usage_type = %s AND provider = %s AND model = %s AND active_slot = 1',
+					$rule['usage_type'],
+					$rule['provider'],
+					$rule['model']
+				)
+			);
+			return new WP_Error(
+				'aipkit_duplicate_rule',
+				sprintf(
+					/* translators: 1: usage type, 2: provider, 3: model, 4: rule id */
+					__( 'An enabled pricing rule for %1$s / %2$s / %3$s already exists (rule #%4$d). Edit or disable that rule instead.', 'aipkit-usage' ),
+					$rule['usage_type'],
+					$rule['provider'],
+					$rule['model'],
+					$other
+				),
+				[ 'status' => 409, 'field' => 'model', 'rule_id' => $other ]
+			);
+		}
+		return new WP_Error( 'aipkit_db_error', __( 'The pricing rule could not be saved.', 'aipkit-usage' ), [ 'status' => 500 ] );
+	}
+
+	private static function not_found( int $id ): WP_Error {
+		return new WP_Error( 'aipkit_rule_not_found', sprintf( __( 'Pricing rule #%d does not exist.', 'aipkit-usage' ), $id ), [ 'status' => 404, 'field' => 'id' ] );
+	}
+
+	private static function bool( $v ): bool {
+		return filter_var( $v, FILTER_VALIDATE_BOOLEAN );
+	}
+
+	private static function shape( array $r ): array {
+		return [
+			'id'          => (int) $r['id'],
+			'usage_type'  => $r['usage_type'],
+			'provider'    => $r['provider'],
+			'model'       => $r['model'],
+			'method'      => $r['method'],
+			'input_rate'  => $r['input_rate'],
+			'output_rate' => $r['output_rate'],
+			'unit_rate'   => $r['unit_rate'],
+			'enabled'     => (bool) (int) $r['enabled'],
+			'created_at'  => $r['created_at'],
+			'updated_at'  => $r['updated_at'],
+			'updated_by'  => (int) $r['updated_by'],
+		];
+	}
+}

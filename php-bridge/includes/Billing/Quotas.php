@@ -1,0 +1,212 @@
+<?php
+namespace AipkitUsage\Billing;
+
+use WP_Error;
+
+/**
+ * Quota counters: one row per (subject, scope, period key). Period keys come from the core, so a new
+ * period starts at the right local instant without any cron; old rows simply stop being used.
+ */
+final class Quotas {
+	/**
+	 * Which rule, scope, limit and period apply to this subject right now.
+	 *
+	 * @return array{rule:?array,scope:string,limit:?string,period:string,period_key:string}|WP_Error
+	 */
+	public static function context( string $module, string $bot_id, int $user_id, ?int $now = null ) {
+		$rule = QuotaRules::resolve( $module, $bot_id );
+		if ( ! $rule ) {
+			// No rule: unlimited, but usage is still counted (all-time) so Balances can show it.
+			return [ 'rule' => null, 'scope' => $module, 'limit' => null, 'period' => 'never', 'period_key' => 'all', 'message' => '' ];
+		}
+		$roles = [];
+		if ( $user_id > 0 ) {
+			$u     = get_userdata( $user_id );
+			$roles = $u ? array_values( (array) $u->roles ) : [];
+		}
+		$limit = Core::effective_limit(
+			[
+				'subject'     => $user_id > 0 ? 'user' : 'guest',
+				'roles'       => $roles,
+				'guest_limit' => $rule['guest_limit'],
+				'user_limit'  => $rule['user_limit'],
+				'role_limits' => (object) $rule['role_limits'],
+			]
+		);
+		if ( is_wp_error( $limit ) ) {
+			return $limit;
+		}
+		$period = Core::period( $rule['period'], $now );
+		if ( is_wp_error( $period ) ) {
+			return $period;
+		}
+		return [
+			'rule'       => $rule,
+			'scope'      => $rule['scope'],
+			'limit'      => $limit['limit'],
+			'period'     => $rule['period'],
+			'period_key' => $period['key'],
+			'message'    => $rule['message'],
+		];
+	}
+
+	/**
+	 * Creates (if needed) and locks the counters of these subjects, in a fixed order so two requests
+	 * never wait on each other in a cycle.
+	 *
+	 * @return int[] counter ids
+	 */
+	public static function lock( array $subjects, string $scope, string $period_key ): array {
+		global $wpdb;
+		$t = Tables::counters();
+		sort( $subjects );
+		$ids = [];
+		foreach ( $subjects as $s ) {
+			$wpdb->query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE subject = subject", $s, $scope, $period_key ) );
+			Transaction::check_error();
+			$id = $wpdb->get_var( $wpdb->prepare( "SELECT id FROM $t WHERE subject = %s AND scope = %s AND period_key = %s FOR UPDATE", $s, $scope, $period_key ) );
+			Transaction::check_error();
+			$ids[] = (int) $id;
+		}
+		return $ids;
+	}
+
+	/** Locks counters by id (settle/release path), ascending. */
+	public static function lock_ids( array $ids ): void {
+		global $wpdb;
+		if ( ! $ids ) {
+			return;
+		}
+		sort( $ids );
+		$in = implode( ',', array_map( 'intval', $ids ) );
+		$wpdb->get_results( 'SELECT id FROM ' . Tables::counters() . " WHERE id IN ($in) ORDER BY id FOR UPDATE" );
+		Transaction::check_error();
+	}
+
+	/**
+	 * Room left for the tightest of these counters (a guest is admitted only if both keys have room),
+	 * computed by MariaDB in DECIMAL. null = unlimited.
+	 */
+	public static function remaining( array $ids, ?string $limit ): ?string {
+		if ( null === $limit ) {
+			return null;
+		}
+		if ( ! $ids ) {
+			return $limit;
+		}
+		global $wpdb;
+		$in = implode( ',', array_map( 'intval', $ids ) );
+		$v  = $wpdb->get_var( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in)", $limit ) );
+		return Decimal::db( $v );
+	}
+
+	/**
+	 * Current-period usage of one subject across scopes, plus the latest reset.
+	 *
+	 * @return array<int,array{scope:string,period_key:string,used:string,held:string,reset_at:?string}>
+	 */
+	public static function usage( string $subject ): array {
+		global $wpdb;
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT scope, period_key, used, held, reset_at, updated_at FROM ' . Tables::counters() . ' WHERE subject = %s ORDER BY scope, updated_at DESC', $subject ), ARRAY_A ) ?: [];
+		$out  = [];
+		foreach ( $rows as $r ) {
+			$module = explode( ':', $r['scope'], 2 );
+			$ctx    = self::context( $module[0], $module[1] ?? '', self::user_of( $subject ) );
+			$key    = is_wp_error( $ctx ) ? $r['period_key'] : ( $ctx['scope'] === $r['scope'] ? $ctx['period_key'] : 'all' );
+			if ( $r['period_key'] !== $key || isset( $out[ $r['scope'] ] ) ) {
+				continue;
+			}
+			$out[ $r['scope'] ] = [
+				'scope'      => $r['scope'],
+				'period'     => is_wp_error( $ctx ) ? '' : $ctx['period'],
+				'period_key' => $r['period_key'],
+				'used'       => Decimal::db( $r['used'] ),
+				'held'       => Decimal::db( $r['held'] ),
+				'limit'      => is_wp_error( $ctx ) ? null : $ctx['limit'],
+				'reset_at'   => $r['reset_at'],
+			];
+		}
+		return array_values( $out );
+	}
+
+	public static function latest_reset( string $subject ): ?string {
+		global $wpdb;
+		$v = $wpdb->get_var( $wpdb->prepare( 'SELECT MAX(reset_at) FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) );
+		return $v ?: null;
+	}
+
+	/**
+	 * Zeroes the current period's counter of one scope (or every scope with 'all') and records each
+	 * reset in the ledger as a zero-amount usage_reset entry with the actor and scope.
+	 *
+	 * @return array|WP_Error {reset: [{scope, period_key, previous_used, ledger_id}]}
+	 */
+	public static function reset( string $subject, string $scope, int $actor = 0 ) {
+		if ( ! preg_match( '/^(user:\d+|guest:[A-Za-z0-9_-]{1,72})$/', $subject ) ) {
+			return new WP_Error( 'aipkit_invalid_subject', __( 'subject must be user:<id> or guest:<key>.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'subject' ] );
+		}
+		if ( 'all' !== $scope && ! preg_match( '/^[a-z0-9_-]{1,32}(:[A-Za-z0-9_.-]{1,64})?$/', $scope ) ) {
+			return new WP_Error( 'aipkit_invalid_scope', __( 'scope must be a module, module:bot_id, or all.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'scope' ] );
+		}
+		$actor = $actor ?: get_current_user_id();
+		global $wpdb;
+		$scopes = 'all' === $scope
+			? $wpdb->get_col( $wpdb->prepare( 'SELECT DISTINCT scope FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) )
+			: [ $scope ];
+		$user_id = self::user_of( $subject );
+		$result  = Transaction::run(
+			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb ) {
+				$done = [];
+				foreach ( $scopes as $sc ) {
+					$parts = explode( ':', $sc, 2 );
+					$ctx   = self::context( $parts[0], $parts[1] ?? '', $user_id );
+					if ( is_wp_error( $ctx ) ) {
+						return $ctx;
+					}
+					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$ids = self::lock( [ $subject ], $sc, $key );
+					$t   = Tables::counters();
+					$before = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) );
+					$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
+					if ( is_wp_error( $n ) ) {
+						return $n;
+					}
+					$k = Core::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, wp_generate_uuid4() ] );
+					if ( is_wp_error( $k ) ) {
+						return $k;
+					}
+					$lid = Ledger::append(
+						[
+							'kind'            => 'usage_reset',
+							'user_id'         => $user_id,
+							'subject'         => $subject,
+							'module'          => $parts[0],
+							'bot_id'          => $parts[1] ?? '',
+							'actor_id'        => $actor,
+							'note'            => sprintf( 'Reset %s usage for period %s (was %s).', $sc, $key, $before ),
+							'idempotency_key' => $k,
+						]
+					);
+					if ( is_wp_error( $lid ) ) {
+						return $lid;
+					}
+					$done[] = [ 'scope' => $sc, 'period_key' => $key, 'previous_used' => $before, 'ledger_id' => $lid ];
+				}
+				return [ 'reset' => $done ];
+			}
+		);
+		if ( ! is_wp_error( $result ) ) {
+			do_action( 'aipkit_usage_quota_reset', $subject, $scope, $result['reset'], $actor );
+		}
+		return $result;
+	}
+
+	public static function user_of( string $subject ): int {
+		return str_starts_with( $subject, 'user:' ) ? (int) substr( $subject, 5 ) : 0;
+	}
+
+	/** Idempotency key parts allow [A-Za-z0-9_.-] only. */
+	private static function key_part( string $s ): string {
+		return substr( str_replace( ':', '.', $s ), 0, 64 );
+	}
+}

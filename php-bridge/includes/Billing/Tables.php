@@ -1,0 +1,36 @@
+<?php
+namespace AipkitUsage\Billing;
+
+/**
+ * Names of the billing tables (contract §5), in one place so queries never spell a prefix by hand.
+ */
+final class Tables {
+	private static function name( string $short ): string {
+		global $wpdb;
+		return $wpdb->prefix . 'aipkit_' . $short;
+	}
+
+	public static function pricing_rules(): string {
+		return self::name( 'pricing_rules' );
+	}
+
+	public static function quota_rules(): string {
+		return self::name( 'quota_rules' );
+	}
+
+	public static function balances(): string {
+		return self::name( 'balances' );
+	}
+
+	public static function ledger(): string {
+		return self::name( 'ledger' );
+	}
+
+	public static function holds(): string {
+		return self::name( 'holds' );
+	}
+
+	public static function counters(): string {
+		return self::name( 'quota_counters' );
+	}
+}
