@@ -1,0 +1,34 @@
+// Browser tests run against the site bin/test-browser starts (AIPKIT_E2E_URL), with Debian's Chromium:
+// no browser download, one worker (one WordPress, shared state).
+import { defineConfig } from '@playwright/test';
+
+export const chromiumArgs = [
+	'--headless=new',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-dev-shm-usage',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+];
+
+export default defineConfig({
+	testDir: 'tests/browser',
+	testMatch: '**/*.spec.mjs',
+	workers: 1,
+	fullyParallel: false,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: 'list',
+	outputDir: 'test-results',
+	use: {
+		baseURL: process.env.AIPKIT_E2E_URL || 'http://127.0.0.1:8089',
+		headless: true,
+		launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		viewport: { width: 1280, height: 900 },
+	},
+});
