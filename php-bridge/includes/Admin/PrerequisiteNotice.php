@@ -1,0 +1,36 @@
+<?php
+namespace AipkitUsage\Admin;
+
+use AipkitUsage\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+/** Admin notice saying exactly why the core cannot run and which php.ini lines fix it. */
+final class PrerequisiteNotice {
+	public function register(): void {
+		add_action( 'admin_notices', array( $this, 'render' ) );
+		add_action( 'network_admin_notices', array( $this, 'render' ) );
+	}
+
+	public function render(): void {
+		if ( ! current_user_can( 'activate_plugins' ) ) {
+			return;
+		}
+		$prereq = Plugin::instance()->prerequisites();
+		if ( $prereq->isMet() ) {
+			return;
+		}
+		echo '<div class="notice notice-error" id="aipkit-usage-prerequisites"><p>'
+			. wp_kses( $prereq->messageHtml(), self::allowedHtml() )
+			. '</p></div>';
+	}
+
+	/** @return array<string,array<string,bool>> */
+	public static function allowedHtml(): array {
+		return array(
+			'strong' => array(),
+			'br'     => array(),
+			'code'   => array( 'style' => true ),
+		);
+	}
+}

@@ -1,0 +1,141 @@
+<?php
+namespace AipkitUsage\Rest;
+
+use AipkitUsage\Capabilities;
+use AipkitUsage\Core\Gateway;
+use AipkitUsage\Plugin;
+use AipkitUsage\Schema\Schema;
+use WP_REST_Request;
+use WP_REST_Server;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Routes about the core itself: POST aipkit/v1/preview (price a sample through FFI, shown next to
+ * the browser's WASM result) and GET aipkit/v1/health (versions, ABI, schema).
+ */
+final class CoreController extends Controller {
+	public const USAGE_TYPES = array( 'chat', 'form_submit', 'image_generate', 'image_edit', 'video_generate' );
+	public const METHODS     = array( 'flat', 'per_1k_tokens', 'per_image', 'per_video' );
+
+	public function registerRoutes(): void {
+		$rate  = array(
+			'type'      => array( 'string', 'null' ),
+			'pattern'   => self::UNSIGNED_DECIMAL_PATTERN,
+			'maxLength' => 22,
+		);
+		$count = array(
+			'type'    => 'integer',
+			'minimum' => 0,
+			'maximum' => 1000000000000,
+			'default' => 0,
+		);
+		$this->route(
+			'/preview',
+			array(
+				array(
+					'methods'    => WP_REST_Server::CREATABLE,
+					'callback'   => array( $this, 'preview' ),
+					'capability' => Capabilities::VIEW_USAGE,
+					'args'       => array(
+						'rule'  => array(
+							'type'                 => 'object',
+							'required'             => true,
+							'additionalProperties' => false,
+							'properties'           => array(
+								'usage_type'  => array( 'type' => 'string', 'enum' => self::USAGE_TYPES, 'required' => true ),
+								'provider'    => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 64, 'required' => true ),
+								'model'       => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 128, 'required' => true ),
+								'method'      => array( 'type' => 'string', 'enum' => self::METHODS, 'required' => true ),
+								'input_rate'  => $rate,
+								'output_rate' => $rate,
+								'unit_rate'   => $rate,
+							),
+						),
+						'usage' => array(
+							'type'                 => 'object',
+							'required'             => true,
+							'additionalProperties' => false,
+							'properties'           => array(
+								'usage_type'    => array( 'type' => 'string', 'enum' => self::USAGE_TYPES, 'required' => true ),
+								'provider'      => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 64, 'required' => true ),
+								'model'         => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 128, 'required' => true ),
+								'input_tokens'  => $count,
+								'output_tokens' => $count,
+								'images'        => $count,
+								'videos'        => $count,
+							),
+						),
+					),
+				),
+			)
+		);
+		$this->route(
+			'/health',
+			array(
+				array(
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => array( $this, 'health' ),
+					'capability' => Capabilities::VIEW_USAGE,
+				),
+			)
+		);
+	}
+
+	/** Prices `usage` with the single `rule` through the native core, exactly as a real request would be. */
+	public function preview( WP_REST_Request $request ): \WP_REST_Response|\WP_Error {
+		$gateway = Gateway::instance();
+		$rule    = (array) $request->get_param( 'rule' );
+		$usage   = (array) $request->get_param( 'usage' ) + array(
+			'input_tokens'  => 0,
+			'output_tokens' => 0,
+			'images'        => 0,
+			'videos'        => 0,
+		);
+		$valid = $gateway->validateRule( array( 'rule' => $rule ) );
+		if ( is_wp_error( $valid ) ) {
+			return self::withFieldPrefix( $valid, 'rule' );
+		}
+		$quote = $gateway->quote(
+			array(
+				'rules' => array( array( 'id' => 0 ) + $valid['rule'] ),
+				'usage' => $usage,
+			)
+		);
+		if ( is_wp_error( $quote ) ) {
+			return self::withFieldPrefix( $quote, 'usage' );
+		}
+		return new \WP_REST_Response(
+			array(
+				'rule'  => $valid['rule'],
+				'quote' => $quote,
+			)
+		);
+	}
+
+	public function health(): \WP_REST_Response {
+		$prereq  = Plugin::instance()->prerequisites();
+		$version = Gateway::instance()->version();
+		return new \WP_REST_Response(
+			array(
+				'plugin_version'   => AIPKIT_USAGE_VERSION,
+				'core_version'     => is_wp_error( $version ) ? null : ( $version['version'] ?? null ),
+				'abi'              => is_wp_error( $version ) ? null : ( $version['abi'] ?? null ),
+				'schema_version'   => Schema::installedVersion(),
+				'schema_expected'  => Schema::VERSION,
+				'core_available'   => $prereq->isMet(),
+				'core_problem'     => $prereq->problem(),
+			)
+		);
+	}
+
+	/** Core errors name the field inside the sub-object; say which object too ("rule.input_rate"). */
+	private static function withFieldPrefix( \WP_Error $error, string $prefix ): \WP_Error {
+		$data = $error->get_error_data();
+		if ( is_array( $data ) && ! empty( $data['field'] ) && ! str_starts_with( (string) $data['field'], $prefix . '.' ) ) {
+			$data['field'] = $prefix . '.' . $data['field'];
+			$error->add_data( $data );
+		}
+		return $error;
+	}
+}

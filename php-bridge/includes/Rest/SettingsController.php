@@ -1,0 +1,65 @@
+<?php
+namespace AipkitUsage\Rest;
+
+use AipkitUsage\Capabilities;
+use AipkitUsage\Settings;
+use WP_REST_Request;
+use WP_REST_Server;
+
+defined( 'ABSPATH' ) || exit;
+
+/** GET/POST aipkit/v1/settings: the plugin settings (manage_settings). */
+final class SettingsController extends Controller {
+	public function registerRoutes(): void {
+		$args = array();
+		foreach ( Settings::schema() as $key => $schema ) {
+			$args[ $key ] = $schema + array( 'required' => false );
+		}
+		$this->route(
+			'/settings',
+			array(
+				array(
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => array( $this, 'get' ),
+					'capability' => Capabilities::MANAGE_SETTINGS,
+				),
+				array(
+					'methods'    => WP_REST_Server::EDITABLE,
+					'callback'   => array( $this, 'update' ),
+					'capability' => Capabilities::MANAGE_SETTINGS,
+					'args'       => $args,
+				),
+			),
+			array(
+				'$schema'    => 'http://json-schema.org/draft-04/schema#',
+				'title'      => 'aipkit-usage-settings',
+				'type'       => 'object',
+				'properties' => Settings::schema(),
+			)
+		);
+	}
+
+	public function get(): \WP_REST_Response {
+		return new \WP_REST_Response( Settings::all() );
+	}
+
+	public function update( WP_REST_Request $request ): \WP_REST_Response|\WP_Error {
+		$changes = array();
+		foreach ( array_keys( Settings::defaults() ) as $key ) {
+			if ( $request->has_param( $key ) ) {
+				$changes[ $key ] = $request->get_param( $key );
+			}
+		}
+		// Unknown keys in a JSON body are refused rather than silently dropped: a typo must not look saved.
+		$body = $request->get_json_params();
+		if ( is_array( $body ) ) {
+			foreach ( array_keys( $body ) as $key ) {
+				if ( ! array_key_exists( $key, Settings::defaults() ) ) {
+					/* translators: %s: setting name */
+					return self::invalid( (string) $key, sprintf( __( 'Unknown setting: %s.', 'aipkit-usage' ), $key ), 'aipkit_unknown_setting' );
+				}
+			}
+		}
+		return self::respond( Settings::update( $changes ) );
+	}
+}
