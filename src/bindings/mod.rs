@@ -1,0 +1,7 @@
+//! Mechanical adapters of `crate::ops`; no rules live here.
+
+#[cfg(feature = "ffi")]
+pub mod ffi;
+
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+pub mod wasm;

@@ -1,0 +1,293 @@
+//! Credits: exact decimal amounts with 6 places over rust_decimal.
+//! Parsing accepts 0–6 decimal places and nothing else (no exponent, no spaces, no NaN);
+//! arithmetic is checked (overflow is an error, never a wrap or a panic); a computed charge is
+//! rounded once, half away from zero (rust_decimal's default would be banker's rounding).
+
+use crate::error::{err, CoreError};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
+
+/// Decimal places of every stored amount (DECIMAL(20,6)).
+pub const SCALE: u32 = 6;
+/// Amounts must stay strictly below 10^14 in absolute value (fits DECIMAL(20,6)).
+pub const MAX_INT_DIGITS: usize = 14;
+/// Largest accepted count (tokens, images, videos).
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+fn limit() -> Decimal {
+    Decimal::from(100_000_000_000_000u64)
+}
+
+/// The rounding every charge uses, exactly once.
+pub fn round_charge(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(SCALE, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Strips trailing zeros and the sign of zero, for human-readable breakdowns ("0.8", "1100").
+pub fn display_decimal(d: Decimal) -> String {
+    let mut n = d.normalize();
+    if n.is_zero() {
+        n.set_sign_positive(true);
+    }
+    n.to_string()
+}
+
+fn shown(raw: &str) -> String {
+    let mut s: String = raw.chars().take(40).collect();
+    if raw.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Credits(Decimal);
+
+impl Credits {
+    pub const ZERO: Credits = Credits(Decimal::ZERO);
+
+    /// Parses a signed decimal string ("-1.5", "0", "12.000001").
+    pub fn parse(raw: &str, field: &str) -> Result<Credits, CoreError> {
+        let bytes = raw.as_bytes();
+        let (neg, body) = match bytes.first() {
+            Some(b'-') => (true, &bytes[1..]),
+            _ => (false, bytes),
+        };
+        let bad = || {
+            err(
+                "invalid_amount",
+                format!("{field}: \"{}\" is not a valid amount; use a plain decimal such as \"1.5\" (at most 6 decimal places).", shown(raw)),
+                field,
+            )
+        };
+        let dot = body.iter().position(|&b| b == b'.');
+        let (int, frac) = match dot {
+            Some(i) => (&body[..i], &body[i + 1..]),
+            None => (body, &body[0..0]),
+        };
+        if int.is_empty() || !int.iter().all(u8::is_ascii_digit) {
+            return Err(bad());
+        }
+        if dot.is_some() && (frac.is_empty() || !frac.iter().all(u8::is_ascii_digit)) {
+            return Err(bad());
+        }
+        if frac.len() > SCALE as usize {
+            return Err(err(
+                "invalid_amount",
+                format!("{field}: \"{}\" has more than 6 decimal places.", shown(raw)),
+                field,
+            ));
+        }
+        let significant = int.iter().skip_while(|&&b| b == b'0').count();
+        if significant > MAX_INT_DIGITS {
+            return Err(overflow(field));
+        }
+        let mut mantissa: i128 = 0;
+        for &b in int.iter().chain(frac.iter()) {
+            mantissa = mantissa * 10 + i128::from(b - b'0');
+        }
+        if neg {
+            mantissa = -mantissa;
+        }
+        let d = Decimal::from_i128_with_scale(mantissa, frac.len() as u32);
+        Credits::from_exact(d, field)
+    }
+
+    /// Parses an amount that must not be negative.
+    pub fn parse_non_negative(raw: &str, field: &str) -> Result<Credits, CoreError> {
+        let c = Credits::parse(raw, field)?;
+        if c.is_negative() {
+            return Err(err("negative_amount", format!("{field} must not be negative (got \"{}\").", shown(raw)), field));
+        }
+        Ok(c)
+    }
+
+    /// Rounds an exactly computed value once (half away from zero) and range-checks it.
+    pub fn from_exact(d: Decimal, field: &str) -> Result<Credits, CoreError> {
+        let mut r = round_charge(d);
+        if r.abs() >= limit() {
+            return Err(overflow(field));
+        }
+        if r.is_zero() {
+            r.set_sign_positive(true);
+        }
+        Ok(Credits(r))
+    }
+
+    pub fn from_count(n: u64) -> Credits {
+        Credits(Decimal::from(n))
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn checked_add(self, other: Credits, field: &str) -> Result<Credits, CoreError> {
+        self.0.checked_add(other.0).ok_or_else(|| overflow(field)).and_then(|d| Credits::from_exact(d, field))
+    }
+
+    pub fn checked_sub(self, other: Credits, field: &str) -> Result<Credits, CoreError> {
+        self.0.checked_sub(other.0).ok_or_else(|| overflow(field)).and_then(|d| Credits::from_exact(d, field))
+    }
+
+    /// Canonical wire form: exactly 6 decimal places ("1.400000").
+    pub fn canonical(self) -> String {
+        let mut d = self.0;
+        d.rescale(SCALE);
+        if d.is_zero() {
+            d.set_sign_positive(true);
+        }
+        d.to_string()
+    }
+
+    /// Human form without trailing zeros ("1.4").
+    pub fn display(self) -> String {
+        display_decimal(self.0)
+    }
+}
+
+impl fmt::Display for Credits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+pub fn overflow(field: &str) -> CoreError {
+    err(
+        "amount_overflow",
+        format!("{field}: the amount is too large (credits must stay below 100,000,000,000,000)."),
+        field,
+    )
+}
+
+/// A count as it arrives from JSON or JS: integers, or floats that happen to be whole (JS has only doubles).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RawNum {
+    I(i64),
+    U(u64),
+    F(f64),
+}
+
+impl<'de> serde::Deserialize<'de> for RawNum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawNum;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RawNum, E> {
+                Ok(RawNum::I(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<RawNum, E> {
+                Ok(RawNum::U(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<RawNum, E> {
+                Ok(RawNum::F(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl RawNum {
+    /// A whole number in `min..=max`, else `code` with a message naming the field.
+    pub fn whole(self, min: i64, max: i64, code: &str, field: &str) -> Result<i64, CoreError> {
+        let v: Option<i64> = match self {
+            RawNum::I(i) => Some(i),
+            RawNum::U(u) => i64::try_from(u).ok(),
+            RawNum::F(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            RawNum::F(_) => None,
+        };
+        match v {
+            Some(v) if v >= min && v <= max => Ok(v),
+            _ => Err(err(code, format!("{field} must be a whole number from {min} to {max}."), field)),
+        }
+    }
+
+    /// A usage count: whole, 0 ..= 10^12.
+    pub fn count(self, field: &str) -> Result<u64, CoreError> {
+        self.whole(0, MAX_COUNT as i64, "invalid_count", field).map(|v| v as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn p(s: &str) -> Result<Credits, CoreError> {
+        Credits::parse(s, "x")
+    }
+
+    #[test]
+    fn parses_canonical_forms() {
+        assert_eq!(p("1").unwrap().canonical(), "1.000000");
+        assert_eq!(p("1.4").unwrap().canonical(), "1.400000");
+        assert_eq!(p("0.000001").unwrap().canonical(), "0.000001");
+        assert_eq!(p("-2.5").unwrap().canonical(), "-2.500000");
+        assert_eq!(p("-0").unwrap().canonical(), "0.000000");
+        assert_eq!(p("007.10").unwrap().canonical(), "7.100000");
+        assert_eq!(p("99999999999999.999999").unwrap().canonical(), "99999999999999.999999");
+    }
+
+    #[test]
+    fn rejects_everything_else_with_codes() {
+        for bad in ["", "-", ".5", "1.", "1e5", " 1", "1 ", "NaN", "Infinity", "-Infinity", "+1", "1,5", "0x10", "1.0.0", "١"] {
+            assert_eq!(p(bad).unwrap_err().code(), "invalid_amount", "{bad:?}");
+        }
+        assert_eq!(p("1.0000001").unwrap_err().code(), "invalid_amount");
+        assert_eq!(p("100000000000000").unwrap_err().code(), "amount_overflow");
+        assert_eq!(p("-100000000000000").unwrap_err().code(), "amount_overflow");
+        assert_eq!(p(&"9".repeat(400)).unwrap_err().code(), "amount_overflow");
+        assert_eq!(Credits::parse_non_negative("-1", "x").unwrap_err().code(), "negative_amount");
+        assert!(Credits::parse_non_negative("-0.000000", "x").is_ok());
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero_not_bankers() {
+        let r = |s: &str| Credits::from_exact(Decimal::from_str(s).unwrap(), "x").unwrap().canonical();
+        assert_eq!(r("0.0000005"), "0.000001");
+        assert_eq!(r("0.0000025"), "0.000003"); // banker's would give 0.000002
+        assert_eq!(r("-0.0000005"), "-0.000001");
+        assert_eq!(r("-0.0000025"), "-0.000003");
+        assert_eq!(r("0.00000049999"), "0.000000");
+        assert_eq!(r("-0.0000004"), "0.000000");
+        assert_eq!(r("1.0010005"), "1.001001");
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        let big = p("99999999999999").unwrap();
+        assert_eq!(big.checked_add(p("1").unwrap(), "x").unwrap_err().code(), "amount_overflow");
+        assert_eq!(p("-99999999999999").unwrap().checked_sub(p("1").unwrap(), "x").unwrap_err().code(), "amount_overflow");
+        assert_eq!(p("1.5").unwrap().checked_sub(p("2").unwrap(), "x").unwrap().canonical(), "-0.500000");
+        assert_eq!(Credits::from_exact(Decimal::MAX, "x").unwrap_err().code(), "amount_overflow");
+    }
+
+    #[test]
+    fn display_strips_zeros() {
+        assert_eq!(p("1.400000").unwrap().display(), "1.4");
+        assert_eq!(p("1100").unwrap().display(), "1100");
+        assert_eq!(p("-0.000000").unwrap().display(), "0");
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(RawNum::U(5).count("n").unwrap(), 5);
+        assert_eq!(RawNum::F(3.0).count("n").unwrap(), 3);
+        assert_eq!(RawNum::F(3.5).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::I(-1).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::U(MAX_COUNT + 1).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::F(f64::NAN).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::U(MAX_COUNT).count("n").unwrap(), MAX_COUNT);
+    }
+}
