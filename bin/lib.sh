@@ -237,7 +237,8 @@ server_start() {
   local pidfile="$AIPKIT_LOCAL/$name.pid" logf="$AIPKIT_LOCAL/$name.log"
   local pid; pid=$(pidfile_pid "$pidfile")
   if pid_alive "$pid"; then
-    if server_answers "$port"; then return 0; fi
+    # Ours and on the requested port: keep it. Otherwise (moved port, hung) replace it.
+    if [ "$(cat "$AIPKIT_LOCAL/$name.port" 2>/dev/null)" = "$port" ] && server_answers "$port"; then return 0; fi
     server_stop "$name"
   fi
   rm -f "$pidfile"
@@ -250,6 +251,7 @@ server_start() {
     </dev/null >>"$logf" 2>&1 &
   pid=$!
   echo "$pid" > "$pidfile"
+  echo "$port" > "$AIPKIT_LOCAL/$name.port"
   on_fail_stop "server_stop $name"
   local i
   for ((i=0; i<100; i++)); do
@@ -260,7 +262,7 @@ server_start() {
   die "PHP server did not answer on port $port; see $logf"
 }
 
-server_answers() { curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$1/wp-includes/images/blank.gif"; }
+server_answers() { curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$1/wp-includes/images/blank.gif"; }
 
 server_stop() {
   local name="$1" pidfile="$AIPKIT_LOCAL/$1.pid"
@@ -272,7 +274,7 @@ server_stop() {
     for ((i=0; i<50; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$AIPKIT_LOCAL/$name.port"
 }
 
 # ---------------------------------------------------------------- misc
