@@ -16,7 +16,8 @@ use WP_Error;
  */
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
-	private const WINDOW    = 25000;
+	/** @var int ids per scan window (a property so tests can force many windows) */
+	public static $window = 25000;
 	private const BUDGET_S  = 1.0;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
@@ -83,7 +84,7 @@ final class ConversationList {
 		$hits  = [];
 		$hi    = $top;
 		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo = max( 1, $hi - self::WINDOW );
+			$lo = max( 1, $hi - self::$window );
 			// A conversation belongs to the window holding its newest match: skip it when it also
 			// matches above this window (it was listed there, or on an earlier page).
 			$rows = $wpdb->get_results(

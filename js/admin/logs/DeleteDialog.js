@@ -1,0 +1,96 @@
+import { Button, Modal, Notice, Spinner } from '@wordpress/components';
+import { useEffect, useRef, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+import { deleteBatch, fetchCount } from './api';
+
+/**
+ * Delete logs matching the active filters: first says how much will go (count endpoint, which also
+ * pins the highest id so rows written meanwhile survive), then loops over the batch endpoint with a
+ * progress bar until done.
+ */
+export default function DeleteDialog( { filters, onClose, onDeleted } ) {
+	const [ count, setCount ] = useState( null );
+	const [ error, setError ] = useState( null );
+	const [ done, setDone ] = useState( 0 );
+	const [ phase, setPhase ] = useState( 'counting' );
+	const cancelled = useRef( false );
+
+	useEffect( () => {
+		fetchCount( filters ).then(
+			( c ) => {
+				setCount( c );
+				setPhase( 'confirm' );
+			},
+			( e ) => setError( e.message )
+		);
+		return () => {
+			cancelled.current = true;
+		};
+	}, [] );
+
+	const run = async () => {
+		setPhase( 'deleting' );
+		let after = 0;
+		let total = 0;
+		try {
+			for ( ;; ) {
+				if ( cancelled.current ) {
+					return;
+				}
+				const r = await deleteBatch( filters, count.max_id, after );
+				total += r.deleted;
+				after = r.last_id;
+				setDone( total );
+				if ( r.done ) {
+					break;
+				}
+			}
+			setPhase( 'finished' );
+			onDeleted( total );
+		} catch ( e ) {
+			setError( e.message );
+			setPhase( 'confirm' );
+		}
+	};
+
+	return (
+		<Modal title={ __( 'Delete logs', 'aipkit-usage' ) } onRequestClose={ onClose } className="aipkit-logs-delete">
+			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+			{ phase === 'counting' && ! error && <Spinner /> }
+			{ count && phase === 'confirm' && (
+				<>
+					<p className="aipkit-logs-delete__summary">
+						{ count.exchanges === 0
+							? __( 'No logs match the active filters.', 'aipkit-usage' )
+							: sprintf(
+									__( 'This permanently deletes %1$d exchanges in %2$d conversations matching the active filters.', 'aipkit-usage' ),
+									count.exchanges,
+									count.conversations
+							  ) }
+					</p>
+					<Button variant="secondary" onClick={ onClose }>
+						{ __( 'Cancel', 'aipkit-usage' ) }
+					</Button>{ ' ' }
+					{ count.exchanges > 0 && (
+						<Button variant="primary" isDestructive onClick={ run }>
+							{ __( 'Delete logs', 'aipkit-usage' ) }
+						</Button>
+					) }
+				</>
+			) }
+			{ ( phase === 'deleting' || phase === 'finished' ) && (
+				<>
+					<progress max={ count.exchanges || 1 } value={ done } className="aipkit-logs-delete__progress" />
+					<p className="aipkit-logs-delete__progress-text">
+						{ sprintf( __( 'Deleted %1$d of %2$d exchanges.', 'aipkit-usage' ), done, count.exchanges ) }
+					</p>
+					{ phase === 'finished' && (
+						<Button variant="primary" onClick={ onClose }>
+							{ __( 'Close', 'aipkit-usage' ) }
+						</Button>
+					) }
+				</>
+			) }
+		</Modal>
+	);
+}

@@ -1,0 +1,91 @@
+import { Button, Modal, Notice, SelectControl, Spinner, TextControl, ToggleControl } from '@wordpress/components';
+import { useEffect, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+import { fetchRetention, saveRetention } from './api';
+
+/** Set retention: Auto-delete logs on/off, Delete logs older than N days, and the last purge. */
+export default function RetentionDialog( { onClose } ) {
+	const [ state, setState ] = useState( null );
+	const [ enabled, setEnabled ] = useState( false );
+	const [ choice, setChoice ] = useState( '90' );
+	const [ custom, setCustom ] = useState( '' );
+	const [ error, setError ] = useState( null );
+	const [ saved, setSaved ] = useState( false );
+
+	const load = ( s ) => {
+		setState( s );
+		setEnabled( s.settings.enabled );
+		const d = String( s.settings.days );
+		if ( s.presets.map( String ).includes( d ) ) {
+			setChoice( d );
+		} else {
+			setChoice( 'custom' );
+			setCustom( d );
+		}
+	};
+
+	useEffect( () => {
+		fetchRetention().then( load, ( e ) => setError( e.message ) );
+	}, [] );
+
+	const save = () => {
+		const days = choice === 'custom' ? custom.trim() : choice;
+		if ( ! /^\d+$/.test( days ) || Number( days ) < 1 || Number( days ) > state.max_days ) {
+			setError( sprintf( __( 'Enter a whole number of days from 1 to %d.', 'aipkit-usage' ), state.max_days ) );
+			return;
+		}
+		setError( null );
+		saveRetention( enabled, Number( days ) ).then(
+			( s ) => {
+				load( s );
+				setSaved( true );
+			},
+			( e ) => setError( e.message )
+		);
+	};
+
+	return (
+		<Modal title={ __( 'Set retention', 'aipkit-usage' ) } onRequestClose={ onClose } className="aipkit-logs-retention">
+			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+			{ saved && <Notice status="success" isDismissible={ false }>{ __( 'Retention saved.', 'aipkit-usage' ) }</Notice> }
+			{ ! state && ! error && <Spinner /> }
+			{ state && (
+				<>
+					<ToggleControl label={ __( 'Auto-delete logs', 'aipkit-usage' ) } checked={ enabled } onChange={ setEnabled } />
+					<SelectControl
+						label={ __( 'Delete logs older than', 'aipkit-usage' ) }
+						value={ choice }
+						onChange={ setChoice }
+						options={ [
+							...state.presets.map( ( d ) => ( { value: String( d ), label: sprintf( __( '%d days', 'aipkit-usage' ), d ) } ) ),
+							{ value: 'custom', label: __( 'Custom…', 'aipkit-usage' ) },
+						] }
+					/>
+					{ choice === 'custom' && (
+						<TextControl
+							label={ __( 'Number of days', 'aipkit-usage' ) }
+							type="number"
+							min={ 1 }
+							max={ state.max_days }
+							value={ custom }
+							onChange={ setCustom }
+						/>
+					) }
+					<p className="aipkit-logs-retention__status">
+						{ state.status.last_run
+							? sprintf(
+									__( 'Last purge: %1$s, %2$d rows removed%3$s.', 'aipkit-usage' ),
+									new Date( state.status.last_run ).toLocaleString(),
+									state.status.removed,
+									state.status.finished ? '' : __( ' (still running in batches)', 'aipkit-usage' )
+							  )
+							: __( 'No purge has run yet.', 'aipkit-usage' ) }
+					</p>
+					<Button variant="primary" onClick={ save }>
+						{ __( 'Save', 'aipkit-usage' ) }
+					</Button>
+				</>
+			) }
+		</Modal>
+	);
+}

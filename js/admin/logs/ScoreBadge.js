@@ -1,0 +1,54 @@
+import { Button, Popover } from '@wordpress/components';
+import { useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+
+const BAND_LABEL = {
+	strong: __( 'Strong match.', 'aipkit-usage' ),
+	useful: __( 'Usually useful.', 'aipkit-usage' ),
+	weak: __( 'Weak match. Review the source text.', 'aipkit-usage' ),
+	poor: __( 'Poor match. The answer may be using unrelated context.', 'aipkit-usage' ),
+};
+
+/**
+ * The Score badge on an assistant message that used vector context. Bands come from the core
+ * (score_band, run server-side); the badge opens every retrieved item. All text renders as text nodes.
+ */
+export default function ScoreBadge( { score, items } ) {
+	const [ open, setOpen ] = useState( false );
+	if ( ! score ) {
+		return null;
+	}
+	return (
+		<span className="aipkit-logs-score">
+			<Button
+				className={ `aipkit-logs-score__badge is-${ score.band }` }
+				onClick={ () => setOpen( ! open ) }
+				aria-expanded={ open }
+				label={ sprintf( __( 'Score %s%%: %s', 'aipkit-usage' ), score.percent, BAND_LABEL[ score.band ] || '' ) }
+				showTooltip={ false }
+			>
+				{ sprintf( __( 'Score %s%%', 'aipkit-usage' ), score.percent ) }
+			</Button>
+			{ open && (
+				<Popover position="bottom left" onClose={ () => setOpen( false ) } className="aipkit-logs-score__popover">
+					<div className="aipkit-logs-score__items" role="dialog" aria-label={ __( 'Vector context', 'aipkit-usage' ) }>
+						{ items.map( ( it, i ) => (
+							<dl key={ i } className={ `aipkit-logs-score__item is-${ it.band || 'unknown' }` }>
+								<dt>{ __( 'Provider', 'aipkit-usage' ) }</dt>
+								<dd>{ it.provider }</dd>
+								<dt>{ __( 'Source', 'aipkit-usage' ) }</dt>
+								<dd>{ it.source }</dd>
+								<dt>{ __( 'Score', 'aipkit-usage' ) }</dt>
+								<dd>
+									{ it.percent !== null ? `${ it.percent }% — ${ BAND_LABEL[ it.band ] || '' }` : it.score }
+								</dd>
+								<dt>{ __( 'Content preview', 'aipkit-usage' ) }</dt>
+								<dd className="aipkit-logs-score__preview">{ it.preview }</dd>
+							</dl>
+						) ) }
+					</div>
+				</Popover>
+			) }
+		</span>
+	);
+}

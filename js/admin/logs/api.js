@@ -1,0 +1,60 @@
+import apiFetch from '@wordpress/api-fetch';
+import { addQueryArgs } from '@wordpress/url';
+
+/** REST calls of the Logs screen (aipkit/v1/logs…). Filters travel as query args. */
+
+export function filterArgs( filters ) {
+	const args = {};
+	for ( const key of [ 'search', 'bot', 'module', 'range' ] ) {
+		if ( filters[ key ] ) {
+			args[ key ] = filters[ key ];
+		}
+	}
+	return args;
+}
+
+export function fetchFilterChoices() {
+	return apiFetch( { path: '/aipkit/v1/logs/filters' } );
+}
+
+export function fetchPage( filters, perPage, cursor ) {
+	return apiFetch( {
+		path: addQueryArgs( '/aipkit/v1/logs', { ...filterArgs( filters ), per_page: perPage, cursor: cursor || undefined } ),
+	} );
+}
+
+export function fetchConversation( id ) {
+	return apiFetch( { path: `/aipkit/v1/logs/conversations/${ Number( id ) }` } );
+}
+
+export function fetchCount( filters ) {
+	return apiFetch( { path: addQueryArgs( '/aipkit/v1/logs/count', filterArgs( filters ) ) } );
+}
+
+export function deleteBatch( filters, maxId, after ) {
+	return apiFetch( {
+		path: '/aipkit/v1/logs/delete',
+		method: 'POST',
+		data: { ...filterArgs( filters ), max_id: maxId, after },
+	} );
+}
+
+export function fetchRetention() {
+	return apiFetch( { path: '/aipkit/v1/logs/retention' } );
+}
+
+export function saveRetention( enabled, days ) {
+	return apiFetch( { path: '/aipkit/v1/logs/retention', method: 'POST', data: { enabled, days } } );
+}
+
+/**
+ * The export URL: a plain link the browser downloads to disk (streamed, never held in page memory).
+ * Cookie auth on a REST URL needs the REST nonce as `_wpnonce`.
+ */
+export function exportUrl( boot, filters ) {
+	const nonce = ( apiFetch.nonceMiddleware && apiFetch.nonceMiddleware.nonce ) || ( window.wpApiSettings && window.wpApiSettings.nonce ) || '';
+	const root = boot.restRoot || '/wp-json/';
+	// restRoot may be "…/wp-json/" or "…/?rest_route=/" (plain permalinks).
+	const base = root.includes( 'rest_route=' ) ? addQueryArgs( root, { rest_route: '/aipkit/v1/logs/export' } ) : root.replace( /\/$/, '' ) + '/aipkit/v1/logs/export';
+	return addQueryArgs( base, { ...filterArgs( filters ), _wpnonce: nonce } );
+}
