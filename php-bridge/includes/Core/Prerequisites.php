@@ -67,7 +67,11 @@ final class Prerequisites {
 		return null;
 	}
 
+	/** The AIPKIT_USAGE_LIB constant (wp-config.php) overrides the bundled library's location. */
 	public static function libraryPath(): string {
+		if ( defined( 'AIPKIT_USAGE_LIB' ) && '' !== (string) AIPKIT_USAGE_LIB ) {
+			return (string) AIPKIT_USAGE_LIB;
+		}
 		return AIPKIT_USAGE_DIR . 'lib/libaipkit_usage.so';
 	}
 

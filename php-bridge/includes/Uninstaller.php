@@ -1,0 +1,73 @@
+<?php
+namespace AipkitUsage;
+
+use AipkitUsage\Schema\Schema;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * What uninstall.php does, per site: always removes this plugin's options, transients,
+ * capabilities and scheduled events (hooks prefixed aipkit_usage_); drops the tables (logs,
+ * balances, ledger…) only when that site's admin opted in with `delete_data_on_uninstall`,
+ * so financial records are never lost by accident.
+ */
+final class Uninstaller {
+	/** @return array<int,bool> site id => whether its tables were dropped */
+	public static function run(): array {
+		$result = array();
+		if ( is_multisite() ) {
+			foreach ( get_sites(
+				array(
+					'fields' => 'ids',
+					'number' => 0,
+				)
+			) as $site_id ) {
+				switch_to_blog( (int) $site_id );
+				try {
+					$result[ (int) $site_id ] = self::site();
+				} finally {
+					restore_current_blog();
+				}
+			}
+			global $wpdb;
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE %s", $wpdb->esc_like( 'aipkit_usage_' ) . '%' ) );
+		} else {
+			$result[ get_current_blog_id() ] = self::site();
+		}
+		wp_cache_flush();
+		return $result;
+	}
+
+	/** Cleans the current site; returns true when its tables were dropped. */
+	public static function site(): bool {
+		global $wpdb;
+		// Read the opt-in before the options go.
+		$drop = Settings::deleteDataOnUninstall();
+
+		foreach ( Plugin::scheduledHooks() as $hook ) {
+			wp_unschedule_hook( $hook );
+		}
+		Capabilities::removeAll();
+
+		$like = array(
+			$wpdb->esc_like( 'aipkit_usage_' ) . '%',
+			$wpdb->esc_like( '_transient_aipkit_usage_' ) . '%',
+			$wpdb->esc_like( '_transient_timeout_aipkit_usage_' ) . '%',
+			$wpdb->esc_like( '_site_transient_aipkit_usage_' ) . '%',
+			$wpdb->esc_like( '_site_transient_timeout_aipkit_usage_' ) . '%',
+		);
+		foreach ( $like as $pattern ) {
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s", $pattern ) );
+		}
+
+		if ( $drop ) {
+			foreach ( Schema::tableNames() as $table ) {
+				// Table names come from our own fixed list and the site prefix, never from input.
+				$wpdb->query( 'DROP TABLE IF EXISTS `' . esc_sql( $table ) . '`' );
+			}
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE %s", $wpdb->esc_like( $wpdb->get_blog_prefix() . 'aipkit_usage_' ) . '%' ) );
+		}
+		wp_cache_flush();
+		return $drop;
+	}
+}
