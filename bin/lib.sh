@@ -16,6 +16,7 @@ export AIPKIT_DB_PORT="${AIPKIT_DB_PORT:-3307}"
 export AIPKIT_CACHE="${AIPKIT_CACHE:-/root/.cache/aipkit-usage}"
 WASM_BINDGEN_VERSION="0.2.130"
 export WASM_BINDGEN_DIR="$AIPKIT_CACHE/wasm-bindgen-$WASM_BINDGEN_VERSION"
+[ -x "$WASM_BINDGEN_DIR/bin/wasm-bindgen" ] && export WASM_BINDGEN="${WASM_BINDGEN:-$WASM_BINDGEN_DIR/bin/wasm-bindgen}"
 case ":$PATH:" in *":$WASM_BINDGEN_DIR/bin:"*) ;; *) export PATH="$WASM_BINDGEN_DIR/bin:$PATH" ;; esac
 [ -d "$HOME/.cargo/bin" ] && case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
 
