@@ -81,6 +81,11 @@ spl_autoload_register(static function (string $class): void {
     }
 });
 
+// wp_die() throws AipkitUsage\Tests\WpDieException in tests (instead of exiting PHPUnit).
+foreach (['wp_die_handler', 'wp_die_ajax_handler', 'wp_die_json_handler', 'wp_die_jsonp_handler', 'wp_die_xmlrpc_handler', 'wp_die_xml_handler'] as $aipkit_filter) {
+    add_filter($aipkit_filter, static fn() => [\AipkitUsage\Tests\WpDieException::class, 'handler'], PHP_INT_MAX);
+}
+
 // WordPress file-scope variables that never became globals are published as globals (as at real global
 // scope); none overwrites an existing global. Then every local goes, so PHPUnit copies nothing back.
 foreach (array_diff(array_keys(get_defined_vars()), $aipkit_initial_vars) as $aipkit_var) {

@@ -44,4 +44,23 @@ final class TestCaseHelpersTest extends TestCase
         $response = $this->rest('GET', '/wp/v2/users/me');
         $this->assertSame(401, $response->get_status());
     }
+
+    public function testWpDieThrowsInsteadOfExiting(): void
+    {
+        try {
+            wp_die('<b>Nope</b> &amp; no', 403);
+            $this->fail('wp_die() returned');
+        } catch (\AipkitUsage\Tests\WpDieException $e) {
+            $this->assertSame('Nope & no', $e->getMessage());
+            $this->assertSame(403, $e->getStatus());
+        }
+    }
+
+    public function testFailedAdminNonceCheckIsObservable(): void
+    {
+        $this->actAs($this->createUser('administrator'));
+        $_REQUEST['_wpnonce'] = 'forged';
+        $this->expectException(\AipkitUsage\Tests\WpDieException::class);
+        check_admin_referer('aipkit_some_action');
+    }
 }
