@@ -1,0 +1,78 @@
+<?php
+namespace AipkitUsage\Tests\Shell;
+
+use AipkitUsage\Capabilities;
+use AipkitUsage\Schema\Schema;
+use AipkitUsage\Schema\Tables;
+use AipkitUsage\Tests\TestCase;
+
+/** Upgrading from an older schema: dbDelta adds what is missing and the stored version moves on. */
+final class UpgradeTest extends TestCase
+{
+    private const PREFIX = 'wp_zzupgrade_aipkit_';
+
+    protected function transactional(): bool
+    {
+        return false; // CREATE/ALTER/DROP commit implicitly; this test cleans up its scratch tables.
+    }
+
+    protected function tearDown(): void
+    {
+        global $wpdb;
+        foreach (Tables::NAMES as $name) {
+            $wpdb->query('DROP TABLE IF EXISTS `' . self::PREFIX . $name . '`');
+        }
+        parent::tearDown();
+    }
+
+    public function testOlderTablesGainMissingColumnsAndIndexes(): void
+    {
+        global $wpdb;
+        $p = self::PREFIX;
+        $collate = $wpdb->get_charset_collate();
+        // "Version 0": a ledger without the uncovered column and the kind index, logs without FULLTEXT.
+        $wpdb->query("CREATE TABLE {$p}ledger (
+            id bigint(20) unsigned NOT NULL AUTO_INCREMENT, created_at datetime NOT NULL, kind varchar(32) NOT NULL,
+            user_id bigint(20) unsigned NOT NULL DEFAULT '0', amount decimal(20,6) NOT NULL DEFAULT '0.000000',
+            idempotency_key varchar(191) NOT NULL, PRIMARY KEY (id), UNIQUE KEY idempotency_key (idempotency_key)
+        ) ENGINE=InnoDB {$collate}");
+        $wpdb->query("CREATE TABLE {$p}logs (
+            id bigint(20) unsigned NOT NULL AUTO_INCREMENT, conversation_id bigint(20) unsigned NOT NULL,
+            created_at datetime NOT NULL, user_message mediumtext, reply mediumtext, PRIMARY KEY (id)
+        ) ENGINE=InnoDB {$collate}");
+        $wpdb->insert($p . 'ledger', ['created_at' => '2026-01-01 00:00:00', 'kind' => 'purchase', 'user_id' => 3,
+            'amount' => '10.000000', 'idempotency_key' => 'purchase:1:1']);
+
+        $changes = Schema::apply($p);
+
+        $this->assertContains("Added column {$p}ledger.uncovered", $changes);
+        $kind = $wpdb->get_results("SHOW INDEX FROM {$p}ledger WHERE Key_name = 'kind_created'", ARRAY_A);
+        $this->assertSame(['kind', 'created_at'], array_column($kind, 'Column_name'));
+        $this->assertNotNull($wpdb->get_row("SHOW COLUMNS FROM {$p}ledger LIKE 'uncovered'"));
+        $fulltext = $wpdb->get_results("SHOW INDEX FROM {$p}logs WHERE Key_name = 'content'", ARRAY_A);
+        $this->assertSame('FULLTEXT', $fulltext[0]['Index_type'] ?? null);
+        $this->assertSame(['user_message', 'reply'], array_column($fulltext, 'Column_name'));
+        $this->assertNotNull($wpdb->get_row("SHOW TABLES LIKE '{$p}holds'"), 'missing tables are created');
+        // Existing rows survive the upgrade untouched.
+        $this->assertSame('10.000000', $wpdb->get_var("SELECT amount FROM {$p}ledger WHERE idempotency_key = 'purchase:1:1'"));
+        $this->assertSame('0.000000', $wpdb->get_var("SELECT uncovered FROM {$p}ledger WHERE idempotency_key = 'purchase:1:1'"));
+
+        $this->assertSame([], Schema::apply($p), 'a second run has nothing left to do');
+    }
+
+    public function testStoredOlderVersionTriggersTheUpgradeOnce(): void
+    {
+        update_option(Schema::OPTION, '0');
+        get_role('administrator')->remove_cap(Capabilities::MANAGE_SETTINGS);
+        try {
+            $this->assertTrue(Schema::maybeUpgrade(), 'an older stored version runs the upgrade');
+            $this->assertSame(Schema::VERSION, get_option(Schema::OPTION));
+            wp_roles()->for_site();
+            $this->assertTrue(get_role('administrator')->has_cap(Capabilities::MANAGE_SETTINGS), 'upgrade re-grants capabilities');
+            $this->assertFalse(Schema::maybeUpgrade(), 'the current version does nothing');
+        } finally {
+            update_option(Schema::OPTION, Schema::VERSION);
+            get_role('administrator')->add_cap(Capabilities::MANAGE_SETTINGS);
+        }
+    }
+}
