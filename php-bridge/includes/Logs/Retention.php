@@ -81,7 +81,8 @@ final class Retention {
 		$start   = microtime( true );
 		$removed = 0;
 		$done    = false;
-		while ( microtime( true ) - $start < $budget ) {
+		// At least one batch per run, however small the budget, so a run always makes progress.
+		do {
 			$n = LogDeleter::purge_before( $cutoff );
 			if ( is_wp_error( $n ) ) {
 				return $n;
@@ -91,7 +92,7 @@ final class Retention {
 				$done = true;
 				break;
 			}
-		}
+		} while ( microtime( true ) - $start < $budget );
 		$prev = get_option( self::STATUS_OPTION, [] );
 		// A resumed run adds to the count of the run it continues.
 		$total = ( isset( $prev['finished'] ) && ! $prev['finished'] ) ? (int) $prev['removed'] + $removed : $removed;
