@@ -6,6 +6,7 @@
  *
  *   npm run seed -- --exchanges 100000 [--conversations 10000] [--days 120] [--batch 2000] [--rebuild-fulltext]
  *
+ * --prefix=NAME seeds {$wpdb->prefix}NAME_logs / NAME_conversations instead of the plugin's tables.
  * --rebuild-fulltext drops the FULLTEXT index before loading and builds it once afterwards, which is
  * much faster for big loads than maintaining it row by row (use it for the 1M-row benchmark).
  * Runs with WordPress loaded (bin/site-php / bin/seed).
@@ -22,6 +23,11 @@ $opts = [ 'exchanges' => 10000, 'conversations' => 0, 'days' => 120, 'batch' => 
 $args = array_slice( $argv, 1 );
 for ( $i = 0; $i < count( $args ); $i++ ) {
 	$a = $args[ $i ];
+	if ( preg_match( '/^--prefix=([a-z0-9_]{1,32})$/', $a, $m ) ) {
+		// The benchmark's own tables (bench/logs): {$wpdb->prefix}{name}_logs / _conversations.
+		Tables::$prefix = $GLOBALS['wpdb']->prefix . $m[1] . '_';
+		continue;
+	}
 	if ( '--rebuild-fulltext' === $a ) {
 		$opts['rebuild-fulltext'] = true;
 		continue;

@@ -2,17 +2,23 @@
 namespace AipkitUsage\Logs;
 
 /**
- * Table names for the logs area, resolved per call so a switch_to_blog()
- * on multisite (or a bench prefix) is honoured.
+ * Table names for the logs area, resolved per call so a switch_to_blog() on multisite is honoured.
+ * $prefix lets the benchmark work on its own copy of the two tables (bench/logs), never the site's.
  */
 final class Tables {
+	/** @var string|null full prefix incl. "aipkit_"-style part; null = the site's `{$wpdb->prefix}aipkit_` */
+	public static $prefix = null;
+
 	public static function logs(): string {
-		global $wpdb;
-		return $wpdb->prefix . 'aipkit_logs';
+		return self::prefix() . 'logs';
 	}
 
 	public static function conversations(): string {
+		return self::prefix() . 'conversations';
+	}
+
+	private static function prefix(): string {
 		global $wpdb;
-		return $wpdb->prefix . 'aipkit_conversations';
+		return self::$prefix ?? $wpdb->prefix . 'aipkit_';
 	}
 }

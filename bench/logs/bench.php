@@ -1,0 +1,186 @@
+<?php
+/**
+ * Logs benchmark (run by bench/logs/run with WordPress loaded). Works on its own pair of tables,
+ * {$wpdb->prefix}aipkit_bench_logs / _conversations, seeded once to the target size and reused.
+ *
+ *   modes: main (default) | export (child: streams the whole export to /dev/null) | writer (child: log inserts)
+ */
+
+use AipkitUsage\Logs\ConversationList;
+use AipkitUsage\Logs\CsvExporter;
+use AipkitUsage\Logs\Filters;
+use AipkitUsage\Logs\LogDeleter;
+use AipkitUsage\Logs\LogWriter;
+use AipkitUsage\Logs\Tables;
+
+global $wpdb;
+$mode = $argv[1] ?? 'main';
+Tables::$prefix = $wpdb->prefix . 'aipkit_bench_';
+$root    = dirname( __DIR__, 2 );
+$target  = (int) ( getenv( 'AIPKIT_BENCH_LOGS' ) ?: 1000000 );
+$convs   = (int) ( getenv( 'AIPKIT_BENCH_CONVERSATIONS' ) ?: intdiv( $target, 10 ) );
+
+if ( 'export' === $mode ) {
+	$f  = Filters::from_request( [] );
+	$t  = microtime( true );
+	$out = fopen( '/dev/null', 'wb' );
+	$n  = CsvExporter::stream( $f, static function ( $b ) use ( $out ) {
+		fwrite( $out, $b );
+	} );
+	echo wp_json_encode( [ 'rows' => $n, 'seconds' => microtime( true ) - $t, 'peak_mb' => memory_get_peak_usage( true ) / 1048576 ] );
+	return;
+}
+
+if ( 'writer' === $mode ) {
+	$stop = $argv[2];
+	$waits = [];
+	$i = 0;
+	while ( ! file_exists( $stop ) ) {
+		$t = microtime( true );
+		$r = LogWriter::record( [
+			'module' => 'chatbot', 'bot_id' => 'support-bot', 'user_id' => 0, 'guest_key' => 'benchw',
+			'conversation_id' => 'bench-writer-' . ( $i % 50 ), 'provider' => 'openai', 'model' => 'gpt-4o-mini',
+			'usage_type' => 'chat', 'input_tokens' => 100, 'output_tokens' => 50, 'credits' => '0.2',
+			'user_message' => 'concurrent write ' . $i, 'reply' => 'ok', 'metadata' => [], 'vector_context' => [], 'status' => 'ok',
+		] );
+		$waits[] = ( microtime( true ) - $t ) * 1000;
+		if ( is_wp_error( $r ) ) {
+			fwrite( STDERR, $r->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		$i++;
+		usleep( 5000 );
+	}
+	sort( $waits );
+	echo wp_json_encode( [ 'inserts' => count( $waits ), 'max_ms' => end( $waits ), 'p99_ms' => $waits[ (int) floor( 0.99 * ( count( $waits ) - 1 ) ) ] ?? 0 ] );
+	return;
+}
+
+// ---------------------------------------------------------------- main
+$defs = \AipkitUsage\Schema\Tables::definitions( Tables::$prefix, $wpdb->get_charset_collate() );
+foreach ( [ 'conversations', 'logs' ] as $name ) {
+	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', Tables::$prefix . $name ) ) ) {
+		$wpdb->query( $defs[ $name ] );
+	}
+}
+$have = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() );
+printf( "dataset: %s (%d exchanges present, target %d in ~%d conversations)\n", Tables::logs(), $have, $target, $convs );
+$seed = static function ( int $n, int $c, bool $bulk ) use ( $root ) {
+	$cmd = [ $root . '/bin/site-php', $root . '/tools/seed-logs.php', '--prefix=aipkit_bench', '--exchanges', (string) $n, '--conversations', (string) max( 1, $c ), '--seed', (string) mt_rand( 1, 1000000 ) ];
+	if ( $bulk ) {
+		$cmd[] = '--rebuild-fulltext';
+	}
+	$t = microtime( true );
+	passthru( implode( ' ', array_map( 'escapeshellarg', $cmd ) ), $rc );
+	if ( 0 !== $rc ) {
+		fwrite( STDERR, "seeding failed\n" );
+		exit( 1 );
+	}
+	return microtime( true ) - $t;
+};
+if ( $have < $target ) {
+	$missing = $target - $have;
+	$secs    = $seed( $missing, (int) round( $missing / ( $target / $convs ) ), $have < $target / 2 );
+	printf( "seeded %d exchanges in %.1f s (%.0f rows/s)\n", $missing, $secs, $missing / $secs );
+}
+$wpdb->query( 'ANALYZE TABLE ' . Tables::logs() . ', ' . Tables::conversations() );
+
+$time = static function ( callable $fn, int $runs = 5 ) {
+	$ms = [];
+	$r  = null;
+	for ( $i = 0; $i < $runs; $i++ ) {
+		$t    = microtime( true );
+		$r    = $fn();
+		$ms[] = ( microtime( true ) - $t ) * 1000;
+	}
+	sort( $ms );
+	return [ $ms[ intdiv( $runs, 2 ) ], $ms[ $runs - 1 ], $r ];
+};
+$report = static function ( string $label, array $m, string $target_text, string $extra = '' ) {
+	printf( "%-44s median %7.1f ms  max %7.1f ms  (target %s)%s\n", $label, $m[0], $m[1], $target_text, $extra );
+};
+
+$n_logs  = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() );
+$n_convs = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::conversations() );
+printf( "rows: %d exchanges, %d conversations\n\n", $n_logs, $n_convs );
+
+$page = static function ( array $in, string $cursor = '' ) {
+	$f = Filters::from_request( $in );
+	if ( is_wp_error( $f ) ) {
+		throw new RuntimeException( $f->get_error_message() );
+	}
+	return ConversationList::page( $f, 20, $cursor );
+};
+$m = $time( fn() => $page( [] ) );
+$report( 'list: first page (20)', $m, '<= 150 ms' );
+$m = $time( fn() => $page( [], $m[2]['next_cursor'] ) );
+$report( 'list: second page (keyset)', $m, '<= 150 ms' );
+$m = $time( fn() => $page( [ 'module' => 'ai_forms', 'bot' => 'contact-form', 'range' => '30' ] ) );
+$report( 'list: module+bot+30 days', $m, '<= 150 ms', sprintf( '  %d items', count( $m[2]['items'] ) ) );
+$m = $time( fn() => $page( [ 'bot' => '__none__', 'range' => '7' ] ) );
+$report( 'list: no bot, 7 days', $m, '<= 150 ms', sprintf( '  %d items', count( $m[2]['items'] ) ) );
+foreach ( [ 'warranty', 'refund invoice', 'Grüße', 'café checkout' ] as $q ) {
+	$m = $time( fn() => $page( [ 'search' => $q ] ) );
+	$report( "search: \"{$q}\" (FULLTEXT)", $m, '<= 300 ms', sprintf( '  %d items', count( $m[2]['items'] ) ) );
+}
+$m = $time( fn() => $page( [ 'search' => 'warranty', 'module' => 'chatbot', 'range' => '30' ] ) );
+$report( 'search: "warranty" + chatbot + 30 days', $m, '<= 300 ms', sprintf( '  %d items', count( $m[2]['items'] ) ) );
+$m = $time( fn() => $page( [ 'search' => 'ai' ] ), 3 );
+$report( 'search: "ai" (short word, windowed scan)', $m, 'bounded ~1 s', sprintf( '  %d items, partial=%s', count( $m[2]['items'] ), $m[2]['partial'] ? 'yes' : 'no' ) );
+
+// Export: a separate process, so its peak memory is the export's own.
+echo "\nexport of all rows (separate process)…\n";
+$json = shell_exec( escapeshellarg( $root . '/bin/site-php' ) . ' ' . escapeshellarg( __FILE__ ) . ' export' );
+$ex   = json_decode( (string) substr( (string) $json, (int) strpos( (string) $json, '{' ) ), true );
+if ( $ex ) {
+	printf( "export: %d rows in %.1f s = %.0f rows/s, peak PHP memory %.1f MB (targets >= 20000 rows/s, <= 64 MB)\n", $ex['rows'], $ex['seconds'], $ex['rows'] / $ex['seconds'], $ex['peak_mb'] );
+} else {
+	echo "export failed: {$json}\n";
+}
+
+// Delete ~100,000 rows by filter while another process keeps writing logs.
+echo "\ndelete by filter while a writer process inserts…\n";
+$f     = Filters::from_request( [ 'module' => 'content_writer' ] );
+$count = LogDeleter::count( $f );
+$stop  = tempnam( sys_get_temp_dir(), 'aipkit-bench-stop' );
+unlink( $stop );
+$proc = proc_open( [ $root . '/bin/site-php', __FILE__, 'writer', $stop ], [ 1 => [ 'pipe', 'w' ], 2 => [ 'pipe', 'w' ] ], $pipes );
+usleep( 1500000 ); // let the writer load WordPress and start
+$t = microtime( true );
+$deleted = 0;
+$after = 0;
+$batch_ms = [];
+do {
+	$bt = microtime( true );
+	$r = LogDeleter::batch( $f, $count['max_id'], $after );
+	$batch_ms[] = ( microtime( true ) - $bt ) * 1000;
+	$deleted += $r['deleted'];
+	$after = $r['last_id'];
+} while ( ! $r['done'] );
+$del_s = microtime( true ) - $t;
+usleep( 300000 );
+touch( $stop );
+$w = json_decode( (string) stream_get_contents( $pipes[1] ), true );
+$werr = stream_get_contents( $pipes[2] );
+proc_close( $proc );
+unlink( $stop );
+sort( $batch_ms );
+printf( "delete: %d of %d matching rows in %.1f s = %.0f rows/s; batch p50 %.0f ms, max %.0f ms\n", $deleted, $count['exchanges'], $del_s, $deleted / max( 0.001, $del_s ), $batch_ms[ intdiv( count( $batch_ms ), 2 ) ], end( $batch_ms ) );
+if ( $w ) {
+	printf( "concurrent writer: %d inserts, p99 %.1f ms, max %.1f ms (target: no insert waits > 200 ms)\n", $w['inserts'], $w['p99_ms'], $w['max_ms'] );
+} else {
+	echo "writer failed: {$werr}\n";
+}
+
+// Retention purge rate: rows older than 100 days (of the 120-day spread), 10 s budget.
+echo "\nretention purge (rows older than 100 days, 10 s budget)…\n";
+$cutoff = gmdate( 'Y-m-d H:i:s', time() - 100 * DAY_IN_SECONDS );
+$t = microtime( true );
+$purged = 0;
+do {
+	$n = LogDeleter::purge_before( $cutoff );
+	$purged += $n;
+} while ( $n === LogDeleter::BATCH && microtime( true ) - $t < 10 );
+$ps = microtime( true ) - $t;
+printf( "retention: %d rows in %.1f s = %.0f rows/s\n", $purged, $ps, $purged / max( 0.001, $ps ) );
+echo "\n(the next run tops the dataset up to the target before measuring)\n";
