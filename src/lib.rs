@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod logs;
 pub mod money;
 pub mod ops;
+pub mod value;
 pub mod period;
 pub mod pricing;
 pub mod quota;

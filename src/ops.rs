@@ -1,6 +1,7 @@
-//! The one operation set both bindings expose (docs/contract.md §1): wire request/response types
-//! and a dispatcher generic over any serde Deserializer (serde_json for FFI, serde-wasm-bindgen for JS).
-//! Serde only checks shapes here; every value is validated by the core modules with its field name.
+//! The one operation set both bindings expose (docs/contract.md §1): request reading, response
+//! types and a dispatcher over any serde Deserializer (serde_json for FFI, serde-wasm-bindgen for JS).
+//! Requests are read from a `Value` with exact field paths; every value is validated by the core
+//! modules, so both bindings answer the same input with the same result or the same error.
 
 use crate::admission::{self, Order};
 use crate::error::{err, CoreError};
@@ -10,8 +11,8 @@ use crate::money::{Credits, RawNum};
 use crate::period::{self, OffsetSpan, Period};
 use crate::pricing::{self, BreakdownLine, Rule, RuleDraft, Usage, UsageType};
 use crate::quota::{self, Subject};
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize};
+use crate::value::{as_arr, as_lenient_int, as_obj, as_str, as_text, index, Obj, Value};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -20,277 +21,6 @@ pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff",
 ];
-
-// ---------- lenient scalar shapes ----------
-
-/// A JSON string, integer or null as text (CSV cells, key parts). Non-whole numbers are refused
-/// because JS and Rust format them differently.
-#[derive(Debug, Clone, Default)]
-pub struct Text(pub String);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, an integer or null")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Text, E> {
-                Ok(Text(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-                if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
-                    Ok(Text((v as i64).to_string()))
-                } else {
-                    Err(E::custom("numbers must be whole; pass other numbers as strings"))
-                }
-            }
-            fn visit_unit<E>(self) -> Result<Text, E> {
-                Ok(Text(String::new()))
-            }
-            fn visit_none<E>(self) -> Result<Text, E> {
-                Ok(Text(String::new()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// An id or small setting that PHP may hand over as a digit string ($wpdb returns strings).
-#[derive(Debug, Clone, Copy)]
-pub struct LenientInt(pub RawNum);
-
-impl<'de> Deserialize<'de> for LenientInt {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientInt;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an integer")
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<LenientInt, E> {
-                Ok(LenientInt(RawNum::I(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<LenientInt, E> {
-                Ok(LenientInt(RawNum::U(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<LenientInt, E> {
-                Ok(LenientInt(RawNum::F(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientInt, E> {
-                let digits = v.strip_prefix('-').unwrap_or(v);
-                if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(E::custom(format!("expected an integer, got \"{}\"", v.chars().take(40).collect::<String>())));
-                }
-                Ok(LenientInt(RawNum::I(v.parse::<i64>().map_err(E::custom)?)))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A required field that may be null: serde's Option default would treat a missing field as
-/// null, and for money (e.g. an unlimited quota) absence must be an error, not a default.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    Option::<T>::deserialize(d)
-}
-
-/// Accepts an object, or an empty array (PHP's json_encode of an empty array).
-fn map_or_empty_list<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Option<String>>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = BTreeMap<String, Option<String>>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an object of role => limit")
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((k, v)) = m.next_entry::<String, Option<String>>()? {
-                out.insert(k, v);
-            }
-            Ok(out)
-        }
-        fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-            if s.next_element::<de::IgnoredAny>()?.is_some() {
-                return Err(de::Error::custom("expected an object of role => limit, got a non-empty list"));
-            }
-            Ok(BTreeMap::new())
-        }
-    }
-    d.deserialize_any(V)
-}
-
-// ---------- requests ----------
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VersionReq {}
-
-/// Rules may carry extra columns (enabled, timestamps) straight from the database row.
-#[derive(Deserialize)]
-pub struct RuleWire {
-    #[serde(default)]
-    pub id: Option<LenientInt>,
-    pub usage_type: String,
-    pub provider: String,
-    pub model: String,
-    pub method: String,
-    #[serde(default)]
-    pub input_rate: Option<String>,
-    #[serde(default)]
-    pub output_rate: Option<String>,
-    #[serde(default)]
-    pub unit_rate: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValidateRuleReq {
-    pub rule: RuleWire,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UsageWire {
-    pub usage_type: String,
-    pub provider: String,
-    pub model: String,
-    #[serde(default)]
-    pub input_tokens: Option<RawNum>,
-    #[serde(default)]
-    pub output_tokens: Option<RawNum>,
-    #[serde(default)]
-    pub images: Option<RawNum>,
-    #[serde(default)]
-    pub videos: Option<RawNum>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuoteReq {
-    pub rules: Vec<RuleWire>,
-    pub usage: UsageWire,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EffectiveLimitReq {
-    pub subject: String,
-    #[serde(default)]
-    pub roles: Vec<String>,
-    #[serde(deserialize_with = "nullable")]
-    pub guest_limit: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    pub user_limit: Option<String>,
-    #[serde(default, deserialize_with = "map_or_empty_list")]
-    pub role_limits: BTreeMap<String, Option<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OffsetWire {
-    #[serde(deserialize_with = "nullable")]
-    pub from: Option<RawNum>,
-    pub offset: RawNum,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PeriodReq {
-    pub period: String,
-    pub now: RawNum,
-    pub utc_offsets: Vec<OffsetWire>,
-    #[serde(default)]
-    pub start_of_week: Option<LenientInt>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdmitReq {
-    pub estimate: String,
-    pub balance_available: String,
-    #[serde(deserialize_with = "nullable")]
-    pub quota_remaining: Option<String>,
-    pub order: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SettleReq {
-    pub hold_balance: String,
-    pub hold_quota: String,
-    pub actual: String,
-    pub balance_available: String,
-    #[serde(deserialize_with = "nullable")]
-    pub quota_remaining: Option<String>,
-    pub order: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdjustReq {
-    pub current: String,
-    pub expected: String,
-    pub new: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BalanceWire {
-    pub user_id: LenientInt,
-    pub balance: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EntryWire {
-    pub user_id: LenientInt,
-    pub amount: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReconcileReq {
-    pub balances: Vec<BalanceWire>,
-    pub entries: Vec<EntryWire>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyReq {
-    pub kind: String,
-    pub parts: Vec<Text>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreReq {
-    pub score: String,
-    pub scale: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CsvReq {
-    pub rows: Vec<Vec<Text>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetentionReq {
-    pub now: RawNum,
-    pub days: RawNum,
-}
 
 // ---------- responses ----------
 
@@ -427,51 +157,23 @@ pub enum Response {
     Cutoff(CutoffResp),
 }
 
-// ---------- conversion helpers ----------
-
-fn malformed<E: fmt::Display>(e: serde_path_to_error::Error<E>) -> CoreError {
-    let mut path = e.path().to_string();
-    if path == "." {
-        path.clear();
-    }
-    let mut msg = e.inner().to_string();
-    // serde_json appends the position; the field path says more and is the same in every binding.
-    if let Some(i) = msg.find(" at line ") {
-        msg.truncate(i);
-    }
-    for prefix in ["missing field `", "unknown field `"] {
-        if let Some(rest) = msg.strip_prefix(prefix) {
-            if let Some(name) = rest.split('`').next() {
-                if !path.ends_with(name) {
-                    path = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-                }
-            }
-        }
-    }
-    let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
-    err("malformed_input", format!("Malformed input{at}: {msg}."), &path)
-}
-
-fn parse<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T, CoreError>
-where
-    D::Error: fmt::Display,
-{
-    serde_path_to_error::deserialize(d).map_err(malformed)
-}
+// ---------- reading helpers ----------
 
 fn amount(raw: &str, field: &str) -> Result<Credits, CoreError> {
     Credits::parse_non_negative(raw, field)
 }
 
-fn opt_limit(raw: &Option<String>, field: &str) -> Result<Option<Credits>, CoreError> {
-    match raw.as_deref() {
+/// A limit: "" or null = unlimited.
+fn opt_limit(raw: Option<&str>, field: &str) -> Result<Option<Credits>, CoreError> {
+    match raw {
         None | Some("") => Ok(None),
         Some(s) => amount(s, field).map(Some),
     }
 }
 
-fn rate(raw: &Option<String>, field: &str) -> Result<Option<Credits>, CoreError> {
-    match raw.as_deref() {
+/// A rate: "" or null/missing = not given; bad text = invalid_rate.
+fn rate(raw: Option<&str>, field: &str) -> Result<Option<Credits>, CoreError> {
+    match raw {
         None | Some("") => Ok(None),
         Some(s) => match Credits::parse(s, field) {
             Err(e) if e.code() == "invalid_amount" => Err(err("invalid_rate", format!("{field} must be a decimal number of credits with at most 6 decimal places."), field)),
@@ -480,43 +182,49 @@ fn rate(raw: &Option<String>, field: &str) -> Result<Option<Credits>, CoreError>
     }
 }
 
-fn id(raw: Option<LenientInt>, field: &str) -> Result<Option<u64>, CoreError> {
-    raw.map(|v| v.0.whole(0, 9_007_199_254_740_991, "malformed_input", field).map(|n| n as u64)).transpose()
-}
+const MAX_ID: i64 = 9_007_199_254_740_991;
 
-fn rule_from_wire(w: &RuleWire, prefix: &str) -> Result<Rule, CoreError> {
-    let f = |n: &str| format!("{prefix}.{n}");
-    pricing::validate(
-        RuleDraft {
-            id: id(w.id, &f("id"))?,
-            usage_type: &w.usage_type,
-            provider: &w.provider,
-            model: &w.model,
-            method: &w.method,
-            input_rate: rate(&w.input_rate, &f("input_rate"))?,
-            output_rate: rate(&w.output_rate, &f("output_rate"))?,
-            unit_rate: rate(&w.unit_rate, &f("unit_rate"))?,
-        },
-        prefix,
-    )
+fn id_of(v: &Value, field: &str) -> Result<u64, CoreError> {
+    as_lenient_int(v, field)?.whole(0, MAX_ID, "malformed_input", field).map(|n| n as u64)
 }
 
 fn canon(c: Option<Credits>) -> Option<String> {
     c.map(Credits::canonical)
 }
 
-fn count(raw: Option<RawNum>, field: &str) -> Result<u64, CoreError> {
-    raw.map_or(Ok(0), |n| n.count(field))
+fn count(o: &Obj<'_>, name: &str) -> Result<u64, CoreError> {
+    o.opt_num(name)?.map_or(Ok(0), |n| n.count(&o.at(name)))
 }
 
 fn time(raw: RawNum, field: &str) -> Result<i64, CoreError> {
     raw.whole(period::MIN_TIME, period::MAX_TIME, "invalid_period", field)
 }
 
+/// Rules may carry extra columns (enabled, timestamps) straight from the database row; those are ignored.
+fn rule_from(v: &Value, path: &str) -> Result<Rule, CoreError> {
+    let o = as_obj(v, path)?;
+    let id = o.opt("id").map(|v| id_of(v, &o.at("id"))).transpose()?;
+    pricing::validate(
+        RuleDraft {
+            id,
+            usage_type: o.str("usage_type")?,
+            provider: o.str("provider")?,
+            model: o.str("model")?,
+            method: o.str("method")?,
+            input_rate: rate(o.opt_str("input_rate")?, &o.at("input_rate"))?,
+            output_rate: rate(o.opt_str("output_rate")?, &o.at("output_rate"))?,
+            unit_rate: rate(o.opt_str("unit_rate")?, &o.at("unit_rate"))?,
+        },
+        path,
+    )
+}
+
 // ---------- the ops ----------
 
-pub fn validate_rule(r: ValidateRuleReq) -> Result<ValidateRuleResp, CoreError> {
-    let rule = rule_from_wire(&r.rule, "rule")?;
+pub fn validate_rule(v: &Value) -> Result<ValidateRuleResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rule"])?;
+    let rule = rule_from(o.req("rule")?, "rule")?;
     Ok(ValidateRuleResp {
         rule: RuleOut {
             id: rule.id,
@@ -531,17 +239,20 @@ pub fn validate_rule(r: ValidateRuleReq) -> Result<ValidateRuleResp, CoreError> 
     })
 }
 
-pub fn quote(r: QuoteReq) -> Result<QuoteResp, CoreError> {
-    let rules = r.rules.iter().enumerate().map(|(i, w)| rule_from_wire(w, &format!("rules[{i}]"))).collect::<Result<Vec<_>, _>>()?;
-    let u = &r.usage;
+pub fn quote(v: &Value) -> Result<QuoteResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rules", "usage"])?;
+    let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
+    let u = o.obj("usage")?;
+    u.deny_unknown(&["usage_type", "provider", "model", "input_tokens", "output_tokens", "images", "videos"])?;
     let usage = Usage {
-        usage_type: UsageType::parse(&u.usage_type, "usage.usage_type")?,
-        provider: pricing::normalise_provider(&u.provider, "usage.provider")?,
-        model: pricing::normalise_model(&u.model, "usage.model")?,
-        input_tokens: count(u.input_tokens, "usage.input_tokens")?,
-        output_tokens: count(u.output_tokens, "usage.output_tokens")?,
-        images: count(u.images, "usage.images")?,
-        videos: count(u.videos, "usage.videos")?,
+        usage_type: UsageType::parse(u.str("usage_type")?, "usage.usage_type")?,
+        provider: pricing::normalise_provider(u.str("provider")?, "usage.provider")?,
+        model: pricing::normalise_model(u.str("model")?, "usage.model")?,
+        input_tokens: count(&u, "input_tokens")?,
+        output_tokens: count(&u, "output_tokens")?,
+        images: count(&u, "images")?,
+        videos: count(&u, "videos")?,
     };
     let q = pricing::quote(&rules, &usage)?;
     Ok(QuoteResp {
@@ -561,49 +272,78 @@ pub fn quote(r: QuoteReq) -> Result<QuoteResp, CoreError> {
     })
 }
 
-pub fn effective_limit(r: EffectiveLimitReq) -> Result<LimitResp, CoreError> {
-    let subject = match r.subject.as_str() {
+pub fn effective_limit(v: &Value) -> Result<LimitResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
+    let subject = match o.str("subject")? {
         "guest" => Subject::Guest,
         "user" => Subject::User,
         _ => return Err(err("malformed_input", "subject must be guest or user.", "subject")),
     };
-    let mut roles = BTreeMap::new();
-    for (role, lim) in &r.role_limits {
-        roles.insert(role.clone(), opt_limit(lim, &format!("role_limits.{role}"))?);
+    let mut roles = Vec::new();
+    if let Some(r) = o.opt("roles") {
+        for (i, role) in as_arr(r, "roles")?.iter().enumerate() {
+            roles.push(as_str(role, &index("roles", i))?.to_owned());
+        }
+    }
+    let mut role_limits = BTreeMap::new();
+    if let Some(m) = o.opt("role_limits") {
+        let m = as_obj(m, "role_limits")?;
+        for (role, lim) in m.fields() {
+            let f = m.at(role);
+            let lim = match lim {
+                Value::Null => None,
+                other => Some(as_str(other, &f)?),
+            };
+            role_limits.insert(role.clone(), opt_limit(lim, &f)?);
+        }
     }
     let limit = quota::effective_limit(
         subject,
-        &r.roles,
-        opt_limit(&r.guest_limit, "guest_limit")?,
-        opt_limit(&r.user_limit, "user_limit")?,
         &roles,
+        opt_limit(o.nullable_str("guest_limit")?, "guest_limit")?,
+        opt_limit(o.nullable_str("user_limit")?, "user_limit")?,
+        &role_limits,
     );
     Ok(LimitResp { limit: canon(limit) })
 }
 
-pub fn period_op(r: PeriodReq) -> Result<PeriodResp, CoreError> {
-    let p = Period::parse(&r.period, "period")?;
-    let now = time(r.now, "now")?;
-    let mut spans = Vec::with_capacity(r.utc_offsets.len());
-    for (i, o) in r.utc_offsets.iter().enumerate() {
-        let from = o.from.map(|f| f.whole(i64::MIN, i64::MAX, "invalid_timezone", &format!("utc_offsets[{i}].from"))).transpose()?;
-        let offset = o.offset.whole(-period::MAX_OFFSET, period::MAX_OFFSET, "invalid_timezone", &format!("utc_offsets[{i}].offset"))?;
+pub fn period_op(v: &Value) -> Result<PeriodResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["period", "now", "utc_offsets", "start_of_week"])?;
+    let p = Period::parse(o.str("period")?, "period")?;
+    let now = time(o.num("now")?, "now")?;
+    let mut spans = Vec::new();
+    for (i, s) in o.arr("utc_offsets")?.iter().enumerate() {
+        let s = as_obj(s, &index("utc_offsets", i))?;
+        s.deny_unknown(&["from", "offset"])?;
+        let from = match s.req("from")? {
+            Value::Null => None,
+            f => Some(crate::value::as_num(f, &s.at("from"))?.whole(i64::MIN, i64::MAX, "invalid_timezone", &s.at("from"))?),
+        };
+        let offset = s.num("offset")?.whole(-period::MAX_OFFSET, period::MAX_OFFSET, "invalid_timezone", &s.at("offset"))?;
         spans.push(OffsetSpan { from, offset });
     }
-    let sow = match r.start_of_week {
+    let sow = match o.opt("start_of_week") {
         None => 1,
-        Some(v) => v.0.whole(0, 6, "invalid_period", "start_of_week")?,
+        Some(v) => as_lenient_int(v, "start_of_week")?.whole(0, 6, "invalid_period", "start_of_week")?,
     };
     let info = period::period(p, now, &spans, sow)?;
     Ok(PeriodResp { key: info.key, starts_at: info.starts_at, next_starts_at: info.next_starts_at })
 }
 
-pub fn admit(r: AdmitReq) -> Result<AdmitResp, CoreError> {
+fn quota_remaining(o: &Obj<'_>) -> Result<Option<Credits>, CoreError> {
+    o.nullable_str("quota_remaining")?.map(|q| amount(q, "quota_remaining")).transpose()
+}
+
+pub fn admit(v: &Value) -> Result<AdmitResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["estimate", "balance_available", "quota_remaining", "order"])?;
     let a = admission::admit(
-        amount(&r.estimate, "estimate")?,
-        amount(&r.balance_available, "balance_available")?,
-        r.quota_remaining.as_deref().map(|q| amount(q, "quota_remaining")).transpose()?,
-        Order::parse(&r.order, "order")?,
+        amount(o.str("estimate")?, "estimate")?,
+        amount(o.str("balance_available")?, "balance_available")?,
+        quota_remaining(&o)?,
+        Order::parse(o.str("order")?, "order")?,
     )?;
     Ok(AdmitResp {
         admitted: a.admitted,
@@ -614,14 +354,16 @@ pub fn admit(r: AdmitReq) -> Result<AdmitResp, CoreError> {
     })
 }
 
-pub fn settle(r: SettleReq) -> Result<SettleResp, CoreError> {
+pub fn settle(v: &Value) -> Result<SettleResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["hold_balance", "hold_quota", "actual", "balance_available", "quota_remaining", "order"])?;
     let s = admission::settle(
-        amount(&r.hold_balance, "hold_balance")?,
-        amount(&r.hold_quota, "hold_quota")?,
-        amount(&r.actual, "actual")?,
-        amount(&r.balance_available, "balance_available")?,
-        r.quota_remaining.as_deref().map(|q| amount(q, "quota_remaining")).transpose()?,
-        Order::parse(&r.order, "order")?,
+        amount(o.str("hold_balance")?, "hold_balance")?,
+        amount(o.str("hold_quota")?, "hold_quota")?,
+        amount(o.str("actual")?, "actual")?,
+        amount(o.str("balance_available")?, "balance_available")?,
+        quota_remaining(&o)?,
+        Order::parse(o.str("order")?, "order")?,
     )?;
     Ok(SettleResp {
         balance_debit: s.balance_debit.canonical(),
@@ -632,25 +374,33 @@ pub fn settle(r: SettleReq) -> Result<SettleResp, CoreError> {
     })
 }
 
-pub fn adjust_balance(r: AdjustReq) -> Result<AdjustResp, CoreError> {
+pub fn adjust_balance(v: &Value) -> Result<AdjustResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["current", "expected", "new"])?;
     let (delta, new) = ledger::adjust_balance(
-        Credits::parse(&r.current, "current")?,
-        Credits::parse(&r.expected, "expected")?,
-        Credits::parse(&r.new, "new")?,
+        Credits::parse(o.str("current")?, "current")?,
+        Credits::parse(o.str("expected")?, "expected")?,
+        Credits::parse(o.str("new")?, "new")?,
     )?;
     Ok(AdjustResp { delta: delta.canonical(), new: new.canonical() })
 }
 
-pub fn reconcile(r: ReconcileReq) -> Result<ReconcileResp, CoreError> {
-    let user = |v: LenientInt, f: String| v.0.whole(0, 9_007_199_254_740_991, "malformed_input", &f).map(|n| n as u64);
-    let mut balances = Vec::with_capacity(r.balances.len());
-    for (i, b) in r.balances.iter().enumerate() {
-        balances.push((user(b.user_id, format!("balances[{i}].user_id"))?, Credits::parse(&b.balance, &format!("balances[{i}].balance"))?));
+fn user_amounts(o: &Obj<'_>, list: &str, amount_name: &str) -> Result<Vec<(u64, Credits)>, CoreError> {
+    let mut out = Vec::new();
+    for (i, item) in o.arr(list)?.iter().enumerate() {
+        let e = as_obj(item, &index(list, i))?;
+        e.deny_unknown(&["user_id", amount_name])?;
+        let user = id_of(e.req("user_id")?, &e.at("user_id"))?;
+        out.push((user, Credits::parse(e.str(amount_name)?, &e.at(amount_name))?));
     }
-    let mut entries = Vec::with_capacity(r.entries.len());
-    for (i, e) in r.entries.iter().enumerate() {
-        entries.push((user(e.user_id, format!("entries[{i}].user_id"))?, Credits::parse(&e.amount, &format!("entries[{i}].amount"))?));
-    }
+    Ok(out)
+}
+
+pub fn reconcile(v: &Value) -> Result<ReconcileResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["balances", "entries"])?;
+    let balances = user_amounts(&o, "balances", "balance")?;
+    let entries = user_amounts(&o, "entries", "amount")?;
     let m = ledger::reconcile(&balances, &entries)?;
     Ok(ReconcileResp {
         ok: m.is_empty(),
@@ -661,27 +411,80 @@ pub fn reconcile(r: ReconcileReq) -> Result<ReconcileResp, CoreError> {
     })
 }
 
-pub fn idempotency_key(r: KeyReq) -> Result<KeyResp, CoreError> {
-    let kind = EntryKind::parse(&r.kind, "kind")?;
-    let parts: Vec<String> = r.parts.into_iter().map(|t| t.0).collect();
+pub fn idempotency_key(v: &Value) -> Result<KeyResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["kind", "parts"])?;
+    let kind = EntryKind::parse(o.str("kind")?, "kind")?;
+    let parts = o.arr("parts")?.iter().enumerate().map(|(i, p)| as_text(p, &index("parts", i))).collect::<Result<Vec<_>, _>>()?;
     Ok(KeyResp { key: ledger::idempotency_key(kind, &parts)? })
 }
 
-pub fn score_band(r: ScoreReq) -> Result<ScoreResp, CoreError> {
-    let scale = Scale::parse(&r.scale, "scale")?;
-    let b = logs::score_band(logs::parse_score(&r.score, "score")?, scale)?;
+pub fn score_band(v: &Value) -> Result<ScoreResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["score", "scale"])?;
+    let scale = Scale::parse(o.str("scale")?, "scale")?;
+    let b = logs::score_band(logs::parse_score(o.str("score")?, "score")?, scale)?;
     Ok(ScoreResp { percent: b.percent, band: b.band, label: b.label })
 }
 
-pub fn csv_rows(r: CsvReq) -> CsvResp {
-    let rows: Vec<Vec<String>> = r.rows.into_iter().map(|row| row.into_iter().map(|c| c.0).collect()).collect();
-    CsvResp { csv: logs::csv_rows(&rows) }
+pub fn csv_rows(v: &Value) -> Result<CsvResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rows"])?;
+    let mut rows = Vec::new();
+    for (i, row) in o.arr("rows")?.iter().enumerate() {
+        let p = index("rows", i);
+        let cells = as_arr(row, &p)?.iter().enumerate().map(|(j, c)| as_text(c, &index(&p, j))).collect::<Result<Vec<_>, _>>()?;
+        rows.push(cells);
+    }
+    Ok(CsvResp { csv: logs::csv_rows(&rows) })
 }
 
-pub fn retention_cutoff(r: RetentionReq) -> Result<CutoffResp, CoreError> {
-    let now = time(r.now, "now")?;
-    let days = r.days.whole(1, 36_500, "invalid_count", "days")?;
+pub fn retention_cutoff(v: &Value) -> Result<CutoffResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["now", "days"])?;
+    let now = time(o.num("now")?, "now")?;
+    let days = o.num("days")?.whole(1, 36_500, "invalid_count", "days")?;
     Ok(CutoffResp { cutoff: logs::retention_cutoff(now, days) })
+}
+
+pub fn version(v: &Value) -> Result<VersionResp, CoreError> {
+    as_obj(v, "")?.deny_unknown(&[])?;
+    Ok(VersionResp { version: crate::VERSION, abi: crate::ABI_VERSION })
+}
+
+/// Runs one op on an already-read request value.
+pub fn run_value(op: &str, v: &Value) -> Result<Response, CoreError> {
+    Ok(match op {
+        "version" => Response::Version(version(v)?),
+        "validate_rule" => Response::ValidateRule(validate_rule(v)?),
+        "quote" => Response::Quote(quote(v)?),
+        "effective_limit" => Response::Limit(effective_limit(v)?),
+        "period" => Response::Period(period_op(v)?),
+        "admit" => Response::Admit(admit(v)?),
+        "settle" => Response::Settle(settle(v)?),
+        "adjust_balance" => Response::Adjust(adjust_balance(v)?),
+        "reconcile" => Response::Reconcile(reconcile(v)?),
+        "idempotency_key" => Response::Key(idempotency_key(v)?),
+        "score_band" => Response::Score(score_band(v)?),
+        "csv_rows" => Response::Csv(csv_rows(v)?),
+        "retention_cutoff" => Response::Cutoff(retention_cutoff(v)?),
+        _ => return Err(unknown_op(op)),
+    })
+}
+
+fn unknown_op(op: &str) -> CoreError {
+    let shown: String = op.chars().take(40).collect();
+    err("unknown_op", format!("Unknown operation \"{shown}\"."), "op")
+}
+
+/// Malformed JSON / JS input that could not even be read as a value.
+pub fn unreadable(e: impl fmt::Display) -> CoreError {
+    let mut msg = e.to_string();
+    // serde_json appends the position; keep the message comparable across bindings.
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    err("malformed_input", format!("Malformed input: {msg}."), "")
 }
 
 /// Runs one op on a request read from any serde Deserializer.
@@ -689,26 +492,9 @@ pub fn run<'de, D: Deserializer<'de>>(op: &str, input: D) -> Result<Response, Co
 where
     D::Error: fmt::Display,
 {
-    Ok(match op {
-        "version" => {
-            let _: VersionReq = parse(input)?;
-            Response::Version(VersionResp { version: crate::VERSION, abi: crate::ABI_VERSION })
-        }
-        "validate_rule" => Response::ValidateRule(validate_rule(parse(input)?)?),
-        "quote" => Response::Quote(quote(parse(input)?)?),
-        "effective_limit" => Response::Limit(effective_limit(parse(input)?)?),
-        "period" => Response::Period(period_op(parse(input)?)?),
-        "admit" => Response::Admit(admit(parse(input)?)?),
-        "settle" => Response::Settle(settle(parse(input)?)?),
-        "adjust_balance" => Response::Adjust(adjust_balance(parse(input)?)?),
-        "reconcile" => Response::Reconcile(reconcile(parse(input)?)?),
-        "idempotency_key" => Response::Key(idempotency_key(parse(input)?)?),
-        "score_band" => Response::Score(score_band(parse(input)?)?),
-        "csv_rows" => Response::Csv(csv_rows(parse(input)?)),
-        "retention_cutoff" => Response::Cutoff(retention_cutoff(parse(input)?)?),
-        _ => {
-            let shown: String = op.chars().take(40).collect();
-            return Err(err("unknown_op", format!("Unknown operation \"{shown}\"."), "op"));
-        }
-    })
+    if !OPS.contains(&op) {
+        return Err(unknown_op(op));
+    }
+    let v = Value::deserialize(input).map_err(unreadable)?;
+    run_value(op, &v)
 }

@@ -129,10 +129,12 @@ pub struct RuleDraft<'a> {
     pub unit_rate: Option<Credits>,
 }
 
+/// Provider ids are ASCII slugs (openai, google, openrouter…): lower-cased and trimmed; other
+/// characters are refused rather than guessed at.
 pub fn normalise_provider(raw: &str, field: &str) -> Result<String, CoreError> {
-    let p = raw.trim().to_lowercase();
-    if p.is_empty() || p.chars().count() > 64 || p.chars().any(char::is_control) {
-        return Err(err("invalid_provider", "Provider must be a non-empty name of at most 64 characters.", field));
+    let p = raw.trim().to_ascii_lowercase();
+    if p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(err("invalid_provider", "Provider must be a non-empty name of at most 64 plain ASCII characters.", field));
     }
     Ok(p)
 }

@@ -1,0 +1,247 @@
+//! A small dynamic value that any serde Deserializer fills through one visitor. Requests are read
+//! from it by hand with exact field paths ("usage.input_tokens", "rules[2].unit_rate"), which keeps
+//! error fields identical in every binding and keeps the wasm small (one generic instantiation
+//! instead of a derived visitor per request type).
+
+use crate::error::{err, CoreError};
+use crate::money::RawNum;
+use serde::de::{self, Deserializer, Visitor};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Num(RawNum),
+    Str(String),
+    Arr(Vec<Value>),
+    Obj(Vec<(String, Value)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Num(RawNum::I(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Num(RawNum::U(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Num(RawNum::F(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0).min(1024));
+        while let Some(v) = s.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Arr(out))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Value, A::Error> {
+        let mut out: Vec<(String, Value)> = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
+        // Keys are read through this same visitor: serde's String visitor would drag float
+        // formatting (its type-error message) into the wasm.
+        while let Some(k) = m.next_key::<Value>()? {
+            let Value::Str(k) = k else {
+                return Err(de::Error::custom("object keys must be strings"));
+            };
+            if out.iter().any(|(e, _)| *e == k) {
+                return Err(de::Error::custom(format!("duplicate field `{k}`")));
+            }
+            let v = m.next_value()?;
+            out.push((k, v));
+        }
+        Ok(Value::Obj(out))
+    }
+}
+
+impl Value {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Num(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Arr(_) => "an array",
+            Value::Obj(_) => "an object",
+        }
+    }
+}
+
+pub fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+pub fn wrong_type(path: &str, expected: &str, got: &Value) -> CoreError {
+    let at = if path.is_empty() { "the request".to_owned() } else { path.to_owned() };
+    err("malformed_input", format!("Malformed input: {at} must be {expected}, not {}.", got.kind()), path)
+}
+
+/// A JSON object being read, with its path for error fields.
+pub struct Obj<'a> {
+    pub path: String,
+    fields: &'a [(String, Value)],
+}
+
+pub fn as_obj<'a>(v: &'a Value, path: &str) -> Result<Obj<'a>, CoreError> {
+    match v {
+        Value::Obj(f) => Ok(Obj { path: path.to_owned(), fields: f }),
+        // PHP's json_encode turns an empty array into [] where an object was meant.
+        Value::Arr(a) if a.is_empty() => Ok(Obj { path: path.to_owned(), fields: &[] }),
+        other => Err(wrong_type(path, "an object", other)),
+    }
+}
+
+pub fn as_arr<'a>(v: &'a Value, path: &str) -> Result<&'a [Value], CoreError> {
+    match v {
+        Value::Arr(a) => Ok(a),
+        other => Err(wrong_type(path, "an array", other)),
+    }
+}
+
+pub fn as_str<'a>(v: &'a Value, path: &str) -> Result<&'a str, CoreError> {
+    match v {
+        Value::Str(s) => Ok(s),
+        other => Err(wrong_type(path, "a string", other)),
+    }
+}
+
+pub fn as_num(v: &Value, path: &str) -> Result<RawNum, CoreError> {
+    match v {
+        Value::Num(n) => Ok(*n),
+        other => Err(wrong_type(path, "a number", other)),
+    }
+}
+
+/// Ids and small settings: integers, or digit strings as $wpdb hands them over.
+pub fn as_lenient_int(v: &Value, path: &str) -> Result<RawNum, CoreError> {
+    match v {
+        Value::Num(n) => Ok(*n),
+        Value::Str(s) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(err("malformed_input", format!("Malformed input: {path} must be an integer."), path));
+            }
+            s.parse::<i64>().map(RawNum::I).map_err(|_| err("malformed_input", format!("Malformed input: {path} must be an integer."), path))
+        }
+        other => Err(wrong_type(path, "an integer", other)),
+    }
+}
+
+/// Text cells and key parts: strings, whole numbers (written as integers) or null (empty).
+pub fn as_text(v: &Value, path: &str) -> Result<String, CoreError> {
+    match v {
+        Value::Str(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        Value::Num(RawNum::I(i)) => Ok(i.to_string()),
+        Value::Num(RawNum::U(u)) => Ok(u.to_string()),
+        Value::Num(RawNum::F(f)) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Ok((*f as i64).to_string()),
+        Value::Num(_) => Err(err("malformed_input", format!("Malformed input: {path} must be a string (only whole numbers may be passed as numbers)."), path)),
+        other => Err(wrong_type(path, "a string", other)),
+    }
+}
+
+impl<'a> Obj<'a> {
+    pub fn at(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Present and not null.
+    pub fn opt(&self, name: &str) -> Option<&'a Value> {
+        self.get(name).filter(|v| !matches!(v, Value::Null))
+    }
+
+    pub fn req(&self, name: &str) -> Result<&'a Value, CoreError> {
+        self.get(name).ok_or_else(|| {
+            let f = self.at(name);
+            err("malformed_input", format!("Malformed input: missing field {f}."), &f)
+        })
+    }
+
+    pub fn str(&self, name: &str) -> Result<&'a str, CoreError> {
+        as_str(self.req(name)?, &self.at(name))
+    }
+
+    /// Missing or null → None.
+    pub fn opt_str(&self, name: &str) -> Result<Option<&'a str>, CoreError> {
+        self.opt(name).map(|v| as_str(v, &self.at(name))).transpose()
+    }
+
+    /// Must be present; null → None (for money, absence must not silently mean "unlimited").
+    pub fn nullable_str(&self, name: &str) -> Result<Option<&'a str>, CoreError> {
+        match self.req(name)? {
+            Value::Null => Ok(None),
+            v => as_str(v, &self.at(name)).map(Some),
+        }
+    }
+
+    pub fn num(&self, name: &str) -> Result<RawNum, CoreError> {
+        as_num(self.req(name)?, &self.at(name))
+    }
+
+    pub fn opt_num(&self, name: &str) -> Result<Option<RawNum>, CoreError> {
+        self.opt(name).map(|v| as_num(v, &self.at(name))).transpose()
+    }
+
+    pub fn arr(&self, name: &str) -> Result<&'a [Value], CoreError> {
+        as_arr(self.req(name)?, &self.at(name))
+    }
+
+    pub fn obj(&self, name: &str) -> Result<Obj<'a>, CoreError> {
+        as_obj(self.req(name)?, &self.at(name))
+    }
+
+    pub fn fields(&self) -> &'a [(String, Value)] {
+        self.fields
+    }
+
+    /// Refuses fields the op does not know (typos must not be silently ignored).
+    pub fn deny_unknown(&self, allowed: &[&str]) -> Result<(), CoreError> {
+        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+            let f = self.at(k);
+            let shown: String = f.chars().take(60).collect();
+            return Err(err("malformed_input", format!("Malformed input: unknown field {shown}; expected one of {}.", allowed.join(", ")), &shown));
+        }
+        Ok(())
+    }
+}
