@@ -1,0 +1,164 @@
+// The Logs screen in Chromium against the real plugin: filters, the exchange view, score badges,
+// export (downloaded file parsed with csv-parse), delete with confirmation and progress, retention,
+// and a hostile log that must stay inert on screen and neutralised in the export.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { test, expect } from './helpers/fixtures.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PAGE = '/wp-admin/admin.php?page=aipkit-usage&tab=logs';
+
+function seed() {
+	const out = execFileSync(path.join(ROOT, 'bin/site-php'), [path.join(ROOT, 'tests/php/Logs/fixtures/browser-seed.php')], {
+		env: { ...process.env, AIPKIT_WP_DIR: path.join(ROOT, '.local/e2e-wordpress') },
+		encoding: 'utf8',
+	});
+	return JSON.parse(out.slice(out.indexOf('{')));
+}
+
+const rows = (page) => page.locator('.aipkit-logs__row');
+
+async function openLogs(page) {
+	await page.goto(PAGE);
+	await expect(page.getByRole('heading', { name: 'Conversation Logs' })).toBeVisible();
+	await expect(rows(page).first()).toBeVisible();
+}
+
+async function action(page, name) {
+	await page.getByRole('button', { name: 'Log actions' }).click();
+	await page.getByRole('menuitem', { name }).click();
+}
+
+test.beforeEach(() => {
+	seed();
+});
+
+test('filters narrow the conversation list', async ({ admin: page }) => {
+	await openLogs(page);
+	await expect(rows(page)).toHaveCount(3);
+	await page.getByLabel('Module').selectOption('ai_forms');
+	await expect(rows(page)).toHaveCount(1);
+	await expect(rows(page).first()).toContainText('form request two');
+	await page.getByLabel('Module').selectOption('');
+	await page.getByLabel('Date range').selectOption('30');
+	await expect(rows(page)).toHaveCount(2);
+	await page.getByLabel('Chatbot').selectOption('__none__');
+	await expect(rows(page)).toHaveCount(0);
+	await page.getByLabel('Date range').selectOption('');
+	await expect(rows(page)).toHaveCount(1);
+	await expect(rows(page).first()).toContainText('an old question');
+	await page.getByLabel('Chatbot').selectOption('');
+	await page.getByLabel('Search logs').fill('form');
+	await expect(rows(page)).toHaveCount(1);
+	await page.getByLabel('Search logs').fill('zzzz-nothing');
+	await expect(page.locator('.aipkit-logs__empty')).toHaveText('No logs match these filters.');
+});
+
+test('a hostile log renders inert; the exchange view and score badge show everything as text', async ({ admin: page }) => {
+	await openLogs(page);
+	await page.getByLabel('Module').selectOption('chatbot');
+	await page.getByLabel('Chatbot').selectOption('e2e-bot');
+	await expect(rows(page)).toHaveCount(1);
+	const row = rows(page).first();
+	await expect(row).toContainText('Guest e2egue');
+	await row.locator('.aipkit-logs__open').click();
+	const modal = page.locator('.aipkit-logs-conversation');
+	await expect(modal.locator('.aipkit-logs-exchange')).toHaveCount(2);
+	const first = modal.locator('.aipkit-logs-exchange').first();
+	await expect(first.locator('.is-user .aipkit-logs-msg__text')).toHaveText(
+		'<script>window.__aipkitXss=1</script><img src=x onerror="window.__aipkitXss=2">'
+	);
+	await expect(first.locator('.is-assistant .aipkit-logs-msg__text')).toHaveText('=HYPERLINK("http://evil.example","click")');
+	await expect(modal.locator('img, script')).toHaveCount(0);
+	await expect(first).toContainText('Model: gpt-4o-mini');
+	await expect(first).toContainText('Time: 1234 ms');
+	await expect(first).toContainText('Credits: 0.150000');
+	expect(await page.evaluate(() => window.__aipkitXss)).toBeUndefined();
+
+	const badge = first.locator('.aipkit-logs-score__badge');
+	await expect(badge).toHaveText('Score 91%');
+	await expect(badge).toHaveClass(/is-strong/);
+	// The second exchange used no vector context: no badge.
+	await expect(modal.locator('.aipkit-logs-exchange').nth(1).locator('.aipkit-logs-score__badge')).toHaveCount(0);
+	await badge.click();
+	const items = page.locator('.aipkit-logs-score__item');
+	await expect(items).toHaveCount(2);
+	await expect(items.nth(0)).toContainText('pinecone');
+	await expect(items.nth(0)).toContainText('kb/returns.md');
+	await expect(items.nth(0)).toContainText('91% — Strong match.');
+	await expect(items.nth(0)).toContainText('Returns are accepted within <b>30</b> days.');
+	await expect(items.nth(1)).toContainText('42% — Poor match.');
+	await expect(items.nth(1)).toHaveClass(/is-poor/);
+	expect(await page.evaluate(() => window.__aipkitXss)).toBeUndefined();
+});
+
+test('export downloads a CSV of the filtered exchanges with formulas neutralised', async ({ admin: page }) => {
+	await openLogs(page);
+	await page.getByLabel('Module').selectOption('chatbot');
+	await expect(rows(page)).toHaveCount(2);
+	const [download] = await Promise.all([page.waitForEvent('download'), action(page, 'Export logs')]);
+	expect(download.suggestedFilename()).toMatch(/-logs-\d{4}-\d{2}-\d{2}\.csv$/);
+	const bytes = readFileSync(await download.path());
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	const records = parse(bytes, { bom: true, relax_column_count: false });
+	expect(records[0]).toEqual([
+		'Log ID', 'Conversation ID', 'Date (UTC)', 'Module', 'Bot', 'User', 'Provider', 'Model',
+		'Input tokens', 'Output tokens', 'Credits', 'Top vector score (%)', 'User message', 'Reply',
+	]);
+	const data = records.slice(1);
+	expect(data).toHaveLength(3); // the two hostile-conversation exchanges + the old one, all chatbot
+	expect(data.map((r) => r[3])).toEqual(['chatbot', 'chatbot', 'chatbot']);
+	const hostile = data.find((r) => r[12].includes('__aipkitXss'));
+	expect(hostile[13]).toBe('\'=HYPERLINK("http://evil.example","click")');
+	expect(hostile[11]).toBe('91.00');
+	expect(hostile[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});
+
+test('delete logs states what will go, confirms, shows progress and removes exactly that', async ({ admin: page }) => {
+	await openLogs(page);
+	await page.getByLabel('Module').selectOption('ai_forms');
+	await expect(rows(page)).toHaveCount(1);
+	await action(page, 'Delete logs');
+	const dialog = page.locator('.aipkit-logs-delete');
+	await expect(dialog.locator('.aipkit-logs-delete__summary')).toHaveText(
+		'This permanently deletes 2 exchanges in 1 conversations matching the active filters.'
+	);
+	// Cancelling deletes nothing.
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await expect(rows(page)).toHaveCount(1);
+	await action(page, 'Delete logs');
+	await dialog.getByRole('button', { name: 'Delete logs' }).click();
+	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toHaveText('Deleted 2 of 2 exchanges.');
+	await dialog.getByRole('button', { name: 'Close' }).click();
+	await expect(page.locator('.aipkit-logs__empty')).toBeVisible();
+	await page.getByLabel('Module').selectOption('');
+	await expect(rows(page)).toHaveCount(2);
+});
+
+test('set retention saves the toggle, a preset or a custom number of days', async ({ admin: page }) => {
+	await openLogs(page);
+	await action(page, 'Set retention');
+	const dialog = page.locator('.aipkit-logs-retention');
+	await expect(dialog).toContainText('No purge has run yet.');
+	const toggle = dialog.getByLabel('Auto-delete logs');
+	if (!(await toggle.isChecked())) await toggle.check();
+	await dialog.getByLabel('Delete logs older than').selectOption('14');
+	await dialog.getByRole('button', { name: 'Save' }).click();
+	await expect(dialog).toContainText('Retention saved.');
+	await dialog.getByLabel('Delete logs older than').selectOption('custom');
+	await dialog.getByLabel('Number of days').fill('0');
+	await dialog.getByRole('button', { name: 'Save' }).click();
+	await expect(dialog).toContainText('Enter a whole number of days from 1 to 3650.');
+	await dialog.getByLabel('Number of days').fill('45');
+	await dialog.getByRole('button', { name: 'Save' }).click();
+	await expect(dialog).toContainText('Retention saved.');
+	await page.reload();
+	await expect(rows(page).first()).toBeVisible();
+	await action(page, 'Set retention');
+	await expect(dialog.getByLabel('Auto-delete logs')).toBeChecked();
+	await expect(dialog.getByLabel('Delete logs older than')).toHaveValue('custom');
+	await expect(dialog.getByLabel('Number of days')).toHaveValue('45');
+});
