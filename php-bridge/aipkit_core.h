@@ -1,25 +1,26 @@
+#define FFI_SCOPE "aipkit_usage"
+#define FFI_LIB "lib/libaipkit_usage.so"
 /*
  * aipkit_core.h — C ABI of the aipkit-usage core (libaipkit_usage.so), docs/contract.md §3.
  *
  * Loaded by PHP FFI (AipkitUsage\Core\Ffi): FFI::cdef() with this text minus the #define lines,
- * or, on hosts with ffi.enable=preload, as ffi.preload=<this file> (the FFI_SCOPE/FFI_LIB lines below;
- * FFI_LIB is resolved relative to this header's directory by PHP's FFI::load).
+ * or, on hosts with ffi.enable=preload, as ffi.preload=<this file> (the FFI_SCOPE/FFI_LIB lines above,
+ * which PHP only honours as the very first lines of the file).
  * This file must stay free of #include/#ifdef because PHP's FFI parser has no preprocessor;
  * C users include <stdint.h> and <stddef.h> first. The build (bin/build-core) fails when the
  * functions declared here differ from the library's exported symbols.
  *
  * Ownership:
  *  - Inputs (op, input) are borrowed for the duration of the call; the library reads exactly
- *    op_len / input_len bytes (no NUL terminator needed) and keeps no pointer to them.
+ *    op_len / input_len bytes (no NUL terminator needed) and keeps no pointer to them. They are
+ *    declared `const char *` (same ABI as `const uint8_t *`) because PHP FFI passes a PHP string
+ *    without copying only to char/void pointers.
  *  - The buffer written to *out is owned by the library. The caller must release it with
  *    aipkit_free(ptr, len) exactly once, passing the *out and *out_len values unchanged,
  *    and must never free it any other way (not free(), not FFI::free()).
  *  - Returned buffers are plain bytes (JSON text, not NUL-terminated), hence uint8_t * via an
  *    out-parameter: never a `const char *` return, which PHP would copy and leak.
  */
-#define FFI_SCOPE "aipkit_usage"
-#define FFI_LIB "lib/libaipkit_usage.so"
-
 /* ABI version of the library (currently 1). PHP refuses a library whose version differs. */
 uint32_t aipkit_abi_version(void);
 
@@ -32,7 +33,7 @@ uint32_t aipkit_abi_version(void);
  * Returns: 0 ok; 1 core error; 2 internal error (a caught panic, code "internal_error");
  *          3 invalid arguments (a NULL pointer): *out and *out_len are left untouched.
  */
-int32_t aipkit_call(const uint8_t *op, size_t op_len, const uint8_t *input, size_t input_len,
+int32_t aipkit_call(const char *op, size_t op_len, const char *input, size_t input_len,
                     uint8_t **out, size_t *out_len);
 
 /* Releases a buffer returned through aipkit_call's out-parameters. ptr NULL is ignored. */

@@ -1,0 +1,177 @@
+<?php
+namespace AipkitUsage\Core;
+
+defined( 'ABSPATH' ) || defined( 'AIPKIT_USAGE_CORE_STANDALONE' ) || exit;
+
+/**
+ * The only PHP that touches FFI: loads php-bridge/aipkit_core.h + the native core once per process
+ * and runs core operations as JSON in, JSON out (docs/contract.md §3).
+ *
+ * Two ways to load, both supported:
+ *  - ffi.enable=1: FFI::cdef() with the header's declarations and the library path
+ *    (constant AIPKIT_USAGE_LIB overrides the bundled php-bridge/lib/libaipkit_usage.so);
+ *  - ffi.enable=preload + ffi.preload=<header with FFI_SCOPE "aipkit_usage">: FFI::scope().
+ * The buffer the library returns is released with aipkit_free() in a finally block, never by PHP.
+ */
+final class Ffi {
+	/** Must equal aipkit_abi_version() of the library; bumped with every ABI change. */
+	public const ABI_VERSION = 1;
+	public const SCOPE       = 'aipkit_usage';
+
+	private static ?Ffi $instance = null;
+
+	private \FFI $ffi;
+	/** @var \FFI\CData uint8_t* out-param, reused across calls */
+	private \FFI\CData $out;
+	/** @var \FFI\CData size_t out-param, reused across calls */
+	private \FFI\CData $outLen;
+
+	private function __construct( \FFI $ffi ) {
+		$this->ffi    = $ffi;
+		$this->out    = $ffi->new( 'uint8_t*' );
+		$this->outLen = $ffi->new( 'size_t' );
+	}
+
+	/**
+	 * The process-wide instance. Throws \RuntimeException (not CoreException) when the core cannot be
+	 * loaded; call availability() first for a readable reason.
+	 */
+	public static function instance(): self {
+		if ( null !== self::$instance ) {
+			return self::$instance;
+		}
+		$ffi     = self::load();
+		$version = (int) $ffi->aipkit_abi_version();
+		if ( self::ABI_VERSION !== $version ) {
+			throw new \RuntimeException(
+				sprintf( 'The core library %s has ABI version %d but this plugin needs %d; rebuild or reinstall the plugin.', self::libraryPath(), $version, self::ABI_VERSION )
+			);
+		}
+		self::$instance = new self( $ffi );
+		return self::$instance;
+	}
+
+	public static function libraryPath(): string {
+		if ( defined( 'AIPKIT_USAGE_LIB' ) && '' !== (string) constant( 'AIPKIT_USAGE_LIB' ) ) {
+			return (string) constant( 'AIPKIT_USAGE_LIB' );
+		}
+		return dirname( __DIR__, 2 ) . '/lib/libaipkit_usage.so';
+	}
+
+	public static function headerPath(): string {
+		return dirname( __DIR__, 2 ) . '/aipkit_core.h';
+	}
+
+	private static function load(): \FFI {
+		if ( '' !== (string) ini_get( 'ffi.preload' ) ) {
+			try {
+				return \FFI::scope( self::SCOPE );
+			} catch ( \Throwable $e ) {
+				// Preloaded headers without our scope: fall through to cdef where allowed.
+				unset( $e );
+			}
+		}
+		$header = @file_get_contents( self::headerPath() );
+		if ( false === $header ) {
+			throw new \RuntimeException( 'Cannot read the core header ' . self::headerPath() . '.' );
+		}
+		// FFI::cdef has no preprocessor: drop the FFI_SCOPE/FFI_LIB lines meant for FFI::load.
+		$decls = (string) preg_replace( '/^\s*#.*$/m', '', $header );
+		return \FFI::cdef( $decls, self::libraryPath() );
+	}
+
+	/**
+	 * Null when the core can be used in this process, else the precise reason and the fix.
+	 * Never throws.
+	 */
+	public static function availability(): ?string {
+		if ( ! extension_loaded( 'ffi' ) || ! class_exists( \FFI::class ) ) {
+			return 'The PHP FFI extension is not loaded; install/enable it (Debian: it is part of php8.2-common; check "extension=ffi").';
+		}
+		$mode = strtolower( trim( (string) ini_get( 'ffi.enable' ) ) );
+		$sapi = PHP_SAPI;
+		if ( in_array( $mode, array( '0', 'off', 'false', 'no', '' ), true ) ) {
+			return 'FFI is disabled (ffi.enable=' . ( '' === $mode ? '0' : $mode ) . '); set ffi.enable=1 in php.ini for the ' . $sapi . ' SAPI.';
+		}
+		if ( 'preload' === $mode && ! in_array( $sapi, array( 'cli', 'phpdbg' ), true ) ) {
+			$scoped = false;
+			if ( '' !== (string) ini_get( 'ffi.preload' ) ) {
+				try {
+					\FFI::scope( self::SCOPE );
+					$scoped = true;
+				} catch ( \Throwable $e ) {
+					unset( $e );
+				}
+			}
+			if ( ! $scoped ) {
+				return 'ffi.enable=preload does not allow FFI in the ' . $sapi . ' SAPI unless the core is preloaded; set ffi.enable=1, or set ffi.preload to a copy of aipkit_core.h whose FFI_LIB is the absolute library path and opcache.preload to the plugin\'s preload.php.';
+			}
+		}
+		if ( null === self::$instance ) {
+			$lib = self::libraryPath();
+			if ( '' === (string) ini_get( 'ffi.preload' ) ) {
+				if ( ! is_file( $lib ) ) {
+					return 'The core library ' . $lib . ' is missing; run bin/build-core (or reinstall the plugin), or point the AIPKIT_USAGE_LIB constant at it.';
+				}
+				if ( ! is_readable( $lib ) ) {
+					return 'The core library ' . $lib . ' is not readable by the PHP process.';
+				}
+			}
+			try {
+				self::instance();
+			} catch ( \Throwable $e ) {
+				return 'The core library could not be loaded: ' . $e->getMessage();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Runs one core operation. Returns the response array; throws CoreException with the core's
+	 * error code on a core error (status 1) or a caught panic (status 2, code internal_error).
+	 *
+	 * @param array<string,mixed> $input The request (amounts as decimal strings).
+	 * @return array<string,mixed>
+	 */
+	public function call( string $op, array $input ): array {
+		// json_encode([]) is "[]"; an empty request is an object.
+		$json   = array() === $input ? '{}' : json_encode( $input, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR );
+		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), \FFI::addr( $this->out ), \FFI::addr( $this->outLen ) );
+		if ( 3 === $status ) {
+			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
+		}
+		$len = (int) $this->outLen->cdata;
+		try {
+			$body = \FFI::string( $this->out, $len );
+		} finally {
+			$this->ffi->aipkit_free( $this->out, $len );
+			$this->outLen->cdata = 0;
+		}
+		$decoded = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
+		if ( 0 !== $status ) {
+			throw new CoreException(
+				(string) ( $decoded['code'] ?? 'internal_error' ),
+				(string) ( $decoded['message'] ?? 'The core failed without a message.' ),
+				isset( $decoded['field'] ) ? (string) $decoded['field'] : null,
+				(int) $status
+			);
+		}
+		return $decoded;
+	}
+
+	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
+	public function callJson( string $op, string $json ): array {
+		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), \FFI::addr( $this->out ), \FFI::addr( $this->outLen ) );
+		if ( 3 === $status ) {
+			return array( 3, '' );
+		}
+		$len = (int) $this->outLen->cdata;
+		try {
+			$body = \FFI::string( $this->out, $len );
+		} finally {
+			$this->ffi->aipkit_free( $this->out, $len );
+			$this->outLen->cdata = 0;
+		}
+		return array( (int) $status, $body );
+	}
+}
