@@ -37,7 +37,7 @@ final class LogWriter {
 			if ( $own_tx ) {
 				$wpdb->query( 'ROLLBACK' );
 			}
-			return new WP_Error( 'aipkit_log_write_failed', 'The conversation summary could not be written.', [ 'status' => 500 ] );
+			return new WP_Error( 'aipkit_log_write_failed', 'The conversation summary could not be written: ' . $wpdb->last_error, [ 'status' => 500 ] );
 		}
 
 		$ok = $wpdb->insert(
@@ -69,7 +69,7 @@ final class LogWriter {
 			if ( $own_tx ) {
 				$wpdb->query( 'ROLLBACK' );
 			}
-			return new WP_Error( 'aipkit_log_write_failed', 'The log row could not be written.', [ 'status' => 500 ] );
+			return new WP_Error( 'aipkit_log_write_failed', 'The log row could not be written: ' . $wpdb->last_error, [ 'status' => 500 ] );
 		}
 		$log_id = (int) $wpdb->insert_id;
 		if ( $own_tx ) {

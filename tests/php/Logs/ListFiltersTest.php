@@ -102,11 +102,11 @@ final class ListFiltersTest extends TestCase
 
     public function testListItemsCarrySummaryFields(): void
     {
-        $uid = $this->createUser('subscriber', ['display_name' => 'Dana <b>Scully</b>']);
+        $uid = $this->createUser('subscriber', ['display_name' => 'Dana Scully']);
         $this->writeLog(['user_id' => $uid, 'guest_key' => '', 'conversation_id' => 'named', 'credits' => '1.5', 'user_message' => 'newest one']);
         $page = ConversationList::page(Filters::from_request([]), 10);
         $first = $page['items'][0];
-        $this->assertSame('Dana <b>Scully</b>', $first['user_name']);
+        $this->assertSame('Dana Scully', $first['user_name']);
         $this->assertSame('1.500000', $first['credits']);
         $this->assertSame(1, $first['exchanges']);
         $this->assertSame('newest one', $first['last_preview']);
