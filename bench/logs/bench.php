@@ -59,8 +59,10 @@ if ( 'writer' === $mode ) {
 // ---------------------------------------------------------------- main
 $defs = \AipkitUsage\Schema\Tables::definitions( Tables::$prefix, $wpdb->get_charset_collate() );
 foreach ( [ 'conversations', 'logs' ] as $name ) {
-	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', Tables::$prefix . $name ) ) ) {
-		$wpdb->query( $defs[ $name ] );
+	$table = Tables::$prefix . $name;
+	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $table ) ) && false === $wpdb->query( $defs[ $table ] ?? $defs[ $name ] ) ) {
+		fwrite( STDERR, "cannot create {$table}: {$wpdb->last_error}\n" );
+		exit( 1 );
 	}
 }
 $have = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() );
