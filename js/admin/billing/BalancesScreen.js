@@ -1,11 +1,277 @@
-import { __ } from '@wordpress/i18n';
+import { Button, Card, CardBody, CardHeader, Modal, Notice, SearchControl, Spinner } from '@wordpress/components';
+import { useCallback, useEffect, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
+import BalanceCell from './BalanceCell';
+import { api, credits, KIND_LABELS, qs } from './api';
 
-/** Placeholder until the Balances screen lands: says what this tab is for. */
-export default function BalancesScreen() {
+function ConfirmReset( { user, scope, onDone, onCancel } ) {
+	const [ busy, setBusy ] = useState( false );
+	const [ error, setError ] = useState( null );
+	const run = async () => {
+		setBusy( true );
+		try {
+			await api( `/balances/${ user.user_id }/reset`, { method: 'POST', data: { scope } } );
+			onDone();
+		} catch ( e ) {
+			setError( e.message );
+			setBusy( false );
+		}
+	};
 	return (
-		<EmptyState id="balances" title={ __( 'Balances', 'aipkit-usage' ) }>
-			<p>{ __( 'No balances yet. Prepaid credit balances and periodic usage of logged-in users will be listed here.', 'aipkit-usage' ) }</p>
-		</EmptyState>
+		<Modal title={ __( 'Reset usage?', 'aipkit-usage' ) } onRequestClose={ onCancel }>
+			<p>
+				{ scope === 'all'
+					? sprintf( /* translators: %s: user */ __( 'Reset the current period usage of %s for all scopes? This is recorded in the ledger.', 'aipkit-usage' ), user.name )
+					: sprintf( /* translators: 1: scope, 2: user */ __( 'Reset the current period usage of %2$s for %1$s? This is recorded in the ledger.', 'aipkit-usage' ), scope, user.name ) }
+			</p>
+			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+			<Button variant="primary" isDestructive isBusy={ busy } disabled={ busy } onClick={ run }>
+				{ __( 'Confirm reset', 'aipkit-usage' ) }
+			</Button>{ ' ' }
+			<Button variant="tertiary" onClick={ onCancel }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>
+		</Modal>
+	);
+}
+
+function UsageList( { usage } ) {
+	if ( ! usage?.length ) {
+		return <span>{ __( 'No usage recorded', 'aipkit-usage' ) }</span>;
+	}
+	return (
+		<ul className="aipkit-usage-scopes">
+			{ usage.map( ( u ) => (
+				<li key={ u.scope }>
+					<strong>{ u.scope }</strong>: { credits( u.used ) }
+					{ u.limit !== null ? ` / ${ credits( u.limit ) }` : ` (${ __( 'unlimited', 'aipkit-usage' ) })` }
+					{ u.period && u.period !== 'never' ? ` · ${ u.period }` : '' }
+				</li>
+			) ) }
+		</ul>
+	);
+}
+
+function Details( { userId, onClose, onReset } ) {
+	const [ d, setD ] = useState( null );
+	const [ error, setError ] = useState( null );
+	const [ confirm, setConfirm ] = useState( null );
+	const load = useCallback( () => api( `/balances/${ userId }` ).then( setD, ( e ) => setError( e.message ) ), [ userId ] );
+	useEffect( () => {
+		load();
+	}, [ load ] );
+	return (
+		<Modal title={ __( 'User details', 'aipkit-usage' ) } onRequestClose={ onClose } style={ { maxWidth: 640 } }>
+			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+			{ ! d && ! error && <Spinner /> }
+			{ d && (
+				<>
+					<p>
+						<strong>{ d.name }</strong> ({ d.email }) · { __( 'Balance', 'aipkit-usage' ) } { credits( d.balance.balance ) }
+						{ d.balance.held !== '0.000000' && ` · ${ __( 'held by requests in progress', 'aipkit-usage' ) } ${ credits( d.balance.held ) }` }
+					</p>
+					<p>{ __( 'Latest reset:', 'aipkit-usage' ) } { d.latest_reset || __( 'never', 'aipkit-usage' ) }</p>
+					{ d.usage.length === 0 ? (
+						<p>{ __( 'No periodic usage recorded for this user yet.', 'aipkit-usage' ) }</p>
+					) : (
+						<table className="widefat striped">
+							<thead>
+								<tr>
+									<th scope="col">{ __( 'Scope', 'aipkit-usage' ) }</th>
+									<th scope="col">{ __( 'Period', 'aipkit-usage' ) }</th>
+									<th scope="col">{ __( 'Used', 'aipkit-usage' ) }</th>
+									<th scope="col">{ __( 'Limit', 'aipkit-usage' ) }</th>
+									<th scope="col"><span className="screen-reader-text">{ __( 'Actions', 'aipkit-usage' ) }</span></th>
+								</tr>
+							</thead>
+							<tbody>
+								{ d.usage.map( ( u ) => (
+									<tr key={ u.scope }>
+										<td>{ u.scope }</td>
+										<td>{ u.period_key }</td>
+										<td>{ credits( u.used ) }</td>
+										<td>{ u.limit === null ? __( 'Unlimited', 'aipkit-usage' ) : credits( u.limit ) }</td>
+										<td><Button variant="secondary" isDestructive onClick={ () => setConfirm( u.scope ) }>{ __( 'Reset usage', 'aipkit-usage' ) }</Button></td>
+									</tr>
+								) ) }
+							</tbody>
+						</table>
+					) }
+				</>
+			) }
+			{ confirm && (
+				<ConfirmReset
+					user={ d }
+					scope={ confirm }
+					onCancel={ () => setConfirm( null ) }
+					onDone={ () => {
+						setConfirm( null );
+						load();
+						onReset();
+					} }
+				/>
+			) }
+		</Modal>
+	);
+}
+
+function History( { user, onClose } ) {
+	const [ items, setItems ] = useState( null );
+	const [ cursor, setCursor ] = useState( null );
+	const [ error, setError ] = useState( null );
+	const more = useCallback(
+		( before = '' ) =>
+			api( `/balances/${ user.user_id }/history${ qs( { before } ) }` ).then(
+				( r ) => {
+					setItems( ( old ) => ( before ? [ ...( old || [] ), ...r.items ] : r.items ) );
+					setCursor( r.next_cursor );
+				},
+				( e ) => setError( e.message )
+			),
+		[ user.user_id ]
+	);
+	useEffect( () => {
+		more();
+	}, [ more ] );
+	return (
+		<Modal title={ sprintf( /* translators: %s: user */ __( 'History of %s', 'aipkit-usage' ), user.name ) } onRequestClose={ onClose } style={ { maxWidth: 760 } }>
+			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+			{ items === null && ! error && <Spinner /> }
+			{ items && items.length === 0 && <p>{ __( 'No ledger entries for this user yet.', 'aipkit-usage' ) }</p> }
+			{ items && items.length > 0 && (
+				<table className="widefat striped">
+					<thead>
+						<tr>
+							<th scope="col">{ __( 'Date (UTC)', 'aipkit-usage' ) }</th>
+							<th scope="col">{ __( 'Entry', 'aipkit-usage' ) }</th>
+							<th scope="col">{ __( 'Balance change', 'aipkit-usage' ) }</th>
+							<th scope="col">{ __( 'Quota', 'aipkit-usage' ) }</th>
+							<th scope="col">{ __( 'Balance after', 'aipkit-usage' ) }</th>
+							<th scope="col">{ __( 'Details', 'aipkit-usage' ) }</th>
+						</tr>
+					</thead>
+					<tbody>
+						{ items.map( ( x ) => (
+							<tr key={ x.id }>
+								<td>{ x.created_at }</td>
+								<td>{ KIND_LABELS[ x.kind ] || x.kind }</td>
+								<td>{ credits( x.amount ) }</td>
+								<td>{ credits( x.quota_amount ) }</td>
+								<td>{ credits( x.balance_after ) }</td>
+								<td>{ [ x.module, x.model, x.order_id ? `#${ x.order_id }` : '', x.note ].filter( Boolean ).join( ' · ' ) }</td>
+							</tr>
+						) ) }
+					</tbody>
+				</table>
+			) }
+			{ cursor && <Button variant="secondary" onClick={ () => more( cursor ) }>{ __( 'Load more', 'aipkit-usage' ) }</Button> }
+		</Modal>
+	);
+}
+
+export default function BalancesScreen() {
+	const [ search, setSearch ] = useState( '' );
+	const [ page, setPage ] = useState( 1 );
+	const [ data, setData ] = useState( null );
+	const [ error, setError ] = useState( null );
+	const [ details, setDetails ] = useState( null );
+	const [ history, setHistory ] = useState( null );
+	const [ resetAll, setResetAll ] = useState( null );
+
+	const load = useCallback( () => {
+		api( `/balances${ qs( { search, page } ) }` ).then(
+			( d ) => {
+				setData( d );
+				setError( null );
+			},
+			( e ) => setError( e.message )
+		);
+	}, [ search, page ] );
+	useEffect( () => {
+		const t = setTimeout( load, 250 );
+		return () => clearTimeout( t );
+	}, [ load ] );
+
+	const pages = data ? Math.max( 1, Math.ceil( data.total / data.per_page ) ) : 1;
+	return (
+		<Card className="aipkit-balances">
+			<CardHeader>
+				<h2 style={ { margin: 0 } }>{ __( 'Balances', 'aipkit-usage' ) }</h2>
+			</CardHeader>
+			<CardBody>
+				<SearchControl
+					label={ __( 'Search users by name or email', 'aipkit-usage' ) }
+					value={ search }
+					onChange={ ( v ) => {
+						setSearch( v );
+						setPage( 1 );
+					} }
+				/>
+				{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+				{ ! data && ! error && <Spinner /> }
+				{ data && data.items.length === 0 && (
+					<EmptyState id="balances" title={ __( 'No users found', 'aipkit-usage' ) }>
+						<p>{ search ? __( 'No user matches this search. Try part of the name or email.', 'aipkit-usage' ) : __( 'There are no users yet.', 'aipkit-usage' ) }</p>
+					</EmptyState>
+				) }
+				{ data && data.items.length > 0 && (
+					<table className="widefat striped aipkit-balances-table">
+						<thead>
+							<tr>
+								<th scope="col">{ __( 'User', 'aipkit-usage' ) }</th>
+								<th scope="col">{ __( 'Credit Balance', 'aipkit-usage' ) }</th>
+								<th scope="col">{ __( 'Usage', 'aipkit-usage' ) }</th>
+								<th scope="col">{ __( 'Latest Reset', 'aipkit-usage' ) }</th>
+								<th scope="col">{ __( 'Actions', 'aipkit-usage' ) }</th>
+							</tr>
+						</thead>
+						<tbody>
+							{ data.items.map( ( u ) => (
+								<tr key={ u.user_id } data-user-id={ u.user_id }>
+									<td>
+										<strong>{ u.name }</strong>
+										<br />
+										{ u.email }
+									</td>
+									<td><BalanceCell user={ u } /></td>
+									<td><UsageList usage={ u.usage } /></td>
+									<td>{ u.latest_reset || '—' }</td>
+									<td>
+										<Button variant="link" onClick={ () => setDetails( u.user_id ) }>{ __( 'Details', 'aipkit-usage' ) }</Button>
+										{ u.usage.length > 0 && (
+											<>
+												{ ' · ' }
+												<Button variant="link" isDestructive onClick={ () => setResetAll( u ) }>{ __( 'Reset all', 'aipkit-usage' ) }</Button>
+											</>
+										) }
+										{ ' · ' }
+										<Button variant="link" onClick={ () => setHistory( u ) }>{ __( 'History', 'aipkit-usage' ) }</Button>
+									</td>
+								</tr>
+							) ) }
+						</tbody>
+					</table>
+				) }
+				{ pages > 1 && (
+					<div style={ { marginTop: 12, display: 'flex', gap: 8, alignItems: 'center' } }>
+						<Button variant="secondary" disabled={ page <= 1 } onClick={ () => setPage( page - 1 ) }>{ __( 'Previous', 'aipkit-usage' ) }</Button>
+						<span>{ sprintf( /* translators: 1: page, 2: pages */ __( 'Page %1$d of %2$d', 'aipkit-usage' ), page, pages ) }</span>
+						<Button variant="secondary" disabled={ page >= pages } onClick={ () => setPage( page + 1 ) }>{ __( 'Next', 'aipkit-usage' ) }</Button>
+					</div>
+				) }
+			</CardBody>
+			{ details && <Details userId={ details } onClose={ () => setDetails( null ) } onReset={ load } /> }
+			{ history && <History user={ history } onClose={ () => setHistory( null ) } /> }
+			{ resetAll && (
+				<ConfirmReset
+					user={ resetAll }
+					scope="all"
+					onCancel={ () => setResetAll( null ) }
+					onDone={ () => {
+						setResetAll( null );
+						load();
+					} }
+				/>
+			) }
+		</Card>
 	);
 }

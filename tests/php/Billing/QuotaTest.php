@@ -26,7 +26,7 @@ final class QuotaTest extends TestCase
         parent::tearDown();
     }
 
-    private function at(string $local): int
+    private function local(string $local): int
     {
         return (new \DateTimeImmutable($local, new \DateTimeZone('Europe/Berlin')))->getTimestamp();
     }
@@ -34,7 +34,7 @@ final class QuotaTest extends TestCase
     private function key(string $period, string $local): string
     {
         $this->quota(['period' => $period, 'user_limit' => '5']);
-        return Quotas::context('chatbot', '', 1, $this->at($local))['period_key'];
+        return Quotas::context('chatbot', '', 1, $this->local($local))['period_key'];
     }
 
     public function testDailyBoundaryIsLocalMidnight(): void
@@ -71,12 +71,12 @@ final class QuotaTest extends TestCase
     {
         $this->quota(['period' => 'daily', 'user_limit' => '2']);
         $u = $this->createUser();
-        $now = $this->at('2026-11-25 23:00:00');
+        $now = $this->local('2026-11-25 23:00:00');
         add_filter('aipkit_usage_now', function () use (&$now) { return $now; });
         aipkit_usage_settle(aipkit_usage_authorize($this->request($u)), ['input_tokens' => 1]);
         aipkit_usage_settle(aipkit_usage_authorize($this->request($u)), ['input_tokens' => 1]);
         $this->assertInstanceOf(\WP_Error::class, aipkit_usage_authorize($this->request($u)));
-        $now = $this->at('2026-11-26 00:00:01');
+        $now = $this->local('2026-11-26 00:00:01');
         $this->assertIsArray(aipkit_usage_authorize($this->request($u)));
     }
 

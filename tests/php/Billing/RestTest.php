@@ -17,7 +17,7 @@ final class RestTest extends TestCase
         $this->admin = $this->actAs($this->createUser('administrator'));
     }
 
-    private function count(string $table): int
+    private function rows(string $table): int
     {
         global $wpdb;
         return (int) $wpdb->get_var("SELECT COUNT(*) FROM $table");
@@ -47,13 +47,13 @@ final class RestTest extends TestCase
     /** @dataProvider badRules */
     public function testBadRulesAreRefusedWithTheField(array $body, int $status, string $code, string $field): void
     {
-        $before = $this->count(Tables::pricing_rules());
+        $before = $this->rows(Tables::pricing_rules());
         $r = $this->rest('POST', '/aipkit/v1/pricing-rules', $body + ['usage_type' => 'chat', 'provider' => 'openai', 'model' => 'gpt-4o']);
         $d = $this->restData($r);
         $this->assertSame($status, $r->get_status(), wp_json_encode($d));
         $this->assertSame($code, $d['code']);
         $this->assertSame($field, $d['data']['field']);
-        $this->assertSame($before, $this->count(Tables::pricing_rules()));
+        $this->assertSame($before, $this->rows(Tables::pricing_rules()));
     }
 
     public static function badRules(): array
@@ -78,7 +78,7 @@ final class RestTest extends TestCase
         $r = $this->rest('POST', '/aipkit/v1/pricing-rules', ['provider' => 'OPENAI'] + $body);
         $this->assertSame(409, $r->get_status());
         $this->assertStringContainsString('already exists', $this->restData($r)['message']);
-        $this->assertSame(1, $this->count(Tables::pricing_rules()));
+        $this->assertSame(1, $this->rows(Tables::pricing_rules()));
     }
 
     public function testModelCatalogMergesBuiltInSeenAndRegistered(): void
