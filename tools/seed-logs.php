@@ -210,7 +210,8 @@ while ( $conv_no < $convs ) {
 	printf( "\r%d / %d exchanges, %d / %d conversations (%.0f rows/s)   ", $written, $total, $conv_no, $convs, $written / max( 0.001, $el ) );
 }
 echo "\n";
-if ( $opts['rebuild-fulltext'] && $has_ft ) {
+// Also when an earlier interrupted bulk load left the table without its index.
+if ( $opts['rebuild-fulltext'] ) {
 	echo "rebuilding the FULLTEXT index…\n";
 	$tf = microtime( true );
 	$wpdb->query( "ALTER TABLE {$lt} ADD FULLTEXT KEY content (user_message, reply)" );
