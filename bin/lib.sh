@@ -67,7 +67,8 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 db() { mariadb --no-defaults -S "$DB_SOCKET" -u root "$@"; }
 db_ping() { mariadb-admin --no-defaults -S "$DB_SOCKET" -u root --connect-timeout=2 ping >/dev/null 2>&1; }
-db_running() { local p; p=$(pidfile_pid "$DB_PIDFILE"); pid_alive "$p" && db_ping; }
+# Answering on our socket is what counts (the pid file may lag behind a concurrent start).
+db_running() { db_ping; }
 
 db_init() {
   if [ -d "$DB_DATADIR" ]; then
@@ -94,12 +95,39 @@ db_init() {
 # Major.minor of the installed server: data directories are compatible within a series.
 db_server_series() { mariadbd --version | sed -n 's/.*Ver \([0-9]*\.[0-9]*\).*/\1/p'; }
 
+# The pid of a mariadbd serving our data directory, found by its exact --datadir argument (the pid
+# file can be missing after an interrupted start).
+db_server_pid() {
+  local f pid
+  for f in /proc/[0-9]*/cmdline; do
+    pid=${f#/proc/}; pid=${pid%/cmdline}
+    if tr '\0' '\n' < "$f" 2>/dev/null | grep -qxF -- "--datadir=$DB_DATADIR"; then
+      tr '\0' '\n' < "$f" 2>/dev/null | head -1 | grep -q 'mariadbd$' && { echo "$pid"; return 0; }
+    fi
+  done
+  return 0
+}
+
+# Several scripts may start the database at once (a test run, a benchmark): serialise on a lock file.
+db_lock() { exec 8>"$AIPKIT_LOCAL/.db.lock"; flock -w 120 8 || die "timed out waiting for $AIPKIT_LOCAL/.db.lock"; }
+db_unlock() { flock -u 8 2>/dev/null || true; exec 8>&-; }
+
 db_start() {
   ensure_local_dir
   if db_running; then return 0; fi
+  db_lock
+  _db_start_locked
+  db_unlock
+}
+
+_db_start_locked() {
+  if db_running; then return 0; fi
   local stale; stale=$(pidfile_pid "$DB_PIDFILE")
+  pid_alive "$stale" || stale=$(db_server_pid)
   if pid_alive "$stale"; then
-    die "a MariaDB process ($stale) holds $DB_DATADIR but does not answer; stop it ('npm stop') and retry"
+    # Maybe still starting (crash recovery): give it a moment before calling it stuck.
+    local i; for ((i=0; i<50; i++)); do db_ping && return 0; sleep 0.2; done
+    die "a MariaDB process ($stale) holds $DB_DATADIR but does not answer on $DB_SOCKET; run 'npm stop' and retry"
   fi
   rm -f "$DB_PIDFILE" "$DB_SOCKET"
   if port_in_use "$AIPKIT_DB_PORT"; then
@@ -109,7 +137,7 @@ db_start() {
   db_init
   log "starting MariaDB on 127.0.0.1:$AIPKIT_DB_PORT (socket $DB_SOCKET)"
   : > "$DB_LOG"
-  setsid mariadbd --no-defaults --user="$(id -un)" --datadir="$DB_DATADIR" --socket="$DB_SOCKET" \
+  8>&- setsid mariadbd --no-defaults --user="$(id -un)" --datadir="$DB_DATADIR" --socket="$DB_SOCKET" \
     --port="$AIPKIT_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve --skip-log-bin \
     --pid-file="$DB_PIDFILE" --log-error="$DB_LOG" \
     --innodb-buffer-pool-size=128M --max-connections=500 \
@@ -132,6 +160,10 @@ db_start() {
 
 db_stop() {
   local pid; pid=$(pidfile_pid "$DB_PIDFILE")
+  pid_alive "$pid" || pid=$(db_server_pid)
+  if ! pid_alive "$pid" && db_ping; then
+    mariadb-admin --no-defaults -S "$DB_SOCKET" -u root shutdown >/dev/null 2>&1 || true
+  fi
   if pid_alive "$pid"; then
     mariadb-admin --no-defaults -S "$DB_SOCKET" -u root shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
     local i
@@ -247,7 +279,7 @@ server_start() {
     die "port $port is in use by another program; set AIPKIT_PORT to a free port (or stop that program)"
   fi
   log "starting PHP server on http://127.0.0.1:$port (docroot $dir)"
-  PHP_CLI_SERVER_WORKERS=4 AIPKIT_DOCROOT="$dir" setsid php -d ffi.enable=1 -d memory_limit=512M \
+  PHP_CLI_SERVER_WORKERS=4 AIPKIT_DOCROOT="$dir" 8>&- setsid php -d ffi.enable=1 -d memory_limit=512M \
     -d max_execution_time=120 -S "127.0.0.1:$port" -t "$dir" "$AIPKIT_ROOT/bin/router.php" \
     </dev/null >>"$logf" 2>&1 &
   pid=$!
