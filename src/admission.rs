@@ -49,17 +49,17 @@ fn take(want: Credits, have: Option<Credits>) -> Result<(Credits, Credits), Core
 
 /// All inputs are non-negative (checked by the caller); `quota_remaining` None = unlimited.
 pub fn admit(estimate: Credits, balance_available: Credits, quota_remaining: Option<Credits>, order: Order) -> Result<Admission, CoreError> {
-    let admitted = match quota_remaining {
-        None => true,
-        Some(q) => estimate <= balance_available.checked_add(q, "balance_available")?,
-    };
+    // The sum of two in-range amounts may exceed the credit range; compare it unbounded
+    // (rust_decimal holds 2 × 10^14 exactly) so large balances never turn into an error.
+    let available = quota_remaining.map(|q| balance_available.decimal() + q.decimal());
+    let admitted = available.is_none_or(|a| estimate.decimal() <= a);
     if !admitted {
-        let available = balance_available.checked_add(quota_remaining.unwrap_or_default(), "balance_available")?;
+        let short = estimate.decimal() - available.unwrap_or_default();
         return Ok(Admission {
             admitted: false,
             hold_balance: Credits::ZERO,
             hold_quota: Credits::ZERO,
-            shortfall: estimate.checked_sub(available, "shortfall")?,
+            shortfall: Credits::from_exact(short, "shortfall")?,
         });
     }
     let (hold_balance, hold_quota) = match order {

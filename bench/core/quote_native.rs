@@ -1,0 +1,48 @@
+//! Native (Rust, no FFI) throughput of the `quote` op on the seed example, through the same JSON
+//! entry point the FFI export uses and through the typed core function. Prints figures only.
+//! Run: cargo run --release --example bench_quote [iterations]
+
+use aipkit_usage::bindings::ffi::call_json;
+use aipkit_usage::money::Credits;
+use aipkit_usage::pricing::{self, RuleDraft, Usage, UsageType};
+use std::hint::black_box;
+use std::time::Instant;
+
+const REQ: &str = r#"{"rules":[{"id":7,"usage_type":"chat","provider":"openai","model":"gpt-4o","method":"per_1k_tokens","input_rate":"1","output_rate":"2"}],"usage":{"usage_type":"chat","provider":"openai","model":"gpt-4o","input_tokens":800,"output_tokens":300}}"#;
+
+fn main() {
+    let n: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let (st, body) = call_json(b"quote", REQ.as_bytes());
+    assert_eq!(st, 0);
+    assert!(String::from_utf8_lossy(&body).contains("\"credits\":\"1.400000\""));
+
+    let t = Instant::now();
+    for _ in 0..n {
+        black_box(call_json(black_box(b"quote"), black_box(REQ.as_bytes())));
+    }
+    let json = t.elapsed().as_secs_f64();
+
+    let rule = pricing::validate(
+        RuleDraft {
+            id: Some(7),
+            usage_type: "chat",
+            provider: "openai",
+            model: "gpt-4o",
+            method: "per_1k_tokens",
+            input_rate: Some(Credits::parse("1", "r").unwrap()),
+            output_rate: Some(Credits::parse("2", "r").unwrap()),
+            unit_rate: None,
+        },
+        "rule",
+    )
+    .unwrap();
+    let usage = Usage { usage_type: UsageType::Chat, provider: "openai".into(), model: "gpt-4o".into(), input_tokens: 800, output_tokens: 300, images: 0, videos: 0 };
+    let rules = [rule];
+    let t = Instant::now();
+    for _ in 0..n {
+        black_box(pricing::quote(black_box(&rules), black_box(&usage)).unwrap());
+    }
+    let typed = t.elapsed().as_secs_f64();
+    println!("rust-json  {:>12.0} req/s {:>8.3} us/call  (JSON in/out, same path as FFI, {n} calls)", n as f64 / json, json * 1e6 / n as f64);
+    println!("rust-typed {:>12.0} req/s {:>8.3} us/call  (pricing::quote on parsed values)", n as f64 / typed, typed * 1e6 / n as f64);
+}
