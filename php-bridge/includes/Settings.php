@@ -143,9 +143,14 @@ final class Settings {
 				if ( '' === $value ) {
 					return '';
 				}
+				// Check what the admin typed, not what esc_url_raw would make of it ("not a url" → "http://not%20a%20url").
+				$parts = wp_parse_url( $value );
+				if ( preg_match( '/[\s<>"]/', $value ) || ! is_array( $parts ) || empty( $parts['host'] )
+					|| ! in_array( strtolower( (string) ( $parts['scheme'] ?? '' ) ), array( 'http', 'https' ), true ) ) {
+					return $bad( __( 'The URL must be an http:// or https:// address.', 'aipkit-usage' ) );
+				}
 				$clean = esc_url_raw( $value, array( 'http', 'https' ) );
-				$parts = wp_parse_url( $clean );
-				if ( '' === $clean || ! is_array( $parts ) || empty( $parts['host'] ) || ! in_array( strtolower( (string) ( $parts['scheme'] ?? '' ) ), array( 'http', 'https' ), true ) ) {
+				if ( '' === $clean ) {
 					return $bad( __( 'The URL must be an http:// or https:// address.', 'aipkit-usage' ) );
 				}
 				return $clean;

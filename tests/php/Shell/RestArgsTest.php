@@ -27,7 +27,9 @@ final class RestArgsTest extends TestCase
     {
         $data = $response->get_data();
         $this->assertSame(400, $response->get_status(), wp_json_encode($data));
-        $named = isset($data['data']['params'][$field]) || ($data['data']['field'] ?? null) === $field;
+        $params = $data['data']['params'] ?? [];
+        // rest_invalid_param: params = {field: message}; rest_missing_callback_param: params = [field].
+        $named = isset($params[$field]) || in_array($field, $params, true) || ($data['data']['field'] ?? null) === $field;
         $this->assertTrue($named, "the error names {$field}: " . wp_json_encode($data));
     }
 
