@@ -193,7 +193,8 @@ final class Metering {
 				if ( is_wp_error( $s ) ) {
 					return $s;
 				}
-				if ( $uid > 0 ) {
+				// MariaDB counts changed rows, so a no-op UPDATE would look like a failed condition: skip it.
+				if ( $uid > 0 && ! ( Decimal::is_zero( $s['balance_debit'] ) && Decimal::is_zero( $hb ) ) ) {
 					$n = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET balance = balance - %s, held = held - %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held >= %s AND balance - %s >= held - %s', $s['balance_debit'], $hb, $uid, $hb, $s['balance_debit'], $hb ) );
 					if ( is_wp_error( $n ) ) {
 						return $n;

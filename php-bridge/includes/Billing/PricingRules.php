@@ -149,7 +149,12 @@ final class PricingRules {
 		}
 		$r = Core::validate_rule( $rule );
 		if ( is_wp_error( $r ) ) {
-			return $r;
+			// The core names fields by their path in its request ("rule.unit_rate"); the REST client sent "unit_rate".
+			$data = (array) $r->get_error_data();
+			if ( isset( $data['field'] ) && is_string( $data['field'] ) ) {
+				$data['field'] = preg_replace( '/^rule\./', '', $data['field'] );
+			}
+			return new WP_Error( $r->get_error_code(), $r->get_error_message(), $data );
 		}
 		$n = $r['rule'];
 		return [

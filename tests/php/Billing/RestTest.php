@@ -61,7 +61,7 @@ final class RestTest extends TestCase
         return [
             'non-numeric rate' => [['method' => 'flat', 'unit_rate' => 'abc'], 400, 'aipkit_invalid_rate', 'unit_rate'],
             'negative rate' => [['method' => 'flat', 'unit_rate' => '-1'], 400, 'aipkit_invalid_rate', 'unit_rate'],
-            'oversized rate' => [['method' => 'flat', 'unit_rate' => '1000000000000000'], 400, 'aipkit_invalid_rate', 'unit_rate'],
+            'oversized rate' => [['method' => 'flat', 'unit_rate' => '1000000000000000'], 400, 'aipkit_amount_overflow', 'unit_rate'],
             'float rate' => [['method' => 'flat', 'unit_rate' => 1.5], 400, 'aipkit_invalid_rate', 'unit_rate'],
             'missing rate' => [['method' => 'per_1k_tokens', 'input_rate' => '1'], 400, 'aipkit_missing_rate', 'output_rate'],
             'unknown method' => [['method' => 'per_word', 'unit_rate' => '1'], 400, 'aipkit_unknown_method', 'method'],
@@ -197,9 +197,11 @@ final class RestTest extends TestCase
     public function testCapabilitiesAreChecked(): void
     {
         $this->actAs($this->createUser('subscriber'));
-        foreach ([['GET', '/aipkit/v1/pricing-rules'], ['POST', '/aipkit/v1/pricing-rules'], ['GET', '/aipkit/v1/balances'], ['POST', '/aipkit/v1/balances/1'], ['GET', '/aipkit/v1/activity'], ['GET', '/aipkit/v1/reconcile'], ['POST', '/aipkit/v1/quotas']] as [$m, $route]) {
-            $this->assertSame(403, $this->rest($m, $route, ['x' => '1'])->get_status(), "$m $route");
+        $valid = ['expected_balance' => '0', 'new_balance' => '1', 'scope' => 'all', 'module' => 'chatbot'];
+        foreach ([['GET', '/aipkit/v1/pricing-rules'], ['POST', '/aipkit/v1/pricing-rules'], ['GET', '/aipkit/v1/models'], ['GET', '/aipkit/v1/balances'], ['POST', "/aipkit/v1/balances/{$this->admin}"], ['POST', "/aipkit/v1/balances/{$this->admin}/reset"], ['GET', '/aipkit/v1/activity'], ['GET', '/aipkit/v1/activity/export'], ['GET', '/aipkit/v1/reconcile'], ['POST', '/aipkit/v1/quotas']] as [$m, $route]) {
+            $this->assertSame(403, $this->rest($m, $route, $m === 'GET' ? [] : $valid)->get_status(), "$m $route");
         }
+        $this->assertSame('0.000000', aipkit_usage_balance($this->admin)['balance']);
         $this->actAs($this->admin);
         $this->assertSame(403, $this->rest('POST', '/aipkit/v1/balances/1', ['expected_balance' => '0', 'new_balance' => '1'], 'bad-nonce')->get_status());
     }
