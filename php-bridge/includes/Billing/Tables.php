@@ -5,9 +5,12 @@ namespace AipkitUsage\Billing;
  * Names of the billing tables (contract §5), in one place so queries never spell a prefix by hand.
  */
 final class Tables {
+	/** Full table-name prefix override (benchmarks run on their own copies of the tables); null = the site's. */
+	public static ?string $prefix = null;
+
 	private static function name( string $short ): string {
 		global $wpdb;
-		return $wpdb->prefix . 'aipkit_' . $short;
+		return ( self::$prefix ?? $wpdb->prefix . 'aipkit_' ) . $short;
 	}
 
 	public static function pricing_rules(): string {

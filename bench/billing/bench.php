@@ -1,0 +1,192 @@
+<?php
+/**
+ * Billing benchmark (bench/billing/run). Modes: main | worker <first> <count> <users>.
+ * Prints figures; asserts nothing about speed.
+ */
+
+use AipkitUsage\Billing\Activity;
+use AipkitUsage\Billing\Balances;
+use AipkitUsage\Billing\PricingRules;
+use AipkitUsage\Billing\Tables;
+
+global $wpdb;
+$wpdb->suppress_errors( false );
+$mode   = $argv[1] ?? 'main';
+$prefix = $wpdb->prefix . 'aipkit_bench_billing_';
+Tables::$prefix = $prefix;
+$users_total = 1000;
+
+function bench_request( int $uid, string $rid ): array {
+	return [ 'module' => 'bench', 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'user_id' => $uid, 'estimate' => [ 'input_tokens' => 100, 'output_tokens' => 50 ], 'request_id' => $rid ];
+}
+
+function bench_one( int $uid, string $rid ): float {
+	$t = hrtime( true );
+	$h = aipkit_usage_authorize( bench_request( $uid, $rid ) );
+	if ( is_wp_error( $h ) ) {
+		fwrite( STDERR, 'authorize: ' . $h->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	$s = aipkit_usage_settle( $h, [ 'input_tokens' => 90, 'output_tokens' => 40 ] );
+	if ( is_wp_error( $s ) ) {
+		fwrite( STDERR, 'settle: ' . $s->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	return ( hrtime( true ) - $t ) / 1e6;
+}
+
+function bench_pct( array $ms, float $p ): float {
+	sort( $ms );
+	return $ms[ (int) min( count( $ms ) - 1, floor( $p * count( $ms ) ) ) ];
+}
+
+function bench_users(): array {
+	global $wpdb;
+	return array_map( 'intval', $wpdb->get_col( "SELECT ID FROM {$wpdb->users} WHERE user_login LIKE 'bench\\_billing\\_%' ORDER BY ID" ) );
+}
+
+if ( 'worker' === $mode ) {
+	$first = (int) $argv[2];
+	$count = (int) $argv[3];
+	$users = bench_users();
+	$tag   = $argv[4];
+	for ( $i = 0; $i < $count; $i++ ) {
+		bench_one( $users[ ( $first + $i ) % count( $users ) ], "$tag-" . ( $first + $i ) );
+	}
+	echo "ok\n";
+	return;
+}
+
+// Own copies of the tables, emptied.
+foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters' ] as $t ) {
+	$wpdb->query( "CREATE TABLE IF NOT EXISTS {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
+	$wpdb->query( "TRUNCATE TABLE {$prefix}{$t}" );
+}
+PricingRules::create( [ 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ], 0 );
+
+$users = bench_users();
+if ( count( $users ) < $users_total ) {
+	$wpdb->query( 'START TRANSACTION' );
+	for ( $i = count( $users ); $i < $users_total; $i++ ) {
+		// Direct inserts: the benchmark needs user rows, not the password hashing of wp_insert_user.
+		$wpdb->insert( $wpdb->users, [ 'user_login' => "bench_billing_$i", 'user_pass' => '*', 'user_nicename' => "bench-billing-$i", 'user_email' => "bench_billing_$i@example.test", 'user_registered' => gmdate( 'Y-m-d H:i:s' ), 'display_name' => "Bench $i" ] );
+	}
+	$wpdb->query( 'COMMIT' );
+	$users = bench_users();
+}
+foreach ( $users as $i => $uid ) {
+	Balances::credit( $uid, '1000000', 'purchase', "purchase:bench:$i", [ 'note' => 'bench funding' ] );
+}
+printf( "setup: %d users funded, tables %s*\n", count( $users ), $prefix );
+
+$n = (int) ( getenv( 'AIPKIT_BENCH_REQUESTS' ) ?: 2000 );
+for ( $i = 0; $i < 50; $i++ ) {
+	bench_one( $users[0], "warm-$i" );
+}
+$hot = [];
+for ( $i = 0; $i < $n; $i++ ) {
+	$hot[] = bench_one( $users[0], "hot-$i" );
+}
+$many = [];
+for ( $i = 0; $i < $n; $i++ ) {
+	$many[] = bench_one( $users[ $i % count( $users ) ], "many-$i" );
+}
+
+// The bare SQL of the same two transactions (no core calls, no PHP logic), same connection.
+$b = $prefix . 'balances';
+$c = $prefix . 'quota_counters';
+$h = $prefix . 'holds';
+$l = $prefix . 'ledger';
+$bare = [];
+for ( $i = 0; $i < $n; $i++ ) {
+	$uid = $users[ $i % count( $users ) ];
+	$t   = hrtime( true );
+	$wpdb->query( 'START TRANSACTION' );
+	$wpdb->query( "INSERT INTO $b (user_id, balance, held, updated_at) VALUES ($uid, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id" );
+	$wpdb->get_row( "SELECT balance, held, balance - held FROM $b WHERE user_id = $uid FOR UPDATE" );
+	$wpdb->query( "INSERT INTO $c (subject, scope, period_key, used, held, updated_at) VALUES ('user:$uid', 'bare', 'all', 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE subject = subject" );
+	$cid = $wpdb->get_var( "SELECT id FROM $c WHERE subject = 'user:$uid' AND scope = 'bare' AND period_key = 'all' FOR UPDATE" );
+	$wpdb->query( "UPDATE $b SET held = held + '0.2' WHERE user_id = $uid AND balance - held >= '0.2'" );
+	$wpdb->query( "INSERT INTO $h (request_id, user_id, subjects, module, hold_balance, hold_quota, counters, status, created_at, expires_at) VALUES ('bare-$i', $uid, '[]', 'bench', '0.2', 0, '[$cid]', 'held', UTC_TIMESTAMP(), UTC_TIMESTAMP())" );
+	$hid = $wpdb->insert_id;
+	$wpdb->query( 'COMMIT' );
+	$wpdb->query( 'START TRANSACTION' );
+	$wpdb->get_row( "SELECT * FROM $h WHERE id = $hid FOR UPDATE" );
+	$wpdb->get_row( "SELECT balance, held FROM $b WHERE user_id = $uid FOR UPDATE" );
+	$wpdb->get_results( "SELECT id FROM $c WHERE id IN ($cid) FOR UPDATE" );
+	$wpdb->query( "UPDATE $b SET balance = balance - '0.17', held = held - '0.2' WHERE user_id = $uid" );
+	$wpdb->query( "UPDATE $c SET used = used + 0, held = held - 0 WHERE id IN ($cid)" );
+	$wpdb->query( "INSERT INTO $l (created_at, kind, user_id, subject, amount, idempotency_key, rule_snapshot, note) VALUES (UTC_TIMESTAMP(), 'usage', $uid, 'user:$uid', '-0.17', 'bare:$i', '{}', '')" );
+	$wpdb->query( "UPDATE $h SET status = 'settled', result = '{}' WHERE id = $hid" );
+	$wpdb->query( 'COMMIT' );
+	$bare[] = ( hrtime( true ) - $t ) / 1e6;
+}
+
+printf( "\nauthorize + settle, in-process, %d requests each (ms per request):\n", $n );
+printf( "  %-28s p50 %6.3f  p99 %6.3f\n", 'one hot user', bench_pct( $hot, .5 ), bench_pct( $hot, .99 ) );
+printf( "  %-28s p50 %6.3f  p99 %6.3f\n", '1,000 distinct users', bench_pct( $many, .5 ), bench_pct( $many, .99 ) );
+printf( "  %-28s p50 %6.3f  p99 %6.3f\n", 'bare SQL of the same txns', bench_pct( $bare, .5 ), bench_pct( $bare, .99 ) );
+printf( "  ratio to bare SQL (p50): hot %.2fx, distinct %.2fx   (target: p50 <= 2 ms and within 3x)\n", bench_pct( $hot, .5 ) / bench_pct( $bare, .5 ), bench_pct( $many, .5 ) / bench_pct( $bare, .5 ) );
+
+// Throughput with parallel processes (distinct users).
+$site_php = dirname( __DIR__, 2 ) . '/bin/site-php';
+printf( "\nthroughput, distinct users, separate PHP processes:\n" );
+foreach ( [ 1, 2, 8 ] as $procs ) {
+	$per   = (int) ceil( 4000 / $procs );
+	$t     = microtime( true );
+	$ps    = [];
+	for ( $p = 0; $p < $procs; $p++ ) {
+		$cmd  = [ 'bash', $site_php, __FILE__, 'worker', (string) ( $p * $per ), (string) $per, "par$procs" ];
+		$ps[] = proc_open( $cmd, [ 1 => [ 'pipe', 'w' ], 2 => [ 'pipe', 'w' ] ], $pipes_unused );
+		$pipes[ $p ] = $pipes_unused;
+	}
+	$fail = 0;
+	foreach ( $ps as $p => $proc ) {
+		$out = stream_get_contents( $pipes[ $p ][1] );
+		$err = stream_get_contents( $pipes[ $p ][2] );
+		if ( 0 !== proc_close( $proc ) || 'ok' !== trim( $out ) ) {
+			$fail++;
+			fwrite( STDERR, $err );
+		}
+	}
+	$dt = microtime( true ) - $t;
+	printf( "  %d process%s: %5d requests in %6.2f s = %7.0f req/s (incl. process start-up)%s\n", $procs, $procs > 1 ? 'es' : '  ', $per * $procs, $dt, $per * $procs / $dt, $fail ? " ($fail failed)" : '' );
+}
+
+$r = \AipkitUsage\Billing\Reconciler::run();
+printf( "\nreconcile after the run: %s (%d balances checked)\n", $r['ok'] ? 'clean' : 'MISMATCH ' . wp_json_encode( $r ), $r['checked'] );
+
+// Activity summary at a million ledger rows.
+$target = (int) ( getenv( 'AIPKIT_BENCH_LEDGER' ) ?? 1000000 );
+if ( false === getenv( 'AIPKIT_BENCH_LEDGER' ) ) {
+	$target = 1000000;
+}
+if ( $target > 0 ) {
+	$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
+	$t    = microtime( true );
+	while ( $have < $target ) {
+		$add = min( $have, $target - $have );
+		// Doubling with INSERT … SELECT, spreading rows over the last 120 days and the ledger kinds.
+		$wpdb->query(
+			"INSERT INTO $l (created_at, kind, user_id, subject, amount, quota_amount, uncovered, idempotency_key, rule_snapshot, note)
+			 SELECT UTC_TIMESTAMP() - INTERVAL ((id * 7919) % (120 * 86400)) SECOND,
+			        ELT(1 + id % 5, 'usage', 'usage', 'usage', 'purchase', 'admin_adjustment'),
+			        user_id, subject, IF(id % 5 < 3, -0.17, 10), IF(id % 7 = 0, 0.2, 0), 0, CONCAT('fill:', $have, ':', id), NULL, ''
+			 FROM $l ORDER BY id LIMIT $add"
+		);
+		$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
+	}
+	printf( "\nledger filled to %d rows in %.1f s\n", $have, microtime( true ) - $t );
+	foreach ( [ '7', '30', '90' ] as $range ) {
+		$rg = Activity::range( $range );
+		$times = [];
+		for ( $i = 0; $i < 5; $i++ ) {
+			$t = hrtime( true );
+			$s = Activity::summary( $rg );
+			Activity::series( $rg );
+			Activity::entries( $rg, [] );
+			$times[] = ( hrtime( true ) - $t ) / 1e6;
+		}
+		printf( "  Activity (cards + series + first page), %2s days: median %7.1f ms (%d entries in range)\n", $range, bench_pct( $times, .5 ), $s['ledger_entries'] );
+	}
+}
