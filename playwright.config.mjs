@@ -1,5 +1,6 @@
 // Browser tests run against the site bin/test-browser starts (AIPKIT_E2E_URL), with Debian's Chromium:
 // no browser download, one worker (one WordPress, shared state).
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 export const chromiumArgs = [
@@ -22,7 +23,8 @@ export default defineConfig({
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	reporter: 'list',
-	outputDir: 'test-results',
+	// Per local dir: Playwright empties its output dir at start, so two runs must not share one.
+	outputDir: path.join(process.env.AIPKIT_LOCAL_DIR || '.local', 'test-results'),
 	use: {
 		baseURL: process.env.AIPKIT_E2E_URL || 'http://127.0.0.1:8089',
 		headless: true,
