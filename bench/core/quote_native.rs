@@ -22,6 +22,23 @@ fn main() {
     }
     let json = t.elapsed().as_secs_f64();
 
+    let t = Instant::now();
+    for _ in 0..n {
+        black_box(serde_json::from_slice::<aipkit_usage::value::Value>(black_box(REQ.as_bytes())).unwrap());
+    }
+    let parse = t.elapsed().as_secs_f64();
+    let v: aipkit_usage::value::Value = serde_json::from_slice(REQ.as_bytes()).unwrap();
+    let t = Instant::now();
+    for _ in 0..n {
+        black_box(aipkit_usage::ops::run_value("quote", black_box(&v)).unwrap());
+    }
+    let ops_only = t.elapsed().as_secs_f64();
+    let resp = aipkit_usage::ops::run_value("quote", &v).unwrap();
+    let t = Instant::now();
+    for _ in 0..n {
+        black_box(serde_json::to_vec(black_box(&resp)).unwrap());
+    }
+    let ser = t.elapsed().as_secs_f64();
     let rule = pricing::validate(
         RuleDraft {
             id: Some(7),
@@ -44,5 +61,6 @@ fn main() {
     }
     let typed = t.elapsed().as_secs_f64();
     println!("rust-json  {:>12.0} req/s {:>8.3} us/call  (JSON in/out, same path as FFI, {n} calls)", n as f64 / json, json * 1e6 / n as f64);
+    println!("  of which: read JSON {:.3} us, op on the read value {:.3} us, write JSON {:.3} us", parse * 1e6 / n as f64, ops_only * 1e6 / n as f64, ser * 1e6 / n as f64);
     println!("rust-typed {:>12.0} req/s {:>8.3} us/call  (pricing::quote on parsed values)", n as f64 / typed, typed * 1e6 / n as f64);
 }
