@@ -1,0 +1,41 @@
+// Golden vectors through the WebAssembly build (pkg/node): the same files Rust and PHP run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const core = createRequire(import.meta.url)(join(root, 'pkg/node/aipkit_usage.js'));
+const vecDir = join(root, 'tests/vectors');
+const files = readdirSync(vecDir).filter((f) => f.endsWith('.json')).sort();
+
+test('there are at least 150 golden vectors', () => {
+  const n = files.reduce((s, f) => s + JSON.parse(readFileSync(join(vecDir, f), 'utf8')).length, 0);
+  assert.ok(n >= 150, `only ${n} vectors`);
+});
+
+for (const file of files) {
+  const cases = JSON.parse(readFileSync(join(vecDir, file), 'utf8'));
+  test(`vectors ${file}`, async (t) => {
+    for (const c of cases) {
+      await t.test(c.name, () => {
+        if ('expect' in c) {
+          const got = core.call(c.op, c.input);
+          // Round-trip through JSON so a Map or undefined would show up as a difference.
+          assert.deepStrictEqual(JSON.parse(JSON.stringify(got)), c.expect);
+          assert.deepStrictEqual(got, c.expect);
+        } else {
+          assert.throws(() => core.call(c.op, c.input), (e) => {
+            assert.ok(e instanceof Error, 'throws an Error');
+            assert.equal(e.code, c.error, `code for ${c.name}: ${e.message}`);
+            if ('field' in c) assert.equal(e.field, c.field, `field for ${c.name}`);
+            assert.ok(e.message.length > 0);
+            return true;
+          });
+        }
+      });
+    }
+  });
+}
