@@ -11,7 +11,7 @@ test('the Usage page loads under AI Puffer with its two tabs', async ({ admin: p
 	await expect(page.locator('#wpbody h1')).toHaveText('Usage');
 	const menu = page.locator('#adminmenu a.menu-top', { hasText: 'AI Puffer' });
 	await expect(menu).toBeVisible();
-	await expect(page.locator('#adminmenu a[href$="page=aipkit-usage"]')).toHaveText('Usage');
+	await expect(page.locator('#adminmenu .wp-submenu a[href$="page=aipkit-usage"]')).toHaveText('Usage');
 	const tabs = page.locator('.aipkit-usage-tabs > [role="tablist"] > [role="tab"]');
 	await expect(tabs).toHaveText(['Logs', 'Billing']);
 	await expect(tabs.nth(0)).toHaveAttribute('aria-selected', 'true');
@@ -52,8 +52,11 @@ test('tabs switch with the keyboard', async ({ admin: page }) => {
 	await sub.getByRole('tab', { name: 'Pricing' }).focus();
 	await page.keyboard.press('ArrowRight');
 	await expect(sub.getByRole('tab', { name: 'Activity' })).toHaveAttribute('aria-selected', 'true');
-	await page.keyboard.press('End');
+	await page.keyboard.press('ArrowRight');
+	await page.keyboard.press('ArrowRight');
+	await page.keyboard.press('ArrowRight');
 	await expect(sub.getByRole('tab', { name: 'WooCommerce' })).toHaveAttribute('aria-selected', 'true');
+	await expect(sub.getByRole('tab', { name: 'WooCommerce' })).toBeFocused();
 	await page.keyboard.press('ArrowLeft');
 	await expect(sub.getByRole('tab', { name: 'Quotas' })).toHaveAttribute('aria-selected', 'true');
 	await top.getByRole('tab', { name: 'Billing' }).focus();
@@ -84,6 +87,10 @@ test('the sample charge priced by WASM in the browser equals the server FFI resu
 		await expect(rows.nth(2)).toContainText('0.8 + 0.6');
 	}
 });
+
+test.describe('forged nonces', () => {
+	// Each refused request logs "Failed to load resource: … 403" in the console: expected here.
+	test.use({ allowedConsoleErrors: [/status of 403/] });
 
 test('every aipkit/v1 route refuses a forged nonce over HTTP, and a valid one works', async ({ admin: page }) => {
 	await page.goto(PAGE);
@@ -128,4 +135,5 @@ test('every aipkit/v1 route refuses a forged nonce over HTTP, and a valid one wo
 	}
 	expect(results.okStatus).toBe(200);
 	expect(results.okBody.core_version).toBe('0.1.0');
+});
 });

@@ -28,7 +28,8 @@ export const SAMPLE_USAGE = {
 
 async function priceInBrowser() {
 	const core = await loadCore();
-	const { rule } = core.validateRule( { rule: SAMPLE_RULE } );
+	// Same two steps as the server's POST /preview: normalise the rule, then price with it.
+	const { rule } = core.validateRule( SAMPLE_RULE );
 	return core.quote( { rules: [ { id: 0, ...rule } ], usage: SAMPLE_USAGE } );
 }
 
