@@ -18,13 +18,32 @@ pub enum Value {
     Obj(Vec<(String, Value)>),
 }
 
+/// Deepest nesting accepted: requests are at most 4 levels deep; the cap keeps a hostile input
+/// from exhausting the stack (serde_json stops at 128, JS objects have no limit of their own).
+pub const MAX_DEPTH: u32 = 32;
+/// Most fields accepted in one object (role_limits is the largest real one).
+pub const MAX_FIELDS: usize = 1000;
+
 impl<'de> serde::Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        d.deserialize_any(ValueVisitor { depth: 0 })
     }
 }
 
-struct ValueVisitor;
+#[derive(Clone, Copy)]
+struct ValueVisitor {
+    depth: u32,
+}
+
+impl<'de> de::DeserializeSeed<'de> for ValueVisitor {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        if self.depth > MAX_DEPTH {
+            return Err(de::Error::custom("the request is nested too deeply"));
+        }
+        d.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
@@ -56,27 +75,33 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        d.deserialize_any(self)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Value, A::Error> {
+        let inner = ValueVisitor { depth: self.depth + 1 };
         let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0).min(1024));
-        while let Some(v) = s.next_element()? {
+        while let Some(v) = s.next_element_seed(inner)? {
             out.push(v);
         }
         Ok(Value::Arr(out))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Value, A::Error> {
+        let inner = ValueVisitor { depth: self.depth + 1 };
         let mut out: Vec<(String, Value)> = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
         // Keys are read through this same visitor: serde's String visitor would drag float
         // formatting (its type-error message) into the wasm.
-        while let Some(k) = m.next_key::<Value>()? {
+        while let Some(k) = m.next_key_seed(inner)? {
             let Value::Str(k) = k else {
                 return Err(de::Error::custom("object keys must be strings"));
             };
+            // Requests have small objects; the cap also bounds the duplicate check below.
+            if out.len() >= MAX_FIELDS {
+                return Err(de::Error::custom("an object in the request has too many fields"));
+            }
             if out.iter().any(|(e, _)| *e == k) {
                 return Err(de::Error::custom(format!("duplicate field `{k}`")));
             }
-            let v = m.next_value()?;
+            let v = m.next_value_seed(inner)?;
             out.push((k, v));
         }
         Ok(Value::Obj(out))
@@ -243,5 +268,43 @@ impl<'a> Obj<'a> {
             return Err(err("malformed_input", format!("Malformed input: unknown field {shown}; expected one of {}.", allowed.join(", ")), &shown));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn reads_every_shape() {
+        let v = read(r#"{"a":[1,-2,1.5,"s",null,true],"b":{}}"#).unwrap();
+        let o = as_obj(&v, "").unwrap();
+        assert_eq!(as_arr(o.req("a").unwrap(), "a").unwrap().len(), 6);
+        assert!(o.deny_unknown(&["a", "b"]).is_ok());
+        assert_eq!(o.deny_unknown(&["a"]).unwrap_err().field(), Some("b"));
+        assert_eq!(o.req("zz").unwrap_err().field(), Some("zz"));
+    }
+
+    #[test]
+    fn refuses_duplicates_depth_and_size() {
+        assert!(read(r#"{"a":1,"a":2}"#).is_err());
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert!(read(&deep).is_err());
+        let ok = format!("{}{}", "[".repeat(20), "]".repeat(20));
+        assert!(read(&ok).is_ok());
+        let wide = format!("{{{}}}", (0..1001).map(|i| format!("\"k{i}\":0")).collect::<Vec<_>>().join(","));
+        assert!(read(&wide).is_err());
+    }
+
+    #[test]
+    fn empty_php_array_is_an_empty_object() {
+        let v = read("[]").unwrap();
+        assert!(as_obj(&v, "").is_ok());
+        let v = read("[1]").unwrap();
+        assert_eq!(as_obj(&v, "x").err().map(|e| e.code()), Some("malformed_input"));
     }
 }

@@ -1,0 +1,129 @@
+<?php
+use AipkitUsage\Core\CoreException;
+use AipkitUsage\Core\Ffi;
+use PHPUnit\Framework\TestCase;
+
+/** The PHP wrapper itself: loading, ABI check, availability reasons, errors, memory. */
+final class FfiTest extends TestCase {
+	private static function php( string $ini, string $code ): string {
+		$boot = var_export( __DIR__ . '/bootstrap.php', true );
+		$cmd  = PHP_BINARY . ' -n ' . $ini . ' -r ' . escapeshellarg( 'require ' . $boot . '; ' . $code ) . ' 2>&1';
+		return (string) shell_exec( $cmd );
+	}
+
+	public function testAvailableWithFfiEnabled(): void {
+		$this->assertNull( Ffi::availability() );
+		$this->assertSame( array( 'version' => '0.1.0', 'abi' => 1 ), Ffi::instance()->call( 'version', array() ) );
+		$this->assertSame( Ffi::instance(), Ffi::instance(), 'loaded once per process' );
+	}
+
+	public function testAvailabilityNamesEachProblem(): void {
+		$echo = 'echo var_export(\AipkitUsage\Core\Ffi::availability(), true);';
+		$this->assertStringContainsString( 'ffi.enable=0', self::php( '-d extension=ffi -d ffi.enable=0', $echo ) );
+		$this->assertStringContainsString( 'not loaded', self::php( '', $echo ), 'php -n without the ffi extension' );
+		$missing = self::php( '-d extension=ffi -d ffi.enable=1', 'define("AIPKIT_USAGE_LIB", "/nonexistent/libx.so"); ' . $echo );
+		$this->assertStringContainsString( '/nonexistent/libx.so is missing', $missing );
+		$bogus = tempnam( sys_get_temp_dir(), 'aipkit' );
+		file_put_contents( $bogus, 'not a library' );
+		$broken = self::php( '-d extension=ffi -d ffi.enable=1', 'define("AIPKIT_USAGE_LIB", ' . var_export( $bogus, true ) . '); ' . $echo );
+		unlink( $bogus );
+		$this->assertStringContainsString( 'could not be loaded', $broken );
+		$this->assertSame( 'NULL', self::php( '-d extension=ffi -d ffi.enable=1', $echo ) );
+		// CLI with the default ffi.enable=preload may use FFI.
+		$this->assertSame( 'NULL', self::php( '-d extension=ffi -d ffi.enable=preload', $echo ) );
+	}
+
+	public function testAbiMismatchIsRefused(): void {
+		$this->assertSame( Ffi::ABI_VERSION, \FFI::cdef( 'uint32_t aipkit_abi_version(void);', Ffi::libraryPath() )->aipkit_abi_version() );
+		// A library exporting the same functions but another ABI version must be refused.
+		$dir = sys_get_temp_dir() . '/aipkit-abi-' . getmypid();
+		@mkdir( $dir );
+		file_put_contents( "$dir/fake.c", "#include <stdint.h>\n#include <stddef.h>\nuint32_t aipkit_abi_version(void){return 2;}\nint32_t aipkit_call(const char*a,size_t b,const char*c,size_t d,uint8_t**e,size_t*f){return 3;}\nvoid aipkit_free(uint8_t*p,size_t n){}\n" );
+		exec( 'cc -shared -fPIC -o ' . escapeshellarg( "$dir/libfake.so" ) . ' ' . escapeshellarg( "$dir/fake.c" ) . ' 2>&1', $o, $rc );
+		if ( 0 !== $rc ) {
+			$this->markTestSkipped( 'no C compiler to build a mismatching library' );
+		}
+		$out = self::php( '-d extension=ffi -d ffi.enable=1', 'define("AIPKIT_USAGE_LIB", ' . var_export( "$dir/libfake.so", true ) . '); echo \AipkitUsage\Core\Ffi::availability();' );
+		array_map( 'unlink', glob( "$dir/*" ) );
+		rmdir( $dir );
+		$this->assertStringContainsString( 'has ABI version 2 but this plugin needs 1', $out );
+	}
+
+	public function testCoreErrorsBecomeCoreException(): void {
+		try {
+			Ffi::instance()->call( 'adjust_balance', array( 'current' => '11', 'expected' => '10', 'new' => '5' ) );
+			$this->fail( 'no exception' );
+		} catch ( CoreException $e ) {
+			$this->assertSame( 'stale_balance', $e->getErrorCode() );
+			$this->assertSame( 'expected', $e->getField() );
+			$this->assertSame( 1, $e->getCode() );
+			$this->assertStringContainsString( 'changed', $e->getMessage() );
+		}
+	}
+
+	public function testMalformedJsonAndStatuses(): void {
+		[ $status, $body ] = Ffi::instance()->callJson( 'admit', '{"estimate": ' );
+		$this->assertSame( 1, $status );
+		$this->assertSame( 'malformed_input', json_decode( $body, true )['code'] );
+		[ $status, $body ] = Ffi::instance()->callJson( 'admit', "\xff\xfe" );
+		$this->assertSame( 1, $status );
+		[ $status, $body ] = Ffi::instance()->callJson( 'version', '' );
+		$this->assertSame( 'malformed_input', json_decode( $body, true )['code'] );
+		[ $status, $body ] = Ffi::instance()->callJson( 'version', '{}   ' );
+		$this->assertSame( 0, $status );
+		[ $status, $body ] = Ffi::instance()->callJson( 'version', '{} {}' );
+		$this->assertSame( 1, $status );
+		[ $status ] = Ffi::instance()->callJson( 'csv_rows', str_repeat( '[', 10000 ) );
+		$this->assertSame( 1, $status, 'deep nesting is refused, not a stack overflow' );
+	}
+
+	public function testLargeCsvPageInOneCall(): void {
+		$rows = array();
+		for ( $i = 0; $i < 5000; $i++ ) {
+			$rows[] = array( (string) $i, '=cmd|' . $i, "multi\nline, \"quoted\"", 'plain' );
+		}
+		$csv   = Ffi::instance()->call( 'csv_rows', array( 'rows' => $rows ) )['csv'];
+		$lines = 0;
+		$fh    = fopen( 'php://memory', 'w+' );
+		fwrite( $fh, $csv );
+		rewind( $fh );
+		while ( ( $r = fgetcsv( $fh, null, ',', '"', '' ) ) !== false ) {
+			$this->assertSame( "'=cmd|" . $lines, $r[1] );
+			$this->assertSame( "multi\nline, \"quoted\"", $r[2] );
+			$lines++;
+		}
+		$this->assertSame( 5000, $lines );
+	}
+
+	/** 50,000 calls, valid and invalid: resident memory must stay flat (every buffer freed). */
+	public function testNoLeakOver50000Calls(): void {
+		$ffi  = Ffi::instance();
+		$good = array(
+			'rules' => array( array( 'id' => 7, 'usage_type' => 'chat', 'provider' => 'openai', 'model' => 'gpt-4o', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ) ),
+			'usage' => array( 'usage_type' => 'chat', 'provider' => 'openai', 'model' => 'gpt-4o', 'input_tokens' => 800, 'output_tokens' => 300 ),
+		);
+		$bad  = array( 'estimate' => 'NaN', 'balance_available' => '1', 'quota_remaining' => null, 'order' => 'balance_first' );
+		for ( $i = 0; $i < 2000; $i++ ) { // warm-up: allocator arenas, PHP caches
+			$ffi->call( 'quote', $good );
+		}
+		$before = self::rssKb();
+		for ( $i = 0; $i < 50000; $i++ ) {
+			if ( 0 === $i % 3 ) {
+				try {
+					$ffi->call( 'admit', $bad );
+				} catch ( CoreException $e ) {
+					unset( $e );
+				}
+			} else {
+				$ffi->call( 'quote', $good );
+			}
+		}
+		$growth = self::rssKb() - $before;
+		$this->assertLessThan( 3 * 1024, $growth, "RSS grew by {$growth} KB over 50,000 calls" );
+	}
+
+	private static function rssKb(): int {
+		preg_match( '/^VmRSS:\s+(\d+)/m', (string) file_get_contents( '/proc/self/status' ), $m );
+		return (int) $m[1];
+	}
+}
