@@ -28,6 +28,33 @@ abstract class Controller {
 
 	public function register(): void {
 		add_action( 'rest_api_init', array( $this, 'registerRoutes' ) );
+		// Same callable from every controller: WordPress adds it once.
+		add_filter( 'rest_request_before_callbacks', array( self::class, 'permissionBeforeValidation' ), 10, 3 );
+	}
+
+	/**
+	 * WordPress validates arguments before it asks the permission callback, so a user without the
+	 * capability would get 400 (and learn the argument schema) instead of 403. For our routes, a
+	 * validation error is replaced by the permission error when the user is not allowed anyway.
+	 *
+	 * @param mixed $response WP_Error from argument validation, or null.
+	 * @param array $handler
+	 */
+	public static function permissionBeforeValidation( $response, $handler, $request ) {
+		if ( ! is_wp_error( $response ) || ! $request instanceof WP_REST_Request
+			|| ! str_starts_with( (string) $request->get_route(), '/' . self::NAMESPACE . '/' )
+			|| empty( $handler['permission_callback'] ) || ! is_callable( $handler['permission_callback'] ) ) {
+			return $response;
+		}
+		$allowed = call_user_func( $handler['permission_callback'], $request );
+		if ( true === $allowed ) {
+			return $response;
+		}
+		return is_wp_error( $allowed ) ? $allowed : new WP_Error(
+			'rest_forbidden',
+			__( 'Sorry, you are not allowed to do that.', 'aipkit-usage' ),
+			array( 'status' => rest_authorization_required_code() )
+		);
 	}
 
 	abstract public function registerRoutes(): void;

@@ -64,6 +64,20 @@ final class RestSecurityTest extends TestCase
         }
     }
 
+    public function testSubscriberGets403FromEveryEndpointEvenWithBadArguments(): void
+    {
+        $this->actAs($this->createUser('subscriber'));
+        foreach ($this->endpoints() as $e) {
+            // No body at all: required arguments are missing, yet the answer is 403, not 400.
+            $res = $this->rest($e['method'], $e['path']);
+            $this->assertSame(403, $res->get_status(), $e['method'] . ' ' . $e['route'] . ': ' . wp_json_encode($res->get_data()));
+        }
+        wp_set_current_user(0);
+        foreach ($this->endpoints() as $e) {
+            $this->assertSame(401, $this->rest($e['method'], $e['path'])->get_status(), $e['method'] . ' ' . $e['route'] . ' (visitor)');
+        }
+    }
+
     public function testSubscriberGets403FromTheShellRoutes(): void
     {
         $this->actAs($this->createUser('subscriber'));
