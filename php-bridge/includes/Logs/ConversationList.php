@@ -8,17 +8,19 @@ use WP_Error;
  *
  * - No search: conversations by (last_at, id) descending, on the summary table's indexes.
  *   Cursor "t:<unix>:<id>".
- * - Search served by FULLTEXT: conversations by their newest matching exchange, descending.
- *   Cursor "h:<log id>" (the newest match of the last conversation shown).
- * - Search with only short words / stopwords: the same order, found by scanning the primary key
- *   downwards in fixed windows under a time budget, so no request scans a million rows; when the
- *   budget runs out the page comes back `partial` with a cursor to continue.
+ * - Search: conversations by their newest matching exchange, descending; cursor "h:<log id>" (the
+ *   newest match of the last conversation shown). The primary key is scanned downwards in fixed
+ *   windows under a time budget (frequent words fill a page from the newest rows at once). With
+ *   indexable words, what the windows did not reach comes from the FULLTEXT index (fast for rare
+ *   words); with only short words / stopwords, a page whose budget runs out comes back `partial`
+ *   with a cursor to continue.
  */
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
 	/** @var int ids per scan window (a property so tests can force many windows) */
 	public static $window = 25000;
 	private const BUDGET_S  = 1.0;
+	private const FT_SCAN_BUDGET_S = 0.12;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
@@ -35,9 +37,7 @@ final class ConversationList {
 			}
 			$before = (int) $m[1];
 		}
-		return LogQuery::needs_windowed_scan( $f )
-			? self::page_scanned( $f, $per_page, $before )
-			: self::page_indexed( $f, $per_page, $before );
+		return self::page_scanned( $f, $per_page, $before );
 	}
 
 	private static function page_plain( Filters $f, int $n, string $cursor ) {
@@ -64,22 +64,14 @@ final class ConversationList {
 		return [ 'items' => self::present( $rows ), 'next_cursor' => $next, 'partial' => false ];
 	}
 
-	private static function page_indexed( Filters $f, int $n, int $before ) {
-		global $wpdb;
-		$l    = Tables::logs();
-		$hits = $wpdb->get_results(
-			"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE 1=1 " . LogQuery::log_where( $f ) .
-			$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $before, $n + 1 ),
-			ARRAY_A
-		);
-		return self::from_hits( $hits, $n, false );
-	}
-
 	private static function page_scanned( Filters $f, int $n, int $before ) {
 		global $wpdb;
 		$l     = Tables::logs();
-		$where = LogQuery::log_where( $f );
+		$where = LogQuery::log_where( $f, 'scan' );
 		$top   = min( $before, 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" ) );
+		// Frequent words fill a page from the newest windows at once; rare ones are left to FULLTEXT,
+		// whose cost grows with the number of matches. Short words have no index: scan longer.
+		$budget = $f->search->indexed ? self::FT_SCAN_BUDGET_S : self::BUDGET_S;
 		$start = microtime( true );
 		$hits  = [];
 		$hi    = $top;
@@ -109,12 +101,23 @@ final class ConversationList {
 				}
 			}
 			$hi = $lo;
-			if ( microtime( true ) - $start > self::BUDGET_S ) {
+			if ( microtime( true ) - $start > $budget ) {
 				break;
 			}
 		}
 		if ( count( $hits ) > $n ) {
 			return self::from_hits( $hits, $n, false );
+		}
+		if ( $hi > 1 && $f->search->indexed ) {
+			// The rest from the index: conversations whose newest match (below $before) lies under
+			// the scanned windows, i.e. those the windows did not list.
+			$more = $wpdb->get_results(
+				$wpdb->prepare( "SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id < %d", $top ) .
+				LogQuery::log_where( $f, 'index' ) .
+				$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $hi, $n + 1 - count( $hits ) ),
+				ARRAY_A
+			);
+			return self::from_hits( array_merge( $hits, $more ), $n, false );
 		}
 		// Fewer than a page: either finished, or out of time with more left to scan below $hi.
 		$partial = $hi > 1;

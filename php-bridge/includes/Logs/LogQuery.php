@@ -8,8 +8,13 @@ namespace AipkitUsage\Logs;
  * without a search the conversation table answers the list on its own indexes.
  */
 final class LogQuery {
-	/** @return string " AND …" prepared conditions on logs l (search included) */
-	public static function log_where( Filters $f, bool $with_search = true ): string {
+	/**
+	 * @param string $search 'scan' = search as row conditions (LIKE, plus a word-start REGEXP for
+	 *                       indexed words, so both paths match the same rows); 'index' = FULLTEXT for
+	 *                       indexed words; 'none' = filters only.
+	 * @return string " AND …" prepared conditions on logs l
+	 */
+	public static function log_where( Filters $f, string $search = 'scan' ): string {
 		global $wpdb;
 		$sql = '';
 		if ( '' !== $f->module ) {
@@ -26,8 +31,8 @@ final class LogQuery {
 		if ( null !== $f->cutoff() ) {
 			$sql .= $wpdb->prepare( ' AND l.created_at >= %s', $f->cutoff() );
 		}
-		if ( $with_search && $f->search ) {
-			$sql .= self::search_where( $f->search );
+		if ( $f->search && 'none' !== $search ) {
+			$sql .= 'index' === $search ? self::search_where( $f->search ) : self::scan_where( $f->search );
 		}
 		return $sql;
 	}
@@ -37,6 +42,25 @@ final class LogQuery {
 		$sql = '';
 		if ( $s->indexed ) {
 			$sql .= $wpdb->prepare( ' AND MATCH(l.user_message, l.reply) AGAINST (%s IN BOOLEAN MODE)', $s->boolean_query() );
+		}
+		foreach ( $s->short as $w ) {
+			$like = '%' . $wpdb->esc_like( $w ) . '%';
+			$sql .= $wpdb->prepare( ' AND (l.user_message LIKE %s OR l.reply LIKE %s)', $like, $like );
+		}
+		return $sql;
+	}
+
+	/**
+	 * The same match as the FULLTEXT path, evaluated row by row: indexed words must start a word
+	 * (LIKE narrows cheaply, the REGEXP checks the word start), short words occur anywhere.
+	 */
+	public static function scan_where( SearchTerms $s ): string {
+		global $wpdb;
+		$sql = '';
+		foreach ( $s->indexed as $w ) {
+			$like = '%' . $wpdb->esc_like( $w ) . '%';
+			$re   = '(^|[^[:alnum:]_])' . preg_quote( $w, '/' );
+			$sql .= $wpdb->prepare( ' AND ((l.user_message LIKE %s AND l.user_message REGEXP %s) OR (l.reply LIKE %s AND l.reply REGEXP %s))', $like, $re, $like, $re );
 		}
 		foreach ( $s->short as $w ) {
 			$like = '%' . $wpdb->esc_like( $w ) . '%';
@@ -66,8 +90,4 @@ final class LogQuery {
 		return $sql;
 	}
 
-	/** Only FULLTEXT-served or filter-only queries may scan everything in one statement. */
-	public static function needs_windowed_scan( Filters $f ): bool {
-		return $f->search && ! $f->search->indexed;
-	}
 }
