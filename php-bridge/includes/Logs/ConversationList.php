@@ -75,8 +75,11 @@ final class ConversationList {
 		$start = microtime( true );
 		$hits  = [];
 		$hi    = $top;
+		// Windows start small and grow: a frequent word fills the page from the first few thousand rows.
+		$size = min( 2000, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo = max( 1, $hi - self::$window );
+			$lo   = max( 1, $hi - $size );
+			$size = min( $size * 4, self::$window );
 			// A conversation belongs to the window holding its newest match: skip it when it also
 			// matches above this window (it was listed there, or on an earlier page).
 			$rows = $wpdb->get_results(
