@@ -151,6 +151,13 @@ impl CoreError {
         self
     }
 
+    /// Replaces the field with its full path (callers pass short names and add the path only on
+    /// the error path, so the happy path builds no strings).
+    pub fn at(mut self, path: String) -> Self {
+        each_variant!(&mut self, _m, f => *f = Some(path));
+        self
+    }
+
     pub fn to_payload(&self) -> ErrorPayload<'_> {
         ErrorPayload { code: self.code(), message: self.message(), field: self.field() }
     }

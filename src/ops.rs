@@ -184,7 +184,7 @@ fn rate(raw: Option<&str>, field: &str) -> Result<Option<Credits>, CoreError> {
 
 const MAX_ID: i64 = 9_007_199_254_740_991;
 
-fn id_of(v: &Value, field: &str) -> Result<u64, CoreError> {
+fn id_of(v: &Value<'_>, field: &str) -> Result<u64, CoreError> {
     as_lenient_int(v, field)?.whole(0, MAX_ID, "malformed_input", field).map(|n| n as u64)
 }
 
@@ -193,7 +193,7 @@ fn canon(c: Option<Credits>) -> Option<String> {
 }
 
 fn count(o: &Obj<'_>, name: &str) -> Result<u64, CoreError> {
-    o.opt_num(name)?.map_or(Ok(0), |n| n.count(&o.at(name)))
+    o.opt_num(name)?.map_or(Ok(0), |n| n.count(name).map_err(|e| e.at(o.at(name))))
 }
 
 fn time(raw: RawNum, field: &str) -> Result<i64, CoreError> {
@@ -201,9 +201,9 @@ fn time(raw: RawNum, field: &str) -> Result<i64, CoreError> {
 }
 
 /// Rules may carry extra columns (enabled, timestamps) straight from the database row; those are ignored.
-fn rule_from(v: &Value, path: &str) -> Result<Rule, CoreError> {
+fn rule_from(v: &Value<'_>, path: &str) -> Result<Rule, CoreError> {
     let o = as_obj(v, path)?;
-    let id = o.opt("id").map(|v| id_of(v, &o.at("id"))).transpose()?;
+    let id = o.opt("id").map(|v| id_of(v, "id").map_err(|e| e.at(o.at("id")))).transpose()?;
     pricing::validate(
         RuleDraft {
             id,
@@ -211,9 +211,9 @@ fn rule_from(v: &Value, path: &str) -> Result<Rule, CoreError> {
             provider: o.str("provider")?,
             model: o.str("model")?,
             method: o.str("method")?,
-            input_rate: rate(o.opt_str("input_rate")?, &o.at("input_rate"))?,
-            output_rate: rate(o.opt_str("output_rate")?, &o.at("output_rate"))?,
-            unit_rate: rate(o.opt_str("unit_rate")?, &o.at("unit_rate"))?,
+            input_rate: rate(o.opt_str("input_rate")?, "input_rate").map_err(|e| e.at(o.at("input_rate")))?,
+            output_rate: rate(o.opt_str("output_rate")?, "output_rate").map_err(|e| e.at(o.at("output_rate")))?,
+            unit_rate: rate(o.opt_str("unit_rate")?, "unit_rate").map_err(|e| e.at(o.at("unit_rate")))?,
         },
         path,
     )
@@ -221,7 +221,7 @@ fn rule_from(v: &Value, path: &str) -> Result<Rule, CoreError> {
 
 // ---------- the ops ----------
 
-pub fn validate_rule(v: &Value) -> Result<ValidateRuleResp, CoreError> {
+pub fn validate_rule(v: &Value<'_>) -> Result<ValidateRuleResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rule"])?;
     let rule = rule_from(o.req("rule")?, "rule")?;
@@ -239,7 +239,7 @@ pub fn validate_rule(v: &Value) -> Result<ValidateRuleResp, CoreError> {
     })
 }
 
-pub fn quote(v: &Value) -> Result<QuoteResp, CoreError> {
+pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rules", "usage"])?;
     let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
@@ -272,7 +272,7 @@ pub fn quote(v: &Value) -> Result<QuoteResp, CoreError> {
     })
 }
 
-pub fn effective_limit(v: &Value) -> Result<LimitResp, CoreError> {
+pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
     let subject = match o.str("subject")? {
@@ -295,7 +295,7 @@ pub fn effective_limit(v: &Value) -> Result<LimitResp, CoreError> {
                 Value::Null => None,
                 other => Some(as_str(other, &f)?),
             };
-            role_limits.insert(role.clone(), opt_limit(lim, &f)?);
+            role_limits.insert(role.to_string(), opt_limit(lim, &f)?);
         }
     }
     let limit = quota::effective_limit(
@@ -308,7 +308,7 @@ pub fn effective_limit(v: &Value) -> Result<LimitResp, CoreError> {
     Ok(LimitResp { limit: canon(limit) })
 }
 
-pub fn period_op(v: &Value) -> Result<PeriodResp, CoreError> {
+pub fn period_op(v: &Value<'_>) -> Result<PeriodResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["period", "now", "utc_offsets", "start_of_week"])?;
     let p = Period::parse(o.str("period")?, "period")?;
@@ -336,7 +336,7 @@ fn quota_remaining(o: &Obj<'_>) -> Result<Option<Credits>, CoreError> {
     o.nullable_str("quota_remaining")?.map(|q| amount(q, "quota_remaining")).transpose()
 }
 
-pub fn admit(v: &Value) -> Result<AdmitResp, CoreError> {
+pub fn admit(v: &Value<'_>) -> Result<AdmitResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["estimate", "balance_available", "quota_remaining", "order"])?;
     let a = admission::admit(
@@ -354,7 +354,7 @@ pub fn admit(v: &Value) -> Result<AdmitResp, CoreError> {
     })
 }
 
-pub fn settle(v: &Value) -> Result<SettleResp, CoreError> {
+pub fn settle(v: &Value<'_>) -> Result<SettleResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["hold_balance", "hold_quota", "actual", "balance_available", "quota_remaining", "order"])?;
     let s = admission::settle(
@@ -374,7 +374,7 @@ pub fn settle(v: &Value) -> Result<SettleResp, CoreError> {
     })
 }
 
-pub fn adjust_balance(v: &Value) -> Result<AdjustResp, CoreError> {
+pub fn adjust_balance(v: &Value<'_>) -> Result<AdjustResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["current", "expected", "new"])?;
     let (delta, new) = ledger::adjust_balance(
@@ -396,7 +396,7 @@ fn user_amounts(o: &Obj<'_>, list: &str, amount_name: &str) -> Result<Vec<(u64, 
     Ok(out)
 }
 
-pub fn reconcile(v: &Value) -> Result<ReconcileResp, CoreError> {
+pub fn reconcile(v: &Value<'_>) -> Result<ReconcileResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["balances", "entries"])?;
     let balances = user_amounts(&o, "balances", "balance")?;
@@ -411,7 +411,7 @@ pub fn reconcile(v: &Value) -> Result<ReconcileResp, CoreError> {
     })
 }
 
-pub fn idempotency_key(v: &Value) -> Result<KeyResp, CoreError> {
+pub fn idempotency_key(v: &Value<'_>) -> Result<KeyResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["kind", "parts"])?;
     let kind = EntryKind::parse(o.str("kind")?, "kind")?;
@@ -419,7 +419,7 @@ pub fn idempotency_key(v: &Value) -> Result<KeyResp, CoreError> {
     Ok(KeyResp { key: ledger::idempotency_key(kind, &parts)? })
 }
 
-pub fn score_band(v: &Value) -> Result<ScoreResp, CoreError> {
+pub fn score_band(v: &Value<'_>) -> Result<ScoreResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["score", "scale"])?;
     let scale = Scale::parse(o.str("scale")?, "scale")?;
@@ -427,7 +427,7 @@ pub fn score_band(v: &Value) -> Result<ScoreResp, CoreError> {
     Ok(ScoreResp { percent: b.percent, band: b.band, label: b.label })
 }
 
-pub fn csv_rows(v: &Value) -> Result<CsvResp, CoreError> {
+pub fn csv_rows(v: &Value<'_>) -> Result<CsvResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rows"])?;
     let mut rows = Vec::new();
@@ -439,7 +439,7 @@ pub fn csv_rows(v: &Value) -> Result<CsvResp, CoreError> {
     Ok(CsvResp { csv: logs::csv_rows(&rows) })
 }
 
-pub fn retention_cutoff(v: &Value) -> Result<CutoffResp, CoreError> {
+pub fn retention_cutoff(v: &Value<'_>) -> Result<CutoffResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["now", "days"])?;
     let now = time(o.num("now")?, "now")?;
@@ -447,13 +447,13 @@ pub fn retention_cutoff(v: &Value) -> Result<CutoffResp, CoreError> {
     Ok(CutoffResp { cutoff: logs::retention_cutoff(now, days) })
 }
 
-pub fn version(v: &Value) -> Result<VersionResp, CoreError> {
+pub fn version(v: &Value<'_>) -> Result<VersionResp, CoreError> {
     as_obj(v, "")?.deny_unknown(&[])?;
     Ok(VersionResp { version: crate::VERSION, abi: crate::ABI_VERSION })
 }
 
 /// Runs one op on an already-read request value.
-pub fn run_value(op: &str, v: &Value) -> Result<Response, CoreError> {
+pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
     Ok(match op {
         "version" => Response::Version(version(v)?),
         "validate_rule" => Response::ValidateRule(validate_rule(v)?),

@@ -150,10 +150,10 @@ pub fn normalise_model(raw: &str, field: &str) -> Result<String, CoreError> {
 /// Validates a rule. `prefix` names the rule in error fields ("rule", "rules[2]").
 pub fn validate(d: RuleDraft<'_>, prefix: &str) -> Result<Rule, CoreError> {
     let f = |name: &str| format!("{prefix}.{name}");
-    let usage_type = UsageType::parse(d.usage_type, &f("usage_type"))?;
-    let method = Method::parse(d.method, &f("method"))?;
-    let provider = normalise_provider(d.provider, &f("provider"))?;
-    let model = normalise_model(d.model, &f("model"))?;
+    let usage_type = UsageType::parse(d.usage_type, "usage_type").map_err(|e| e.at(f("usage_type")))?;
+    let method = Method::parse(d.method, "method").map_err(|e| e.at(f("method")))?;
+    let provider = normalise_provider(d.provider, "provider").map_err(|e| e.at(f("provider")))?;
+    let model = normalise_model(d.model, "model").map_err(|e| e.at(f("model")))?;
     if !usage_type.allows(method) {
         return Err(err(
             "method_not_allowed",

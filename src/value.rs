@@ -6,16 +6,18 @@
 use crate::error::{err, CoreError};
 use crate::money::RawNum;
 use serde::de::{self, Deserializer, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     Num(RawNum),
-    Str(String),
-    Arr(Vec<Value>),
-    Obj(Vec<(String, Value)>),
+    /// Borrowed from the input when it needs no unescaping (no allocation on the hot path).
+    Str(Cow<'a, str>),
+    Arr(Vec<Value<'a>>),
+    Obj(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
 /// Deepest nesting accepted: requests are at most 4 levels deep; the cap keeps a hostile input
@@ -24,7 +26,7 @@ pub const MAX_DEPTH: u32 = 32;
 /// Most fields accepted in one object (role_limits is the largest real one).
 pub const MAX_FIELDS: usize = 1000;
 
-impl<'de> serde::Deserialize<'de> for Value {
+impl<'de> serde::Deserialize<'de> for Value<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ValueVisitor { depth: 0 })
     }
@@ -36,8 +38,8 @@ struct ValueVisitor {
 }
 
 impl<'de> de::DeserializeSeed<'de> for ValueVisitor {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    type Value = Value<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value<'de>, D::Error> {
         if self.depth > MAX_DEPTH {
             return Err(de::Error::custom("the request is nested too deeply"));
         }
@@ -46,38 +48,41 @@ impl<'de> de::DeserializeSeed<'de> for ValueVisitor {
 }
 
 impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
+    type Value = Value<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Value<'de>, E> {
         Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Value<'de>, E> {
         Ok(Value::Num(RawNum::I(v)))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Value<'de>, E> {
         Ok(Value::Num(RawNum::U(v)))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Value<'de>, E> {
         Ok(Value::Num(RawNum::F(v)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value<'de>, E> {
+        Ok(Value::Str(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
+    fn visit_str<E>(self, v: &str) -> Result<Value<'de>, E> {
+        Ok(Value::Str(Cow::Owned(v.to_owned())))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_string<E>(self, v: String) -> Result<Value<'de>, E> {
+        Ok(Value::Str(Cow::Owned(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Value<'de>, E> {
         Ok(Value::Null)
     }
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E>(self) -> Result<Value<'de>, E> {
         Ok(Value::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value<'de>, D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Value<'de>, A::Error> {
         let inner = ValueVisitor { depth: self.depth + 1 };
         let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0).min(1024));
         while let Some(v) = s.next_element_seed(inner)? {
@@ -85,9 +90,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         Ok(Value::Arr(out))
     }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Value, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Value<'de>, A::Error> {
         let inner = ValueVisitor { depth: self.depth + 1 };
-        let mut out: Vec<(String, Value)> = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
+        let mut out: Vec<(Cow<'de, str>, Value<'de>)> = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
         // Keys are read through this same visitor: serde's String visitor would drag float
         // formatting (its type-error message) into the wasm.
         while let Some(k) = m.next_key_seed(inner)? {
@@ -108,7 +113,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-impl Value {
+impl Value<'_> {
     pub fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
@@ -133,7 +138,7 @@ pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
-pub fn wrong_type(path: &str, expected: &str, got: &Value) -> CoreError {
+pub fn wrong_type(path: &str, expected: &str, got: &Value<'_>) -> CoreError {
     let at = if path.is_empty() { "the request".to_owned() } else { path.to_owned() };
     err("malformed_input", format!("Malformed input: {at} must be {expected}, not {}.", got.kind()), path)
 }
@@ -141,10 +146,10 @@ pub fn wrong_type(path: &str, expected: &str, got: &Value) -> CoreError {
 /// A JSON object being read, with its path for error fields.
 pub struct Obj<'a> {
     pub path: String,
-    fields: &'a [(String, Value)],
+    fields: &'a [(Cow<'a, str>, Value<'a>)],
 }
 
-pub fn as_obj<'a>(v: &'a Value, path: &str) -> Result<Obj<'a>, CoreError> {
+pub fn as_obj<'a>(v: &'a Value<'a>, path: &str) -> Result<Obj<'a>, CoreError> {
     match v {
         Value::Obj(f) => Ok(Obj { path: path.to_owned(), fields: f }),
         // PHP's json_encode turns an empty array into [] where an object was meant.
@@ -153,21 +158,21 @@ pub fn as_obj<'a>(v: &'a Value, path: &str) -> Result<Obj<'a>, CoreError> {
     }
 }
 
-pub fn as_arr<'a>(v: &'a Value, path: &str) -> Result<&'a [Value], CoreError> {
+pub fn as_arr<'a>(v: &'a Value<'a>, path: &str) -> Result<&'a [Value<'a>], CoreError> {
     match v {
         Value::Arr(a) => Ok(a),
         other => Err(wrong_type(path, "an array", other)),
     }
 }
 
-pub fn as_str<'a>(v: &'a Value, path: &str) -> Result<&'a str, CoreError> {
+pub fn as_str<'a>(v: &'a Value<'a>, path: &str) -> Result<&'a str, CoreError> {
     match v {
         Value::Str(s) => Ok(s),
         other => Err(wrong_type(path, "a string", other)),
     }
 }
 
-pub fn as_num(v: &Value, path: &str) -> Result<RawNum, CoreError> {
+pub fn as_num(v: &Value<'_>, path: &str) -> Result<RawNum, CoreError> {
     match v {
         Value::Num(n) => Ok(*n),
         other => Err(wrong_type(path, "a number", other)),
@@ -175,7 +180,7 @@ pub fn as_num(v: &Value, path: &str) -> Result<RawNum, CoreError> {
 }
 
 /// Ids and small settings: integers, or digit strings as $wpdb hands them over.
-pub fn as_lenient_int(v: &Value, path: &str) -> Result<RawNum, CoreError> {
+pub fn as_lenient_int(v: &Value<'_>, path: &str) -> Result<RawNum, CoreError> {
     match v {
         Value::Num(n) => Ok(*n),
         Value::Str(s) => {
@@ -190,9 +195,9 @@ pub fn as_lenient_int(v: &Value, path: &str) -> Result<RawNum, CoreError> {
 }
 
 /// Text cells and key parts: strings, whole numbers (written as integers) or null (empty).
-pub fn as_text(v: &Value, path: &str) -> Result<String, CoreError> {
+pub fn as_text(v: &Value<'_>, path: &str) -> Result<String, CoreError> {
     match v {
-        Value::Str(s) => Ok(s.clone()),
+        Value::Str(s) => Ok(s.to_string()),
         Value::Null => Ok(String::new()),
         Value::Num(RawNum::I(i)) => Ok(i.to_string()),
         Value::Num(RawNum::U(u)) => Ok(u.to_string()),
@@ -207,16 +212,16 @@ impl<'a> Obj<'a> {
         join(&self.path, name)
     }
 
-    pub fn get(&self, name: &str) -> Option<&'a Value> {
+    pub fn get(&self, name: &str) -> Option<&'a Value<'a>> {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// Present and not null.
-    pub fn opt(&self, name: &str) -> Option<&'a Value> {
+    pub fn opt(&self, name: &str) -> Option<&'a Value<'a>> {
         self.get(name).filter(|v| !matches!(v, Value::Null))
     }
 
-    pub fn req(&self, name: &str) -> Result<&'a Value, CoreError> {
+    pub fn req(&self, name: &str) -> Result<&'a Value<'a>, CoreError> {
         self.get(name).ok_or_else(|| {
             let f = self.at(name);
             err("malformed_input", format!("Malformed input: missing field {f}."), &f)
@@ -224,45 +229,63 @@ impl<'a> Obj<'a> {
     }
 
     pub fn str(&self, name: &str) -> Result<&'a str, CoreError> {
-        as_str(self.req(name)?, &self.at(name))
+        match self.req(name)? {
+            Value::Str(s) => Ok(s),
+            v => Err(wrong_type(&self.at(name), "a string", v)),
+        }
     }
 
     /// Missing or null → None.
     pub fn opt_str(&self, name: &str) -> Result<Option<&'a str>, CoreError> {
-        self.opt(name).map(|v| as_str(v, &self.at(name))).transpose()
+        match self.opt(name) {
+            None => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s)),
+            Some(v) => Err(wrong_type(&self.at(name), "a string", v)),
+        }
     }
 
     /// Must be present; null → None (for money, absence must not silently mean "unlimited").
     pub fn nullable_str(&self, name: &str) -> Result<Option<&'a str>, CoreError> {
         match self.req(name)? {
             Value::Null => Ok(None),
-            v => as_str(v, &self.at(name)).map(Some),
+            Value::Str(s) => Ok(Some(s)),
+            v => Err(wrong_type(&self.at(name), "a string", v)),
         }
     }
 
     pub fn num(&self, name: &str) -> Result<RawNum, CoreError> {
-        as_num(self.req(name)?, &self.at(name))
+        match self.req(name)? {
+            Value::Num(n) => Ok(*n),
+            v => Err(wrong_type(&self.at(name), "a number", v)),
+        }
     }
 
     pub fn opt_num(&self, name: &str) -> Result<Option<RawNum>, CoreError> {
-        self.opt(name).map(|v| as_num(v, &self.at(name))).transpose()
+        match self.opt(name) {
+            None => Ok(None),
+            Some(Value::Num(n)) => Ok(Some(*n)),
+            Some(v) => Err(wrong_type(&self.at(name), "a number", v)),
+        }
     }
 
-    pub fn arr(&self, name: &str) -> Result<&'a [Value], CoreError> {
-        as_arr(self.req(name)?, &self.at(name))
+    pub fn arr(&self, name: &str) -> Result<&'a [Value<'a>], CoreError> {
+        match self.req(name)? {
+            Value::Arr(a) => Ok(a),
+            v => Err(wrong_type(&self.at(name), "an array", v)),
+        }
     }
 
     pub fn obj(&self, name: &str) -> Result<Obj<'a>, CoreError> {
         as_obj(self.req(name)?, &self.at(name))
     }
 
-    pub fn fields(&self) -> &'a [(String, Value)] {
+    pub fn fields(&self) -> &'a [(Cow<'a, str>, Value<'a>)] {
         self.fields
     }
 
     /// Refuses fields the op does not know (typos must not be silently ignored).
     pub fn deny_unknown(&self, allowed: &[&str]) -> Result<(), CoreError> {
-        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.contains(&k.as_ref())) {
             let f = self.at(k);
             let shown: String = f.chars().take(60).collect();
             return Err(err("malformed_input", format!("Malformed input: unknown field {shown}; expected one of {}.", allowed.join(", ")), &shown));
@@ -275,7 +298,7 @@ impl<'a> Obj<'a> {
 mod tests {
     use super::*;
 
-    fn read(json: &str) -> Result<Value, serde_json::Error> {
+    fn read(json: &str) -> Result<Value<'_>, serde_json::Error> {
         serde_json::from_str(json)
     }
 

@@ -1,10 +1,15 @@
 //! wasm-bindgen surface (docs/contract.md §4): plain JS objects in and out, amounts as strings,
 //! errors thrown as JS `Error` objects carrying `.code` and `.field`.
+//!
+//! Requests cross as one JSON text (JSON.stringify with a guard for values JSON cannot carry) and
+//! responses come back through one JSON.parse, so results are always plain objects and arrays
+//! (never Maps) and the cost is two crossings instead of one per field and string.
 
 use crate::error::CoreError;
+use super::json;
 use crate::ops;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn js_error(e: &CoreError) -> JsValue {
     let err = js_sys::Error::new(e.message());
@@ -15,12 +20,34 @@ fn js_error(e: &CoreError) -> JsValue {
     err.into()
 }
 
+#[wasm_bindgen(inline_js = r#"
+export function aipkit_request_json(v) {
+  return JSON.stringify(v === undefined ? null : v, function (k, x) {
+    if (typeof x === 'bigint') return Number(x);
+    // NaN/Infinity would silently become null (= "absent"); keep them visibly invalid instead.
+    if (typeof x === 'number' && !Number.isFinite(x)) return 0.5;
+    if (typeof x === 'symbol' || typeof x === 'function') throw new TypeError('a ' + typeof x + ' cannot be part of a request');
+    return x;
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn aipkit_request_json(v: &JsValue) -> Result<String, JsValue>;
+}
+
 fn run(op: &str, req: JsValue) -> Result<JsValue, JsValue> {
-    let de = serde_wasm_bindgen::Deserializer::from(req);
-    let resp = ops::run(op, de).map_err(|e| js_error(&e))?;
-    // json_compatible: objects as plain objects (not Map), None as null, u64 as numbers.
-    resp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(&CoreError::new("internal_error", e.to_string(), None)))
+    if !ops::OPS.contains(&op) {
+        return Err(js_error(&ops::run_value(op, &crate::value::Value::Null).unwrap_err()));
+    }
+    let text = aipkit_request_json(&req).map_err(|e| {
+        let msg = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        js_error(&ops::unreadable(msg))
+    })?;
+    let value = json::parse(&text).map_err(|m| js_error(&ops::unreadable(m)))?;
+    let resp = ops::run_value(op, &value).map_err(|e| js_error(&e))?;
+    let out = json::write(&resp).map_err(|e| js_error(&CoreError::new("internal_error", e.to_string(), None)))?;
+    js_sys::JSON::parse(&out)
 }
 
 /// Runs any op by name: `call("quote", {rules, usage})`.

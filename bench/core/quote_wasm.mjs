@@ -1,0 +1,20 @@
+// WebAssembly (pkg/node) throughput of quote() on the seed example: plain JS objects in and out.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const core = createRequire(import.meta.url)(join(root, 'pkg/node/aipkit_usage.js'));
+const n = Number(process.argv[2] || 300000);
+const req = {
+  rules: [{ id: 7, usage_type: 'chat', provider: 'openai', model: 'gpt-4o', method: 'per_1k_tokens', input_rate: '1', output_rate: '2' }],
+  usage: { usage_type: 'chat', provider: 'openai', model: 'gpt-4o', input_tokens: 800, output_tokens: 300 },
+};
+if (core.quote(req).credits !== '1.400000') throw new Error('wrong result');
+for (let i = 0; i < 20000; i++) core.quote(req); // JIT warm-up
+const t = process.hrtime.bigint();
+let last;
+for (let i = 0; i < n; i++) last = core.quote(req);
+const s = Number(process.hrtime.bigint() - t) / 1e9;
+if (last.credits !== '1.400000') throw new Error('wrong result');
+console.log(`wasm-node  ${(n / s).toFixed(0).padStart(12)} req/s ${((s * 1e6) / n).toFixed(3).padStart(8)} us/call  (quote(), objects in/out, ${n} calls)`);

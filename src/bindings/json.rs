@@ -1,0 +1,520 @@
+//! A small JSON reader into `Value` and a JSON writer for responses, for the wasm binding: JS
+//! turns the request into text with one JSON.stringify and the response back with one JSON.parse,
+//! instead of one wasm↔JS crossing per field and per string (several times faster), and without
+//! linking serde_json into the wasm (size budget). Numbers: integers exactly; any number written
+//! with a fraction or exponent is read as "not a whole number" — JSON.stringify writes every whole
+//! number below 10^21 without them, and no field accepts fractional numbers.
+
+use crate::money::RawNum;
+use crate::value::{Value, MAX_DEPTH, MAX_FIELDS};
+use serde::ser::{self, Impossible, Serialize};
+use std::borrow::Cow;
+use std::fmt::{self, Write};
+
+struct Reader<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+pub fn parse(text: &str) -> Result<Value<'_>, String> {
+    let mut r = Reader { s: text, b: text.as_bytes(), i: 0 };
+    let v = r.value(0)?;
+    r.ws();
+    if r.i != r.b.len() {
+        return Err(format!("trailing characters at byte {}", r.i));
+    }
+    Ok(v)
+}
+
+impl<'a> Reader<'a> {
+    fn ws(&mut self) {
+        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &str) -> bool {
+        if self.b[self.i..].starts_with(lit.as_bytes()) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: u32) -> Result<Value<'a>, String> {
+        if depth > MAX_DEPTH {
+            return Err("the request is nested too deeply".into());
+        }
+        self.ws();
+        match self.b.get(self.i) {
+            None => Err("unexpected end of input".into()),
+            Some(b'{') => {
+                self.i += 1;
+                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+                self.ws();
+                if self.eat("}") {
+                    return Ok(Value::Obj(out));
+                }
+                loop {
+                    self.ws();
+                    if self.b.get(self.i) != Some(&b'"') {
+                        return Err(format!("expected a field name at byte {}", self.i));
+                    }
+                    let k = self.string()?;
+                    if out.len() >= MAX_FIELDS {
+                        return Err("an object in the request has too many fields".into());
+                    }
+                    if out.iter().any(|(e, _)| *e == k) {
+                        return Err(format!("duplicate field `{k}`"));
+                    }
+                    self.ws();
+                    if !self.eat(":") {
+                        return Err(format!("expected ':' at byte {}", self.i));
+                    }
+                    let v = self.value(depth + 1)?;
+                    out.push((k, v));
+                    self.ws();
+                    if self.eat(",") {
+                        continue;
+                    }
+                    if self.eat("}") {
+                        return Ok(Value::Obj(out));
+                    }
+                    return Err(format!("expected ',' or '}}' at byte {}", self.i));
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let mut out = Vec::new();
+                self.ws();
+                if self.eat("]") {
+                    return Ok(Value::Arr(out));
+                }
+                loop {
+                    out.push(self.value(depth + 1)?);
+                    self.ws();
+                    if self.eat(",") {
+                        continue;
+                    }
+                    if self.eat("]") {
+                        return Ok(Value::Arr(out));
+                    }
+                    return Err(format!("expected ',' or ']' at byte {}", self.i));
+                }
+            }
+            Some(b'"') => Ok(Value::Str(self.string()?)),
+            Some(b't') if self.eat("true") => Ok(Value::Bool(true)),
+            Some(b'f') if self.eat("false") => Ok(Value::Bool(false)),
+            Some(b'n') if self.eat("null") => Ok(Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(format!("unexpected character at byte {}", self.i)),
+        }
+    }
+
+    fn number(&mut self) -> Result<Value<'a>, String> {
+        let start = self.i;
+        if self.b[self.i] == b'-' {
+            self.i += 1;
+        }
+        let int_start = self.i;
+        while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
+            self.i += 1;
+        }
+        if self.i == int_start {
+            return Err(format!("invalid number at byte {start}"));
+        }
+        let mut whole = true;
+        if self.i < self.b.len() && self.b[self.i] == b'.' {
+            whole = false;
+            self.i += 1;
+            let f = self.i;
+            while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
+                self.i += 1;
+            }
+            if self.i == f {
+                return Err(format!("invalid number at byte {start}"));
+            }
+        }
+        if self.i < self.b.len() && matches!(self.b[self.i], b'e' | b'E') {
+            whole = false;
+            self.i += 1;
+            if self.i < self.b.len() && matches!(self.b[self.i], b'+' | b'-') {
+                self.i += 1;
+            }
+            let e = self.i;
+            while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
+                self.i += 1;
+            }
+            if self.i == e {
+                return Err(format!("invalid number at byte {start}"));
+            }
+        }
+        let text = &self.s[start..self.i];
+        if whole {
+            // Same shapes as serde_json: non-negative → u64, negative → i64.
+            if let Ok(v) = text.parse::<u64>() {
+                return Ok(Value::Num(RawNum::U(v)));
+            }
+            if let Ok(v) = text.parse::<i64>() {
+                return Ok(Value::Num(RawNum::I(v)));
+            }
+        }
+        // Fractional, exponent or beyond 64 bits: never a valid whole number in a request.
+        Ok(Value::Num(RawNum::F(f64::NAN)))
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, String> {
+        self.i += 1; // opening quote
+        let start = self.i;
+        while self.i < self.b.len() {
+            match self.b[self.i] {
+                b'"' => {
+                    let s = &self.s[start..self.i];
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                b'\\' => break,
+                c if c < 0x20 => return Err(format!("control character in string at byte {}", self.i)),
+                _ => self.i += 1,
+            }
+        }
+        let mut out = String::from(&self.s[start..self.i]);
+        loop {
+            let Some(&c) = self.b.get(self.i) else { return Err("unterminated string".into()) };
+            match c {
+                b'"' => {
+                    self.i += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    let Some(&e) = self.b.get(self.i + 1) else { return Err("unterminated string".into()) };
+                    self.i += 2;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let cp = if (0xD800..0xDC00).contains(&hi) && self.eat("\\u") {
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err("invalid surrogate pair".into());
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else {
+                                hi
+                            };
+                            // Lone surrogates (possible in JS strings) become U+FFFD, as TextEncoder does.
+                            out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                        }
+                        _ => return Err(format!("invalid escape at byte {}", self.i - 1)),
+                    }
+                }
+                c if c < 0x20 => return Err(format!("control character in string at byte {}", self.i)),
+                _ => {
+                    // Copy one UTF-8 character.
+                    let ch = self.s[self.i..].chars().next().ok_or("invalid UTF-8")?;
+                    out.push(ch);
+                    self.i += ch.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, String> {
+        let h = self.s.get(self.i..self.i + 4).ok_or("short \\u escape")?;
+        let v = u32::from_str_radix(h, 16).map_err(|_| "invalid \\u escape".to_string())?;
+        self.i += 4;
+        Ok(v)
+    }
+}
+
+// ---------- writer ----------
+
+#[derive(Debug)]
+pub struct WriteError(String);
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl ser::Error for WriteError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        WriteError(msg.to_string())
+    }
+}
+
+pub fn write<T: Serialize>(v: &T) -> Result<String, WriteError> {
+    let mut out = String::with_capacity(512);
+    v.serialize(Writer { out: &mut out })?;
+    Ok(out)
+}
+
+fn quote(out: &mut String, s: &str) {
+    out.push('"');
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        let esc: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            c if (c as u32) < 0x20 => None,
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+        last = i + c.len_utf8();
+    }
+    out.push_str(&s[last..]);
+    out.push('"');
+}
+
+struct Writer<'a> {
+    out: &'a mut String,
+}
+
+struct Compound<'a> {
+    out: &'a mut String,
+    first: bool,
+    close: char,
+}
+
+type R = Result<(), WriteError>;
+
+fn unsupported(what: &str) -> WriteError {
+    WriteError(format!("{what} cannot be written as a response"))
+}
+
+impl<'a> ser::Serializer for Writer<'a> {
+    type Ok = ();
+    type Error = WriteError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Impossible<(), WriteError>;
+    type SerializeTupleVariant = Impossible<(), WriteError>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Impossible<(), WriteError>;
+
+    fn serialize_bool(self, v: bool) -> R {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> R {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> R {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> R {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> R {
+        let _ = write!(self.out, "{v}");
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> R {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> R {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> R {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> R {
+        let _ = write!(self.out, "{v}");
+        Ok(())
+    }
+    fn serialize_f32(self, _v: f32) -> R {
+        Err(unsupported("a float"))
+    }
+    fn serialize_f64(self, _v: f64) -> R {
+        Err(unsupported("a float"))
+    }
+    fn serialize_char(self, v: char) -> R {
+        quote(self.out, v.encode_utf8(&mut [0u8; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> R {
+        quote(self.out, v);
+        Ok(())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> R {
+        Err(unsupported("bytes"))
+    }
+    fn serialize_none(self) -> R {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> R {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> R {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> R {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _i: u32, variant: &'static str) -> R {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _name: &'static str, v: &T) -> R {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _n: &'static str, _i: u32, _v: &'static str, _value: &T) -> R {
+        Err(unsupported("an enum variant"))
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, WriteError> {
+        self.out.push('[');
+        Ok(Compound { out: self.out, first: true, close: ']' })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, WriteError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _n: &'static str, _l: usize) -> Result<Self::SerializeTupleStruct, WriteError> {
+        Err(unsupported("a tuple struct"))
+    }
+    fn serialize_tuple_variant(self, _n: &'static str, _i: u32, _v: &'static str, _l: usize) -> Result<Self::SerializeTupleVariant, WriteError> {
+        Err(unsupported("an enum variant"))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, WriteError> {
+        self.out.push('{');
+        Ok(Compound { out: self.out, first: true, close: '}' })
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, WriteError> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(self, _n: &'static str, _i: u32, _v: &'static str, _l: usize) -> Result<Self::SerializeStructVariant, WriteError> {
+        Err(unsupported("an enum variant"))
+    }
+}
+
+impl Compound<'_> {
+    fn sep(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> R {
+        self.sep();
+        v.serialize(Writer { out: self.out })
+    }
+    fn end(self) -> R {
+        self.out.push(self.close);
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> R {
+        ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> R {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> R {
+        self.sep();
+        k.serialize(Writer { out: self.out })?;
+        self.out.push(':');
+        Ok(())
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> R {
+        v.serialize(Writer { out: self.out })
+    }
+    fn end(self) -> R {
+        self.out.push(self.close);
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> R {
+        self.sep();
+        quote(self.out, key);
+        self.out.push(':');
+        v.serialize(Writer { out: self.out })
+    }
+    fn end(self) -> R {
+        self.out.push(self.close);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_like_serde_json_for_request_shapes() {
+        for text in [
+            r#"{"a":[1,-2,"x\"y\\z\u00e9\ud83d\ude80",null,true,false,{}],"b":{"c":"é"}}"#,
+            r#"  {"n": 18446744073709551615, "m": -9223372036854775808}  "#,
+            "[]",
+            r#""plain""#,
+        ] {
+            let mine = parse(text).unwrap();
+            let theirs: Value<'_> = serde_json::from_str(text).unwrap();
+            assert_eq!(mine, theirs, "{text}");
+        }
+    }
+
+    #[test]
+    fn fractions_are_never_whole() {
+        let Value::Num(RawNum::F(f)) = parse("1.5").unwrap() else { panic!() };
+        assert!(f.is_nan());
+        assert!(matches!(parse("1e3").unwrap(), Value::Num(RawNum::F(_))));
+        assert!(matches!(parse("99999999999999999999").unwrap(), Value::Num(RawNum::F(_))));
+    }
+
+    #[test]
+    fn refuses_bad_json() {
+        for bad in ["", "{", "[1,]", "{\"a\"}", "{\"a\":1,\"a\":2}", "01x", "-", "1.", "\"\u{1}\"", "\"\\x\"", "nul", "[1] 2", "{\"a\":1,}"] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn writes_what_serde_json_writes() {
+        let v = crate::ops::run_value("csv_rows", &parse(r#"{"rows":[["a\"b","=1","x\ny","\u0001"]]}"#).unwrap()).unwrap();
+        assert_eq!(write(&v).unwrap(), serde_json::to_string(&v).unwrap());
+        let q = r#"{"rules":[{"id":7,"usage_type":"chat","provider":"openai","model":"gpt-4o","method":"per_1k_tokens","input_rate":"1","output_rate":"2"}],"usage":{"usage_type":"chat","provider":"openai","model":"gpt-4o","input_tokens":800,"output_tokens":300}}"#;
+        let v = crate::ops::run_value("quote", &parse(q).unwrap()).unwrap();
+        assert_eq!(write(&v).unwrap(), serde_json::to_string(&v).unwrap());
+    }
+}
