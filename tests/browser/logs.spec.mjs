@@ -13,7 +13,7 @@ const PAGE = '/wp-admin/admin.php?page=aipkit-usage&tab=logs';
 
 function seed() {
 	const out = execFileSync(path.join(ROOT, 'bin/site-php'), [path.join(ROOT, 'tests/php/Logs/fixtures/browser-seed.php')], {
-		env: { ...process.env, AIPKIT_WP_DIR: path.join(ROOT, '.local/e2e-wordpress') },
+		env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
 		encoding: 'utf8',
 	});
 	return JSON.parse(out.slice(out.indexOf('{')));
@@ -132,7 +132,7 @@ test('delete logs states what will go, confirms, shows progress and removes exac
 	await action(page, 'Delete logs');
 	await dialog.getByRole('button', { name: 'Delete logs' }).click();
 	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toHaveText('Deleted 2 of 2 exchanges.');
-	await dialog.getByRole('button', { name: 'Close' }).click();
+	await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 	await expect(page.locator('.aipkit-logs__empty')).toBeVisible();
 	await page.getByLabel('Module').selectOption('');
 	await expect(rows(page)).toHaveCount(2);
