@@ -9,6 +9,9 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 	const [ busy, setBusy ] = useState( false );
 	const [ error, setError ] = useState( null );
 	const run = async () => {
+		if ( busy ) {
+			return; // aria-disabled keeps focus inside the Modal; see PricingScreen.
+		}
 		setBusy( true );
 		try {
 			await api( `/balances/${ user.user_id }/reset`, { method: 'POST', data: { scope } } );
@@ -26,7 +29,7 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 					: sprintf( /* translators: 1: scope, 2: user */ __( 'Reset the current period usage of %2$s for %1$s? This is recorded in the ledger.', 'aipkit-usage' ), scope, user.name ) }
 			</p>
 			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
-			<Button variant="primary" isDestructive isBusy={ busy } disabled={ busy } onClick={ run }>
+			<Button variant="primary" isDestructive isBusy={ busy } aria-disabled={ busy } onClick={ run }>
 				{ __( 'Confirm reset', 'aipkit-usage' ) }
 			</Button>{ ' ' }
 			<Button variant="tertiary" onClick={ onCancel }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>

@@ -50,8 +50,9 @@ function usePreview( rule ) {
 					}
 				} );
 				delete r.enabled;
-				const { rule: valid } = core.validateRule( { rule: r } );
-				const quote = core.quote( { rules: [ { id: 0, ...valid } ], usage: sampleUsage( valid ) } );
+				// call() takes the contract's request shapes exactly (validate_rule wraps the rule in {rule}).
+				const { rule: valid } = core.call( 'validate_rule', { rule: r } );
+				const quote = core.call( 'quote', { rules: [ { id: 0, ...valid } ], usage: sampleUsage( valid ) } );
 				if ( live ) {
 					setState( { quote } );
 				}
@@ -85,8 +86,13 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 		modelOptions.push( { value: rule.model, label: rule.model } );
 	}
 
+	// The button stays focusable while saving (aria-disabled): a disabled focused button drops focus to
+	// <body>, which the Modal reads as "focus outside" and closes itself, hiding any error.
 	const save = async ( ev ) => {
 		ev.preventDefault();
+		if ( saving ) {
+			return;
+		}
 		setSaving( true );
 		setError( null );
 		try {
@@ -183,7 +189,7 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 				{ ! preview.quote && ! preview.error && <p>{ __( 'Choose a provider and model and enter the rates to see a sample charge.', 'aipkit-usage' ) }</p> }
 			</div>
 			<div style={ { display: 'flex', gap: 8, marginTop: 16 } }>
-				<Button variant="primary" type="submit" isBusy={ saving } disabled={ saving }>
+				<Button variant="primary" type="submit" isBusy={ saving } aria-disabled={ saving }>
 					{ __( 'Save Rule', 'aipkit-usage' ) }
 				</Button>
 				<Button variant="tertiary" onClick={ onCancel }>

@@ -31,6 +31,9 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 
 	const save = async ( ev ) => {
 		ev.preventDefault();
+		if ( busy ) {
+			return; // aria-disabled keeps focus inside the Modal; see PricingScreen.
+		}
 		setBusy( true );
 		setError( null );
 		try {
@@ -96,7 +99,7 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 			</fieldset>
 			<SelectControl label={ __( 'Reset period', 'aipkit-usage' ) } value={ q.period } options={ PERIODS } onChange={ set( 'period' ) } help={ __( 'Periods follow the site time zone and first day of the week.', 'aipkit-usage' ) } />
 			<TextareaControl label={ __( 'Message when the quota is reached', 'aipkit-usage' ) } value={ q.message } onChange={ set( 'message' ) } placeholder={ __( 'You have reached your quota for this period.', 'aipkit-usage' ) } />
-			<Button variant="primary" type="submit" isBusy={ busy } disabled={ busy }>{ __( 'Save quota', 'aipkit-usage' ) }</Button>{ ' ' }
+			<Button variant="primary" type="submit" isBusy={ busy } aria-disabled={ busy }>{ __( 'Save quota', 'aipkit-usage' ) }</Button>{ ' ' }
 			<Button variant="tertiary" onClick={ onCancel }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>
 		</form>
 	);
