@@ -131,7 +131,7 @@ printf( "  ratio to bare SQL (p50): hot %.2fx, distinct %.2fx   (target: p50 <= 
 // Throughput with parallel processes (distinct users).
 $site_php = dirname( __DIR__, 2 ) . '/bin/site-php';
 printf( "\nthroughput, distinct users, separate PHP processes:\n" );
-foreach ( [ 1, 2, 8 ] as $procs ) {
+foreach ( '0' === getenv( 'AIPKIT_BENCH_PARALLEL' ) ? [] : [ 1, 2, 8 ] as $procs ) {
 	$per   = (int) ceil( 4000 / $procs );
 	$t     = microtime( true );
 	$ps    = [];
