@@ -18,7 +18,7 @@ use std::fmt;
 
 /// Every op name, as the bindings accept it.
 pub const OPS: &[&str] = &[
-    "version", "validate_rule", "quote", "effective_limit", "period", "admit", "settle", "adjust_balance",
+    "version", "validate_rule", "quote", "price", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff",
 ];
 
@@ -65,6 +65,15 @@ pub struct QuoteResp {
     pub units: String,
     pub breakdown: Vec<BreakdownLine>,
     pub rule_snapshot: Option<Snapshot>,
+}
+
+/// The lean answer of `price` (metering hot path): what the ledger needs, no breakdown text.
+#[derive(Serialize, Debug)]
+pub struct PriceResp {
+    pub credits: String,
+    pub rule_id: Option<u64>,
+    pub fallback: bool,
+    pub units: String,
 }
 
 #[derive(Serialize, Debug)]
@@ -145,6 +154,7 @@ pub enum Response {
     Version(VersionResp),
     ValidateRule(ValidateRuleResp),
     Quote(QuoteResp),
+    Price(PriceResp),
     Limit(LimitResp),
     Period(PeriodResp),
     Admit(AdmitResp),
@@ -239,7 +249,7 @@ pub fn validate_rule(v: &Value<'_>) -> Result<ValidateRuleResp, CoreError> {
     })
 }
 
-pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
+fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rules", "usage"])?;
     let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
@@ -254,11 +264,16 @@ pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
         images: count(&u, "images")?,
         videos: count(&u, "videos")?,
     };
+    Ok((rules, usage))
+}
+
+pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
+    let (rules, usage) = quote_input(v)?;
     let q = pricing::quote(&rules, &usage)?;
     Ok(QuoteResp {
         credits: q.credits.canonical(),
-        method: q.rule.as_ref().map_or("fallback", |r| r.method.as_str()),
-        rule_id: q.rule.as_ref().and_then(|r| r.id),
+        method: q.rule.map_or("fallback", |r| r.method.as_str()),
+        rule_id: q.rule.and_then(|r| r.id),
         fallback: q.rule.is_none(),
         units: q.units.to_string(),
         breakdown: q.breakdown,
@@ -270,6 +285,13 @@ pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
             unit_rate: canon(r.unit_rate),
         }),
     })
+}
+
+/// `quote` without the breakdown and snapshot: same request, same credits.
+pub fn price(v: &Value<'_>) -> Result<PriceResp, CoreError> {
+    let (rules, usage) = quote_input(v)?;
+    let q = pricing::price(&rules, &usage, false)?;
+    Ok(PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() })
 }
 
 pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
@@ -458,6 +480,7 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "version" => Response::Version(version(v)?),
         "validate_rule" => Response::ValidateRule(validate_rule(v)?),
         "quote" => Response::Quote(quote(v)?),
+        "price" => Response::Price(price(v)?),
         "effective_limit" => Response::Limit(effective_limit(v)?),
         "period" => Response::Period(period_op(v)?),
         "admit" => Response::Admit(admit(v)?),

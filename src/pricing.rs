@@ -209,10 +209,11 @@ pub struct BreakdownLine {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Quote {
+pub struct Quote<'r> {
     pub credits: Credits,
-    pub rule: Option<Rule>,
+    pub rule: Option<&'r Rule>,
     pub units: u64,
+    /// Empty when priced without detail (the metering hot path).
     pub breakdown: Vec<BreakdownLine>,
 }
 
@@ -231,14 +232,23 @@ fn mul(a: Decimal, b: Decimal) -> Result<Decimal, CoreError> {
 }
 
 /// Prices one request: computed exactly, rounded once to 6 places half away from zero.
-pub fn quote(rules: &[Rule], usage: &Usage) -> Result<Quote, CoreError> {
+pub fn quote<'r>(rules: &'r [Rule], usage: &Usage) -> Result<Quote<'r>, CoreError> {
+    price(rules, usage, true)
+}
+
+/// Like `quote`; with `detail` false no breakdown text is built (same credits, much less work).
+pub fn price<'r>(rules: &'r [Rule], usage: &Usage, detail: bool) -> Result<Quote<'r>, CoreError> {
     let units = usage.units();
     let Some(rule) = find_rule(rules, usage) else {
         let credits = Credits::from_count(units);
-        let breakdown = vec![
-            line("Fallback", "No pricing rule matched: charged raw usage units".to_owned(), credits.decimal()),
-            line("Total", units.to_string(), credits.decimal()),
-        ];
+        let breakdown = if detail {
+            vec![
+                line("Fallback", "No pricing rule matched: charged raw usage units".to_owned(), credits.decimal()),
+                line("Total", units.to_string(), credits.decimal()),
+            ]
+        } else {
+            Vec::new()
+        };
         return Ok(Quote { credits, rule: None, units, breakdown });
     };
     let x = '\u{00D7}';
@@ -249,27 +259,35 @@ pub fn quote(rules: &[Rule], usage: &Usage) -> Result<Quote, CoreError> {
             let (ir, or) = (rule.input_rate.unwrap_or_default().decimal(), rule.output_rate.unwrap_or_default().decimal());
             let i = mul(Decimal::from(usage.input_tokens), ir)? / thousand;
             let o = mul(Decimal::from(usage.output_tokens), or)? / thousand;
-            parts.push(line("Input", format!("{} / 1000 {x} {}", usage.input_tokens, display_decimal(ir)), i));
-            parts.push(line("Output", format!("{} / 1000 {x} {}", usage.output_tokens, display_decimal(or)), o));
+            if detail {
+                parts.push(line("Input", format!("{} / 1000 {x} {}", usage.input_tokens, display_decimal(ir)), i));
+                parts.push(line("Output", format!("{} / 1000 {x} {}", usage.output_tokens, display_decimal(or)), o));
+            }
             i.checked_add(o).ok_or_else(|| crate::money::overflow("credits"))?
         }
         Method::Flat => {
             let r = rule.unit_rate.unwrap_or_default().decimal();
-            parts.push(line("Flat", format!("1 {x} {}", display_decimal(r)), r));
+            if detail {
+                parts.push(line("Flat", format!("1 {x} {}", display_decimal(r)), r));
+            }
             r
         }
         Method::PerImage | Method::PerVideo => {
             let (label, n) = if rule.method == Method::PerImage { ("Images", usage.images) } else { ("Videos", usage.videos) };
             let r = rule.unit_rate.unwrap_or_default().decimal();
             let v = mul(Decimal::from(n), r)?;
-            parts.push(line(label, format!("{n} {x} {}", display_decimal(r)), v));
+            if detail {
+                parts.push(line(label, format!("{n} {x} {}", display_decimal(r)), v));
+            }
             v
         }
     };
     let credits = Credits::from_exact(exact, "credits")?;
-    let total_calc = parts.iter().map(|p| p.amount.as_str()).collect::<Vec<_>>().join(" + ");
-    parts.push(line("Total", total_calc, credits.decimal()));
-    Ok(Quote { credits, rule: Some(rule.clone()), units, breakdown: parts })
+    if detail {
+        let total_calc = parts.iter().map(|p| p.amount.as_str()).collect::<Vec<_>>().join(" + ");
+        parts.push(line("Total", total_calc, credits.decimal()));
+    }
+    Ok(Quote { credits, rule: Some(rule), units, breakdown: parts })
 }
 
 #[cfg(test)]
@@ -292,7 +310,8 @@ mod tests {
     fn seed_example() {
         let r = rule(7, "chat", " OpenAI ", "gpt-4o", "per_1k_tokens", c("1"), c("2"), None).unwrap();
         assert_eq!(r.provider, "openai");
-        let q = quote(&[r], &chat("gpt-4o", 800, 300)).unwrap();
+        let rules = [r];
+        let q = quote(&rules, &chat("gpt-4o", 800, 300)).unwrap();
         assert_eq!(q.credits.canonical(), "1.400000");
         let calc: Vec<_> = q.breakdown.iter().map(|l| (l.calculation.as_str(), l.amount.as_str())).collect();
         assert_eq!(calc, vec![("800 / 1000 × 1", "0.8"), ("300 / 1000 × 2", "0.6"), ("0.8 + 0.6", "1.4")]);

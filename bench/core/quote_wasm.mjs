@@ -1,5 +1,6 @@
 // WebAssembly (pkg/node) throughput of quote() on the seed example: plain JS objects in and out.
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,9 +13,19 @@ const req = {
 };
 if (core.quote(req).credits !== '1.400000') throw new Error('wrong result');
 for (let i = 0; i < 20000; i++) core.quote(req); // JIT warm-up
+const cpuNs = () => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+const c = cpuNs();
 const t = process.hrtime.bigint();
 let last;
 for (let i = 0; i < n; i++) last = core.quote(req);
 const s = Number(process.hrtime.bigint() - t) / 1e9;
+const cs = (cpuNs() - c) / 1e9;
 if (last.credits !== '1.400000') throw new Error('wrong result');
-console.log(`wasm-node  ${(n / s).toFixed(0).padStart(12)} req/s ${((s * 1e6) / n).toFixed(3).padStart(8)} us/call  (quote(), objects in/out, ${n} calls)`);
+const c2 = cpuNs();
+const t2 = process.hrtime.bigint();
+for (let i = 0; i < n; i++) last = core.price(req);
+const s2 = Number(process.hrtime.bigint() - t2) / 1e9;
+const cs2 = (cpuNs() - c2) / 1e9;
+if (last.credits !== '1.400000') throw new Error('wrong result');
+console.log(`wasm-node  ${(n / s).toFixed(0).padStart(12)} req/s ${((s * 1e6) / n).toFixed(3).padStart(8)} us/call ${((cs * 1e6) / n).toFixed(3).padStart(8)} cpu-us/call  (quote(), objects in/out, ${n} calls)`);
+console.log(`wasm-price ${(n / s2).toFixed(0).padStart(12)} req/s ${((s2 * 1e6) / n).toFixed(3).padStart(8)} us/call ${((cs2 * 1e6) / n).toFixed(3).padStart(8)} cpu-us/call  (price(): lean answer, same credits)`);

@@ -73,6 +73,12 @@ pub fn quote(req: JsValue) -> Result<JsValue, JsValue> {
     run("quote", req)
 }
 
+/// `quote` without breakdown and snapshot: `{credits, rule_id, fallback, units}` (metering hot path).
+#[wasm_bindgen]
+pub fn price(req: JsValue) -> Result<JsValue, JsValue> {
+    run("price", req)
+}
+
 #[wasm_bindgen(js_name = effectiveLimit)]
 pub fn effective_limit(req: JsValue) -> Result<JsValue, JsValue> {
     run("effective_limit", req)

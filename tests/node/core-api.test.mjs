@@ -31,6 +31,7 @@ test('every typed function matches call(op, …)', () => {
     ['version', () => core.version(), 'version', {}],
     ['validateRule', () => core.validateRule(seedRule), 'validate_rule', { rule: seedRule }],
     ['quote', () => core.quote({ rules: [], usage: seedUsage }), 'quote', { rules: [], usage: seedUsage }],
+    ['price', () => core.price({ rules: [seedRule], usage: seedUsage }), 'price', { rules: [seedRule], usage: seedUsage }],
     ['effectiveLimit', () => core.effectiveLimit({ subject: 'user', roles: ['editor'], guest_limit: null, user_limit: '1', role_limits: { editor: '500' } }), 'effective_limit', { subject: 'user', roles: ['editor'], guest_limit: null, user_limit: '1', role_limits: { editor: '500' } }],
     ['periodKey', () => core.periodKey({ period: 'weekly', now, utc_offsets: [{ from: null, offset: 0 }], start_of_week: 1 }), 'period', { period: 'weekly', now, utc_offsets: [{ from: null, offset: 0 }], start_of_week: 1 }],
     ['admit', () => core.admit({ estimate: '1.4', balance_available: '1', quota_remaining: '1', order: 'balance_first' }), 'admit', { estimate: '1.4', balance_available: '1', quota_remaining: '1', order: 'balance_first' }],

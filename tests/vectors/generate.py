@@ -177,8 +177,11 @@ def pricing_cases():
         inp = {"rules": rules, "usage": usage}
         if isinstance(r, str):
             out.append(case(name, "quote", inp, error=r))
+            out.append(case("price: " + name, "price", inp, error=r))
         else:
             out.append(case(name, "quote", inp, r))
+            lean = {k: r[k] for k in ("credits", "rule_id", "fallback", "units")}
+            out.append(case("price: " + name, "price", inp, lean))
 
     q("quote seed example 800 in / 300 out at 1 and 2 per 1K = 1.4", [seed_rule], chat(800, 300))
     q("quote flat example = 5 credits", [flat_rule], chat(800, 300, model="gpt-4o-mini"))

@@ -25,11 +25,16 @@ final class Ffi {
 	private \FFI\CData $out;
 	/** @var \FFI\CData size_t out-param, reused across calls */
 	private \FFI\CData $outLen;
+	/** @var \FFI\CData pointers to the two out-params, made once (FFI::addr per call costs time) */
+	private \FFI\CData $outPtr;
+	private \FFI\CData $outLenPtr;
 
 	private function __construct( \FFI $ffi ) {
-		$this->ffi    = $ffi;
-		$this->out    = $ffi->new( 'uint8_t*' );
-		$this->outLen = $ffi->new( 'size_t' );
+		$this->ffi       = $ffi;
+		$this->out       = $ffi->new( 'uint8_t*' );
+		$this->outLen    = $ffi->new( 'size_t' );
+		$this->outPtr    = \FFI::addr( $this->out );
+		$this->outLenPtr = \FFI::addr( $this->outLen );
 	}
 
 	/**
@@ -136,7 +141,7 @@ final class Ffi {
 	public function call( string $op, array $input ): array {
 		// json_encode([]) is "[]"; an empty request is an object.
 		$json   = array() === $input ? '{}' : json_encode( $input, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR );
-		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), \FFI::addr( $this->out ), \FFI::addr( $this->outLen ) );
+		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
 		if ( 3 === $status ) {
 			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
 		}
@@ -145,7 +150,6 @@ final class Ffi {
 			$body = \FFI::string( $this->out, $len );
 		} finally {
 			$this->ffi->aipkit_free( $this->out, $len );
-			$this->outLen->cdata = 0;
 		}
 		$decoded = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
 		if ( 0 !== $status ) {
@@ -161,7 +165,7 @@ final class Ffi {
 
 	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
 	public function callJson( string $op, string $json ): array {
-		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), \FFI::addr( $this->out ), \FFI::addr( $this->outLen ) );
+		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
 		if ( 3 === $status ) {
 			return array( 3, '' );
 		}
@@ -170,7 +174,6 @@ final class Ffi {
 			$body = \FFI::string( $this->out, $len );
 		} finally {
 			$this->ffi->aipkit_free( $this->out, $len );
-			$this->outLen->cdata = 0;
 		}
 		return array( (int) $status, $body );
 	}
