@@ -132,7 +132,8 @@ pub struct RuleDraft<'a> {
 /// Provider ids are ASCII slugs (openai, google, openrouter…): lower-cased and trimmed; other
 /// characters are refused rather than guessed at.
 pub fn normalise_provider(raw: &str, field: &str) -> Result<String, CoreError> {
-    let p = raw.trim().to_ascii_lowercase();
+    let t = raw.trim();
+    let p = if t.bytes().any(|b| b.is_ascii_uppercase()) { t.to_ascii_lowercase() } else { t.to_owned() };
     if p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(err("invalid_provider", "Provider must be a non-empty name of at most 64 plain ASCII characters.", field));
     }
@@ -227,6 +228,16 @@ fn line(label: &str, calculation: String, amount: Decimal) -> BreakdownLine {
     BreakdownLine { label: label.to_owned(), calculation, amount: display_decimal(amount) }
 }
 
+/// Exact division by 1000 as a scale shift (no long division); falls back when the scale is full.
+fn per_thousand(d: Decimal) -> Decimal {
+    let mut r = d;
+    if r.set_scale(d.scale() + 3).is_ok() {
+        r
+    } else {
+        d / Decimal::from(1000u32)
+    }
+}
+
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, CoreError> {
     a.checked_mul(b).ok_or_else(|| crate::money::overflow("credits"))
 }
@@ -252,13 +263,12 @@ pub fn price<'r>(rules: &'r [Rule], usage: &Usage, detail: bool) -> Result<Quote
         return Ok(Quote { credits, rule: None, units, breakdown });
     };
     let x = '\u{00D7}';
-    let thousand = Decimal::from(1000u32);
     let mut parts: Vec<BreakdownLine> = Vec::new();
     let exact = match rule.method {
         Method::Per1kTokens => {
             let (ir, or) = (rule.input_rate.unwrap_or_default().decimal(), rule.output_rate.unwrap_or_default().decimal());
-            let i = mul(Decimal::from(usage.input_tokens), ir)? / thousand;
-            let o = mul(Decimal::from(usage.output_tokens), or)? / thousand;
+            let i = per_thousand(mul(Decimal::from(usage.input_tokens), ir)?);
+            let o = per_thousand(mul(Decimal::from(usage.output_tokens), or)?);
             if detail {
                 parts.push(line("Input", format!("{} / 1000 {x} {}", usage.input_tokens, display_decimal(ir)), i));
                 parts.push(line("Output", format!("{} / 1000 {x} {}", usage.output_tokens, display_decimal(or)), o));

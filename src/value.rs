@@ -84,7 +84,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Value<'de>, A::Error> {
         let inner = ValueVisitor { depth: self.depth + 1 };
-        let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0).min(1024));
+        let mut out = Vec::with_capacity(s.size_hint().unwrap_or(4).min(1024));
         while let Some(v) = s.next_element_seed(inner)? {
             out.push(v);
         }
@@ -92,7 +92,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<Value<'de>, A::Error> {
         let inner = ValueVisitor { depth: self.depth + 1 };
-        let mut out: Vec<(Cow<'de, str>, Value<'de>)> = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
+        // Request objects have up to 8 fields: one allocation, no regrowth.
+        let mut out: Vec<(Cow<'de, str>, Value<'de>)> = Vec::with_capacity(m.size_hint().unwrap_or(8).min(64));
         // Keys are read through this same visitor: serde's String visitor would drag float
         // formatting (its type-error message) into the wasm.
         while let Some(k) = m.next_key_seed(inner)? {

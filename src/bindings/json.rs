@@ -52,7 +52,7 @@ impl<'a> Reader<'a> {
             None => Err("unexpected end of input".into()),
             Some(b'{') => {
                 self.i += 1;
-                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(8);
                 self.ws();
                 if self.eat("}") {
                     return Ok(Value::Obj(out));
@@ -87,7 +87,7 @@ impl<'a> Reader<'a> {
             }
             Some(b'[') => {
                 self.i += 1;
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(4);
                 self.ws();
                 if self.eat("]") {
                     return Ok(Value::Arr(out));
