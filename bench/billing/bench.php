@@ -59,8 +59,9 @@ if ( 'worker' === $mode ) {
 
 // Own copies of the tables, emptied.
 foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters' ] as $t ) {
-	$wpdb->query( "CREATE TABLE IF NOT EXISTS {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
-	$wpdb->query( "TRUNCATE TABLE {$prefix}{$t}" );
+	// Recreated each run so the copies always carry the current schema's indexes.
+	$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
+	$wpdb->query( "CREATE TABLE {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
 }
 PricingRules::create( [ 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ], 0 );
 
@@ -182,8 +183,7 @@ if ( $target > 0 ) {
 		$times = [];
 		for ( $i = 0; $i < 5; $i++ ) {
 			$t = hrtime( true );
-			$s = Activity::summary( $rg );
-			Activity::series( $rg );
+			$s = Activity::aggregate( $rg )['cards'];
 			Activity::entries( $rg, [] );
 			$times[] = ( hrtime( true ) - $t ) / 1e6;
 		}

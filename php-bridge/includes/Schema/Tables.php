@@ -92,7 +92,8 @@ final class Tables {
   UNIQUE KEY idempotency_key (idempotency_key),
   KEY created_id (created_at,id),
   KEY user_created (user_id,created_at),
-  KEY kind_created (kind,created_at)
+  KEY kind_created (kind,created_at),
+  KEY activity_cover (created_at,kind,amount,quota_amount,uncovered)
 ) ENGINE=InnoDB $collate;";
 
 		$t['holds'] = "CREATE TABLE {$prefix}holds (

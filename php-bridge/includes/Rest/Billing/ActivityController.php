@@ -34,8 +34,9 @@ final class ActivityController extends Controller {
 		$filters = [ 'kind' => (string) $r['kind'], 'user_id' => (int) $r['user_id'], 'before' => (string) $r['before'] ];
 		$out     = [ 'range' => $range, 'entries' => Activity::entries( $range, $filters ) ];
 		if ( '' === (string) $r['before'] ) {
-			$out['cards']  = Activity::summary( $range );
-			$out['series'] = Activity::series( $range );
+			$agg           = Activity::aggregate( $range );
+			$out['cards']  = $agg['cards'];
+			$out['series'] = $agg['series'];
 		}
 		return new \WP_REST_Response( $out );
 	}
