@@ -33,6 +33,18 @@ final class FfiTest extends TestCase {
 		$this->assertSame( 'NULL', self::php( '-d extension=ffi -d ffi.enable=preload', $echo ) );
 	}
 
+	/** ffi.enable=preload + ffi.preload: the wrapper uses the preloaded scope instead of FFI::cdef. */
+	public function testPreloadedScope(): void {
+		$header = dirname( __DIR__, 2 ) . '/php-bridge/lib/aipkit_core.preload.h';
+		$this->assertFileExists( $header, 'written by bin/build-core' );
+		$code = 'var_export(\AipkitUsage\Core\Ffi::availability()); echo " "; '
+			. 'echo \AipkitUsage\Core\Ffi::instance()->call("price", ["rules"=>[], "usage"=>["usage_type"=>"chat","provider"=>"x","model"=>"y","input_tokens"=>3]])["credits"];';
+		$out = self::php( '-d extension=ffi -d ffi.enable=preload -d ffi.preload=' . escapeshellarg( $header ), $code );
+		$this->assertSame( 'NULL 3.000000', $out );
+		// The scope really is the preloaded one: FFI::scope answers in the same process.
+		$this->assertSame( '1', self::php( '-d extension=ffi -d ffi.enable=preload -d ffi.preload=' . escapeshellarg( $header ), 'echo FFI::scope("aipkit_usage")->aipkit_abi_version();' ) );
+	}
+
 	public function testAbiMismatchIsRefused(): void {
 		$this->assertSame( Ffi::ABI_VERSION, \FFI::cdef( 'uint32_t aipkit_abi_version(void);', Ffi::libraryPath() )->aipkit_abi_version() );
 		// A library exporting the same functions but another ABI version must be refused.
