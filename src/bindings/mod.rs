@@ -3,7 +3,7 @@
 #[cfg(feature = "ffi")]
 pub mod ffi;
 
-#[cfg(any(feature = "wasm", test))]
+/// Used by the wasm binding; always built (serde only) so native tests can compare it with serde_json.
 pub mod json;
 
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
