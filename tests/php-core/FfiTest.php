@@ -89,6 +89,20 @@ final class FfiTest extends TestCase {
 		$this->assertSame( 1, $status, 'deep nesting is refused, not a stack overflow' );
 	}
 
+	public function testValuesJsonCannotHoldAreBadInput(): void {
+		foreach ( array( NAN, INF, -INF ) as $bad ) {
+			try {
+				Ffi::instance()->call( 'quote', array( 'rules' => array(), 'usage' => array( 'usage_type' => 'chat', 'provider' => 'p', 'model' => 'm', 'input_tokens' => $bad ) ) );
+				$this->fail( 'no exception' );
+			} catch ( CoreException $e ) {
+				$this->assertSame( 'malformed_input', $e->getErrorCode() );
+			}
+		}
+		// Invalid UTF-8 in text cells is replaced, not fatal, and still neutralised.
+		$csv = Ffi::instance()->call( 'csv_rows', array( 'rows' => array( array( "=bad\xff" ) ) ) )['csv'];
+		$this->assertSame( "'=bad\u{FFFD}\r\n", $csv );
+	}
+
 	public function testLargeCsvPageInOneCall(): void {
 		$rows = array();
 		for ( $i = 0; $i < 5000; $i++ ) {

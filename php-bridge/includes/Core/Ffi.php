@@ -140,7 +140,7 @@ final class Ffi {
 	 */
 	public function call( string $op, array $input ): array {
 		// json_encode([]) is "[]"; an empty request is an object.
-		$json   = array() === $input ? '{}' : json_encode( $input, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR );
+		$json   = array() === $input ? '{}' : self::encode( $input );
 		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
 		if ( 3 === $status ) {
 			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
@@ -161,6 +161,18 @@ final class Ffi {
 			);
 		}
 		return $decoded;
+	}
+
+	/**
+	 * Invalid UTF-8 (e.g. in logged text headed for a CSV export) becomes U+FFFD rather than failing;
+	 * values JSON cannot hold (NAN, INF, resources) are bad input, reported like the core reports it.
+	 */
+	private static function encode( array $input ): string {
+		try {
+			return json_encode( $input, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR );
+		} catch ( \JsonException $e ) {
+			throw new CoreException( 'malformed_input', 'Malformed input: ' . $e->getMessage() . '.', null, 1 );
+		}
 	}
 
 	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
