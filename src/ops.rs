@@ -74,6 +74,7 @@ pub struct PriceResp {
     pub rule_id: Option<u64>,
     pub fallback: bool,
     pub units: String,
+    pub rule_snapshot: Option<Snapshot>,
 }
 
 #[derive(Serialize, Debug)]
@@ -277,21 +278,26 @@ pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
         fallback: q.rule.is_none(),
         units: q.units.to_string(),
         breakdown: q.breakdown,
-        rule_snapshot: q.rule.map(|r| Snapshot {
-            id: r.id,
-            method: r.method.as_str(),
-            input_rate: canon(r.input_rate),
-            output_rate: canon(r.output_rate),
-            unit_rate: canon(r.unit_rate),
-        }),
+        rule_snapshot: q.rule.map(snapshot),
     })
 }
 
-/// `quote` without the breakdown and snapshot: same request, same credits.
+/// What a usage ledger row stores about the rule it used (editing the rule never rewrites history).
+fn snapshot(r: &Rule) -> Snapshot {
+    Snapshot { id: r.id, method: r.method.as_str(), input_rate: canon(r.input_rate), output_rate: canon(r.output_rate), unit_rate: canon(r.unit_rate) }
+}
+
+/// `quote` without the breakdown text: same request, same credits, what the ledger row needs.
 pub fn price(v: &Value<'_>) -> Result<PriceResp, CoreError> {
     let (rules, usage) = quote_input(v)?;
     let q = pricing::price(&rules, &usage, false)?;
-    Ok(PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() })
+    Ok(PriceResp {
+        credits: q.credits.canonical(),
+        rule_id: q.rule.and_then(|r| r.id),
+        fallback: q.rule.is_none(),
+        units: q.units.to_string(),
+        rule_snapshot: q.rule.map(snapshot),
+    })
 }
 
 pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
