@@ -67,14 +67,13 @@ pub struct QuoteResp {
     pub rule_snapshot: Option<Snapshot>,
 }
 
-/// The lean answer of `price` (metering hot path): what the ledger needs, no breakdown text.
+/// The lean answer of `price` (metering hot path): no breakdown text, no snapshot.
 #[derive(Serialize, Debug)]
 pub struct PriceResp {
     pub credits: String,
     pub rule_id: Option<u64>,
     pub fallback: bool,
     pub units: String,
-    pub rule_snapshot: Option<Snapshot>,
 }
 
 #[derive(Serialize, Debug)]
@@ -287,7 +286,8 @@ fn snapshot(r: &Rule) -> Snapshot {
     Snapshot { id: r.id, method: r.method.as_str(), input_rate: canon(r.input_rate), output_rate: canon(r.output_rate), unit_rate: canon(r.unit_rate) }
 }
 
-/// `quote` without the breakdown text: same request, same credits, what the ledger row needs.
+/// `quote` without breakdown and snapshot: same request, same credits. The snapshot a usage ledger
+/// row stores is the matched rule row itself (`rule_id`; stored rules are already normalised).
 pub fn price(v: &Value<'_>) -> Result<PriceResp, CoreError> {
     let (rules, usage) = quote_input(v)?;
     let q = pricing::price(&rules, &usage, false)?;
@@ -296,7 +296,6 @@ pub fn price(v: &Value<'_>) -> Result<PriceResp, CoreError> {
         rule_id: q.rule.and_then(|r| r.id),
         fallback: q.rule.is_none(),
         units: q.units.to_string(),
-        rule_snapshot: q.rule.map(snapshot),
     })
 }
 

@@ -72,7 +72,7 @@ if ( 'quote' === $mode ) {
 	}
 	$s  = ( hrtime( true ) - $t ) / 1e9;
 	$cs = ( cpu_ns() - $c ) / 1e9;
-	printf( "php-ffi-price%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::call('price'): no breakdown text, same credits + rule snapshot)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
+	printf( "php-ffi-price%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::call('price'): lean answer, same credits)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
 	$json = json_encode( $req );
 	$t    = hrtime( true );
 	$c    = cpu_ns();

@@ -28,4 +28,4 @@ const s2 = Number(process.hrtime.bigint() - t2) / 1e9;
 const cs2 = (cpuNs() - c2) / 1e9;
 if (last.credits !== '1.400000') throw new Error('wrong result');
 console.log(`wasm-node  ${(n / s).toFixed(0).padStart(12)} req/s ${((s * 1e6) / n).toFixed(3).padStart(8)} us/call ${((cs * 1e6) / n).toFixed(3).padStart(8)} cpu-us/call  (quote(), objects in/out, ${n} calls)`);
-console.log(`wasm-price ${(n / s2).toFixed(0).padStart(12)} req/s ${((s2 * 1e6) / n).toFixed(3).padStart(8)} us/call ${((cs2 * 1e6) / n).toFixed(3).padStart(8)} cpu-us/call  (price(): no breakdown text, same credits + rule snapshot)`);
+console.log(`wasm-price ${(n / s2).toFixed(0).padStart(12)} req/s ${((s2 * 1e6) / n).toFixed(3).padStart(8)} us/call ${((cs2 * 1e6) / n).toFixed(3).padStart(8)} cpu-us/call  (price(): lean answer, same credits)`);

@@ -73,7 +73,7 @@ pub fn quote(req: JsValue) -> Result<JsValue, JsValue> {
     run("quote", req)
 }
 
-/// `quote` without the breakdown text: `{credits, rule_id, fallback, units, rule_snapshot}` (metering hot path).
+/// `quote` without breakdown and snapshot: `{credits, rule_id, fallback, units}` (metering hot path).
 #[wasm_bindgen]
 pub fn price(req: JsValue) -> Result<JsValue, JsValue> {
     run("price", req)

@@ -180,7 +180,7 @@ def pricing_cases():
             out.append(case("price: " + name, "price", inp, error=r))
         else:
             out.append(case(name, "quote", inp, r))
-            lean = {k: r[k] for k in ("credits", "rule_id", "fallback", "units", "rule_snapshot")}
+            lean = {k: r[k] for k in ("credits", "rule_id", "fallback", "units")}
             out.append(case("price: " + name, "price", inp, lean))
 
     q("quote seed example 800 in / 300 out at 1 and 2 per 1K = 1.4", [seed_rule], chat(800, 300))
