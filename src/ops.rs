@@ -1,5 +1,6 @@
 //! The one operation set both bindings expose (docs/contract.md §1): request reading, response
-//! types and a dispatcher over any serde Deserializer (serde_json for FFI, serde-wasm-bindgen for JS).
+//! types and a dispatcher over any serde Deserializer (serde_json for FFI) or an already-read `Value`
+//! (the wasm binding reads JSON text itself, src/bindings/json.rs).
 //! Requests are read from a `Value` with exact field paths; every value is validated by the core
 //! modules, so both bindings answer the same input with the same result or the same error.
 

@@ -308,6 +308,7 @@ mod tests {
         Some(Credits::parse(s, "t").unwrap())
     }
 
+    #[allow(clippy::too_many_arguments)] // mirrors the rule's fields, test-only
     fn rule(id: u64, ut: &str, provider: &str, model: &str, method: &str, i: Option<Credits>, o: Option<Credits>, u: Option<Credits>) -> Result<Rule, CoreError> {
         validate(RuleDraft { id: Some(id), usage_type: ut, provider, model, method, input_rate: i, output_rate: o, unit_rate: u }, "rule")
     }
