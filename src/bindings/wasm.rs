@@ -21,14 +21,34 @@ fn js_error(e: &CoreError) -> JsValue {
 }
 
 #[wasm_bindgen(inline_js = r#"
+// True when JSON.stringify alone carries every value faithfully; then the (much faster) plain
+// stringify gives exactly what the guarded one below would.
+function plain(x, d) {
+  switch (typeof x) {
+    case 'string': case 'boolean': case 'undefined': return true;
+    case 'number': return Number.isFinite(x);
+    case 'object':
+      if (x === null) return true;
+      if (d > 40 || typeof x.toJSON === 'function') return false;
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) { if (x[i] === undefined || !plain(x[i], d + 1)) return false; }
+        return true;
+      }
+      for (const k in x) { if (!plain(x[k], d + 1)) return false; }
+      return true;
+    default: return false;
+  }
+}
+function guard(k, x) {
+  if (typeof x === 'bigint') return Number(x);
+  // NaN/Infinity would silently become null (= "absent"); keep them visibly invalid instead.
+  if (typeof x === 'number' && !Number.isFinite(x)) return 0.5;
+  if (typeof x === 'symbol' || typeof x === 'function') throw new TypeError('a ' + typeof x + ' cannot be part of a request');
+  return x;
+}
 export function aipkit_request_json(v) {
-  return JSON.stringify(v === undefined ? null : v, function (k, x) {
-    if (typeof x === 'bigint') return Number(x);
-    // NaN/Infinity would silently become null (= "absent"); keep them visibly invalid instead.
-    if (typeof x === 'number' && !Number.isFinite(x)) return 0.5;
-    if (typeof x === 'symbol' || typeof x === 'function') throw new TypeError('a ' + typeof x + ' cannot be part of a request');
-    return x;
-  });
+  if (v === undefined) v = null;
+  return plain(v, 0) ? JSON.stringify(v) : JSON.stringify(v, guard);
 }
 "#)]
 extern "C" {
