@@ -5,7 +5,7 @@ use WP_Error;
 
 /**
  * Billing > Activity: the four cards, a per-day series and the ledger list for a time range.
- * Every figure is an SQL aggregate over an index-only scan of the created_at range (KEY activity_cover).
+ * Every figure is an SQL aggregate: final days from the per-day rollup, open days live.
  */
 final class Activity {
 	public const PAGE = 50;
@@ -45,40 +45,27 @@ final class Activity {
 	}
 
 	/**
-	 * Cards and per-day series in ONE pass over KEY activity_cover (created_at, kind, amount,
-	 * quota_amount, uncovered): an index-only range scan, no row lookups; WITH ROLLUP adds the totals
-	 * row, so the cards cost nothing extra. Sums stay in DECIMAL.
+	 * Cards and per-day series. Final days come from the per-day rollup (ActivityRollup), the
+	 * open edges of the range live from KEY activity_cover, so the cost does not grow with the
+	 * range; WITH ROLLUP gives the totals row. Sums stay in DECIMAL.
 	 */
 	public static function aggregate( array $r ): array {
-		global $wpdb;
-		$l      = Tables::ledger();
-		$offset = (int) wp_timezone()->getOffset( new \DateTimeImmutable( $r['from'] . ' UTC' ) );
-		$rows   = $wpdb->get_results(
-			$wpdb->prepare(
-				"SELECT DATE(created_at + INTERVAL %d SECOND) AS day,
-				        SUM(CASE WHEN kind = 'purchase' OR (kind = 'admin_adjustment' AND amount > 0) THEN amount ELSE 0 END) AS added,
-				        SUM(CASE WHEN kind = 'usage' THEN -amount ELSE 0 END) AS debited,
-				        SUM(CASE WHEN kind = 'usage' THEN quota_amount ELSE 0 END) AS quota,
-				        SUM(CASE WHEN kind = 'usage' AND amount = 0 THEN quota_amount ELSE 0 END) AS quota_only,
-				        SUM(kind = 'usage' AND amount = 0) AS quota_only_entries,
-				        SUM(CASE WHEN kind = 'usage' THEN uncovered ELSE 0 END) AS uncovered,
-				        COUNT(*) AS entries
-				 FROM $l FORCE INDEX (activity_cover) WHERE created_at >= %s AND created_at < %s
-				 GROUP BY day WITH ROLLUP",
-				$offset,
-				$r['from'],
-				$r['to']
-			),
-			ARRAY_A
-		) ?: [];
-		$total  = null;
+		return self::shape( ActivityRollup::days( $r ) );
+	}
+
+	/** Same figures computed straight from the ledger (reference for tests and benchmarks). */
+	public static function direct( array $r ): array {
+		return self::shape( ActivityRollup::direct_days( $r ) );
+	}
+
+	private static function shape( array $days ): array {
+		$total  = $days[''] ?? null;
 		$series = [];
-		foreach ( $rows as $x ) {
-			if ( null === $x['day'] ) {
-				$total = $x;
+		foreach ( $days as $day => $x ) {
+			if ( '' === $day || 0 === (int) $x['entries'] ) {
 				continue;
 			}
-			$series[] = [ 'day' => $x['day'], 'added' => Decimal::db( $x['added'] ), 'debited' => Decimal::db( $x['debited'] ), 'quota' => Decimal::db( $x['quota'] ), 'entries' => (int) $x['entries'] ];
+			$series[] = [ 'day' => (string) $day, 'added' => Decimal::db( $x['added'] ), 'debited' => Decimal::db( $x['debited'] ), 'quota' => Decimal::db( $x['quota'] ), 'entries' => (int) $x['entries'] ];
 		}
 		$cards = [
 			'credits_added'      => Decimal::db( $total['added'] ?? '0' ),

@@ -18,6 +18,10 @@ final class Module {
 		add_action( self::SWEEP_HOOK, [ self::class, 'sweep' ] );
 		add_action( 'init', [ self::class, 'schedule' ] );
 		add_filter( 'site_status_tests', [ self::class, 'health_tests' ] );
+		// Rollup days were cut in the old zone: drop them once the zone changes.
+		foreach ( [ 'update_option_timezone_string', 'update_option_gmt_offset', 'add_option_timezone_string' ] as $hook ) {
+			add_action( $hook, [ ActivityRollup::class, 'forget_other_zones' ] );
+		}
 	}
 
 	public static function schedules( $schedules ) {

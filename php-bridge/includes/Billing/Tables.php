@@ -29,6 +29,10 @@ final class Tables {
 		return self::name( 'ledger' );
 	}
 
+	public static function ledger_daily(): string {
+		return self::name( 'ledger_daily' );
+	}
+
 	public static function holds(): string {
 		return self::name( 'holds' );
 	}

@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = array( 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs' );
+	public const NAMES = array( 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily' );
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -94,6 +94,23 @@ final class Tables {
   KEY user_created (user_id,created_at),
   KEY kind_created (kind,created_at),
   KEY activity_cover (created_at,kind,amount,quota_amount,uncovered)
+) ENGINE=InnoDB $collate;";
+
+		// Per-day Activity rollup of final ledger days (Billing\ActivityRollup); tz = the site time zone
+		// the day was cut in, so a time zone change simply stops matching the old rows.
+		$sum               = "decimal(30,6) NOT NULL DEFAULT '0.000000'";
+		$t['ledger_daily'] = "CREATE TABLE {$prefix}ledger_daily (
+  tz varchar(64) NOT NULL,
+  day date NOT NULL,
+  added $sum,
+  debited $sum,
+  quota $sum,
+  quota_only $sum,
+  quota_only_entries bigint(20) unsigned NOT NULL DEFAULT '0',
+  uncovered $sum,
+  entries bigint(20) unsigned NOT NULL DEFAULT '0',
+  computed_at datetime NOT NULL,
+  PRIMARY KEY  (tz,day)
 ) ENGINE=InnoDB $collate;";
 
 		$t['holds'] = "CREATE TABLE {$prefix}holds (

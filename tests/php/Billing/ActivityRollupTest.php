@@ -1,0 +1,131 @@
+<?php
+namespace AipkitUsage\Tests\Billing;
+
+use AipkitUsage\Billing\Activity;
+use AipkitUsage\Billing\Tables;
+use AipkitUsage\Tests\TestCase;
+
+/**
+ * The per-day rollup must give exactly what a direct aggregate gives: random ledger rows around a
+ * DST change in Europe/Berlin, several ranges (partial first day, open days, the DST day alone),
+ * cold and warm, and after a time zone change.
+ */
+final class ActivityRollupTest extends TestCase
+{
+    private int $now;
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        global $wpdb;
+        $wpdb->query('DELETE FROM ' . Tables::ledger());
+        $wpdb->query('DELETE FROM ' . Tables::ledger_daily());
+        update_option('timezone_string', 'Europe/Berlin');
+        $this->now = strtotime('2026-04-10 12:00:00 UTC');
+        add_filter('aipkit_usage_now', fn() => $this->now);
+        mt_srand(4242);
+        $kinds = ['usage', 'usage', 'usage', 'purchase', 'admin_adjustment', 'usage_reset', 'refund'];
+        $start = strtotime('2026-03-01 00:00:00 UTC');
+        $rows = [];
+        for ($i = 0; $i < 1500; $i++) {
+            $kind = $kinds[mt_rand(0, count($kinds) - 1)];
+            $amt = sprintf('%d.%06d', mt_rand(0, 40), mt_rand(0, 999999));
+            $quota = '0';
+            if ('usage' === $kind) {
+                $quota = sprintf('%d.%06d', mt_rand(0, 3), mt_rand(0, 999999));
+                $amt = mt_rand(0, 3) === 0 ? '0' : '-' . $amt;
+            } elseif ('admin_adjustment' === $kind && mt_rand(0, 1)) {
+                $amt = '-' . $amt;
+            } elseif ('usage_reset' === $kind) {
+                $amt = '0';
+            }
+            // Dense around the DST change (2026-03-29 01:00 UTC) and the day edges.
+            $ts = mt_rand(0, 2) === 0 ? strtotime('2026-03-28 20:00:00 UTC') + mt_rand(0, 36 * 3600) : mt_rand($start, $this->now - 1);
+            $rows[] = $wpdb->prepare('(%s, %s, %d, %s, %s, %s, %s, %s)', gmdate('Y-m-d H:i:s', $ts), $kind, 1, 'user:1', $amt, $quota, mt_rand(0, 9) === 0 ? '0.25' : '0', "rollup-test:$i");
+        }
+        $wpdb->query('INSERT INTO ' . Tables::ledger() . ' (created_at, kind, user_id, subject, amount, quota_amount, uncovered, idempotency_key) VALUES ' . implode(', ', $rows));
+    }
+
+    /** Reference computed without the offset trick: each local day's UTC bounds come from PHP. */
+    private function reference(array $r): array
+    {
+        global $wpdb;
+        $tz = wp_timezone();
+        $utc = new \DateTimeZone('UTC');
+        $from = new \DateTimeImmutable($r['from'], $utc);
+        $to = new \DateTimeImmutable($r['to'], $utc);
+        $series = [];
+        for ($d = $from->setTimezone($tz)->setTime(0, 0); $d < $to; $d = $d->modify('tomorrow')) {
+            $a = max($d, $from)->setTimezone($utc)->format('Y-m-d H:i:s');
+            $b = min($d->modify('tomorrow'), $to)->setTimezone($utc)->format('Y-m-d H:i:s');
+            $x = $wpdb->get_row($wpdb->prepare(
+                "SELECT SUM(CASE WHEN kind = 'purchase' OR (kind = 'admin_adjustment' AND amount > 0) THEN amount ELSE 0 END) added,
+                        SUM(CASE WHEN kind = 'usage' THEN -amount ELSE 0 END) debited, SUM(CASE WHEN kind = 'usage' THEN quota_amount ELSE 0 END) quota, COUNT(*) entries
+                 FROM " . Tables::ledger() . ' WHERE created_at >= %s AND created_at < %s', $a, $b), ARRAY_A);
+            if ((int) $x['entries'] > 0) {
+                $series[] = ['day' => $d->format('Y-m-d'), 'added' => $x['added'], 'debited' => $x['debited'], 'quota' => $x['quota'], 'entries' => (int) $x['entries']];
+            }
+        }
+        return $series;
+    }
+
+    private function assertSameFigures(array $r, string $label): void
+    {
+        $direct = Activity::direct($r);
+        $cold = Activity::aggregate($r);
+        $warm = Activity::aggregate($r);
+        $this->assertSame($direct, $cold, "$label: cold rollup vs direct");
+        $this->assertSame($direct, $warm, "$label: warm rollup vs direct");
+        $ref = $this->reference($r);
+        $this->assertSame(array_column($ref, 'day'), array_column($direct['series'], 'day'), "$label: days");
+        foreach ($ref as $i => $x) {
+            foreach (['added', 'debited', 'quota'] as $k) {
+                $this->assertSame(\AipkitUsage\Billing\Decimal::db($x[$k]), $direct['series'][$i][$k], "$label: {$x['day']} $k");
+            }
+            $this->assertSame($x['entries'], $direct['series'][$i]['entries'], "$label: {$x['day']} entries");
+        }
+        $this->assertGreaterThan(0, $direct['cards']['ledger_entries'], $label);
+    }
+
+    public function testRollupEqualsDirectAggregateForManyRangesIncludingDst(): void
+    {
+        global $wpdb;
+        $ranges = [
+            'DST day alone' => Activity::range('custom', '2026-03-29', '2026-03-29'),
+            'around DST' => Activity::range('custom', '2026-03-20', '2026-04-05'),
+            'partial first day to now' => ['from' => '2026-03-25 13:17:05', 'to' => gmdate('Y-m-d H:i:s', $this->now + 1)],
+            'whole history incl. open days' => Activity::range('custom', '2026-02-25', '2026-04-12'),
+            'last hour only' => ['from' => gmdate('Y-m-d H:i:s', $this->now - 1800), 'to' => gmdate('Y-m-d H:i:s', $this->now + 1)],
+        ];
+        foreach ($ranges as $label => $r) {
+            $this->assertIsArray($r);
+            $this->assertSameFigures($r, $label);
+        }
+        // Final days were stored (one row per day, empty days included) and nothing past the settle line.
+        $this->assertGreaterThan(30, (int) $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::ledger_daily() . " WHERE tz = 'Europe/Berlin'"));
+        $this->assertNull($wpdb->get_var('SELECT day FROM ' . Tables::ledger_daily() . " WHERE day >= '2026-04-10'"));
+        $this->assertSame('0', $wpdb->get_var('SELECT entries FROM ' . Tables::ledger_daily() . " WHERE day = '2026-02-26'"));
+
+        // A new row on the open day shows up at once.
+        $r = $ranges['partial first day to now'];
+        $before = Activity::aggregate($r)['cards']['ledger_entries'];
+        $wpdb->insert(Tables::ledger(), ['created_at' => gmdate('Y-m-d H:i:s', $this->now - 60), 'kind' => 'purchase', 'user_id' => 1, 'amount' => '3.5', 'idempotency_key' => 'rollup-test:late']);
+        $this->assertSame($before + 1, Activity::aggregate($r)['cards']['ledger_entries']);
+        $this->assertSameFigures($r, 'after a new row');
+    }
+
+    public function testTimeZoneChangeDropsOldRollupsAndRecutsDays(): void
+    {
+        global $wpdb;
+        $r = Activity::range('custom', '2026-03-20', '2026-04-05');
+        $berlin = Activity::aggregate($r);
+        update_option('timezone_string', 'America/New_York');
+        $this->assertSame('0', $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::ledger_daily() . " WHERE tz = 'Europe/Berlin'"));
+        $r = Activity::range('custom', '2026-03-20', '2026-04-05');
+        $this->assertSameFigures($r, 'New York');
+        $this->assertNotSame($berlin['series'], Activity::aggregate($r)['series']);
+        update_option('timezone_string', '');
+        update_option('gmt_offset', '5.5');
+        $this->assertSameFigures(Activity::range('custom', '2026-03-01', '2026-04-10'), 'UTC+5:30');
+    }
+}
