@@ -234,6 +234,46 @@ PHP
   mkdir -p "$AIPKIT_LOCAL/logs"
 }
 
+# wp_write_multisite_config DIR DBNAME: a subdirectory multisite network on 127.0.0.1 (CLI use only:
+# tests load it through bin/php/wp-env.php, no server serves it). The network constants are left out
+# while AIPKIT_MS_SINGLE=1, which bin/php/install-multisite.php sets for the single-site install that
+# precedes the network install (as wp-admin/network.php expects).
+wp_write_multisite_config() {
+  local dir="$1" dbname="$2"
+  local lib="$AIPKIT_ROOT/php-bridge/lib/libaipkit_usage.so"
+  cat > "$dir/wp-config.php" <<PHP
+<?php
+// Written by bin/lib.sh (wp_write_multisite_config); edits here are overwritten.
+define('DB_NAME', '$dbname');
+define('DB_USER', 'root');
+define('DB_PASSWORD', '');
+define('DB_HOST', 'localhost:$DB_SOCKET');
+define('DB_CHARSET', 'utf8mb4');
+define('DB_COLLATE', '');
+require __DIR__ . '/../salts.php';
+\$table_prefix = 'wp_';
+define('WP_HTTP_BLOCK_EXTERNAL', true);
+define('AUTOMATIC_UPDATER_DISABLED', true);
+define('WP_DEBUG', true);
+define('WP_DEBUG_DISPLAY', false);
+define('WP_DEBUG_LOG', __DIR__ . '/../logs/' . basename(__DIR__) . '-debug.log');
+define('AIPKIT_USAGE_LIB', '$lib');
+if (getenv('AIPKIT_MS_SINGLE') !== '1') {
+    define('WP_ALLOW_MULTISITE', true);
+    define('MULTISITE', true);
+    define('SUBDOMAIN_INSTALL', false);
+    define('DOMAIN_CURRENT_SITE', '127.0.0.1');
+    define('PATH_CURRENT_SITE', '/');
+    define('SITE_ID_CURRENT_SITE', 1);
+    define('BLOG_ID_CURRENT_SITE', 1);
+}
+if (!defined('ABSPATH')) {
+    define('ABSPATH', __DIR__ . '/');
+}
+require_once ABSPATH . 'wp-settings.php';
+PHP
+}
+
 wp_link_plugins() {
   local plugins="$1/wp-content/plugins"
   ln -sfn "$AIPKIT_ROOT/php-bridge" "$plugins/aipkit-usage"

@@ -10,8 +10,11 @@ use WP_Error;
 final class PricingRules {
 	private const FIELDS = [ 'usage_type', 'provider', 'model', 'method', 'input_rate', 'output_rate', 'unit_rate' ];
 
-	/** Per-request cache of enabled rules; cleared on every write. */
-	private static ?array $enabled = null;
+	/**
+	 * Per-request cache of enabled rules, keyed by table: on multisite one request can switch between
+	 * sites (switch_to_blog), and each site has its own rules. Cleared on every write.
+	 */
+	private static array $enabled = [];
 
 	public static function all(): array {
 		global $wpdb;
@@ -27,10 +30,11 @@ final class PricingRules {
 
 	/** Enabled rules in the shape the core's quote op takes. */
 	public static function enabled(): array {
-		if ( null === self::$enabled ) {
+		$table = Tables::pricing_rules();
+		if ( ! isset( self::$enabled[ $table ] ) ) {
 			global $wpdb;
-			$rows          = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . Tables::pricing_rules() . ' WHERE enabled = 1', ARRAY_A ) ?: [];
-			self::$enabled = array_map(
+			$rows                     = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . $table . ' WHERE enabled = 1', ARRAY_A ) ?: [];
+			self::$enabled[ $table ] = array_map(
 				static fn( $r ) => [
 					'id'          => (int) $r['id'],
 					'usage_type'  => $r['usage_type'],
@@ -44,11 +48,11 @@ final class PricingRules {
 				$rows
 			);
 		}
-		return self::$enabled;
+		return self::$enabled[ $table ];
 	}
 
 	public static function flush(): void {
-		self::$enabled = null;
+		self::$enabled = [];
 	}
 
 	/** @return array|WP_Error the stored rule */
