@@ -9,7 +9,7 @@ namespace AipkitUsage\Logs;
  */
 final class LogQuery {
 	/**
-	 * @param string $search 'scan' = search as row conditions (LIKE, plus a word-start REGEXP for
+	 * @param string $search 'scan' = search as row conditions (collation-aware word-start check for
 	 *                       indexed words, so both paths match the same rows); 'index' = FULLTEXT for
 	 *                       indexed words; 'none' = filters only.
 	 * @return string " AND …" prepared conditions on logs l
@@ -51,16 +51,15 @@ final class LogQuery {
 	}
 
 	/**
-	 * The same match as the FULLTEXT path, evaluated row by row: indexed words must start a word
-	 * (LIKE narrows cheaply, the REGEXP checks the word start), short words occur anywhere.
+	 * The same match as the FULLTEXT path, evaluated row by row: indexed words must start a word,
+	 * compared with the column's collation exactly as the index compares them (WordMatch); short
+	 * words occur anywhere.
 	 */
 	public static function scan_where( SearchTerms $s ): string {
 		global $wpdb;
 		$sql = '';
 		foreach ( $s->indexed as $w ) {
-			$like = '%' . $wpdb->esc_like( $w ) . '%';
-			$re   = '(^|[^[:alnum:]_])' . preg_quote( $w, '/' );
-			$sql .= $wpdb->prepare( ' AND ((l.user_message LIKE %s AND l.user_message REGEXP %s) OR (l.reply LIKE %s AND l.reply REGEXP %s))', $like, $re, $like, $re );
+			$sql .= WordMatch::condition( $w );
 		}
 		foreach ( $s->short as $w ) {
 			$like = '%' . $wpdb->esc_like( $w ) . '%';

@@ -6,8 +6,9 @@ use WP_Error;
 /**
  * A user's search text split into words. Every word must occur in the user message or the reply.
  * Words the FULLTEXT index can serve (long enough, not a stopword) become `+word*` in boolean mode;
- * the rest ("short" words) become escaped LIKE conditions. Only letters, marks, digits and `_` survive
- * into a word, so quotes and boolean operators in the input are never interpreted.
+ * the rest ("short" words, stopwords and beginnings of stopwords) become escaped LIKE conditions.
+ * Only letters, marks, digits and `_` (below U+10000, as InnoDB's tokenizer sees it) survive into a
+ * word, so quotes and boolean operators in the input are never interpreted.
  */
 final class SearchTerms {
 	public const MAX_CHARS = 200;
@@ -33,7 +34,7 @@ final class SearchTerms {
 		}
 		$t      = new self();
 		$t->raw = trim( $text );
-		$words  = preg_split( '/[^\p{L}\p{M}\p{N}_]+/u', mb_strtolower( $t->raw ), -1, PREG_SPLIT_NO_EMPTY );
+		$words  = preg_split( '/' . WordMatch::SEPARATORS . '/u', mb_strtolower( $t->raw ), -1, PREG_SPLIT_NO_EMPTY );
 		$words  = array_slice( array_values( array_unique( $words ) ), 0, self::MAX_WORDS );
 		if ( ! $words ) {
 			// Only punctuation (e.g. "=(" or "%"): match it literally.
@@ -43,13 +44,27 @@ final class SearchTerms {
 		$cfg = self::ft_config();
 		foreach ( $words as $w ) {
 			$len = mb_strlen( $w );
-			if ( $len >= $cfg['min'] && $len <= $cfg['max'] && ! isset( $cfg['stop'][ $w ] ) ) {
+			if ( $len >= $cfg['min'] && $len <= $cfg['max'] && ! isset( $cfg['stop'][ $w ] ) && ! self::starts_stopword( $w, $cfg['stop'] ) ) {
 				$t->indexed[] = $w;
 			} else {
 				$t->short[] = $w;
 			}
 		}
 		return $t;
+	}
+
+	/**
+	 * A word that begins a stopword ("abou" → "about") cannot be served by the index, which holds no
+	 * stopwords: `+abou*` would miss "about" while a row check finds it. Such words go to LIKE in
+	 * both paths, so they still agree.
+	 */
+	private static function starts_stopword( string $w, array $stop ): bool {
+		foreach ( $stop as $s => $_ ) {
+			if ( strlen( (string) $s ) > strlen( $w ) && 0 === strpos( (string) $s, $w ) ) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	public function boolean_query(): string {

@@ -1,0 +1,115 @@
+<?php
+namespace AipkitUsage\Tests\Logs;
+
+use AipkitUsage\Logs\Filters;
+use AipkitUsage\Logs\LogQuery;
+use AipkitUsage\Logs\Tables;
+use AipkitUsage\Tests\TestCase;
+
+/**
+ * The two search paths — FULLTEXT (`index`) and the row-by-row check (`scan`, used by the list's
+ * windows, count, delete and export) — must select the same rows, accents, expansions, scripts,
+ * quotes, operators and short words included. Rows are committed: InnoDB indexes only committed rows.
+ */
+final class SearchAgreementTest extends TestCase
+{
+    use LogFixtures;
+
+    /** @var array<string,int> key => log id */
+    private array $ids = [];
+
+    protected function transactional(): bool
+    {
+        return false;
+    }
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $rows = [
+            'resume_acc' => ['Mon résumé est prêt', 'Merci'],
+            'resume' => ['resume parsing', 'done'],
+            'midword' => ['presumed innocent', 'ok'],
+            'strasse_sz' => ['Die Straße ist lang', 'Ja'],
+            'strasse' => ['strasse nr 5', 'Ja'],
+            'fussball' => ['Fußball spielen', 'gern'],
+            'oeuvre' => ['Œuvre complète', 'oui'],
+            'cyr_lower' => ['привет мир', 'Москва'],
+            'cyr_upper' => ['ПРИВЕТСТВИЕ', 'ответ'],
+            'cyr_mid' => ['непривет', 'x'],
+            'cjk' => ['日本語のテキスト検索', 'テスト'],
+            'emoji' => ['I love 🍕pizza and 🎉party', 'yum'],
+            'emoji_mid' => ['xx🍕🍕yy', 'pizzeria'],
+            'quote' => ['Say "hello world" twice', "don't stop"],
+            'ops' => ['+invoice -billing ~maybe', 'ok'],
+            'about' => ['about that thing', 'fine'],
+            'underscore' => ['set foo_bar now', 'ok'],
+            'short' => ['AI settings', 'go to x'],
+            'accent_e' => ["e\u{0301}te ici", 'bien'],
+            'cafe' => ['café au lait', 'ok'],
+        ];
+        global $wpdb;
+        foreach ($rows as $key => [$m, $r]) {
+            $this->ids[$key] = $this->writeLog(['conversation_id' => $key, 'user_message' => $m, 'reply' => $r]);
+        }
+        // Sanity: committed and visible to the index.
+        $this->assertSame(count($rows), (int) $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::logs()));
+    }
+
+    /** @dataProvider searches */
+    public function testIndexAndScanSelectTheSameRows(string $search, array $expected): void
+    {
+        $f = Filters::from_request(['search' => $search]);
+        $this->assertInstanceOf(Filters::class, $f, is_wp_error($f) ? $f->get_error_message() : '');
+        $scan = $this->keys($f, 'scan');
+        $index = $this->keys($f, 'index');
+        sort($expected);
+        $this->assertSame($expected, $scan, "scan path: $search");
+        $this->assertSame($expected, $index, "FULLTEXT path: $search");
+    }
+
+    public function searches(): array
+    {
+        return [
+            'unaccented finds accented (é = e)' => ['resume', ['resume', 'resume_acc']],
+            'accented finds unaccented' => ['résumé', ['resume', 'resume_acc']],
+            'word start only, not mid-word' => ['sume', []],
+            'ß = ss, typed as ss' => ['strasse', ['strasse', 'strasse_sz']],
+            'ß = ss, typed as ß' => ['straße', ['strasse', 'strasse_sz']],
+            'ß inside a prefix' => ['fuss', ['fussball']],
+            'ligature Œ = oe' => ['oeuvre', ['oeuvre']],
+            'combining accent' => ['ete', ['accent_e']],
+            'café typed plain' => ['cafe', ['cafe']],
+            'Cyrillic prefix, any case' => ['ПРИВЕТ', ['cyr_lower', 'cyr_upper']],
+            'Cyrillic mid-word does not match' => ['ривет', []],
+            'Cyrillic reply' => ['москва', ['cyr_lower']],
+            'CJK run from its start' => ['日本語', ['cjk']],
+            'CJK inside a run is not a word start' => ['テキスト', []],
+            'CJK short run (LIKE anywhere)' => ['テスト', ['cjk']],
+            'emoji is a separator' => ['pizza', ['emoji']],
+            'emoji alone is literal text' => ['🍕', ['emoji', 'emoji_mid']],
+            'quoted phrase = words' => ['"hello world"', ['quote']],
+            'unbalanced quote' => ['"hello', ['quote']],
+            'apostrophe splits words' => ["don't", ['quote']],
+            'boolean operators are text' => ['+invoice -billing', ['ops']],
+            'operator soup' => ['~maybe* <>()@', ['ops']],
+            'stopword beginning goes to LIKE' => ['abou', ['about']],
+            'underscore joins a word' => ['foo_bar', ['underscore']],
+            'underscore word prefix' => ['foo', ['underscore']],
+            'short word anywhere ("lait" too)' => ['ai', ['cafe', 'short']],
+            'short + long word' => ['ai sett', ['short']],
+            'two words, both required' => ['prêt merci', ['resume_acc']],
+            'no match' => ['kangaroo', []],
+        ];
+    }
+
+    private function keys(Filters $f, string $path): array
+    {
+        global $wpdb;
+        $ids = array_map('intval', $wpdb->get_col('SELECT l.id FROM ' . Tables::logs() . ' l WHERE 1=1' . LogQuery::log_where($f, $path)));
+        $this->assertSame('', $wpdb->last_error, "$path SQL");
+        $keys = array_map(fn($id) => array_search($id, $this->ids, true), $ids);
+        sort($keys);
+        return $keys;
+    }
+}
