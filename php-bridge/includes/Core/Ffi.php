@@ -67,6 +67,20 @@ final class Ffi {
 		return dirname( __DIR__, 2 ) . '/aipkit_core.h';
 	}
 
+	/**
+	 * The header for php.ini's ffi.preload: a copy of aipkit_core.h that bin/build-core writes with the
+	 * library's absolute path in FFI_LIB (PHP resolves a relative FFI_LIB against the working
+	 * directory, so aipkit_core.h itself only works from the plugin folder).
+	 */
+	public static function preloadHeaderPath(): string {
+		return dirname( __DIR__, 2 ) . '/lib/aipkit_core.preload.h';
+	}
+
+	/** The plugin's opcache.preload entry (compiles this class so it may use FFI under ffi.enable=preload). */
+	public static function preloadScriptPath(): string {
+		return dirname( __DIR__, 2 ) . '/preload.php';
+	}
+
 	private static function load(): \FFI {
 		if ( '' !== (string) ini_get( 'ffi.preload' ) ) {
 			try {
@@ -109,7 +123,7 @@ final class Ffi {
 				}
 			}
 			if ( ! $scoped ) {
-				return 'ffi.enable=preload does not allow FFI in the ' . $sapi . ' SAPI unless the core is preloaded; set ffi.enable=1, or set ffi.preload to a copy of aipkit_core.h whose FFI_LIB is the absolute library path and opcache.preload to the plugin\'s preload.php.';
+				return 'ffi.enable=preload does not allow FFI in the ' . $sapi . ' SAPI unless the core is preloaded; set ffi.enable=1, or preload the core: ffi.preload=' . self::preloadHeaderPath() . ' (written by bin/build-core with the absolute FFI_LIB path), opcache.enable=1, opcache.preload=' . self::preloadScriptPath() . ' and opcache.preload_user=<the PHP user>.';
 			}
 		}
 		if ( null === self::$instance ) {

@@ -80,7 +80,12 @@ final class Prerequisites {
 	}
 
 	public static function preloadPath(): string {
-		return AIPKIT_USAGE_DIR . 'preload.php';
+		return Ffi::preloadScriptPath();
+	}
+
+	/** For ffi.preload: lib/aipkit_core.preload.h, aipkit_core.h with the absolute FFI_LIB (bin/build-core). */
+	public static function preloadHeaderPath(): string {
+		return Ffi::preloadHeaderPath();
 	}
 
 	public function isMet(): bool {
@@ -111,7 +116,7 @@ final class Prerequisites {
 		}
 		if ( 'preload' === $enable && 'cli' !== $this->probe( 'sapi' )
 			&& ( '' === (string) $this->probe( 'opcache_preload' ) || '' === (string) $this->probe( 'ffi_preload' ) ) ) {
-			return $this->fail( 'ffi_preload_only', __( 'PHP FFI is restricted to preloaded code (ffi.enable=preload, the PHP default) and the core library is not preloaded, so web requests cannot use it.', 'aipkit-usage' ) );
+			return $this->fail( 'ffi_preload_only', __( 'PHP FFI is restricted to preloaded code (ffi.enable=preload, the PHP default) and the core library is not preloaded, so web requests cannot use it. Set ffi.enable=1, or preload the core with lib/aipkit_core.preload.h (written by bin/build-core with the absolute library path in FFI_LIB) and preload.php.', 'aipkit-usage' ) );
 		}
 		$lib = (string) $this->probe( 'library_path' );
 		if ( ! $this->probe( 'library_readable' ) ) {
@@ -159,7 +164,7 @@ final class Prerequisites {
 			'simple'  => array( 'ffi.enable=1' ),
 			'preload' => array(
 				'ffi.enable=preload',
-				'ffi.preload=' . self::headerPath(),
+				'ffi.preload=' . self::preloadHeaderPath(),
 				'opcache.enable=1',
 				'opcache.preload=' . self::preloadPath(),
 				'opcache.preload_user=www-data',

@@ -36,10 +36,13 @@ final class PrerequisitesTest extends TestCase
         $msg = $p->message();
         $this->assertStringContainsString('ffi.enable=0', $msg);
         $this->assertStringContainsString("\n  ffi.enable=1", $msg);
-        $this->assertStringContainsString('ffi.preload=' . AIPKIT_USAGE_DIR . 'aipkit_core.h', $msg);
+        // Not aipkit_core.h: its relative FFI_LIB would resolve against the PHP process's working directory.
+        $this->assertStringContainsString('ffi.preload=' . AIPKIT_USAGE_DIR . 'lib/aipkit_core.preload.h', $msg);
         $this->assertStringContainsString('opcache.preload=' . AIPKIT_USAGE_DIR . 'preload.php', $msg);
         $this->assertStringContainsString('opcache.preload_user=', $msg);
         $this->assertFileExists(AIPKIT_USAGE_DIR . 'preload.php');
+        $this->assertMatchesRegularExpression('/^#define FFI_LIB "\//m', (string) file_get_contents(AIPKIT_USAGE_DIR . 'lib/aipkit_core.preload.h'),
+            'bin/build-core wrote the preload header with an absolute FFI_LIB');
     }
 
     public function testPreloadModeBlocksWebRequestsUnlessPreloaded(): void
@@ -101,7 +104,7 @@ final class PrerequisitesTest extends TestCase
 
         $health = (new SiteHealth())->coreTest();
         $this->assertSame('critical', $health['status']);
-        $this->assertStringContainsString('ffi.preload=', $health['description']);
+        $this->assertStringContainsString('ffi.preload=' . esc_html(AIPKIT_USAGE_DIR . 'lib/aipkit_core.preload.h'), $health['description']);
 
         $this->actAs($this->createUser('subscriber'));
         ob_start();
