@@ -13,6 +13,11 @@ final class Core {
 		return Gateway::instance()->quote( [ 'rules' => $rules, 'usage' => $usage ] );
 	}
 
+	/** Lean quote (credits, rule_id, fallback, units): the metering hot path needs no breakdown. */
+	public static function price( array $rules, array $usage ) {
+		return Gateway::instance()->call( 'price', [ 'rules' => $rules, 'usage' => $usage ] );
+	}
+
 	public static function validate_rule( array $rule ) {
 		return Gateway::instance()->validateRule( [ 'rule' => $rule ] );
 	}

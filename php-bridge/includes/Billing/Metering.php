@@ -24,7 +24,9 @@ final class Metering {
 		$identity = $v['user_id'] > 0 ? [ 'subjects' => [ 'user:' . $v['user_id'] ], 'guest_key' => '' ] : GuestIdentity::current();
 		self::sweep_for( $v['user_id'], $identity['subjects'] );
 
-		$quote = Core::quote( PricingRules::enabled(), self::usage( $v, $v['estimate'] ) );
+		// Lean price of the estimate against only the rules that could match; the breakdown is
+		// computed once, at settle, where it goes into the ledger's rule snapshot.
+		$quote = Core::price( self::rules_for( $v ), self::usage( $v, $v['estimate'] ) );
 		if ( is_wp_error( $quote ) ) {
 			return $quote;
 		}
@@ -164,7 +166,7 @@ final class Metering {
 				$ids = array_map( 'intval', json_decode( (string) $h['counters'], true ) ?: [] );
 				$uid = (int) $h['user_id'];
 
-				$quote = Core::quote( PricingRules::enabled(), self::usage( $h, $counts ) );
+				$quote = Core::quote( self::rules_for( $h ), self::usage( $h, $counts ) );
 				if ( is_wp_error( $quote ) ) {
 					return $quote;
 				}
@@ -445,6 +447,10 @@ final class Metering {
 				],
 			]
 		);
+	}
+
+	private static function rules_for( array $v ): array {
+		return PricingRules::candidates( (string) $v['usage_type'], (string) $v['provider'], (string) $v['model'] );
 	}
 
 	private static function usage( array $v, array $counts ): array {

@@ -16,6 +16,11 @@ final class PricingRules {
 	 */
 	private static array $enabled = [];
 
+	private const CACHE_GROUP = 'aipkit_usage_rules';
+
+	/** Bumped by flush(): candidates() memo keys of older generations are never read again. */
+	private static int $generation = 0;
+
 	public static function all(): array {
 		global $wpdb;
 		$rows = $wpdb->get_results( 'SELECT * FROM ' . Tables::pricing_rules() . ' ORDER BY usage_type, provider, model, id', ARRAY_A );
@@ -51,8 +56,55 @@ final class PricingRules {
 		return self::$enabled[ $table ];
 	}
 
+	/**
+	 * The only rules the core could match for this usage: same usage type and provider, the exact
+	 * model or `*`. One lookup on UNIQUE active_rule (usage_type, provider, model, active_slot),
+	 * memoised per request (object cache). SQL compares case-insensitively, so this is a superset of what the core
+	 * matches; the core still decides.
+	 */
+	public static function candidates( string $usage_type, string $provider, string $model ): array {
+		$table    = Tables::pricing_rules();
+		$provider = strtolower( trim( $provider ) );
+		$model    = trim( $model );
+		$key      = self::$generation . "\0" . $table . "\0" . $usage_type . "\0" . $provider . "\0" . $model;
+		// Non-persistent object-cache group: per request, and emptied by wp_cache_flush() (tests
+		// roll back rules between cases); flush() moves to a new generation of keys.
+		$rules = wp_cache_get( $key, self::CACHE_GROUP );
+		if ( false === $rules ) {
+			global $wpdb;
+			$rows  = $wpdb->get_results(
+				$wpdb->prepare(
+					"SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM $table
+					 WHERE usage_type = %s AND provider = %s AND model IN (%s, '*') AND active_slot = 1",
+					$usage_type,
+					$provider,
+					$model
+				),
+				ARRAY_A
+			) ?: [];
+			$rules = array_map( [ self::class, 'core_rule' ], $rows );
+			wp_cache_add_non_persistent_groups( [ self::CACHE_GROUP ] );
+			wp_cache_set( $key, $rules, self::CACHE_GROUP );
+		}
+		return $rules;
+	}
+
+	private static function core_rule( array $r ): array {
+		return [
+			'id'          => (int) $r['id'],
+			'usage_type'  => $r['usage_type'],
+			'provider'    => $r['provider'],
+			'model'       => $r['model'],
+			'method'      => $r['method'],
+			'input_rate'  => $r['input_rate'],
+			'output_rate' => $r['output_rate'],
+			'unit_rate'   => $r['unit_rate'],
+		];
+	}
+
 	public static function flush(): void {
-		self::$enabled = [];
+		self::$enabled    = [];
+		++self::$generation;
 	}
 
 	/** @return array|WP_Error the stored rule */
