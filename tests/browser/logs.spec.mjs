@@ -11,8 +11,8 @@ import { test, expect } from './helpers/fixtures.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PAGE = '/wp-admin/admin.php?page=aipkit-usage&tab=logs';
 
-function seed() {
-	const out = execFileSync(path.join(ROOT, 'bin/site-php'), [path.join(ROOT, 'tests/php/Logs/fixtures/browser-seed.php')], {
+function seed(...args) {
+	const out = execFileSync(path.join(ROOT, 'bin/site-php'), [path.join(ROOT, 'tests/php/Logs/fixtures/browser-seed.php'), ...args], {
 		env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
 		encoding: 'utf8',
 	});
@@ -161,4 +161,22 @@ test('set retention saves the toggle, a preset or a custom number of days', asyn
 	await expect(dialog.getByLabel('Auto-delete logs')).toBeChecked();
 	await expect(dialog.getByLabel('Delete logs older than')).toHaveValue('custom');
 	await expect(dialog.getByLabel('Number of days')).toHaveValue('45');
+});
+
+test('a long conversation is read to its end with Load more', async ({ admin: page }) => {
+	seed('--long=205');
+	await openLogs(page);
+	await page.getByLabel('Chatbot').selectOption('e2e-long');
+	await expect(rows(page)).toHaveCount(1);
+	await rows(page).first().locator('.aipkit-logs__open').click();
+	const modal = page.locator('.aipkit-logs-conversation');
+	const exchanges = modal.locator('.aipkit-logs-exchange');
+	await expect(exchanges).toHaveCount(200);
+	await expect(modal.locator('.aipkit-logs-conversation__count')).toHaveText('Showing 200 of 205 exchanges.');
+	await modal.getByRole('button', { name: 'Load more' }).click();
+	await expect(exchanges).toHaveCount(205);
+	await expect(modal.locator('.aipkit-logs-conversation__count')).toHaveText('Showing 205 of 205 exchanges.');
+	await expect(modal.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+	await expect(exchanges.first().locator('.is-user .aipkit-logs-msg__text')).toHaveText('longconv 1');
+	await expect(exchanges.last().locator('.is-user .aipkit-logs-msg__text')).toHaveText('longconv 205');
 });

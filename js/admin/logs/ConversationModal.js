@@ -1,5 +1,5 @@
-import { Modal, Spinner, Notice } from '@wordpress/components';
-import { useEffect, useState } from '@wordpress/element';
+import { Button, Modal, Spinner, Notice } from '@wordpress/components';
+import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { fetchConversation } from './api';
 import ScoreBadge from './ScoreBadge';
@@ -19,28 +19,58 @@ function Meta( { ex } ) {
 	);
 }
 
-/** The full exchange of one conversation, in order. Message text is rendered as text, never as HTML. */
+/**
+ * The full exchange of one conversation, in order, paged by log id ("Load more" appends the next
+ * page, so a long conversation can be read to its end). Message text is rendered as text, never as HTML.
+ */
 export default function ConversationModal( { id, onClose } ) {
-	const [ data, setData ] = useState( null );
+	const [ exchanges, setExchanges ] = useState( null );
+	const [ conversation, setConversation ] = useState( null );
+	const [ nextAfter, setNextAfter ] = useState( null );
+	const [ loading, setLoading ] = useState( false );
 	const [ error, setError ] = useState( null );
+	const live = useRef( true );
 
 	useEffect( () => {
-		let live = true;
-		fetchConversation( id ).then(
-			( d ) => live && setData( d ),
-			( e ) => live && setError( e.message || String( e ) )
-		);
+		live.current = true;
 		return () => {
-			live = false;
+			live.current = false;
 		};
-	}, [ id ] );
+	}, [] );
+
+	const load = ( after ) => {
+		setLoading( true );
+		setError( null );
+		fetchConversation( id, after ).then(
+			( d ) => {
+				if ( ! live.current ) {
+					return;
+				}
+				setConversation( d.conversation );
+				setExchanges( ( prev ) => ( after && prev ? prev.concat( d.exchanges ) : d.exchanges ) );
+				setNextAfter( d.next_after );
+				setLoading( false );
+			},
+			( e ) => {
+				if ( live.current ) {
+					setError( e.message || String( e ) );
+					setLoading( false );
+				}
+			}
+		);
+	};
+
+	useEffect( () => {
+		setExchanges( null );
+		load( 0 );
+	}, [ id ] ); // eslint-disable-line react-hooks/exhaustive-deps
 
 	return (
 		<Modal title={ __( 'Conversation', 'aipkit-usage' ) } onRequestClose={ onClose } className="aipkit-logs-conversation">
 			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
-			{ ! data && ! error && <Spinner /> }
-			{ data &&
-				data.exchanges.map( ( ex ) => (
+			{ ! exchanges && ! error && <Spinner /> }
+			{ exchanges &&
+				exchanges.map( ( ex ) => (
 					<div key={ ex.id } className="aipkit-logs-exchange" data-log-id={ ex.id }>
 						<div className="aipkit-logs-msg is-user">
 							<strong>{ __( 'User', 'aipkit-usage' ) }</strong>
@@ -54,8 +84,15 @@ export default function ConversationModal( { id, onClose } ) {
 						<Meta ex={ ex } />
 					</div>
 				) ) }
-			{ data && data.next_after && (
-				<p>{ __( 'Showing the first 200 exchanges of this conversation. Export the logs to see all of them.', 'aipkit-usage' ) }</p>
+			{ exchanges && conversation && (
+				<p className="aipkit-logs-conversation__count" aria-live="polite">
+					{ sprintf( __( 'Showing %1$d of %2$d exchanges.', 'aipkit-usage' ), exchanges.length, Math.max( conversation.exchanges, exchanges.length ) ) }
+				</p>
+			) }
+			{ exchanges && nextAfter && (
+				<Button variant="secondary" onClick={ () => load( nextAfter ) } isBusy={ loading } aria-disabled={ loading }>
+					{ __( 'Load more', 'aipkit-usage' ) }
+				</Button>
 			) }
 		</Modal>
 	);

@@ -23,8 +23,11 @@ export function fetchPage( filters, perPage, cursor ) {
 	} );
 }
 
-export function fetchConversation( id ) {
-	return apiFetch( { path: `/aipkit/v1/logs/conversations/${ Number( id ) }` } );
+/** One page of a conversation's exchanges (oldest first); `after` = the previous page's next_after. */
+export function fetchConversation( id, after ) {
+	return apiFetch( {
+		path: addQueryArgs( `/aipkit/v1/logs/conversations/${ Number( id ) }`, after ? { after: Number( after ) } : {} ),
+	} );
 }
 
 export function fetchCount( filters ) {
