@@ -3,7 +3,7 @@ namespace AipkitUsage\Billing;
 
 /**
  * Providers and models offered when creating a pricing rule: a built-in list of well-known models,
- * models already seen in the ledger, and models other modules register (filter aipkit_usage_models,
+ * models seen in the logs and the ledger (recent rows, cached), and models other modules register (filter aipkit_usage_models,
  * e.g. after "Sync models" in AI Providers). A free-text model or `*` is always allowed.
  */
 final class ModelCatalog {
@@ -18,6 +18,11 @@ final class ModelCatalog {
 		'ollama'     => [ 'llama3.1', 'mistral', 'qwen2.5' ],
 		'replicate'  => [ 'black-forest-labs/flux-schnell', 'stability-ai/sdxl' ],
 	];
+
+	private const SEEN_CACHE = 'aipkit_usage_seen_models';
+	private const SEEN_TTL   = 5 * MINUTE_IN_SECONDS;
+	private const SEEN_SCAN  = 20000;
+	private const SEEN_MAX   = 500;
 
 	public const LABELS = [
 		'openai'     => 'OpenAI',
@@ -49,9 +54,7 @@ final class ModelCatalog {
 				$add( $p, $m, 'built_in' );
 			}
 		}
-		global $wpdb;
-		$seen = $wpdb->get_results( 'SELECT DISTINCT provider, model FROM ' . Tables::ledger() . " WHERE kind = 'usage' AND created_at > UTC_TIMESTAMP() - INTERVAL 90 DAY AND provider <> '' LIMIT 500", ARRAY_A ) ?: [];
-		foreach ( $seen as $r ) {
+		foreach ( self::seen() as $r ) {
 			$add( $r['provider'], $r['model'], 'seen' );
 		}
 		/**
@@ -72,6 +75,43 @@ final class ModelCatalog {
 			$list[] = [ 'provider' => $p, 'label' => self::LABELS[ $p ] ?? $p, 'models' => $items ];
 		}
 		return $list;
+	}
+
+	/**
+	 * Distinct provider/model pairs of the most recent log exchanges and usage ledger rows. Each
+	 * scan is bounded (the newest SEEN_SCAN rows, read backwards along KEY created_id) and the
+	 * merged list is cached for SEEN_TTL, so the catalog costs the same at any table size.
+	 *
+	 * @return array<int,array{provider:string,model:string}>
+	 */
+	public static function seen(): array {
+		$cached = get_transient( self::SEEN_CACHE );
+		if ( is_array( $cached ) ) {
+			return $cached;
+		}
+		global $wpdb;
+		$pairs = [];
+		foreach ( [ \AipkitUsage\Schema\Schema::table( 'logs' ) => '', Tables::ledger() => "WHERE kind = 'usage'" ] as $table => $where ) {
+			$rows = $wpdb->get_results(
+				$wpdb->prepare(
+					"SELECT DISTINCT provider, model FROM (SELECT provider, model FROM $table FORCE INDEX (created_id) $where ORDER BY created_at DESC, id DESC LIMIT %d) recent
+					 WHERE provider <> '' AND model <> '' LIMIT %d",
+					self::SEEN_SCAN,
+					self::SEEN_MAX
+				),
+				ARRAY_A
+			) ?: [];
+			foreach ( $rows as $r ) {
+				$pairs[ strtolower( $r['provider'] ) . "\0" . $r['model'] ] = [ 'provider' => $r['provider'], 'model' => $r['model'] ];
+			}
+		}
+		$pairs = array_slice( array_values( $pairs ), 0, self::SEEN_MAX );
+		set_transient( self::SEEN_CACHE, $pairs, self::SEEN_TTL );
+		return $pairs;
+	}
+
+	public static function forget_seen(): void {
+		delete_transient( self::SEEN_CACHE );
 	}
 
 	/**

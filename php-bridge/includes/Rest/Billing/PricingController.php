@@ -35,7 +35,7 @@ final class PricingController extends Controller {
 		);
 		$this->route(
 			'/models',
-			[ [ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'models' ], 'capability' => Capabilities::MANAGE_PRICING ] ]
+			[ [ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'models' ], 'capability' => Capabilities::MANAGE_PRICING, 'args' => [ 'refresh' => [ 'type' => 'boolean', 'default' => false ] ] ] ]
 		);
 	}
 
@@ -61,7 +61,10 @@ final class PricingController extends Controller {
 		return self::respond( is_wp_error( $res ) ? $res : [ 'deleted' => true, 'id' => (int) $r['id'] ] );
 	}
 
-	public function models(): \WP_REST_Response {
+	public function models( WP_REST_Request $r ): \WP_REST_Response {
+		if ( $r['refresh'] ) {
+			ModelCatalog::forget_seen(); // "Refresh models": re-read the logs and ledger now
+		}
 		return new \WP_REST_Response( [ 'providers' => ModelCatalog::all(), 'bots' => ModelCatalog::bots() ] );
 	}
 
