@@ -4,7 +4,7 @@
  * conversation summaries (computed here from the very rows inserted), vector context with scores,
  * modules, bots, users and guests, spread over the last --days days with ids rising with time.
  *
- *   npm run seed -- --exchanges 100000 [--conversations 10000] [--days 120] [--batch 2000] [--rebuild-fulltext]
+ *   npm run seed -- --exchanges 100000 [--conversations 10000] [--days 120] [--batch 2000] [--modules=a,b] [--rebuild-fulltext]
  *
  * --prefix=NAME seeds {$wpdb->prefix}NAME_logs / NAME_conversations instead of the plugin's tables.
  * --rebuild-fulltext drops the FULLTEXT index before loading and builds it once afterwards, which is
@@ -28,6 +28,11 @@ for ( $i = 0; $i < count( $args ); $i++ ) {
 		Tables::$prefix = $GLOBALS['wpdb']->prefix . $m[1] . '_';
 		continue;
 	}
+	if ( preg_match( '/^--modules=([a-z0-9_,]{1,200})$/', $a, $m ) ) {
+		// Only these modules (the benchmark keeps its delete target, content_writer, at a fixed size).
+		$opts['modules'] = array_filter( explode( ',', $m[1] ) );
+		continue;
+	}
 	if ( '--rebuild-fulltext' === $a ) {
 		$opts['rebuild-fulltext'] = true;
 		continue;
@@ -41,7 +46,7 @@ for ( $i = 0; $i < count( $args ); $i++ ) {
 		$opts[ $m[1] ] = (int) $v;
 		continue;
 	}
-	fwrite( STDERR, "usage: seed-logs.php --exchanges N [--conversations M] [--days D] [--batch B] [--rebuild-fulltext]\n" );
+	fwrite( STDERR, "usage: seed-logs.php --exchanges N [--conversations M] [--days D] [--batch B] [--modules=a,b] [--rebuild-fulltext]\n" );
 	exit( 2 );
 }
 $total = max( 1, $opts['exchanges'] );
@@ -68,6 +73,14 @@ $words   = explode( ' ', 'account password invoice refund billing order shipping
 $intros  = [ 'How do I', 'Can you help me', 'Why does my', 'Where can I find the', 'Please explain the', 'Is it possible to change the', 'What is the best way to handle', 'I need a quick answer about the' ];
 $replies = [ 'You can do that from the', 'The recommended approach is to open the', 'This usually happens when the', 'Go to Settings and look for the', 'Here is a short summary of the', 'I checked the knowledge base: the' ];
 $modules = [ 'chatbot' => 70, 'ai_forms' => 15, 'content_writer' => 10, 'image_generator' => 5 ];
+if ( ! empty( $opts['modules'] ) ) {
+	$unknown = array_diff( $opts['modules'], array_keys( $modules ) );
+	if ( $unknown ) {
+		fwrite( STDERR, 'unknown module(s): ' . implode( ', ', $unknown ) . ' (known: ' . implode( ', ', array_keys( $modules ) ) . ")\n" );
+		exit( 2 );
+	}
+	$modules = array_intersect_key( $modules, array_flip( $opts['modules'] ) );
+}
 $bots    = [ 'chatbot' => [ 'support-bot', 'sales-bot', 'docs-bot', '' ], 'ai_forms' => [ 'contact-form', 'quote-form' ], 'content_writer' => [ '' ], 'image_generator' => [ '' ] ];
 $models  = [ [ 'openai', 'gpt-4o-mini' ], [ 'openai', 'gpt-4.1' ], [ 'google', 'gemini-2.0-flash' ], [ 'claude', 'claude-3-5-haiku' ], [ 'openrouter', 'mistral-small' ] ];
 $vecprov = [ 'pinecone', 'qdrant', 'openai-vector-store' ];

@@ -67,8 +67,8 @@ foreach ( [ 'conversations', 'logs' ] as $name ) {
 }
 $have = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() );
 printf( "dataset: %s (%d exchanges present, target %d in ~%d conversations)\n", Tables::logs(), $have, $target, $convs );
-$seed = static function ( int $n, int $c, bool $bulk ) use ( $root ) {
-	$cmd = [ $root . '/bin/site-php', $root . '/tools/seed-logs.php', '--prefix=aipkit_bench', '--exchanges', (string) $n, '--conversations', (string) max( 1, $c ), '--seed', (string) mt_rand( 1, 1000000 ) ];
+$seed = static function ( int $n, int $c, bool $bulk, string $modules ) use ( $root ) {
+	$cmd = [ $root . '/bin/site-php', $root . '/tools/seed-logs.php', '--prefix=aipkit_bench', '--exchanges', (string) $n, '--conversations', (string) max( 1, $c ), '--seed', (string) mt_rand( 1, 1000000 ), '--modules=' . $modules ];
 	if ( $bulk ) {
 		$cmd[] = '--rebuild-fulltext';
 	}
@@ -80,10 +80,22 @@ $seed = static function ( int $n, int $c, bool $bulk ) use ( $root ) {
 	}
 	return microtime( true ) - $t;
 };
-if ( $have < $target ) {
-	$missing = $target - $have;
-	$secs    = $seed( $missing, (int) round( $missing / ( $target / $convs ) ), $have < $target / 2 );
-	printf( "seeded %d exchanges in %.1f s (%.0f rows/s)\n", $missing, $secs, $missing / $secs );
+// The delete step removes every content_writer row; each run first brings that module back to
+// exactly a tenth of the target (100,000 of 1,000,000), and the rest of the dataset (other modules
+// only) back to the remaining nine tenths, so every run deletes the same ~100,000 matching rows.
+$del_module = 'content_writer';
+$del_target = intdiv( $target, 10 );
+$per_conv   = $target / $convs;
+$del_have   = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . Tables::logs() . ' WHERE module = %s', $del_module ) );
+$del_miss   = max( 0, $del_target - $del_have );
+$rest_miss  = max( 0, ( $target - $del_target ) - ( $have - $del_have ) );
+if ( $del_miss > 0 ) {
+	$secs = $seed( $del_miss, (int) round( $del_miss / $per_conv ), false, $del_module );
+	printf( "seeded %d %s exchanges (the delete target) in %.1f s (%.0f rows/s)\n", $del_miss, $del_module, $secs, $del_miss / $secs );
+}
+if ( $rest_miss > 0 ) {
+	$secs = $seed( $rest_miss, (int) round( $rest_miss / $per_conv ), $have < $target / 2, 'chatbot,ai_forms,image_generator' );
+	printf( "seeded %d exchanges in %.1f s (%.0f rows/s)\n", $rest_miss, $secs, $rest_miss / $secs );
 }
 $wpdb->query( 'ANALYZE TABLE ' . Tables::logs() . ', ' . Tables::conversations() );
 
@@ -143,8 +155,9 @@ if ( $ex ) {
 
 // Delete ~100,000 rows by filter while another process keeps writing logs.
 echo "\ndelete by filter while a writer process inserts…\n";
-$f     = Filters::from_request( [ 'module' => 'content_writer' ] );
+$f     = Filters::from_request( [ 'module' => $del_module ] );
 $count = LogDeleter::count( $f );
+printf( "delete filter module=%s matches %d exchanges in %d conversations (target ~%d)\n", $del_module, $count['exchanges'], $count['conversations'], $del_target );
 $stop  = tempnam( sys_get_temp_dir(), 'aipkit-bench-stop' );
 unlink( $stop );
 $proc = proc_open( [ $root . '/bin/site-php', __FILE__, 'writer', $stop ], [ 1 => [ 'pipe', 'w' ], 2 => [ 'pipe', 'w' ] ], $pipes );
@@ -168,7 +181,7 @@ $werr = stream_get_contents( $pipes[2] );
 proc_close( $proc );
 unlink( $stop );
 sort( $batch_ms );
-printf( "delete: %d of %d matching rows in %.1f s = %.0f rows/s; batch p50 %.0f ms, max %.0f ms\n", $deleted, $count['exchanges'], $del_s, $deleted / max( 0.001, $del_s ), $batch_ms[ intdiv( count( $batch_ms ), 2 ) ], end( $batch_ms ) );
+printf( "delete: %d of %d matched rows in %.1f s = %.0f rows/s; batch p50 %.0f ms, max %.0f ms\n", $deleted, $count['exchanges'], $del_s, $deleted / max( 0.001, $del_s ), $batch_ms[ intdiv( count( $batch_ms ), 2 ) ], end( $batch_ms ) );
 if ( $w ) {
 	printf( "concurrent writer: %d inserts, p99 %.1f ms, max %.1f ms (target: no insert waits > 200 ms)\n", $w['inserts'], $w['p99_ms'], $w['max_ms'] );
 } else {
