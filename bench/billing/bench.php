@@ -58,7 +58,7 @@ if ( 'worker' === $mode ) {
 }
 
 // Own copies of the tables, emptied.
-foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters' ] as $t ) {
+foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_daily', 'holds', 'quota_counters' ] as $t ) {
 	// Recreated each run so the copies always carry the current schema's indexes.
 	$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
 	$wpdb->query( "CREATE TABLE {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
@@ -178,15 +178,34 @@ if ( $target > 0 ) {
 		$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
 	}
 	printf( "\nledger filled to %d rows in %.1f s\n", $have, microtime( true ) - $t );
+	// Cold = the rollup table emptied before the first call (that call computes and stores the final
+	// days it needs); warm = the median of the next calls. Direct = the same figures without the rollup.
+	$daily = $prefix . 'ledger_daily';
 	foreach ( [ '7', '30', '90' ] as $range ) {
 		$rg = Activity::range( $range );
+		$wpdb->query( "DELETE FROM $daily" );
+		$t = hrtime( true );
+		$s = Activity::aggregate( $rg )['cards'];
+		Activity::entries( $rg, [] );
+		$cold  = ( hrtime( true ) - $t ) / 1e6;
 		$times = [];
 		for ( $i = 0; $i < 5; $i++ ) {
 			$t = hrtime( true );
-			$s = Activity::aggregate( $rg )['cards'];
+			$w = Activity::aggregate( $rg )['cards'];
 			Activity::entries( $rg, [] );
 			$times[] = ( hrtime( true ) - $t ) / 1e6;
 		}
-		printf( "  Activity (cards + series + first page), %2s days: median %7.1f ms (%d entries in range)\n", $range, bench_pct( $times, .5 ), $s['ledger_entries'] );
+		$t      = hrtime( true );
+		$direct = Activity::direct( $rg )['cards'];
+		$dms    = ( hrtime( true ) - $t ) / 1e6;
+		printf(
+			"  Activity (cards + series + first page), %2s days: cold %7.1f ms, warm median %6.1f ms; direct aggregate %7.1f ms (%d entries in range%s)\n",
+			$range,
+			$cold,
+			bench_pct( $times, .5 ),
+			$dms,
+			$s['ledger_entries'],
+			$direct === $w ? ', rollup = direct' : ', ROLLUP DIFFERS FROM DIRECT'
+		);
 	}
 }
