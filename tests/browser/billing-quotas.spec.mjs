@@ -1,0 +1,56 @@
+// Billing > Quotas in a real Chromium against the seeded e2e site: a quota rule for one bot with a
+// role override is created, listed, edited, and deleted behind a confirmation (Cancel keeps it).
+import { test, expect } from './helpers/fixtures.mjs';
+
+const QUOTAS = '/wp-admin/admin.php?page=aipkit-usage&tab=billing&section=quotas';
+
+test('create a quota with a role override, edit it, delete it with confirmation', async ({ admin: page }) => {
+	await page.goto(QUOTAS);
+	await page.getByRole('button', { name: 'New quota' }).click();
+	const dialog = page.getByRole('dialog');
+	await expect(dialog).toBeVisible();
+	await dialog.getByLabel('Module').selectOption('chatbot');
+	await dialog.getByLabel('Bot or form').selectOption('demo-support');
+	await dialog.getByLabel('Guest limit (credits per period)').fill('3');
+	await dialog.getByLabel('User limit (credits per period)').fill('10');
+	await dialog.getByLabel('Editor', { exact: true }).check();
+	await dialog.getByLabel('Limit for Editor').fill('50');
+	await dialog.getByLabel('Reset period').selectOption('weekly');
+	await dialog.getByLabel('Message when the quota is reached').fill('Support bot quota reached.');
+	await dialog.getByRole('button', { name: 'Save quota' }).click();
+	await expect(page.getByRole('dialog')).toHaveCount(0);
+
+	const row = page.locator('tr', { hasText: 'Demo Support Bot' });
+	await expect(row).toHaveCount(1);
+	await expect(row).toContainText('editor: 50');
+	await expect(row.locator('td').nth(1)).toContainText('3');
+	await expect(row.locator('td').nth(2)).toContainText('10');
+	await expect(row).toContainText('Weekly');
+
+	// Edit: the form opens with the stored values; change the user limit and drop the override.
+	await row.getByRole('button', { name: 'Edit' }).click();
+	await expect(dialog.getByLabel('User limit (credits per period)')).toHaveValue(/^10(\.0+)?$/);
+	await expect(dialog.getByLabel('Limit for Editor')).toHaveValue(/^50(\.0+)?$/);
+	await dialog.getByLabel('User limit (credits per period)').fill('12');
+	await dialog.getByLabel('Limit for Editor').fill('');
+	await dialog.getByRole('button', { name: 'Save quota' }).click();
+	await expect(page.getByRole('dialog')).toHaveCount(0);
+	await expect(row.locator('td').nth(2)).toContainText('12');
+	await expect(row).toContainText('editor: Unlimited');
+
+	// Delete asks first; Cancel keeps the rule.
+	await row.getByRole('button', { name: 'Delete' }).click();
+	const confirm = page.getByRole('dialog', { name: 'Delete this quota rule?' });
+	await expect(confirm).toBeVisible();
+	await confirm.getByRole('button', { name: 'Cancel' }).click();
+	await expect(row).toHaveCount(1);
+	await row.getByRole('button', { name: 'Delete' }).click();
+	await confirm.getByRole('button', { name: 'Delete quota' }).click();
+	await expect(page.getByRole('dialog')).toHaveCount(0);
+	await expect(page.locator('tr', { hasText: 'Demo Support Bot' })).toHaveCount(0);
+
+	// The change reached the server: a reload shows the same list.
+	await page.reload();
+	await expect(page.getByRole('button', { name: 'New quota' })).toBeVisible();
+	await expect(page.locator('tr', { hasText: 'Demo Support Bot' })).toHaveCount(0);
+});
