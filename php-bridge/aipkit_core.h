@@ -36,5 +36,20 @@ uint32_t aipkit_abi_version(void);
 int32_t aipkit_call(const char *op, size_t op_len, const char *input, size_t input_len,
                     uint8_t **out, size_t *out_len);
 
-/* Releases a buffer returned through aipkit_call's out-parameters. ptr NULL is ignored. */
+/*
+ * Prices one request given as compact text (metering hot path; same credits as the "price" op).
+ *   input, input_len  borrowed UTF-8 text: a usage line
+ *                       usage_type TAB provider TAB model TAB input_tokens TAB output_tokens TAB images TAB videos
+ *                     then one line per rule (lines end with LF, no trailing LF)
+ *                       id TAB usage_type TAB provider TAB model TAB method TAB input_rate TAB output_rate TAB unit_rate
+ *                     empty field: count 0, id/rate not given. May be NULL only when input_len is 0.
+ *   out, out_len      receive a library-owned buffer: status 0 the answer line
+ *                       credits TAB rule_id (empty when none) TAB fallback (0|1) TAB units
+ *                     status 1/2 the error JSON {"code","message","field"} as for aipkit_call.
+ * Returns the same statuses as aipkit_call; release the buffer with aipkit_free.
+ */
+int32_t aipkit_price_text(const char *input, size_t input_len, uint8_t **out, size_t *out_len);
+
+/* Releases a buffer returned through the out-parameters of aipkit_call or aipkit_price_text.
+ * ptr NULL is ignored. */
 void aipkit_free(uint8_t *ptr, size_t len);

@@ -10,6 +10,7 @@ pub mod money;
 pub mod ops;
 pub mod value;
 pub mod period;
+pub mod price_text;
 pub mod pricing;
 pub mod quota;
 

@@ -5,7 +5,7 @@
 
 use crate::error::{err, CoreError};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// Decimal places of every stored amount (DECIMAL(20,6)).
 pub const SCALE: u32 = 6;
@@ -104,7 +104,8 @@ impl Credits {
 
     /// Rounds an exactly computed value once (half away from zero) and range-checks it.
     pub fn from_exact(d: Decimal, field: &str) -> Result<Credits, CoreError> {
-        let mut r = round_charge(d);
+        // Already at most 6 places: rounding would change nothing (and costs in wasm).
+        let mut r = if d.scale() <= SCALE { d } else { round_charge(d) };
         if r.abs() >= limit() {
             return Err(overflow(field));
         }
@@ -142,10 +143,23 @@ impl Credits {
     pub fn canonical(self) -> String {
         let mut d = self.0;
         d.rescale(SCALE);
-        if d.is_zero() {
-            d.set_sign_positive(true);
+        // Integer formatting of the mantissa: rust_decimal's Display divides 96-bit numbers digit by
+        // digit, which is slow in wasm32; every amount below 10^14 fits u64 after the split.
+        let m = d.mantissa();
+        let a = m.unsigned_abs();
+        let Ok(int) = u64::try_from(a / 1_000_000) else {
+            if d.is_zero() {
+                d.set_sign_positive(true);
+            }
+            return d.to_string();
+        };
+        let frac = (a % 1_000_000) as u32;
+        let mut s = String::with_capacity(24);
+        if m < 0 {
+            s.push('-');
         }
-        d.to_string()
+        let _ = write!(s, "{int}.{frac:06}");
+        s
     }
 
     /// Human form without trailing zeros ("1.4").

@@ -19,7 +19,7 @@ use std::fmt;
 
 /// Every op name, as the bindings accept it.
 pub const OPS: &[&str] = &[
-    "version", "validate_rule", "quote", "price", "effective_limit", "period", "admit", "settle", "adjust_balance",
+    "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff",
 ];
 
@@ -300,6 +300,14 @@ pub fn price(v: &Value<'_>) -> Result<PriceResp, CoreError> {
     })
 }
 
+/// `price` on the compact text request (src/price_text.rs) wrapped as `{"text": …}`; the FFI and
+/// wasm fast entries pass the text itself.
+pub fn price_text(v: &Value<'_>) -> Result<PriceResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["text"])?;
+    crate::price_text::price(o.str("text")?)
+}
+
 pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
@@ -487,6 +495,7 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "validate_rule" => Response::ValidateRule(validate_rule(v)?),
         "quote" => Response::Quote(quote(v)?),
         "price" => Response::Price(price(v)?),
+        "price_text" => Response::Price(price_text(v)?),
         "effective_limit" => Response::Limit(effective_limit(v)?),
         "period" => Response::Period(period_op(v)?),
         "admit" => Response::Admit(admit(v)?),

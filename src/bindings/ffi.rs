@@ -75,13 +75,32 @@ pub unsafe extern "C" fn aipkit_call(
     if op.is_null() || out.is_null() || out_len.is_null() || (input.is_null() && input_len != 0) {
         return STATUS_BAD_ARGS;
     }
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: non-null and sized by the caller, per the contract above.
-        let op = unsafe { std::slice::from_raw_parts(op, op_len) };
-        let input: &[u8] = if input_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(input, input_len) } };
-        call_json(op, input)
-    }));
-    let (status, buf) = match result {
+    answer(
+        || {
+            // SAFETY: non-null and sized by the caller, per the contract above.
+            let op = unsafe { std::slice::from_raw_parts(op, op_len) };
+            let input: &[u8] = if input_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(input, input_len) } };
+            call_json(op, input)
+        },
+        out,
+        out_len,
+    )
+}
+
+/// The compact `price` (src/price_text.rs) on raw text: the answer line on success, error JSON otherwise.
+pub fn price_text(input: &[u8]) -> (i32, Vec<u8>) {
+    let result = std::str::from_utf8(input)
+        .map_err(|_| crate::error::err("malformed_input", "Malformed input: the price request is not valid UTF-8.", ""))
+        .and_then(crate::price_text::price);
+    match result {
+        Ok(r) => (STATUS_OK, crate::price_text::answer_line(&r).into_bytes()),
+        Err(e) => (STATUS_CORE_ERROR, error_json(&e)),
+    }
+}
+
+/// Hands `run`'s answer to the caller; a panic anywhere becomes status 2 with internal_error JSON.
+fn answer(run: impl FnOnce() -> (i32, Vec<u8>), out: *mut *mut u8, out_len: *mut usize) -> i32 {
+    let (status, buf) = match catch_unwind(AssertUnwindSafe(run)) {
         Ok(r) => r,
         Err(_) => (
             STATUS_INTERNAL,
@@ -94,7 +113,28 @@ pub unsafe extern "C" fn aipkit_call(
     }
 }
 
-/// Frees a buffer returned through `out` by `aipkit_call`, exactly once.
+/// Prices the compact text request (metering hot path). See the header for the formats.
+///
+/// # Safety
+/// `input` must point to `input_len` readable bytes (may be null when its length is 0);
+/// `out` and `out_len` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn aipkit_price_text(input: *const u8, input_len: usize, out: *mut *mut u8, out_len: *mut usize) -> i32 {
+    if out.is_null() || out_len.is_null() || (input.is_null() && input_len != 0) {
+        return STATUS_BAD_ARGS;
+    }
+    answer(
+        || {
+            // SAFETY: non-null and sized by the caller, per the contract above.
+            let input: &[u8] = if input_len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(input, input_len) } };
+            price_text(input)
+        },
+        out,
+        out_len,
+    )
+}
+
+/// Frees a buffer returned through `out` by `aipkit_call` or `aipkit_price_text`, exactly once.
 ///
 /// # Safety
 /// `ptr`/`len` must be exactly what `aipkit_call` wrote (or ptr null, which is ignored).
@@ -140,6 +180,23 @@ mod tests {
         assert_eq!(unsafe { aipkit_call(b"version".as_ptr(), 7, std::ptr::null(), 5, &mut out, &mut len) }, STATUS_BAD_ARGS);
         assert_eq!(unsafe { aipkit_call(b"version".as_ptr(), 7, b"{}".as_ptr(), 2, std::ptr::null_mut(), &mut len) }, STATUS_BAD_ARGS);
         unsafe { aipkit_free(std::ptr::null_mut(), 0) };
+    }
+
+    #[test]
+    fn price_text_entry() {
+        let t = "chat\topenai\tgpt-4o\t800\t300\t\t\n7\tchat\topenai\tgpt-4o\tper_1k_tokens\t1\t2\t";
+        let mut out: *mut u8 = std::ptr::null_mut();
+        let mut len = 0usize;
+        let st = unsafe { aipkit_price_text(t.as_ptr(), t.len(), &mut out, &mut len) };
+        assert_eq!(st, 0);
+        assert_eq!(unsafe { std::slice::from_raw_parts(out, len) }, b"1.400000\t7\t0\t1100");
+        unsafe { aipkit_free(out, len) };
+        let st = unsafe { aipkit_price_text(std::ptr::null(), 0, &mut out, &mut len) };
+        assert_eq!(st, 1);
+        assert!(unsafe { std::slice::from_raw_parts(out, len) }.starts_with(b"{\"code\":\"malformed_input\""));
+        unsafe { aipkit_free(out, len) };
+        assert_eq!(unsafe { aipkit_price_text(std::ptr::null(), 3, &mut out, &mut len) }, STATUS_BAD_ARGS);
+        assert_eq!(price_text(&[0xff]).0, 1);
     }
 
     #[test]

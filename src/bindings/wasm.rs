@@ -99,6 +99,15 @@ pub fn price(req: JsValue) -> Result<JsValue, JsValue> {
     run("price", req)
 }
 
+/// `price` on the compact text request (src/price_text.rs): one string in, no JSON.stringify of
+/// rules and usage; answers the same plain object as `price()`.
+#[wasm_bindgen(js_name = priceText)]
+pub fn price_text(text: &str) -> Result<JsValue, JsValue> {
+    let r = crate::price_text::price(text).map_err(|e| js_error(&e))?;
+    let out = json::write(&r).map_err(|e| js_error(&CoreError::new("internal_error", e.to_string(), None)))?;
+    js_sys::JSON::parse(&out)
+}
+
 #[wasm_bindgen(js_name = effectiveLimit)]
 pub fn effective_limit(req: JsValue) -> Result<JsValue, JsValue> {
     run("effective_limit", req)

@@ -50,7 +50,7 @@ final class FfiTest extends TestCase {
 		// A library exporting the same functions but another ABI version must be refused.
 		$dir = sys_get_temp_dir() . '/aipkit-abi-' . getmypid();
 		@mkdir( $dir );
-		file_put_contents( "$dir/fake.c", "#include <stdint.h>\n#include <stddef.h>\nuint32_t aipkit_abi_version(void){return 2;}\nint32_t aipkit_call(const char*a,size_t b,const char*c,size_t d,uint8_t**e,size_t*f){return 3;}\nvoid aipkit_free(uint8_t*p,size_t n){}\n" );
+		file_put_contents( "$dir/fake.c", "#include <stdint.h>\n#include <stddef.h>\nuint32_t aipkit_abi_version(void){return 2;}\nint32_t aipkit_call(const char*a,size_t b,const char*c,size_t d,uint8_t**e,size_t*f){return 3;}\nint32_t aipkit_price_text(const char*a,size_t b,uint8_t**e,size_t*f){return 3;}\nvoid aipkit_free(uint8_t*p,size_t n){}\n" );
 		exec( 'cc -shared -fPIC -o ' . escapeshellarg( "$dir/libfake.so" ) . ' ' . escapeshellarg( "$dir/fake.c" ) . ' 2>&1', $o, $rc );
 		if ( 0 !== $rc ) {
 			$this->markTestSkipped( 'no C compiler to build a mismatching library' );

@@ -30,6 +30,20 @@ final class VectorsTest extends TestCase {
 		$this->assertGreaterThanOrEqual( 150, count( self::vectors() ) );
 	}
 
+	/** The compact price request through its own export (aipkit_price_text) answers like the op. */
+	private function assertFastPriceText( array $c ): void {
+		try {
+			$got = Ffi::instance()->priceText( $c['input']['text'] );
+			$this->assertArrayHasKey( 'expect', $c, 'expected error ' . ( $c['error'] ?? '' ) );
+			$this->assertSame( self::sortDeep( $c['expect'] ), self::sortDeep( $got ) );
+		} catch ( CoreException $e ) {
+			$this->assertSame( $c['error'] ?? 'no error', $e->getErrorCode(), $e->getMessage() );
+			if ( array_key_exists( 'field', $c ) ) {
+				$this->assertSame( $c['field'], $e->getField() );
+			}
+		}
+	}
+
 	/** @dataProvider vectors */
 	public function testVector( array $c ): void {
 		$ffi = Ffi::instance();
@@ -39,6 +53,9 @@ final class VectorsTest extends TestCase {
 			$this->assertSame( 1, $status );
 			$this->assertSame( $c['error'], json_decode( $body, true )['code'] );
 			return;
+		}
+		if ( 'price_text' === $c['op'] && array( 'text' ) === array_keys( $c['input'] ) && is_string( $c['input']['text'] ) ) {
+			$this->assertFastPriceText( $c );
 		}
 		if ( array_key_exists( 'expect', $c ) ) {
 			$got = $ffi->call( $c['op'], $c['input'] );

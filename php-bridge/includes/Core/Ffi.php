@@ -189,6 +189,76 @@ final class Ffi {
 		}
 	}
 
+	/**
+	 * The `price` op on the compact text request (see textRequest()): no JSON either way, for the
+	 * metering hot path. Same answer array as call('price', …): credits, rule_id, fallback, units.
+	 *
+	 * @return array{credits:string,rule_id:?int,fallback:bool,units:string}
+	 */
+	public function priceText( string $text ): array {
+		$status = $this->ffi->aipkit_price_text( $text, strlen( $text ), $this->outPtr, $this->outLenPtr );
+		if ( 3 === $status ) {
+			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
+		}
+		$len = (int) $this->outLen->cdata;
+		try {
+			$body = \FFI::string( $this->out, $len );
+		} finally {
+			$this->ffi->aipkit_free( $this->out, $len );
+		}
+		if ( 0 !== $status ) {
+			$e = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
+			throw new CoreException( (string) ( $e['code'] ?? 'internal_error' ), (string) ( $e['message'] ?? 'The core failed without a message.' ), isset( $e['field'] ) ? (string) $e['field'] : null, (int) $status );
+		}
+		[ $credits, $rule_id, $fallback, $units ] = explode( "\t", $body );
+		return array(
+			'credits'  => $credits,
+			'rule_id'  => '' === $rule_id ? null : (int) $rule_id,
+			'fallback' => '1' === $fallback,
+			'units'    => $units,
+		);
+	}
+
+	/**
+	 * The rules part of a compact price request, built once per rule set (e.g. per page load) and
+	 * reused for every priced request: "\n" + one tab-separated line per rule.
+	 *
+	 * @param array<int,array<string,mixed>> $rules Rule rows (extra DB columns are ignored).
+	 */
+	public static function textRules( array $rules ): string {
+		$out = '';
+		foreach ( $rules as $r ) {
+			$out .= "\n" . self::textLine( array( $r['id'] ?? null, $r['usage_type'] ?? null, $r['provider'] ?? null, $r['model'] ?? null, $r['method'] ?? null, $r['input_rate'] ?? null, $r['output_rate'] ?? null, $r['unit_rate'] ?? null ) );
+		}
+		return $out;
+	}
+
+	/**
+	 * A whole compact price request: the usage line followed by textRules( $rules ) (pass the
+	 * string it returned). Missing counts are 0, as in the JSON request.
+	 *
+	 * @param array<string,mixed> $usage usage_type, provider, model, input_tokens, output_tokens, images, videos.
+	 */
+	public static function textRequest( array $usage, string $text_rules ): string {
+		return self::textLine( array( $usage['usage_type'] ?? null, $usage['provider'] ?? null, $usage['model'] ?? null, $usage['input_tokens'] ?? null, $usage['output_tokens'] ?? null, $usage['images'] ?? null, $usage['videos'] ?? null ) ) . $text_rules;
+	}
+
+	/** Tab and newline are the separators: a value holding one (never valid) is refused, not shifted. */
+	private static function textLine( array $fields ): string {
+		foreach ( $fields as $i => $v ) {
+			if ( null === $v || is_string( $v ) || is_int( $v ) ) {
+				$fields[ $i ] = (string) $v;
+				continue;
+			}
+			throw new CoreException( 'malformed_input', 'Malformed input: a price request field must be a string, an integer or null.', null, 1 );
+		}
+		$line = implode( "\t", $fields );
+		if ( strpbrk( implode( '', $fields ), "\t\n" ) !== false ) {
+			throw new CoreException( 'malformed_input', 'Malformed input: a price request field contains a tab or a newline.', null, 1 );
+		}
+		return $line;
+	}
+
 	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
 	public function callJson( string $op, string $json ): array {
 		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
