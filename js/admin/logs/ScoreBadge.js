@@ -9,6 +9,15 @@ const BAND_LABEL = {
 	poor: __( 'Poor match. The answer may be using unrelated context.', 'aipkit-usage' ),
 };
 
+// Band colours inline (no stylesheet of its own is enqueued): WCAG AA contrast with white text.
+const BAND_STYLE = {
+	strong: { background: '#00703c', color: '#fff' },
+	useful: { background: '#2271b1', color: '#fff' },
+	weak: { background: '#8a4b00', color: '#fff' },
+	poor: { background: '#b32d2e', color: '#fff' },
+};
+const BADGE_STYLE = { borderRadius: '10px', padding: '0 8px', height: '22px', minHeight: '22px', fontWeight: 600 };
+
 /**
  * The Score badge on an assistant message that used vector context. Bands come from the core
  * (score_band, run server-side); the badge opens every retrieved item. All text renders as text nodes.
@@ -26,12 +35,19 @@ export default function ScoreBadge( { score, items } ) {
 				aria-expanded={ open }
 				label={ sprintf( __( 'Score %s%%: %s', 'aipkit-usage' ), score.percent, BAND_LABEL[ score.band ] || '' ) }
 				showTooltip={ false }
+				style={ { ...BADGE_STYLE, ...( BAND_STYLE[ score.band ] || {} ) } }
 			>
 				{ sprintf( __( 'Score %s%%', 'aipkit-usage' ), score.percent ) }
-			</Button>
+			</Button>{ ' ' }
+			<span className="aipkit-logs-score__band">{ BAND_LABEL[ score.band ] || '' }</span>
 			{ open && (
 				<Popover position="bottom left" onClose={ () => setOpen( false ) } className="aipkit-logs-score__popover">
-					<div className="aipkit-logs-score__items" role="dialog" aria-label={ __( 'Vector context', 'aipkit-usage' ) }>
+					<div
+						className="aipkit-logs-score__items"
+						role="dialog"
+						aria-label={ __( 'Vector context', 'aipkit-usage' ) }
+						style={ { width: '420px', maxWidth: '90vw', maxHeight: '60vh', overflowY: 'auto', padding: '12px', background: '#fff' } }
+					>
 						{ items.map( ( it, i ) => (
 							<dl key={ i } className={ `aipkit-logs-score__item is-${ it.band || 'unknown' }` }>
 								<dt>{ __( 'Provider', 'aipkit-usage' ) }</dt>
