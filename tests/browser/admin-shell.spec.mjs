@@ -137,3 +137,38 @@ test('every aipkit/v1 route refuses a forged nonce over HTTP, and a valid one wo
 	expect(results.okBody.core_version).toBe('0.1.0');
 });
 });
+
+test.describe('WooCommerce tab', () => {
+	// The refused save below is a real 400 from the server, which Chromium logs as a failed resource.
+	test.use({ allowedConsoleErrors: [/status of 400/] });
+
+	test('the WooCommerce tab says what it will do and edits the customer dashboard settings', async ({ admin: page }) => {
+		await page.goto(`${PAGE}&tab=billing&section=woocommerce`);
+		const screen = page.locator('[data-screen="woocommerce"]');
+		await expect(screen.getByRole('heading', { name: 'WooCommerce Integration' })).toBeVisible();
+		await expect(screen).toContainText('not available yet');
+		await expect(screen).toContainText('[aipkit_token_usage]');
+		const dashboard = screen.getByLabel('Customer dashboard URL');
+		const buy = screen.getByLabel('Default buy credits URL');
+		const save = screen.getByRole('button', { name: 'Save settings' });
+
+		// A bad URL is refused with the field marked, and nothing is stored.
+		await buy.fill('javascript:alert(1)');
+		await save.click();
+		await expect(screen.getByRole('alert')).toBeVisible();
+		await expect(buy).toHaveAttribute('aria-invalid', 'true');
+
+		// Keyboard only: type, Enter submits; the values survive a reload.
+		await buy.fill('');
+		await dashboard.focus();
+		await page.keyboard.type('http://127.0.0.1/credits-usage/');
+		await page.keyboard.press('Enter');
+		await expect(screen.getByRole('status')).toHaveText('Settings saved.');
+		await page.reload();
+		await expect(page.locator('[data-screen="woocommerce"]').getByLabel('Customer dashboard URL')).toHaveValue('http://127.0.0.1/credits-usage/');
+		await expect(page.locator('[data-screen="woocommerce"]').getByLabel('Default buy credits URL')).toHaveValue('');
+		const stored = await page.evaluate(() => window.wp.apiFetch({ path: '/aipkit/v1/settings' }));
+		expect(stored.customer_dashboard_url).toBe('http://127.0.0.1/credits-usage/');
+		await page.evaluate(() => window.wp.apiFetch({ path: '/aipkit/v1/settings', method: 'POST', data: { customer_dashboard_url: '' } }));
+	});
+});
