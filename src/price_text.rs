@@ -23,14 +23,15 @@ const RULE_FIELDS: usize = 8;
 /// Same ceiling as the JSON reader's ids (largest integer JS holds exactly).
 const MAX_ID: u64 = 9_007_199_254_740_991;
 
-fn fields<'a, const N: usize>(line: &'a str, what: &str) -> Result<[&'a str; N], CoreError> {
+/// `what` names the line in errors; built only when there is one (format! is costly in wasm).
+fn fields<'a, const N: usize>(line: &'a str, what: impl Fn() -> String) -> Result<[&'a str; N], CoreError> {
     let mut out = [""; N];
     let mut it = line.split('\t');
     for slot in out.iter_mut() {
-        *slot = it.next().ok_or_else(|| wrong_count(what, N))?;
+        *slot = it.next().ok_or_else(|| wrong_count(&what(), N))?;
     }
     if it.next().is_some() {
-        return Err(wrong_count(what, N));
+        return Err(wrong_count(&what(), N));
     }
     Ok(out)
 }
@@ -65,14 +66,15 @@ fn rate(s: &str, field: &str) -> Result<Option<Credits>, CoreError> {
 }
 
 fn rule(line: &str, i: usize) -> Result<Rule, CoreError> {
-    let path = format!("rules[{i}]");
-    let [id, usage_type, provider, model, method, input_rate, output_rate, unit_rate] = fields::<RULE_FIELDS>(line, &path)?;
-    let at = |name: &str| format!("{path}.{name}");
+    let path = || format!("rules[{i}]");
+    let [id, usage_type, provider, model, method, input_rate, output_rate, unit_rate] = fields::<RULE_FIELDS>(line, path)?;
+    let at = |name: &str| format!("rules[{i}].{name}");
     let id = if id.is_empty() {
         None
     } else {
         Some(digits(id, MAX_ID).ok_or_else(|| err("malformed_input", format!("Malformed input: {} must be an integer.", at("id")), &at("id")))?)
     };
+    let rate_at = |s: &str, name: &str| rate(s, name).map_err(|e| e.at(at(name)));
     pricing::validate(
         RuleDraft {
             id,
@@ -80,11 +82,11 @@ fn rule(line: &str, i: usize) -> Result<Rule, CoreError> {
             provider,
             model,
             method,
-            input_rate: rate(input_rate, &at("input_rate"))?,
-            output_rate: rate(output_rate, &at("output_rate"))?,
-            unit_rate: rate(unit_rate, &at("unit_rate"))?,
+            input_rate: rate_at(input_rate, "input_rate")?,
+            output_rate: rate_at(output_rate, "output_rate")?,
+            unit_rate: rate_at(unit_rate, "unit_rate")?,
         },
-        &path,
+        &path(),
     )
 }
 
@@ -92,7 +94,7 @@ fn rule(line: &str, i: usize) -> Result<Rule, CoreError> {
 pub fn read(text: &str) -> Result<(Vec<Rule>, Usage), CoreError> {
     let mut lines = text.split('\n');
     let first = lines.next().unwrap_or("");
-    let [usage_type, provider, model, input_tokens, output_tokens, images, videos] = fields::<USAGE_FIELDS>(first, "usage")?;
+    let [usage_type, provider, model, input_tokens, output_tokens, images, videos] = fields::<USAGE_FIELDS>(first, || "usage".to_owned())?;
     let usage = Usage {
         usage_type: UsageType::parse(usage_type, "usage.usage_type")?,
         provider: pricing::normalise_provider(provider, "usage.provider")?,

@@ -46,6 +46,10 @@ function guard(k, x) {
   if (typeof x === 'symbol' || typeof x === 'function') throw new TypeError('a ' + typeof x + ' cannot be part of a request');
   return x;
 }
+// The priceText answer built directly (no JSON text + JSON.parse for four fields); rule_id < 0 = none.
+export function aipkit_price_obj(credits, rule_id, fallback, units) {
+  return { credits, rule_id: rule_id < 0 ? null : rule_id, fallback, units };
+}
 export function aipkit_request_json(v) {
   if (v === undefined) v = null;
   return plain(v, 0) ? JSON.stringify(v) : JSON.stringify(v, guard);
@@ -54,6 +58,7 @@ export function aipkit_request_json(v) {
 extern "C" {
     #[wasm_bindgen(catch)]
     fn aipkit_request_json(v: &JsValue) -> Result<String, JsValue>;
+    fn aipkit_price_obj(credits: &str, rule_id: f64, fallback: bool, units: &str) -> JsValue;
 }
 
 fn run(op: &str, req: JsValue) -> Result<JsValue, JsValue> {
@@ -104,8 +109,8 @@ pub fn price(req: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = priceText)]
 pub fn price_text(text: &str) -> Result<JsValue, JsValue> {
     let r = crate::price_text::price(text).map_err(|e| js_error(&e))?;
-    let out = json::write(&r).map_err(|e| js_error(&CoreError::new("internal_error", e.to_string(), None)))?;
-    js_sys::JSON::parse(&out)
+    // Ids are at most 2^53 - 1 (checked when read), so the f64 is exact.
+    Ok(aipkit_price_obj(&r.credits, r.rule_id.map_or(-1.0, |id| id as f64), r.fallback, &r.units))
 }
 
 #[wasm_bindgen(js_name = effectiveLimit)]
