@@ -73,6 +73,19 @@ if ( 'quote' === $mode ) {
 	$s  = ( hrtime( true ) - $t ) / 1e9;
 	$cs = ( cpu_ns() - $c ) / 1e9;
 	printf( "php-ffi-price%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::call('price'): lean answer, same credits)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
+	$rules_text = Ffi::textRules( $req['rules'] ); // once per rule set, as a caller caches it
+	if ( '1.400000' !== $ffi->priceText( Ffi::textRequest( $req['usage'], $rules_text ) )['credits'] ) {
+		fwrite( STDERR, "wrong result\n" );
+		exit( 1 );
+	}
+	$t = hrtime( true );
+	$c = cpu_ns();
+	for ( $i = 0; $i < $n; $i++ ) {
+		$r = $ffi->priceText( Ffi::textRequest( $req['usage'], $rules_text ) );
+	}
+	$s  = ( hrtime( true ) - $t ) / 1e9;
+	$cs = ( cpu_ns() - $c ) / 1e9;
+	printf( "php-ffi-ptext%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::priceText(textRequest(usage, cached rules)): the hot path, answer array)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
 	$json = json_encode( $req );
 	$t    = hrtime( true );
 	$c    = cpu_ns();
