@@ -61,9 +61,11 @@ export default function App( { boot } ) {
 						>
 							{ ( section ) => {
 								const { Screen } = BILLING_TABS.find( ( t ) => t.name === section.name );
+								// The sample charge explains pricing, so it sits under the Pricing screen.
 								return (
 									<ErrorBoundary>
 										<Screen boot={ boot } />
+										{ 'pricing' === section.name && <SampleCharge boot={ boot } /> }
 									</ErrorBoundary>
 								);
 							} }
@@ -71,7 +73,6 @@ export default function App( { boot } ) {
 					)
 				}
 			</TabPanel>
-			<SampleCharge boot={ boot } />
 		</div>
 	);
 }

@@ -67,7 +67,7 @@ test('tabs switch with the keyboard', async ({ admin: page }) => {
 test('the sample charge priced by WASM in the browser equals the server FFI result', async ({ admin: page }) => {
 	const wasmLoaded = page.waitForResponse((r) => r.url().includes('/build/wasm/aipkit_usage_bg.wasm'));
 	const serverPriced = page.waitForResponse((r) => r.url().includes('aipkit') && r.url().includes('preview'));
-	await page.goto(PAGE);
+	await page.goto(`${PAGE}&tab=billing&section=pricing`);
 	const wasm = await wasmLoaded;
 	expect(wasm.status()).toBe(200);
 	expect(wasm.headers()['content-type']).toContain('application/wasm');

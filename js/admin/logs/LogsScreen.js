@@ -153,7 +153,13 @@ export default function LogsScreen( { boot = {} } ) {
 					] }
 				/>
 				{ actions.length > 0 && (
-					<DropdownMenu icon="ellipsis" label={ __( 'Log actions', 'aipkit-usage' ) } className="aipkit-logs__actions">
+					<DropdownMenu
+						icon="ellipsis"
+						text={ __( 'Actions', 'aipkit-usage' ) }
+						label={ __( 'Log actions', 'aipkit-usage' ) }
+						className="aipkit-logs__actions"
+						toggleProps={ { variant: 'secondary' } }
+					>
 						{ ( { onClose } ) => (
 							<MenuGroup>
 								{ actions.map( ( a ) => (
