@@ -22,4 +22,4 @@ pub use money::Credits;
 /// Crate version reported by the `version` op.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Version of the C ABI in php-bridge/aipkit_core.h; PHP refuses a library that differs.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;

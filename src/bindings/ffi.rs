@@ -166,7 +166,7 @@ mod tests {
     fn statuses() {
         let (st, v) = call("version", "{}");
         assert_eq!(st, 0);
-        assert_eq!(v["abi"], 1);
+        assert_eq!(v["abi"], 2);
         let (st, v) = call("nope", "{}");
         assert_eq!((st, v["code"].as_str()), (1, Some("unknown_op")));
         let (st, v) = call("version", "{} x");

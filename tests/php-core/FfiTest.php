@@ -13,7 +13,7 @@ final class FfiTest extends TestCase {
 
 	public function testAvailableWithFfiEnabled(): void {
 		$this->assertNull( Ffi::availability() );
-		$this->assertSame( array( 'version' => '0.1.0', 'abi' => 1 ), Ffi::instance()->call( 'version', array() ) );
+		$this->assertSame( array( 'version' => '0.1.0', 'abi' => Ffi::ABI_VERSION ), Ffi::instance()->call( 'version', array() ) );
 		$this->assertSame( Ffi::instance(), Ffi::instance(), 'loaded once per process' );
 	}
 
@@ -42,7 +42,7 @@ final class FfiTest extends TestCase {
 		$out = self::php( '-d extension=ffi -d ffi.enable=preload -d ffi.preload=' . escapeshellarg( $header ), $code );
 		$this->assertSame( 'NULL 3.000000', $out );
 		// The scope really is the preloaded one: FFI::scope answers in the same process.
-		$this->assertSame( '1', self::php( '-d extension=ffi -d ffi.enable=preload -d ffi.preload=' . escapeshellarg( $header ), 'echo FFI::scope("aipkit_usage")->aipkit_abi_version();' ) );
+		$this->assertSame( (string) Ffi::ABI_VERSION, self::php( '-d extension=ffi -d ffi.enable=preload -d ffi.preload=' . escapeshellarg( $header ), 'echo FFI::scope("aipkit_usage")->aipkit_abi_version();' ) );
 	}
 
 	public function testAbiMismatchIsRefused(): void {
@@ -50,7 +50,7 @@ final class FfiTest extends TestCase {
 		// A library exporting the same functions but another ABI version must be refused.
 		$dir = sys_get_temp_dir() . '/aipkit-abi-' . getmypid();
 		@mkdir( $dir );
-		file_put_contents( "$dir/fake.c", "#include <stdint.h>\n#include <stddef.h>\nuint32_t aipkit_abi_version(void){return 2;}\nint32_t aipkit_call(const char*a,size_t b,const char*c,size_t d,uint8_t**e,size_t*f){return 3;}\nint32_t aipkit_price_text(const char*a,size_t b,uint8_t**e,size_t*f){return 3;}\nvoid aipkit_free(uint8_t*p,size_t n){}\n" );
+		file_put_contents( "$dir/fake.c", "#include <stdint.h>\n#include <stddef.h>\nuint32_t aipkit_abi_version(void){return 99;}\nint32_t aipkit_call(const char*a,size_t b,const char*c,size_t d,uint8_t**e,size_t*f){return 3;}\nint32_t aipkit_price_text(const char*a,size_t b,uint8_t**e,size_t*f){return 3;}\nvoid aipkit_free(uint8_t*p,size_t n){}\n" );
 		exec( 'cc -shared -fPIC -o ' . escapeshellarg( "$dir/libfake.so" ) . ' ' . escapeshellarg( "$dir/fake.c" ) . ' 2>&1', $o, $rc );
 		if ( 0 !== $rc ) {
 			$this->markTestSkipped( 'no C compiler to build a mismatching library' );
@@ -58,7 +58,7 @@ final class FfiTest extends TestCase {
 		$out = self::php( '-d extension=ffi -d ffi.enable=1', 'define("AIPKIT_USAGE_LIB", ' . var_export( "$dir/libfake.so", true ) . '); echo \AipkitUsage\Core\Ffi::availability();' );
 		array_map( 'unlink', glob( "$dir/*" ) );
 		rmdir( $dir );
-		$this->assertStringContainsString( 'has ABI version 2 but this plugin needs 1', $out );
+		$this->assertStringContainsString( 'has ABI version 99 but this plugin needs 2', $out );
 	}
 
 	public function testCoreErrorsBecomeCoreException(): void {

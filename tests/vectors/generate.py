@@ -613,7 +613,7 @@ def logs_cases():
 
 def misc_cases():
     return [
-        case("version", "version", {}, {"version": "0.1.0", "abi": 1}),
+        case("version", "version", {}, {"version": "0.1.0", "abi": 2}),
         case("version refuses unknown fields", "version", {"x": 1}, error="malformed_input", field="x"),
         case("unknown op", "transfer", {}, error="unknown_op", field="op"),
         case("request is a string", "admit", "1.4", error="malformed_input"),

@@ -15,7 +15,7 @@ defined( 'ABSPATH' ) || defined( 'AIPKIT_USAGE_CORE_STANDALONE' ) || exit;
  */
 final class Ffi {
 	/** Must equal aipkit_abi_version() of the library; bumped with every ABI change. */
-	public const ABI_VERSION = 1;
+	public const ABI_VERSION = 2;
 	public const SCOPE       = 'aipkit_usage';
 
 	private static ?Ffi $instance = null;

@@ -115,7 +115,7 @@ final class RestArgsTest extends TestCase
     {
         $data = $this->rest('GET', '/aipkit/v1/health')->get_data();
         $this->assertSame(AIPKIT_USAGE_VERSION, $data['core_version']);
-        $this->assertSame(1, $data['abi']);
+        $this->assertSame(\AipkitUsage\Core\Ffi::ABI_VERSION, $data['abi']);
         $this->assertSame($data['schema_expected'], $data['schema_version']);
         $this->assertTrue($data['core_available']);
     }
