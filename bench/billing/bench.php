@@ -57,6 +57,42 @@ if ( 'worker' === $mode ) {
 	return;
 }
 
+/**
+ * Removes what the benchmark put into the dev site: its users (created only for the run, so they do
+ * not clutter the Balances screen) and its own table copies. Runs at exit, also after a failure;
+ * AIPKIT_BENCH_KEEP=1 keeps everything for inspection.
+ */
+function bench_cleanup( string $prefix ): void {
+	global $wpdb;
+	if ( '1' === getenv( 'AIPKIT_BENCH_KEEP' ) ) {
+		fwrite( STDERR, "AIPKIT_BENCH_KEEP=1: bench users and {$prefix}* tables kept\n" );
+		return;
+	}
+	$ids = bench_users();
+	foreach ( array_chunk( $ids, 500 ) as $chunk ) {
+		$in = implode( ',', array_map( 'intval', $chunk ) );
+		$wpdb->query( "DELETE FROM {$wpdb->usermeta} WHERE user_id IN ($in)" );
+		$wpdb->query( "DELETE FROM {$wpdb->users} WHERE ID IN ($in)" );
+		foreach ( $chunk as $id ) {
+			clean_user_cache( (int) $id );
+		}
+	}
+	// Anything a bench user might have left in the site's own billing tables (none expected: the
+	// bench writes to its copies) goes too, so the Balances screen and reconcile stay as before.
+	if ( $ids ) {
+		$in = implode( ',', array_map( 'intval', $ids ) );
+		foreach ( [ 'balances', 'ledger', 'holds' ] as $t ) {
+			$wpdb->query( "DELETE FROM {$wpdb->prefix}aipkit_{$t} WHERE user_id IN ($in)" );
+		}
+	}
+	foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_daily', 'holds', 'quota_counters' ] as $t ) {
+		$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
+	}
+	$left = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->users} WHERE user_login LIKE 'bench\\_billing\\_%'" );
+	printf( "\ncleanup: %d bench users and the %s* tables removed (%d bench users left)\n", count( $ids ), $prefix, $left );
+}
+register_shutdown_function( 'bench_cleanup', $prefix );
+
 // Own copies of the tables, emptied.
 foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_daily', 'holds', 'quota_counters' ] as $t ) {
 	// Recreated each run so the copies always carry the current schema's indexes.
@@ -70,7 +106,7 @@ if ( count( $users ) < $users_total ) {
 	$wpdb->query( 'START TRANSACTION' );
 	for ( $i = count( $users ); $i < $users_total; $i++ ) {
 		// Direct inserts: the benchmark needs user rows, not the password hashing of wp_insert_user.
-		$wpdb->insert( $wpdb->users, [ 'user_login' => "bench_billing_$i", 'user_pass' => '*', 'user_nicename' => "bench-billing-$i", 'user_email' => "bench_billing_$i@example.test", 'user_registered' => gmdate( 'Y-m-d H:i:s' ), 'display_name' => "Bench $i" ] );
+		$wpdb->insert( $wpdb->users, [ 'user_login' => "bench_billing_$i", 'user_pass' => '*', 'user_nicename' => "bench-billing-$i", 'user_email' => "bench_billing_$i@example.test", 'user_registered' => gmdate( 'Y-m-d H:i:s' ), 'display_name' => "Bench user $i (removed after the run)" ] );
 	}
 	$wpdb->query( 'COMMIT' );
 	$users = bench_users();
