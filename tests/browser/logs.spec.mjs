@@ -180,3 +180,76 @@ test('a long conversation is read to its end with Load more', async ({ admin: pa
 	await expect(exchanges.first().locator('.is-user .aipkit-logs-msg__text')).toHaveText('longconv 1');
 	await expect(exchanges.last().locator('.is-user .aipkit-logs-msg__text')).toHaveText('longconv 205');
 });
+
+test('each row shows time, source, user name or Guest + key, exchanges, tokens, credits and the last message; page size is remembered', async ({ admin: page }) => {
+	seed('--named');
+	await openLogs(page);
+	const cells = (row) => row.locator('td');
+	const named = rows(page).filter({ hasText: 'named question 2' });
+	await expect(cells(named)).toHaveText([/\d/, 'e2e-named', 'admin', '3', '63', '0.000375', 'named question 2']);
+	const guest = rows(page).filter({ hasText: 'second question' });
+	await expect(cells(guest)).toHaveText([/\d/, 'e2e-bot', 'Guest e2egue', '2', '300', '0.300000', 'second question']);
+	// Newest first: the named conversation's last exchange is the newest.
+	await expect(rows(page).first()).toContainText('named question 2');
+	// A conversation with no bot shows its module as the source.
+	await expect(cells(rows(page).filter({ hasText: 'an old question' })).nth(1)).toHaveText('Chatbot');
+
+	const perPage = page.getByLabel('Per page');
+	await expect(perPage).toHaveValue('20');
+	await Promise.all([page.waitForRequest(/per_page=10\b/), perPage.selectOption('10')]);
+	const listed = page.waitForRequest(/aipkit\/v1\/logs(&|\?|%3F)[^/]*per_page=10\b/);
+	await page.reload();
+	await listed;
+	await expect(page.getByLabel('Per page')).toHaveValue('10');
+	await page.getByLabel('Per page').selectOption('20');
+});
+
+test('Set retention shows when the last purge ran and how many rows it removed', async ({ admin: page }) => {
+	const { purge } = seed('--purge=30'); // the 45-day-old exchange goes
+	expect(purge.removed).toBe(1);
+	await openLogs(page);
+	await expect(rows(page)).toHaveCount(2);
+	await action(page, 'Set retention');
+	const dialog = page.locator('.aipkit-logs-retention');
+	const when = await page.evaluate((iso) => new Date(iso).toLocaleString(), purge.last_run);
+	await expect(dialog.locator('.aipkit-logs-retention__status')).toHaveText(`Last purge: ${when}, 1 rows removed.`);
+	await expect(dialog.getByLabel('Auto-delete logs')).toBeChecked();
+	await expect(dialog.getByLabel('Delete logs older than')).toHaveValue('30');
+});
+
+test('export and delete with a forged or missing nonce, or without the capability, get a specific error and change nothing', async ({ admin: page, loginAs }) => {
+	await openLogs(page);
+	await expect(rows(page)).toHaveCount(3);
+	const exportUrl = (nonce, extra = '') => `/?rest_route=/aipkit/v1/logs/export${extra}&_wpnonce=${nonce}`;
+	const del = (headers) => page.request.post('/?rest_route=/aipkit/v1/logs/delete', { headers, data: { max_id: 999999999 } });
+	const expectError = async (res, status, code) => {
+		expect(res.status()).toBe(status);
+		expect(res.headers()['content-type']).toMatch(/application\/json/);
+		expect(res.headers()['content-disposition']).toBeUndefined();
+		expect((await res.json()).code).toBe(code);
+	};
+
+	await expectError(await page.request.get(exportUrl('forged0000')), 403, 'rest_cookie_invalid_nonce');
+	await expectError(await del({ 'X-WP-Nonce': 'forged0000' }), 403, 'rest_cookie_invalid_nonce');
+	// No nonce: WordPress treats the cookie as not logged in.
+	await expectError(await page.request.get('/?rest_route=/aipkit/v1/logs/export'), 401, 'rest_forbidden');
+	await expectError(await del({}), 401, 'rest_forbidden');
+	// A real nonce with a filter outside the allowed set.
+	const nonce = await page.evaluate(() => window.wp.apiFetch.nonceMiddleware.nonce);
+	const bad = await page.request.get(exportUrl(nonce, '&range=8'));
+	await expectError(bad, 400, 'aipkit_invalid_filter');
+	const badSearch = await page.request.get(exportUrl(nonce, '&search=%FF%FE'));
+	await expectError(badSearch, 400, 'aipkit_invalid_filter');
+
+	seed('--subscriber=e2e-sub-password');
+	await loginAs('e2e-logs-sub', 'e2e-sub-password');
+	const subNonce = (await (await page.request.get('/wp-admin/admin-ajax.php?action=rest-nonce')).text()).trim();
+	expect(subNonce).toMatch(/^[0-9a-f]{10}$/);
+	await expectError(await page.request.get(exportUrl(subNonce)), 403, 'rest_forbidden');
+	await expectError(await del({ 'X-WP-Nonce': subNonce }), 403, 'rest_forbidden');
+	await expectError(await page.request.get(`/?rest_route=/aipkit/v1/logs/count&_wpnonce=${subNonce}`), 403, 'rest_forbidden');
+
+	await loginAs(process.env.AIPKIT_E2E_USER || 'admin', process.env.AIPKIT_E2E_PASSWORD || 'e2e-password');
+	await openLogs(page);
+	await expect(rows(page)).toHaveCount(3);
+});
