@@ -21,7 +21,7 @@
  *  - Returned buffers are plain bytes (JSON text, not NUL-terminated), hence uint8_t * via an
  *    out-parameter: never a `const char *` return, which PHP would copy and leak.
  */
-/* ABI version of the library (currently 1). PHP refuses a library whose version differs. */
+/* ABI version of the library (currently 2). PHP refuses a library whose version differs. */
 uint32_t aipkit_abi_version(void);
 
 /*

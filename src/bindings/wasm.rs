@@ -75,10 +75,19 @@ fn run(op: &str, req: JsValue) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&out)
 }
 
+/// A string argument taken as `JsValue`: wasm-bindgen's `&str` glue does not check the type, and a
+/// number, object or null there traps inside the allocator ("memory access out of bounds").
+fn string_arg(v: &JsValue, code: &str, what: &str, field: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| {
+        let kind = if v.is_null() { "null".to_owned() } else { v.js_typeof().as_string().unwrap_or_default() };
+        js_error(&crate::error::err(code, format!("{what} must be a string, not {kind}."), field))
+    })
+}
+
 /// Runs any op by name: `call("quote", {rules, usage})`.
 #[wasm_bindgen]
-pub fn call(op: &str, req: JsValue) -> Result<JsValue, JsValue> {
-    run(op, req)
+pub fn call(op: JsValue, req: JsValue) -> Result<JsValue, JsValue> {
+    run(&string_arg(&op, "unknown_op", "The operation name", "op")?, req)
 }
 
 #[wasm_bindgen]
@@ -107,8 +116,9 @@ pub fn price(req: JsValue) -> Result<JsValue, JsValue> {
 /// `price` on the compact text request (src/price_text.rs): one string in, no JSON.stringify of
 /// rules and usage; answers the same plain object as `price()`.
 #[wasm_bindgen(js_name = priceText)]
-pub fn price_text(text: &str) -> Result<JsValue, JsValue> {
-    let r = crate::price_text::price(text).map_err(|e| js_error(&e))?;
+pub fn price_text(text: JsValue) -> Result<JsValue, JsValue> {
+    let text = string_arg(&text, "malformed_input", "Malformed input: the price request", "text")?;
+    let r = crate::price_text::price(&text).map_err(|e| js_error(&e))?;
     // Ids are at most 2^53 - 1 (checked when read), so the f64 is exact.
     Ok(aipkit_price_obj(&r.credits, r.rule_id.map_or(-1.0, |id| id as f64), r.fallback, &r.units))
 }

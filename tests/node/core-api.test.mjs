@@ -89,3 +89,31 @@ test('optimised wasm stays within 200 KB', () => {
   const size = readFileSync(join(root, 'pkg/web/aipkit_usage_bg.wasm')).length;
   assert.ok(size <= 200 * 1024, `wasm is ${size} bytes`);
 });
+
+test('every typed function answers wrong argument types with a coded Error and keeps working', () => {
+  const cyclic = {}; cyclic.self = cyclic;
+  const throwing = { get usage() { throw new Error('getter failed'); } };
+  const args = [undefined, null, 1, 'x', true, [1], Number.NaN, Infinity, Symbol('s'), () => 1, 10n, cyclic, throwing];
+  const objectFns = ['validateRule', 'quote', 'price', 'effectiveLimit', 'periodKey', 'admit', 'settle', 'adjustBalance',
+    'reconcile', 'idempotencyKey', 'scoreBand', 'csvRows', 'retentionCutoff'];
+  const expectError = (fn, code, field, what) => {
+    let caught;
+    try { fn(); } catch (e) { caught = e; }
+    assert.ok(caught instanceof Error, `${what}: expected an Error`);
+    assert.equal(caught.code, code, `${what}: ${caught.message}`);
+    if (field !== undefined) assert.equal(caught.field, field, what);
+    assert.ok(caught.message.length > 0);
+  };
+  for (const name of objectFns) {
+    for (const a of args) expectError(() => core[name](a), 'malformed_input', undefined, `${name}(${String(typeof a)})`);
+  }
+  // String parameters: wasm-bindgen's &str glue does not check types (a number trapped in the allocator).
+  for (const a of args.filter((x) => typeof x !== 'string')) {
+    expectError(() => core.priceText(a), 'malformed_input', 'text', `priceText(${typeof a})`);
+    expectError(() => core.call(a, {}), 'unknown_op', 'op', `call(${typeof a})`);
+  }
+  // After all of that the module still prices correctly.
+  assert.deepStrictEqual(core.priceText('chat\topenai\tgpt-4o\t800\t300\t\t\n7\tchat\topenai\tgpt-4o\tper_1k_tokens\t1\t2\t'),
+    { credits: '1.400000', rule_id: 7, fallback: false, units: '1100' });
+  assert.equal(core.quote({ rules: [seedRule], usage: seedUsage }).credits, '1.400000');
+});

@@ -623,6 +623,199 @@ def misc_cases():
     ]
 
 
+# ---------------------------------------------------------------- bad input
+# Contract-derived bad-input matrix: every op × (not an object, missing field, wrong type, negative,
+# NaN / Infinity strings, beyond range, unknown enum). Codes follow docs/contract.md §1–2.
+BAD_RULE = {"id": 7, "usage_type": "chat", "provider": "openai", "model": "gpt-4o", "method": "per_1k_tokens", "input_rate": "1", "output_rate": "2"}
+BAD_FLAT = {"id": 8, "usage_type": "image_generate", "provider": "openai", "model": "*", "method": "flat", "unit_rate": "5"}
+BAD_USAGE = {"usage_type": "chat", "provider": "openai", "model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+BAD_OVER = "100000000000000"  # 10^14: one past the credit range
+
+
+def bad(name, op, inp, error, field=None):
+    return case(name, op, inp, error=error, field=field)
+
+
+NOT_OBJECTS = [("a list", [1]), ("a string", "x"), ("a number", 1), ("null", None), ("true", True)]
+
+
+def with_fields(d, **kw):
+    d = dict(d)
+    for k, v in kw.items():
+        if v is ...:
+            d.pop(k, None)
+        else:
+            d[k] = v
+    return d
+
+
+def bad_input_cases():
+    out = []
+    ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
+           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff"]
+    for op in ops:
+        for what, v in NOT_OBJECTS:
+            out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
+    # validate_rule
+    vr = lambda **kw: {"rule": with_fields(BAD_RULE, **kw)}
+    out += [
+        bad("validate_rule: missing rule", "validate_rule", {}, "malformed_input", "rule"),
+        bad("validate_rule: rule is a list", "validate_rule", {"rule": ["chat"]}, "malformed_input", "rule"),
+        bad("validate_rule: missing usage_type", "validate_rule", vr(usage_type=...), "malformed_input", "rule.usage_type"),
+        bad("validate_rule: provider is a number", "validate_rule", vr(provider=5), "malformed_input", "rule.provider"),
+        bad("validate_rule: rate NaN", "validate_rule", vr(input_rate="NaN"), "invalid_rate", "rule.input_rate"),
+        bad("validate_rule: rate Infinity", "validate_rule", vr(output_rate="Infinity"), "invalid_rate", "rule.output_rate"),
+        bad("validate_rule: rate -Infinity", "validate_rule", vr(output_rate="-Infinity"), "invalid_rate", "rule.output_rate"),
+        bad("validate_rule: negative rate", "validate_rule", vr(output_rate="-0.5"), "invalid_rate", "rule.output_rate"),
+        bad("validate_rule: rate beyond range", "validate_rule", vr(input_rate=BAD_OVER), "amount_overflow", "rule.input_rate"),
+        bad("validate_rule: unknown usage type", "validate_rule", vr(usage_type="speech"), "unknown_usage_type", "rule.usage_type"),
+        bad("validate_rule: unknown method", "validate_rule", vr(method="per_token"), "unknown_method", "rule.method"),
+        bad("validate_rule: id negative", "validate_rule", vr(id=-1), "malformed_input", "rule.id"),
+    ]
+    # quote / price
+    for op in ["quote", "price"]:
+        q = lambda rules=None, **kw: {"rules": [BAD_RULE] if rules is None else rules, "usage": with_fields(BAD_USAGE, **kw)}
+        out += [
+            bad(f"{op}: missing rules", op, {"usage": BAD_USAGE}, "malformed_input", "rules"),
+            bad(f"{op}: missing usage", op, {"rules": []}, "malformed_input", "usage"),
+            bad(f"{op}: missing usage.model", op, q(model=...), "malformed_input", "usage.model"),
+            bad(f"{op}: rules is an object", op, {"rules": {"a": BAD_RULE}, "usage": BAD_USAGE}, "malformed_input", "rules"),
+            bad(f"{op}: count as string", op, q(input_tokens="800"), "malformed_input", "usage.input_tokens"),
+            bad(f"{op}: count NaN string", op, q(output_tokens="NaN"), "malformed_input", "usage.output_tokens"),
+            bad(f"{op}: negative count", op, q(images=-1), "invalid_count", "usage.images"),
+            bad(f"{op}: count beyond 10^12", op, q(videos=1000000000001), "invalid_count", "usage.videos"),
+            bad(f"{op}: unknown usage type", op, q(usage_type="speech"), "unknown_usage_type", "usage.usage_type"),
+            bad(f"{op}: rule rate Infinity", op, q(rules=[with_fields(BAD_RULE, input_rate="Infinity")]), "invalid_rate", "rules[0].input_rate"),
+            bad(f"{op}: rule rate negative", op, q(rules=[with_fields(BAD_FLAT, unit_rate="-1")]), "invalid_rate", "rules[0].unit_rate"),
+            bad(f"{op}: rule rate beyond range", op, q(rules=[with_fields(BAD_FLAT, unit_rate=BAD_OVER)]), "amount_overflow", "rules[0].unit_rate"),
+            bad(f"{op}: rule unknown method", op, q(rules=[BAD_RULE, with_fields(BAD_RULE, method="per_word")]), "unknown_method", "rules[1].method"),
+        ]
+    # price_text (the compact request, also run through the fast entries)
+    U = "chat\topenai\tgpt-4o\t800\t300\t\t"
+    R = "7\tchat\topenai\tgpt-4o\tper_1k_tokens\t1\t2\t"
+    pt = lambda t: {"text": t}
+    out += [
+        bad("price_text: missing text", "price_text", {}, "malformed_input", "text"),
+        bad("price_text: text is a number", "price_text", {"text": 5}, "malformed_input", "text"),
+        bad("price_text: unknown field", "price_text", {"text": U, "x": 1}, "malformed_input", "x"),
+        bad("price_text: empty text", "price_text", pt(""), "malformed_input", "usage"),
+        bad("price_text: count NaN", "price_text", pt("chat\topenai\tgpt-4o\tNaN\t300\t\t\n" + R), "invalid_count", "usage.input_tokens"),
+        bad("price_text: negative count", "price_text", pt("chat\topenai\tgpt-4o\t800\t-3\t\t\n" + R), "invalid_count", "usage.output_tokens"),
+        bad("price_text: count beyond 10^12", "price_text", pt("chat\topenai\tgpt-4o\t1000000000001\t0\t\t\n" + R), "invalid_count", "usage.input_tokens"),
+        bad("price_text: unknown usage type", "price_text", pt("speech\topenai\tgpt-4o\t1\t1\t\t\n" + R), "unknown_usage_type", "usage.usage_type"),
+        bad("price_text: rule rate Infinity", "price_text", pt(U + "\n7\tchat\topenai\tgpt-4o\tper_1k_tokens\tInfinity\t2\t"), "invalid_rate", "rules[0].input_rate"),
+        bad("price_text: rule rate NaN", "price_text", pt(U + "\n7\tchat\topenai\tgpt-4o\tper_1k_tokens\t1\tNaN\t"), "invalid_rate", "rules[0].output_rate"),
+        bad("price_text: rule rate negative", "price_text", pt(U + "\n7\tchat\topenai\tgpt-4o\tflat\t\t\t-2"), "invalid_rate", "rules[0].unit_rate"),
+        bad("price_text: rule rate beyond range", "price_text", pt(U + "\n7\tchat\topenai\tgpt-4o\tflat\t\t\t" + BAD_OVER), "amount_overflow", "rules[0].unit_rate"),
+        bad("price_text: rule unknown method", "price_text", pt(U + "\n7\tchat\topenai\tgpt-4o\tper_word\t1\t2\t"), "unknown_method", "rules[0].method"),
+        bad("price_text: rule id negative", "price_text", pt(U + "\n-7\tchat\topenai\tgpt-4o\tper_1k_tokens\t1\t2\t"), "malformed_input", "rules[0].id"),
+        bad("price_text: rule line too short", "price_text", pt(U + "\n7\tchat\topenai"), "malformed_input", "rules[0]"),
+    ]
+    # effective_limit
+    el = lambda **kw: with_fields({"subject": "user", "roles": ["editor"], "guest_limit": "10", "user_limit": "100", "role_limits": {"editor": "500"}}, **kw)
+    out += [
+        bad("effective_limit: missing subject", "effective_limit", el(subject=...), "malformed_input", "subject"),
+        bad("effective_limit: missing guest_limit", "effective_limit", el(guest_limit=...), "malformed_input", "guest_limit"),
+        bad("effective_limit: roles is a string", "effective_limit", el(roles="editor"), "malformed_input", "roles"),
+        bad("effective_limit: role is a number", "effective_limit", el(roles=[3]), "malformed_input", "roles[0]"),
+        bad("effective_limit: limit NaN", "effective_limit", el(user_limit="NaN"), "invalid_amount", "user_limit"),
+        bad("effective_limit: limit Infinity", "effective_limit", el(guest_limit="Infinity"), "invalid_amount", "guest_limit"),
+        bad("effective_limit: negative limit", "effective_limit", el(guest_limit="-1"), "negative_amount", "guest_limit"),
+        bad("effective_limit: limit beyond range", "effective_limit", el(user_limit=BAD_OVER), "amount_overflow", "user_limit"),
+        bad("effective_limit: role limit Infinity", "effective_limit", el(role_limits={"editor": "Infinity"}), "invalid_amount", "role_limits.editor"),
+        bad("effective_limit: unknown subject", "effective_limit", el(subject="admin"), "malformed_input", "subject"),
+    ]
+    # period
+    pd = lambda **kw: with_fields({"period": "daily", "now": 1795651200, "utc_offsets": [{"from": None, "offset": 3600}], "start_of_week": 1}, **kw)
+    out += [
+        bad("period: missing period", "period", pd(period=...), "malformed_input", "period"),
+        bad("period: missing utc_offsets", "period", pd(utc_offsets=...), "malformed_input", "utc_offsets"),
+        bad("period: unknown period", "period", pd(period="hourly"), "invalid_period", "period"),
+        bad("period: now NaN string", "period", pd(now="NaN"), "malformed_input", "now"),
+        bad("period: now negative beyond range", "period", pd(now=-99999999999999), "invalid_period", "now"),
+        bad("period: now beyond range", "period", pd(now=99999999999999), "invalid_period", "now"),
+        bad("period: offset as string", "period", pd(utc_offsets=[{"from": None, "offset": "3600"}]), "malformed_input", "utc_offsets[0].offset"),
+        bad("period: negative offset beyond 18 h", "period", pd(utc_offsets=[{"from": None, "offset": -64801}]), "invalid_timezone", "utc_offsets[0].offset"),
+        bad("period: start_of_week negative", "period", pd(start_of_week=-1), "invalid_period", "start_of_week"),
+        bad("period: start_of_week NaN string", "period", pd(start_of_week="NaN"), "malformed_input", "start_of_week"),
+    ]
+    # admit
+    ad = lambda **kw: with_fields({"estimate": "1.4", "balance_available": "3", "quota_remaining": "10", "order": "balance_first"}, **kw)
+    out += [
+        bad("admit: missing estimate", "admit", ad(estimate=...), "malformed_input", "estimate"),
+        bad("admit: missing order", "admit", ad(order=...), "malformed_input", "order"),
+        bad("admit: estimate Infinity", "admit", ad(estimate="Infinity"), "invalid_amount", "estimate"),
+        bad("admit: balance NaN", "admit", ad(balance_available="NaN"), "invalid_amount", "balance_available"),
+        bad("admit: quota -Infinity", "admit", ad(quota_remaining="-Infinity"), "invalid_amount", "quota_remaining"),
+        bad("admit: negative balance", "admit", ad(balance_available="-0.000001"), "negative_amount", "balance_available"),
+        bad("admit: quota beyond range", "admit", ad(quota_remaining=BAD_OVER), "amount_overflow", "quota_remaining"),
+        bad("admit: order as number", "admit", ad(order=1), "malformed_input", "order"),
+    ]
+    # settle
+    st = lambda **kw: with_fields({"hold_balance": "1", "hold_quota": "0.4", "actual": "2", "balance_available": "0.3", "quota_remaining": "0", "order": "balance_first"}, **kw)
+    out += [
+        bad("settle: missing actual", "settle", st(actual=...), "malformed_input", "actual"),
+        bad("settle: missing quota_remaining is an error, not unlimited", "settle", st(quota_remaining=...), "malformed_input", "quota_remaining"),
+        bad("settle: actual NaN", "settle", st(actual="NaN"), "invalid_amount", "actual"),
+        bad("settle: hold Infinity", "settle", st(hold_balance="Infinity"), "invalid_amount", "hold_balance"),
+        bad("settle: negative hold", "settle", st(hold_quota="-0.4"), "negative_amount", "hold_quota"),
+        bad("settle: negative balance", "settle", st(balance_available="-1"), "negative_amount", "balance_available"),
+        bad("settle: actual beyond range", "settle", st(actual=BAD_OVER), "amount_overflow", "actual"),
+        bad("settle: amount as number", "settle", st(balance_available=0.3), "malformed_input", "balance_available"),
+        bad("settle: unknown order", "settle", st(order="cheapest_first"), "invalid_order", "order"),
+    ]
+    # adjust_balance
+    ab = lambda **kw: with_fields({"current": "10", "expected": "10", "new": "25.5"}, **kw)
+    out += [
+        bad("adjust_balance: missing new", "adjust_balance", ab(new=...), "malformed_input", "new"),
+        bad("adjust_balance: current NaN", "adjust_balance", ab(current="NaN"), "invalid_amount", "current"),
+        bad("adjust_balance: new Infinity", "adjust_balance", ab(new="Infinity"), "invalid_amount", "new"),
+        bad("adjust_balance: new beyond range", "adjust_balance", ab(new=BAD_OVER), "amount_overflow", "new"),
+        bad("adjust_balance: expected as number", "adjust_balance", ab(expected=10), "malformed_input", "expected"),
+    ]
+    # reconcile
+    out += [
+        bad("reconcile: missing entries", "reconcile", {"balances": []}, "malformed_input", "entries"),
+        bad("reconcile: balances is an object", "reconcile", {"balances": {"5": "1"}, "entries": []}, "malformed_input", "balances"),
+        bad("reconcile: balance NaN", "reconcile", {"balances": [{"user_id": 5, "balance": "NaN"}], "entries": []}, "invalid_amount", "balances[0].balance"),
+        bad("reconcile: amount Infinity", "reconcile", {"balances": [], "entries": [{"user_id": 5, "amount": "Infinity"}]}, "invalid_amount", "entries[0].amount"),
+        bad("reconcile: amount beyond range", "reconcile", {"balances": [], "entries": [{"user_id": 5, "amount": "-" + BAD_OVER}]}, "amount_overflow", "entries[0].amount"),
+        bad("reconcile: user id beyond 2^53-1", "reconcile", {"balances": [], "entries": [{"user_id": 9007199254740992, "amount": "1"}]}, "malformed_input", "entries[0].user_id"),
+        bad("reconcile: missing user_id", "reconcile", {"balances": [], "entries": [{"amount": "1"}]}, "malformed_input", "entries[0].user_id"),
+    ]
+    # idempotency_key
+    out += [
+        bad("idempotency_key: missing parts", "idempotency_key", {"kind": "usage"}, "malformed_input", "parts"),
+        bad("idempotency_key: parts is a string", "idempotency_key", {"kind": "usage", "parts": "req"}, "malformed_input", "parts"),
+        bad("idempotency_key: kind as number", "idempotency_key", {"kind": 1, "parts": ["req"]}, "malformed_input", "kind"),
+        bad("idempotency_key: unknown kind", "idempotency_key", {"kind": "refund", "parts": ["req"]}, "invalid_key_part", "kind"),
+        bad("idempotency_key: part is an object", "idempotency_key", {"kind": "usage", "parts": [{}]}, "malformed_input", "parts[0]"),
+    ]
+    # score_band
+    out += [
+        bad("score_band: missing scale", "score_band", {"score": "0.5"}, "malformed_input", "scale"),
+        bad("score_band: score Infinity", "score_band", {"score": "Infinity", "scale": "percent"}, "invalid_score", "score"),
+        bad("score_band: score beyond range", "score_band", {"score": "100000000000000", "scale": "percent"}, "invalid_score", "score"),
+        bad("score_band: score with 13 places", "score_band", {"score": "0.1234567890123", "scale": "fraction"}, "invalid_score", "score"),
+    ]
+    # csv_rows
+    out += [
+        bad("csv_rows: missing rows", "csv_rows", {}, "malformed_input", "rows"),
+        bad("csv_rows: rows is an object", "csv_rows", {"rows": {"a": ["x"]}}, "malformed_input", "rows"),
+        bad("csv_rows: cell is a bool", "csv_rows", {"rows": [[True]]}, "malformed_input", "rows[0][0]"),
+    ]
+    # retention_cutoff
+    rc = lambda **kw: with_fields({"now": 1795651200, "days": 30}, **kw)
+    out += [
+        bad("retention_cutoff: missing now", "retention_cutoff", rc(now=...), "malformed_input", "now"),
+        bad("retention_cutoff: days beyond 36500", "retention_cutoff", rc(days=36501), "invalid_count", "days"),
+        bad("retention_cutoff: days fractional", "retention_cutoff", rc(days=1.5), "invalid_count", "days"),
+        bad("retention_cutoff: now beyond range", "retention_cutoff", rc(now=99999999999999), "invalid_period", "now"),
+        bad("retention_cutoff: now NaN string", "retention_cutoff", rc(now="NaN"), "malformed_input", "now"),
+    ]
+    return out
+
+
 FAMILIES = {
     "pricing": pricing_cases,
     "quota": quota_cases,
@@ -631,6 +824,7 @@ FAMILIES = {
     "ledger": ledger_cases,
     "logs": logs_cases,
     "misc": misc_cases,
+    "bad_input": bad_input_cases,
 }
 
 if __name__ == "__main__":
