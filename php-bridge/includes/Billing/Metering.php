@@ -19,7 +19,7 @@ final class Metering {
 		}
 		$existing = self::find_by_request( $v['request_id'] );
 		if ( $existing ) {
-			return self::hold_view( $existing );
+			return self::first_authorize( $existing );
 		}
 		$identity = $v['user_id'] > 0 ? [ 'subjects' => [ 'user:' . $v['user_id'] ], 'guest_key' => '' ] : GuestIdentity::current();
 		self::sweep_for( $v['user_id'], $identity['subjects'] );
@@ -97,7 +97,8 @@ final class Metering {
 						'hold_quota'   => $admit['hold_quota'],
 						'counters'     => wp_json_encode( $ids ),
 						'status'       => 'held',
-						'result'       => null,
+						// What authorize answered beyond the row itself, so a repeated request id gets the first result back.
+						'result'       => wp_json_encode( [ 'authorize' => [ 'quote' => $quote, 'guest_key' => $identity['guest_key'] ] ] ),
 						'created_at'   => gmdate( 'Y-m-d H:i:s' ),
 						'expires_at'   => gmdate( 'Y-m-d H:i:s', time() + $lifetime ),
 					],
@@ -117,14 +118,11 @@ final class Metering {
 		if ( is_wp_error( $result ) ) {
 			if ( 'aipkit_duplicate_request' === $result->get_error_code() ) {
 				$existing = self::find_by_request( $v['request_id'] );
-				return $existing ? self::hold_view( $existing ) : $result;
+				return $existing ? self::first_authorize( $existing ) : $result;
 			}
 			return $result;
 		}
-		$view                = self::hold_view( self::find( $result ) );
-		$view['quote']       = $quote;
-		$view['guest_key']   = $identity['guest_key'];
-		return $view;
+		return self::first_authorize( self::find( $result ) );
 	}
 
 	/**
@@ -155,7 +153,7 @@ final class Metering {
 					return $h;
 				}
 				if ( in_array( $h['status'], [ 'settled', 'released' ], true ) ) {
-					return json_decode( (string) $h['result'], true );
+					return self::final_result( $h );
 				}
 				$first   = true;
 				$expired = 'expired' === $h['status'];
@@ -270,7 +268,7 @@ final class Metering {
 					'breakdown'        => $quote['breakdown'],
 					'balance_after'    => $uid > 0 ? Balances::get( $uid )['balance'] : null,
 				];
-				$n   = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = %s WHERE id = %d', $out['status'], wp_json_encode( $out ), $h['id'] ) );
+				$n   = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = %s WHERE id = %d', $out['status'], self::stored_with( $h, $out ), $h['id'] ) );
 				if ( is_wp_error( $n ) ) {
 					return $n;
 				}
@@ -285,6 +283,9 @@ final class Metering {
 		unset( $result['_hold'] );
 		if ( $log ) {
 			$result['log_id'] = self::write_log( $h, $counts, $result, $log, $failed );
+			// Kept with the first result, so a repeated settle returns it too.
+			global $wpdb;
+			$wpdb->query( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET result = %s WHERE id = %d', self::stored_with( $h, $result ), $h['id'] ) );
 		}
 		if ( $result['ledger_id'] ) {
 			do_action( 'aipkit_usage_charged', (int) $h['user_id'], $result, $h );
@@ -309,8 +310,7 @@ final class Metering {
 					return $h;
 				}
 				if ( 'held' !== $h['status'] ) {
-					$r = json_decode( (string) $h['result'], true );
-					return is_array( $r ) ? $r : self::hold_view( $h );
+					return self::final_result( $h ) ?? self::hold_view( $h );
 				}
 				$uid = (int) $h['user_id'];
 				$ids = array_map( 'intval', json_decode( (string) $h['counters'], true ) ?: [] );
@@ -338,8 +338,8 @@ final class Metering {
 					'released_quota'   => Decimal::db( $h['hold_quota'] ),
 					'ledger_id'        => null,
 				];
-				// An expired hold keeps result NULL: a late settle must still charge the real usage.
-				$n = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = ' . ( 'expired' === $status ? 'NULL' : '%s' ) . ' WHERE id = %d', ...( 'expired' === $status ? [ $status, $h['id'] ] : [ $status, wp_json_encode( $out ), $h['id'] ] ) ) );
+				// An expired hold keeps no final result: a late settle must still charge the real usage.
+				$n = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = %s WHERE id = %d', $status, 'expired' === $status ? (string) $h['result'] : self::stored_with( $h, $out ), $h['id'] ) );
 				if ( is_wp_error( $n ) ) {
 					return $n;
 				}
@@ -398,7 +398,7 @@ final class Metering {
 		}
 		// A caller holding an authorize result for another user (or request) must not spend this hold.
 		if ( is_array( $given ) && ( ( isset( $given['user_id'] ) && (int) $given['user_id'] !== (int) $h['user_id'] ) || ( isset( $given['request_id'] ) && (string) $given['request_id'] !== $h['request_id'] ) ) ) {
-			return new WP_Error( 'aipkit_hold_not_yours', __( 'This hold belongs to another request.', 'aipkit-usage' ), [ 'status' => 403, 'field' => 'hold' ] );
+			return new WP_Error( 'aipkit_hold_not_yours', __( 'This hold belongs to another request.', 'aipkit-usage' ), [ 'status' => 409, 'field' => 'hold' ] );
 		}
 		return $h;
 	}
@@ -409,6 +409,36 @@ final class Metering {
 			return new WP_Error( 'aipkit_hold_not_found', __( 'hold must be a hold id or the array aipkit_usage_authorize() returned.', 'aipkit-usage' ), [ 'status' => 404, 'field' => 'hold' ] );
 		}
 		return (int) $id;
+	}
+
+	/** What authorize first answered for this hold (status `held`, its quote and guest key), whatever happened since. */
+	private static function first_authorize( array $h ): array {
+		$stored = json_decode( (string) $h['result'], true );
+		$first  = is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : [];
+		$view   = self::hold_view( $h );
+		$view['status'] = 'held';
+		if ( isset( $first['quote'] ) ) {
+			$view['quote']     = $first['quote'];
+			$view['guest_key'] = (string) ( $first['guest_key'] ?? '' );
+		}
+		return $view;
+	}
+
+	/** The first settle/release result, or null while there is none (held, expired). */
+	private static function final_result( array $h ): ?array {
+		$stored = json_decode( (string) $h['result'], true );
+		if ( ! is_array( $stored ) ) {
+			return null;
+		}
+		if ( array_key_exists( 'final', $stored ) || array_key_exists( 'authorize', $stored ) ) {
+			return is_array( $stored['final'] ?? null ) ? $stored['final'] : null;
+		}
+		return $stored; // Rows written before the authorize part was kept hold the final result alone.
+	}
+
+	private static function stored_with( array $h, array $final ): string {
+		$stored = json_decode( (string) $h['result'], true );
+		return (string) wp_json_encode( [ 'authorize' => is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : null, 'final' => $final ] );
 	}
 
 	private static function hold_view( array $h ): array {

@@ -212,7 +212,11 @@ final class MeteringTest extends TestCase
         $this->assertWPError(aipkit_usage_release('abc'), 'aipkit_hold_not_found');
         $hold = aipkit_usage_authorize($this->request($a));
         $forged = ['user_id' => $b] + $hold;
-        $this->assertWPError(aipkit_usage_settle($forged, ['input_tokens' => 1]), 'aipkit_hold_not_yours');
+        $r = aipkit_usage_settle($forged, ['input_tokens' => 1]);
+        $this->assertWPError($r, 'aipkit_hold_not_yours');
+        $this->assertSame(['status' => 409, 'field' => 'hold'], $r->get_error_data());
+        $this->assertWPError(aipkit_usage_release(['request_id' => 'someone-else'] + $hold), 'aipkit_hold_not_yours');
+        $this->assertSame(['status' => 404, 'field' => 'hold'], aipkit_usage_settle(999999999, [])->get_error_data());
         $this->assertSame('1.000000', aipkit_usage_balance($a)['held']);
     }
 
