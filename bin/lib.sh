@@ -218,6 +218,8 @@ require __DIR__ . '/../salts.php';
 define('WP_HOME', '$url');
 define('WP_SITEURL', '$url');
 define('WP_HTTP_BLOCK_EXTERNAL', true);
+// 'local' lets Application Passwords work over plain http on 127.0.0.1 (WordPress wants HTTPS otherwise).
+define('WP_ENVIRONMENT_TYPE', 'local');
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_AUTO_UPDATE_CORE', false);
 define('DISABLE_WP_CRON', false);
@@ -253,6 +255,7 @@ define('DB_COLLATE', '');
 require __DIR__ . '/../salts.php';
 \$table_prefix = 'wp_';
 define('WP_HTTP_BLOCK_EXTERNAL', true);
+define('WP_ENVIRONMENT_TYPE', 'local');
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_DEBUG', true);
 define('WP_DEBUG_DISPLAY', false);

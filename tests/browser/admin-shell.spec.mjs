@@ -172,3 +172,34 @@ test.describe('WooCommerce tab', () => {
 		await page.evaluate(() => window.wp.apiFetch({ path: '/aipkit/v1/settings', method: 'POST', data: { customer_dashboard_url: '' } }));
 	});
 });
+
+test('an Application Password authenticates aipkit/v1 over HTTP (no cookie, no nonce)', async ({ admin: page, playwright, baseURL }) => {
+	await page.goto(PAGE);
+	// Created the way a user does it from their profile: the core REST route, cookie + nonce.
+	const created = await page.evaluate(() =>
+		window.wp.apiFetch({ path: '/wp/v2/users/me/application-passwords', method: 'POST', data: { name: `e2e-${Date.now()}` } })
+	);
+	expect(created.password).toMatch(/\S{4}/);
+	const basic = (pw) => 'Basic ' + Buffer.from(`admin:${pw}`).toString('base64');
+	// A fresh request context: no cookies from the logged-in page.
+	const api = await playwright.request.newContext({ baseURL });
+	try {
+		const ok = await api.get('/wp-json/aipkit/v1/settings', { headers: { Authorization: basic(created.password) } });
+		expect(ok.status(), await ok.text()).toBe(200);
+		expect(await ok.json()).toHaveProperty('consumption_order');
+		// Bad argument with a valid Application Password: 400 naming the field, nothing saved.
+		const bad = await api.post('/wp-json/aipkit/v1/settings', {
+			headers: { Authorization: basic(created.password) },
+			data: { hold_lifetime_minutes: 'abc' },
+		});
+		expect(bad.status()).toBe(400);
+		expect((await bad.json()).data.params).toHaveProperty('hold_lifetime_minutes');
+		const wrong = await api.get('/wp-json/aipkit/v1/settings', { headers: { Authorization: basic('wrong wrong wrong wrong') } });
+		expect(wrong.status()).toBe(401);
+		const none = await api.get('/wp-json/aipkit/v1/settings');
+		expect(none.status()).toBe(401);
+	} finally {
+		await api.dispose();
+		await page.evaluate((uuid) => window.wp.apiFetch({ path: `/wp/v2/users/me/application-passwords/${uuid}`, method: 'DELETE' }), created.uuid);
+	}
+});
