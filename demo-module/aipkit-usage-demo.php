@@ -17,8 +17,10 @@ require_once __DIR__ . '/includes/Bots.php';
 require_once __DIR__ . '/includes/SimulatedProvider.php';
 require_once __DIR__ . '/includes/ChatEndpoint.php';
 require_once __DIR__ . '/includes/Shortcode.php';
+require_once __DIR__ . '/includes/StreamResponder.php';
 
 add_filter( 'aipkit_usage_bots', array( 'AipkitUsageDemo\\Bots', 'register' ) );
 add_filter( 'aipkit_usage_models', array( 'AipkitUsageDemo\\Bots', 'models' ) );
 add_action( 'rest_api_init', array( 'AipkitUsageDemo\\ChatEndpoint', 'routes' ) );
 add_action( 'init', array( 'AipkitUsageDemo\\Shortcode', 'register' ) );
+add_filter( 'rest_pre_serve_request', array( 'AipkitUsageDemo\\StreamResponder', 'serve' ), 10, 4 );

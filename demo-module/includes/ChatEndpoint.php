@@ -7,7 +7,7 @@ use WP_REST_Request;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * POST aipkit-demo/v1/chat {bot, message, conversation_id?, fail?}: a metered request end to end.
+ * POST aipkit-demo/v1/chat {bot, message, conversation_id?, fail?, stream?}: a metered request end to end.
  * Public (guests chat too) but protected by a nonce issued with the page.
  */
 final class ChatEndpoint {
@@ -26,6 +26,8 @@ final class ChatEndpoint {
 					'message'         => array( 'type' => 'string', 'required' => true, 'minLength' => 1, 'maxLength' => 4000 ),
 					'conversation_id' => array( 'type' => 'string', 'default' => '', 'pattern' => '^[A-Za-z0-9_-]{0,64}$' ),
 					'fail'            => array( 'type' => 'boolean', 'default' => false ),
+					// true: the reply comes as text/event-stream (StreamResponder); false: one JSON answer.
+					'stream'          => array( 'type' => 'boolean', 'default' => false ),
 				),
 			)
 		);

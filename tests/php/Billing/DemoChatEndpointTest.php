@@ -121,4 +121,47 @@ final class DemoChatEndpointTest extends TestCase
         $this->assertCount($before, $this->ledgerRows($u));
         $this->assertSame('0', $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::holds()));
     }
+
+    public function testStreamedReplyIsAnEventStreamOfTheChunksThenTheCost(): void
+    {
+        if (!class_exists('AipkitUsageDemo\\StreamResponder')) {
+            require_once dirname(__DIR__, 3) . '/demo-module/includes/StreamResponder.php';
+        }
+        $this->rule(['usage_type' => 'chat', 'provider' => 'demo', 'model' => 'demo-chat', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2']);
+        $u = $this->createUser();
+        $this->fund($u, '10');
+        $this->actAs($u);
+        $req = new \WP_REST_Request('POST', '/aipkit-demo/v1/chat');
+        $req->set_header('Content-Type', 'application/json');
+        $req->set_header('X-Aipkit-Demo-Nonce', wp_create_nonce('aipkit_demo_chat'));
+        $req->set_body(wp_json_encode(['bot' => 'demo-support', 'message' => 'Tell me about the docs', 'stream' => true]));
+        $result = rest_ensure_response(rest_do_request($req));
+        $this->assertSame(200, $result->get_status(), wp_json_encode($result->get_data()));
+        $server = new class extends \WP_REST_Server {
+            public array $sent = [];
+            public function send_header($key, $value)
+            {
+                $this->sent[$key] = $value;
+            }
+        };
+        ob_start();
+        $served = \AipkitUsageDemo\StreamResponder::serve(false, $result, $req, $server);
+        $body = ob_get_clean();
+        $this->assertTrue($served);
+        $this->assertStringStartsWith('text/event-stream', $server->sent['Content-Type']);
+        preg_match_all('/^event: (\w+)\ndata: (.*)$/m', $body, $m, PREG_SET_ORDER);
+        $chunks = array_values(array_filter($m, fn($e) => 'chunk' === $e[1]));
+        $this->assertGreaterThan(1, count($chunks));
+        $this->assertSame($result->get_data()['reply'], implode('', array_map(fn($e) => json_decode($e[2], true)['text'], $chunks)));
+        $done = end($m);
+        $this->assertSame('done', $done[1]);
+        $this->assertSame($result->get_data()['credits'], json_decode($done[2], true)['credits']);
+        $this->assertNotEmpty(json_decode($done[2], true)['vector_context']);
+        $this->assertCount(1, array_filter($this->ledgerRows($u), fn($x) => 'usage' === $x['kind']), 'metered once, like the JSON answer');
+
+        // Without stream, or for an error, the normal JSON answer is served.
+        $this->assertFalse(\AipkitUsageDemo\StreamResponder::serve(false, $result, new \WP_REST_Request('POST', '/aipkit-demo/v1/chat'), $server));
+        $err = rest_ensure_response(new \WP_Error('aipkit_quota_exceeded', 'x', ['status' => 429]));
+        $this->assertFalse(\AipkitUsageDemo\StreamResponder::serve(false, $err, $req, $server));
+    }
 }
