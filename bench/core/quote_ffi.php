@@ -2,7 +2,7 @@
 /**
  * PHP side of the core benchmark:
  *   php -d ffi.enable=1 bench/core/quote_ffi.php quote N     quote() through FFI vs a plain-PHP float baseline
- *   php -d ffi.enable=1 bench/core/quote_ffi.php memory N    N FFI calls (valid and invalid mixed), memory figures
+ *   php -d ffi.enable=1 bench/core/quote_ffi.php memory N    N FFI calls (aipkit_call and aipkit_price_text, valid and invalid mixed), memory figures
  */
 define( 'AIPKIT_USAGE_CORE_STANDALONE', true );
 require dirname( __DIR__, 2 ) . '/php-bridge/includes/Core/CoreException.php';
@@ -118,8 +118,12 @@ $good = array(
 	array( 'admit', array( 'estimate' => '1.4', 'balance_available' => '3', 'quota_remaining' => '10', 'order' => 'balance_first' ) ),
 	array( 'csv_rows', array( 'rows' => array( array( 'a', '=1+2', "x\ny" ) ) ) ),
 );
+// The compact entry (aipkit_price_text) is part of the mix: its buffers are freed by the same rule.
+$text     = Ffi::textRequest( $req['usage'], Ffi::textRules( $req['rules'] ) );
+$bad_text = "chat\topenai\tgpt-4o\t-1\t\t\t";
 for ( $i = 0; $i < 5000; $i++ ) {
 	$ffi->call( 'quote', $req );
+	$ffi->priceText( $text );
 }
 $rss0 = rss_kb();
 $mem0 = memory_get_usage();
@@ -128,9 +132,13 @@ $t    = hrtime( true );
 printf( "memory     %10s %12s %12s\n", 'calls', 'VmRSS KB', 'php bytes' );
 printf( "memory     %10d %12d %12d\n", 0, $rss0, $mem0 );
 for ( $i = 1; $i <= $n; $i++ ) {
-	[ $op, $in ] = ( 0 === $i % 2 ) ? $bad[ $i % 4 ] : $good[ $i % 3 ];
 	try {
-		$ffi->call( $op, $in );
+		if ( 0 === $i % 5 ) {
+			$ffi->priceText( 0 === $i % 10 ? $bad_text : $text );
+		} else {
+			[ $op, $in ] = ( 0 === $i % 2 ) ? $bad[ $i % 4 ] : $good[ $i % 3 ];
+			$ffi->call( $op, $in );
+		}
 	} catch ( CoreException $e ) {
 		$errs++;
 	}
@@ -139,4 +147,4 @@ for ( $i = 1; $i <= $n; $i++ ) {
 	}
 }
 $s = ( hrtime( true ) - $t ) / 1e9;
-printf( "memory: %d calls (%d answered with core errors) in %.1f s; VmRSS %+d KB, PHP memory %+d bytes\n", $n, $errs, $s, rss_kb() - $rss0, memory_get_usage() - $mem0 );
+printf( "memory: %d calls (aipkit_call and aipkit_price_text; %d answered with core errors) in %.1f s; VmRSS %+d KB, PHP memory %+d bytes\n", $n, $errs, $s, rss_kb() - $rss0, memory_get_usage() - $mem0 );

@@ -89,6 +89,37 @@ final class FfiTest extends TestCase {
 		$this->assertSame( 1, $status, 'deep nesting is refused, not a stack overflow' );
 	}
 
+	/** Every op (as the vectors name them) answers broken JSON with malformed_input, status 1. */
+	public function testMalformedJsonForEveryOp(): void {
+		$ops = array();
+		foreach ( glob( dirname( __DIR__ ) . '/vectors/*.json' ) as $file ) {
+			foreach ( json_decode( file_get_contents( $file ), true ) as $c ) {
+				if ( 'unknown_op' !== ( $c['error'] ?? '' ) ) {
+					$ops[ $c['op'] ] = true;
+				}
+			}
+		}
+		$this->assertCount( 15, $ops, 'every op of contract §1 has vectors' );
+		$broken = array( '{"estimate":', "\xff\xfe", '{"a":NaN}', '{"a":Infinity}', '{"a":-Infinity}', '{"a":1e999999}', '', 'null x', '{"a":"\ud800"}', str_repeat( '[', 100 ) );
+		foreach ( array_keys( $ops ) as $op ) {
+			foreach ( $broken as $json ) {
+				[ $status, $body ] = Ffi::instance()->callJson( $op, $json );
+				$this->assertSame( 1, $status, "$op: " . bin2hex( $json ) );
+				$this->assertSame( 'malformed_input', json_decode( $body, true )['code'], "$op: $body" );
+			}
+		}
+		// The compact price entry: bytes that are not UTF-8, an empty request, a wrong shape.
+		foreach ( array( "\xff\xfe", '', "chat\topenai", "{\"text\":1}" ) as $text ) {
+			try {
+				Ffi::instance()->priceText( $text );
+				$this->fail( 'no exception for ' . bin2hex( $text ) );
+			} catch ( CoreException $e ) {
+				$this->assertSame( 'malformed_input', $e->getErrorCode() );
+				$this->assertSame( 1, $e->getCode() );
+			}
+		}
+	}
+
 	public function testValuesJsonCannotHoldAreBadInput(): void {
 		foreach ( array( NAN, INF, -INF ) as $bad ) {
 			try {
@@ -129,19 +160,31 @@ final class FfiTest extends TestCase {
 			'usage' => array( 'usage_type' => 'chat', 'provider' => 'openai', 'model' => 'gpt-4o', 'input_tokens' => 800, 'output_tokens' => 300 ),
 		);
 		$bad  = array( 'estimate' => 'NaN', 'balance_available' => '1', 'quota_remaining' => null, 'order' => 'balance_first' );
+		// The compact entry (aipkit_price_text) too: its answer and error buffers are freed the same way.
+		$text     = Ffi::textRequest( $good['usage'], Ffi::textRules( $good['rules'] ) );
+		$bad_text = "chat\topenai\tgpt-4o\tNaN\t\t\t";
 		for ( $i = 0; $i < 2000; $i++ ) { // warm-up: allocator arenas, PHP caches
 			$ffi->call( 'quote', $good );
+			$ffi->priceText( $text );
 		}
 		$before = self::rssKb();
 		for ( $i = 0; $i < 50000; $i++ ) {
-			if ( 0 === $i % 3 ) {
-				try {
-					$ffi->call( 'admit', $bad );
-				} catch ( CoreException $e ) {
-					unset( $e );
+			try {
+				switch ( $i % 4 ) {
+					case 0:
+						$ffi->call( 'admit', $bad );
+						break;
+					case 1:
+						$ffi->call( 'quote', $good );
+						break;
+					case 2:
+						$ffi->priceText( $text );
+						break;
+					default:
+						$ffi->priceText( $bad_text );
 				}
-			} else {
-				$ffi->call( 'quote', $good );
+			} catch ( CoreException $e ) {
+				unset( $e );
 			}
 		}
 		$growth = self::rssKb() - $before;
