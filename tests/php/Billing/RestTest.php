@@ -42,6 +42,9 @@ final class RestTest extends TestCase
 
         $this->assertSame(200, $this->rest('DELETE', '/aipkit/v1/pricing-rules/' . $rule['id'])->get_status());
         $this->assertSame(404, $this->rest('DELETE', '/aipkit/v1/pricing-rules/' . $rule['id'])->get_status());
+        $r = $this->rest('PUT', '/aipkit/v1/pricing-rules/999999', ['enabled' => true]);
+        $this->assertSame(404, $r->get_status());
+        $this->assertSame('id', $this->restData($r)['data']['field'] ?? null);
     }
 
     /** @dataProvider badRules */
