@@ -34,7 +34,14 @@ PHP_FFI=(php -d ffi.enable=1)
 
 log()  { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
-die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+# One line on failure: when this run had started something, the same line says it was undone.
+_died=0
+die() {
+  _died=1
+  if [ "${#_started[@]}" -gt 0 ]; then printf 'error: %s (stopped what this run had started)\n' "$*" >&2
+  else printf 'error: %s\n' "$*" >&2; fi
+  exit 1
+}
 
 # Cleanup-on-failure: scripts register what they started; a failing start undoes it.
 _started=()
@@ -44,7 +51,7 @@ _fail_cleanup() {
   if [ "$rc" -ne 0 ] && [ "${#_started[@]}" -gt 0 ]; then
     local i
     for ((i=${#_started[@]}-1; i>=0; i--)); do eval "${_started[$i]}" >/dev/null 2>&1 || true; done
-    printf 'error: start failed; stopped what this run had started.\n' >&2
+    [ "$_died" = 1 ] || printf 'error: start failed; stopped what this run had started.\n' >&2
   fi
   return "$rc"
 }
@@ -101,8 +108,9 @@ db_server_pid() {
   local f pid
   for f in /proc/[0-9]*/cmdline; do
     pid=${f#/proc/}; pid=${pid%/cmdline}
-    if tr '\0' '\n' < "$f" 2>/dev/null | grep -qxF -- "--datadir=$DB_DATADIR"; then
-      tr '\0' '\n' < "$f" 2>/dev/null | head -1 | grep -q 'mariadbd$' && { echo "$pid"; return 0; }
+    # 2>/dev/null before the < : a process may exit between the glob and the read.
+    if tr '\0' '\n' 2>/dev/null < "$f" | grep -qxF -- "--datadir=$DB_DATADIR"; then
+      tr '\0' '\n' 2>/dev/null < "$f" | head -1 | grep -q 'mariadbd$' && { echo "$pid"; return 0; }
     fi
   done
   return 0
@@ -343,7 +351,8 @@ server_answers() { curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$1/wp-in
 server_stop() {
   local name="$1" pidfile="$AIPKIT_LOCAL/$1.pid"
   local pid; pid=$(pidfile_pid "$pidfile")
-  if pid_alive "$pid"; then
+  # The group, not just the master: workers outlive a master that was killed on its own.
+  if [ -n "$pid" ] && { pid_alive "$pid" || kill -0 -- "-$pid" 2>/dev/null; }; then
     # php -S workers survive a TERM to the master: signal the whole process group.
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     local i
