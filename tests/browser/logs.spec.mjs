@@ -124,7 +124,7 @@ test('delete logs states what will go, confirms, shows progress and removes exac
 	await action(page, 'Delete logs');
 	const dialog = page.locator('.aipkit-logs-delete');
 	await expect(dialog.locator('.aipkit-logs-delete__summary')).toHaveText(
-		'This permanently deletes 2 exchanges in 1 conversations matching the active filters.'
+		'This permanently deletes 2 exchanges in 1 conversation matching the active filters.'
 	);
 	// Cancelling deletes nothing.
 	await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -212,7 +212,7 @@ test('Set retention shows when the last purge ran and how many rows it removed',
 	await action(page, 'Set retention');
 	const dialog = page.locator('.aipkit-logs-retention');
 	const when = await page.evaluate((iso) => new Date(iso).toLocaleString(), purge.last_run);
-	await expect(dialog.locator('.aipkit-logs-retention__status')).toHaveText(`Last purge: ${when}, 1 rows removed.`);
+	await expect(dialog.locator('.aipkit-logs-retention__status')).toHaveText(`Last purge: ${when}, 1 row removed.`);
 	await expect(dialog.getByLabel('Auto-delete logs')).toBeChecked();
 	await expect(dialog.getByLabel('Delete logs older than')).toHaveValue('30');
 });

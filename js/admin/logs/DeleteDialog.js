@@ -1,6 +1,6 @@
 import { Button, Modal, Notice, Spinner } from '@wordpress/components';
 import { useEffect, useRef, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 import { deleteBatch, fetchCount } from './api';
 
 /**
@@ -63,9 +63,10 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 						{ count.exchanges === 0
 							? __( 'No logs match the active filters.', 'aipkit-usage' )
 							: sprintf(
-									__( 'This permanently deletes %1$d exchanges in %2$d conversations matching the active filters.', 'aipkit-usage' ),
-									count.exchanges,
-									count.conversations
+									/* translators: 1: "N exchanges", 2: "M conversations" */
+									__( 'This permanently deletes %1$s in %2$s matching the active filters.', 'aipkit-usage' ),
+									sprintf( _n( '%d exchange', '%d exchanges', count.exchanges, 'aipkit-usage' ), count.exchanges ),
+									sprintf( _n( '%d conversation', '%d conversations', count.conversations, 'aipkit-usage' ), count.conversations )
 							  ) }
 					</p>
 					<Button variant="secondary" onClick={ onClose }>

@@ -1,6 +1,6 @@
 import { Button, Modal, Notice, SelectControl, Spinner, TextControl, ToggleControl } from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 import { fetchRetention, saveRetention } from './api';
 
 /** Set retention: Auto-delete logs on/off, Delete logs older than N days, and the last purge. */
@@ -74,7 +74,7 @@ export default function RetentionDialog( { onClose } ) {
 					<p className="aipkit-logs-retention__status">
 						{ state.status.last_run
 							? sprintf(
-									__( 'Last purge: %1$s, %2$d rows removed%3$s.', 'aipkit-usage' ),
+									_n( 'Last purge: %1$s, %2$d row removed%3$s.', 'Last purge: %1$s, %2$d rows removed%3$s.', state.status.removed, 'aipkit-usage' ),
 									new Date( state.status.last_run ).toLocaleString(),
 									state.status.removed,
 									state.status.finished ? '' : __( ' (still running in batches)', 'aipkit-usage' )

@@ -97,12 +97,25 @@ final class DeleteTest extends TestCase
     {
         $total = $this->countLogs();
         $this->actAs($this->createUser('editor'));
-        $this->assertSame(403, $this->rest('GET', '/aipkit/v1/logs/count')->get_status());
-        $this->assertSame(403, $this->rest('POST', '/aipkit/v1/logs/delete', ['max_id' => PHP_INT_MAX])->get_status());
+        foreach ([['GET', '/aipkit/v1/logs/count', []], ['POST', '/aipkit/v1/logs/delete', ['max_id' => PHP_INT_MAX]]] as [$m, $route, $args]) {
+            $r = $this->rest($m, $route, $args, $this->restNonce());
+            $this->assertSame(403, $r->get_status(), $route);
+            $this->assertSame('rest_forbidden', $this->restData($r)['code'], $route);
+        }
+        $this->assertSame($total, $this->countLogs(), 'a delete without the capability removed rows');
 
         $this->admin();
         $r = $this->rest('POST', '/aipkit/v1/logs/delete', ['max_id' => 999999999], 'bad-nonce');
         $this->assertSame(403, $r->get_status());
+        $this->assertSame('rest_cookie_invalid_nonce', $this->restData($r)['code']);
+        $this->assertSame($total, $this->countLogs(), 'a delete with a forged nonce removed rows');
+        foreach (['range' => '15', 'bot' => 'ghost', 'search' => "message\xFF\xFE"] as $field => $value) {
+            // In the query string: a JSON body cannot carry invalid UTF-8 (wp_json_encode would repair it).
+            $r = $this->rest('POST', '/aipkit/v1/logs/delete?' . http_build_query([$field => $value]), ['max_id' => 999999999], $this->restNonce());
+            $this->assertSame(400, $r->get_status(), $field);
+            $this->assertSame('aipkit_invalid_filter', $this->restData($r)['code'], $field);
+            $this->assertSame($field, $this->restData($r)['data']['field'], $field);
+        }
         $r = $this->rest('POST', '/aipkit/v1/logs/delete', ['max_id' => 999999999, 'module' => 'unknown_mod'], $this->restNonce());
         $this->assertSame(400, $r->get_status());
         $this->assertSame('module', $this->restData($r)['data']['field']);
@@ -117,6 +130,24 @@ final class DeleteTest extends TestCase
         $this->assertSame(6, $r['deleted']);
         $this->assertTrue($r['done']);
         $this->assertSame($total - 6, $this->countLogs());
+        $this->assertSummariesConsistent();
+    }
+
+    public function testSqlMetacharactersInADeleteSearchAreTextAndDeleteOnlyTheirMatches(): void
+    {
+        $hit = $this->writeLog(['conversation_id' => 'sql', 'user_message' => "zqxsql' OR '1'='1; DELETE FROM wp_users; -- 100% _done_"]);
+        $total = $this->countLogs();
+        // Each search also names the row's one unique word: the metacharacters must neither break nor widen the match.
+        foreach (["zqxsql' OR '1'='1", "zqxsql%", "zqxsql _done_", "'; DELETE FROM zqxsql", '100% zqxsql', "zqxsql -- 1=1 /*"] as $search) {
+            $f = Filters::from_request(['search' => $search]);
+            $this->assertInstanceOf(Filters::class, $f, $search);
+            $this->assertSame(1, LogDeleter::count($f)['exchanges'], $search);
+        }
+        $f = Filters::from_request(['search' => "zqxsql' OR '1'='1"]);
+        $r = LogDeleter::batch($f, LogDeleter::count($f)['max_id'], 0);
+        $this->assertSame(1, $r['deleted']);
+        $this->assertNotContains($hit, $this->remainingIds());
+        $this->assertSame($total - 1, $this->countLogs());
         $this->assertSummariesConsistent();
     }
 

@@ -79,8 +79,10 @@ final class ExportTest extends TestCase
     public function testRestExportNeedsTheCapabilityAndAValidNonceAndValidFilters(): void
     {
         $this->actAs($this->createUser('subscriber'));
-        $r = $this->rest('GET', '/aipkit/v1/logs/export');
+        $r = $this->rest('GET', '/aipkit/v1/logs/export', [], $this->restNonce());
         $this->assertSame(403, $r->get_status());
+        $this->assertSame('rest_forbidden', $this->restData($r)['code']);
+        $this->assertNotInstanceOf(ExportStream::class, $r->get_data());
 
         $this->admin();
         $r = $this->rest('GET', '/aipkit/v1/logs/export', [], 'forged-nonce');
@@ -93,6 +95,10 @@ final class ExportTest extends TestCase
 
         $r = $this->rest('GET', '/aipkit/v1/logs/export', ['search' => "\xFF"], $this->restNonce());
         $this->assertSame(400, $r->get_status());
+        $this->assertSame('search', $this->restData($r)['data']['field']);
+        $r = $this->rest('GET', '/aipkit/v1/logs/export', ['search' => str_repeat('z', 201)], $this->restNonce());
+        $this->assertSame(400, $r->get_status());
+        $this->assertSame('search', $this->restData($r)['data']['field']);
 
         $r = $this->rest('GET', '/aipkit/v1/logs/export', ['module' => 'chatbot', 'range' => '30'], $this->restNonce());
         $this->assertSame(200, $r->get_status());

@@ -90,6 +90,19 @@ final class RetentionTest extends TestCase
         $this->assertSame(0, $this->countConversations());
     }
 
+    public function testTheCronHookRunsThePurge(): void
+    {
+        $old = $this->writeLog(['created_at' => time() - 20 * DAY_IN_SECONDS, 'conversation_id' => 'o']);
+        $new = $this->writeLog(['created_at' => time() - 5 * DAY_IN_SECONDS, 'conversation_id' => 'n']);
+        Retention::save(true, 14);
+        do_action(Retention::HOOK); // what WP-Cron fires daily
+        $this->assertSame([$new], $this->ids());
+        $this->assertSame(1, Retention::status()['removed']);
+        $this->assertNotContains($old, $this->ids());
+        do_action(Retention::HOOK, 'resume'); // the resume event passes an argument
+        $this->assertSame([$new], $this->ids());
+    }
+
     public function testRetentionNeverTouchesTheLedger(): void
     {
         global $wpdb;
@@ -107,6 +120,9 @@ final class RetentionTest extends TestCase
     {
         $this->actAs($this->createUser('editor'));
         $this->assertSame(403, $this->rest('GET', '/aipkit/v1/logs/retention')->get_status());
+        $r = $this->rest('POST', '/aipkit/v1/logs/retention', ['enabled' => true, 'days' => 30], $this->restNonce());
+        $this->assertSame('rest_forbidden', $this->restData($r)['code']);
+        $this->assertFalse(Retention::settings()['enabled']);
         $this->admin();
         foreach ([0, 3651, 'abc', -5] as $bad) {
             $r = $this->rest('POST', '/aipkit/v1/logs/retention', ['enabled' => true, 'days' => $bad], $this->restNonce());
