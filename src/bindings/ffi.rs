@@ -200,6 +200,22 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_becomes_status_2_with_internal_error() {
+        // No input reaches a panic (tests/fuzz_inputs.rs); this proves the guard every export uses.
+        let mut out: *mut u8 = std::ptr::null_mut();
+        let mut len = 0usize;
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let st = answer(|| panic!("boom"), &mut out, &mut len);
+        std::panic::set_hook(prev);
+        assert_eq!(st, STATUS_INTERNAL);
+        let v: serde_json::Value = serde_json::from_slice(unsafe { std::slice::from_raw_parts(out, len) }).unwrap();
+        unsafe { aipkit_free(out, len) };
+        assert_eq!(v["code"], "internal_error");
+        assert!(v["message"].as_str().unwrap().contains("nothing was changed"));
+    }
+
+    #[test]
     fn invalid_utf8_op() {
         let (st, body) = call_json(&[0xff, 0xfe], b"{}");
         assert_eq!(st, 1);
