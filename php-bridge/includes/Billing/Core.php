@@ -15,7 +15,7 @@ final class Core {
 
 	/** Lean quote (credits, rule_id, fallback, units): the metering hot path needs no breakdown. */
 	public static function price( array $rules, array $usage ) {
-		return Gateway::instance()->call( 'price', [ 'rules' => $rules, 'usage' => $usage ] );
+		return Gateway::instance()->price( $rules, $usage );
 	}
 
 	public static function validate_rule( array $rule ) {

@@ -23,6 +23,22 @@ final class Gateway {
 
 	/** Calls any core operation by name. Prefer the typed methods below. */
 	public function call( string $op, array $input ): array|WP_Error {
+		return $this->guarded( static fn ( Ffi $ffi ) => $ffi->call( $op, $input ) );
+	}
+
+	/**
+	 * The lean price ({credits, rule_id, fallback, units}) through the core's compact text path:
+	 * the same rules and answers as op `price`, without JSON either way (the metering hot path).
+	 *
+	 * @param array $rules candidate rules (rows with id, usage_type, provider, model, method, rates)
+	 * @param array $usage usage_type, provider, model, input_tokens, output_tokens, images, videos
+	 */
+	public function price( array $rules, array $usage ): array|WP_Error {
+		return $this->guarded( static fn ( Ffi $ffi ) => $ffi->priceText( Ffi::textRequest( $usage, Ffi::textRules( $rules ) ) ) );
+	}
+
+	/** Runs one core call: refused cleanly when the prerequisites fail, core errors as WP_Error. */
+	private function guarded( callable $fn ): array|WP_Error {
 		$prereq = Plugin::instance()->prerequisites();
 		if ( ! $prereq->isMet() ) {
 			$problem = $prereq->problem();
@@ -36,7 +52,7 @@ final class Gateway {
 			);
 		}
 		try {
-			return Ffi::instance()->call( $op, $input );
+			return $fn( Ffi::instance() );
 		} catch ( CoreException $e ) {
 			return self::toWpError( $e->getErrorCode(), $e->getMessage(), $e->getField() );
 		} catch ( \Throwable $e ) {
