@@ -73,7 +73,10 @@ test('a hostile log renders inert; the exchange view and score badge show everyt
 	);
 	await expect(first.locator('.is-assistant .aipkit-logs-msg__text')).toHaveText('=HYPERLINK("http://evil.example","click")');
 	await expect(modal.locator('img, script')).toHaveCount(0);
+	await expect(first).toContainText('Provider: openai');
 	await expect(first).toContainText('Model: gpt-4o-mini');
+	await expect(first).toContainText('Tokens: 100 in / 50 out');
+	await expect(first).toContainText('Status: ok');
 	await expect(first).toContainText('Time: 1234 ms');
 	await expect(first).toContainText('Credits: 0.150000');
 	expect(await page.evaluate(() => window.__aipkitXss)).toBeUndefined();
@@ -100,7 +103,8 @@ test('export downloads a CSV of the filtered exchanges with formulas neutralised
 	await page.getByLabel('Module').selectOption('chatbot');
 	await expect(rows(page)).toHaveCount(2);
 	const [download] = await Promise.all([page.waitForEvent('download'), action(page, 'Export logs')]);
-	expect(download.suggestedFilename()).toMatch(/-logs-\d{4}-\d{2}-\d{2}\.csv$/);
+	// bin/test-browser names the site "AIPKit Usage (e2e)".
+	expect(download.suggestedFilename()).toMatch(/^aipkit-usage-e2e-logs-\d{4}-\d{2}-\d{2}\.csv$/);
 	const bytes = readFileSync(await download.path());
 	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 	const records = parse(bytes, { bom: true, relax_column_count: false });

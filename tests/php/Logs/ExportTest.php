@@ -76,6 +76,31 @@ final class ExportTest extends TestCase
         $this->assertSame('msg 2343', $rows[2344][12]);
     }
 
+    public function testExportWithSearchAndBotFiltersHasExactlyTheRowsTheCountAndListMatch(): void
+    {
+        $a = $this->writeLog(['conversation_id' => 'a', 'user_message' => 'Where is my invoice?', 'bot_id' => 'support']);
+        $b = $this->writeLog(['conversation_id' => 'b', 'user_message' => 'ok', 'reply' => 'Invoices are emailed', 'bot_id' => '']);
+        $c = $this->writeLog(['conversation_id' => 'c', 'user_message' => "it's 100% ok", 'reply' => 'fine', 'bot_id' => 'support']);
+        $this->writeLog(['conversation_id' => 'd', 'user_message' => 'unrelated', 'reply' => 'nothing']);
+        $cases = [
+            [['search' => 'invoice'], [$a, $b]],
+            [['search' => 'invoice', 'bot' => Filters::BOT_NONE], [$b]],
+            [['search' => 'ok', 'bot' => 'support'], [$c]],          // short word: anywhere
+            [['search' => "100% 'ok"], [$c]],                         // metacharacters are text
+            [['search' => 'invoice', 'range' => '7', 'module' => 'chatbot'], [$a, $b]],
+        ];
+        foreach ($cases as [$filters, $ids]) {
+            [$bytes, $n] = $this->export($filters);
+            $rows = array_slice($this->parse(substr($bytes, 3)), 1);
+            $this->assertSame($ids, array_map('intval', array_column($rows, 0)), json_encode($filters));
+            $this->assertSame(count($ids), $n);
+            $f = Filters::from_request($filters);
+            $this->assertSame(count($ids), \AipkitUsage\Logs\LogDeleter::count($f)['exchanges'], 'count and export disagree');
+            $listed = \AipkitUsage\Logs\ConversationList::page($f, 100)['items'];
+            $this->assertSame(count($ids), count($listed), 'list and export disagree: ' . json_encode($filters));
+        }
+    }
+
     public function testRestExportNeedsTheCapabilityAndAValidNonceAndValidFilters(): void
     {
         $this->actAs($this->createUser('subscriber'));
