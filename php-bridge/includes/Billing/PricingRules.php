@@ -114,6 +114,9 @@ final class PricingRules {
 			return $rule;
 		}
 		$enabled = array_key_exists( 'enabled', $input ) ? self::bool( $input['enabled'] ) : true;
+		if ( is_wp_error( $enabled ) ) {
+			return $enabled;
+		}
 		global $wpdb;
 		$now = current_time( 'mysql', true );
 		$ok  = $wpdb->insert(
@@ -150,6 +153,9 @@ final class PricingRules {
 			return $rule;
 		}
 		$enabled = array_key_exists( 'enabled', $input ) ? self::bool( $input['enabled'] ) : $current['enabled'];
+		if ( is_wp_error( $enabled ) ) {
+			return $enabled;
+		}
 		global $wpdb;
 		$ok = $wpdb->update(
 			Tables::pricing_rules(),
@@ -255,8 +261,13 @@ final class PricingRules {
 		return new WP_Error( 'aipkit_rule_not_found', sprintf( __( 'Pricing rule #%d does not exist.', 'aipkit-usage' ), $id ), [ 'status' => 404, 'field' => 'id' ] );
 	}
 
-	private static function bool( $v ): bool {
-		return filter_var( $v, FILTER_VALIDATE_BOOLEAN );
+	/** true/false (or 1/0, "true"/"false", …); anything else is refused, never read as false. @return bool|WP_Error */
+	private static function bool( $v ) {
+		$b = is_bool( $v ) ? $v : filter_var( $v, FILTER_VALIDATE_BOOLEAN, FILTER_NULL_ON_FAILURE );
+		if ( null === $b || ( is_string( $v ) && '' === trim( $v ) ) ) {
+			return new WP_Error( 'aipkit_invalid_enabled', __( 'enabled must be true or false.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'enabled' ] );
+		}
+		return $b;
 	}
 
 	private static function shape( array $r ): array {

@@ -2,6 +2,7 @@
 namespace AipkitUsage\Tests\Billing;
 
 use AipkitUsage\Billing\Tables;
+use AipkitUsage\Billing\PricingRules;
 use AipkitUsage\Tests\TestCase;
 
 /** The billing REST routes: capability checks, specific errors naming the field, nothing changed on error. */
@@ -39,6 +40,14 @@ final class RestTest extends TestCase
         $r = $this->rest('PUT', '/aipkit/v1/pricing-rules/' . $rule['id'], ['enabled' => true]);
         $this->assertSame(409, $r->get_status());
         $this->assertSame('aipkit_duplicate_rule', $this->restData($r)['code']);
+
+        $live = $this->rule(['usage_type' => 'image_generate', 'model' => 'dall-e-3', 'method' => 'per_image', 'unit_rate' => '2']);
+        foreach (['maybe', '', [], 2] as $bad) {
+            $r = $this->rest('PUT', '/aipkit/v1/pricing-rules/' . $live['id'], ['enabled' => $bad]);
+            $this->assertSame(400, $r->get_status(), 'enabled=' . wp_json_encode($bad) . ' is refused, not read as false');
+            $this->assertSame('enabled', $this->restData($r)['data']['field'] ?? null);
+            $this->assertTrue((bool) PricingRules::get($live['id'])['enabled'], 'and the rule stays enabled');
+        }
 
         $this->assertSame(200, $this->rest('DELETE', '/aipkit/v1/pricing-rules/' . $rule['id'])->get_status());
         $this->assertSame(404, $this->rest('DELETE', '/aipkit/v1/pricing-rules/' . $rule['id'])->get_status());
