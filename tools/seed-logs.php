@@ -113,6 +113,8 @@ $written  = 0;
 $generated = 0;
 $conv_no  = 0;
 $t0       = microtime( true );
+$aipkit_seed_tty   = function_exists( 'posix_isatty' ) && defined( 'STDOUT' ) && @posix_isatty( STDOUT );
+$aipkit_seed_tenth = -1;
 $chunk_convs = max( 1, (int) floor( $batch / max( 1, $per_conv ) ) );
 
 while ( $conv_no < $convs ) {
@@ -220,9 +222,17 @@ while ( $conv_no < $convs ) {
 	$wpdb->query( 'COMMIT' );
 	$wpdb->flush();
 	$el = microtime( true ) - $t0;
-	printf( "\r%d / %d exchanges, %d / %d conversations (%.0f rows/s)   ", $written, $total, $conv_no, $convs, $written / max( 0.001, $el ) );
+	// A terminal gets a live counter; a log file (benchmarks, CI) gets a line every 10% instead of
+	// thousands of carriage-return updates on one line.
+	$tenth = (int) floor( 10 * $written / max( 1, $total ) );
+	if ( $aipkit_seed_tty || $tenth > $aipkit_seed_tenth || $written >= $total ) {
+		printf( $aipkit_seed_tty ? "\r%d / %d exchanges, %d / %d conversations (%.0f rows/s)   " : "%d / %d exchanges, %d / %d conversations (%.0f rows/s)\n", $written, $total, $conv_no, $convs, $written / max( 0.001, $el ) );
+		$aipkit_seed_tenth = $tenth;
+	}
 }
-echo "\n";
+if ( $aipkit_seed_tty ) {
+	echo "\n";
+}
 // Also when an earlier interrupted bulk load left the table without its index.
 if ( $opts['rebuild-fulltext'] ) {
 	echo "rebuilding the FULLTEXT index…\n";
