@@ -44,6 +44,27 @@ final class Balances {
 	}
 
 	/**
+	 * Locks the row when it exists (one statement, the common case: authorize and settle of a user
+	 * who has been metered before); otherwise creates and locks it as lock() does. A first request
+	 * racing another for a missing row may deadlock on the gap lock; Transaction::run retries it.
+	 *
+	 * @return array{balance:string,held:string,available:string}
+	 */
+	public static function lock_existing( int $user_id ): array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
+		Transaction::check_error();
+		if ( ! $row ) {
+			return self::lock( $user_id );
+		}
+		return [
+			'balance'   => Decimal::db( $row['balance'] ),
+			'held'      => Decimal::db( $row['held'] ),
+			'available' => Decimal::db( $row['available'] ),
+		];
+	}
+
+	/**
 	 * Admin edit: the admin sends the balance they saw and the one they want. The core compares them
 	 * against the locked row and computes the difference, which becomes an admin_adjustment entry.
 	 *

@@ -13,10 +13,13 @@ final class Ledger {
 	/**
 	 * Appends one entry. Must run inside the caller's transaction together with the balance change.
 	 *
-	 * @param array $entry columns of contract §5 (kind, idempotency_key required)
+	 * @param array $entry       columns of contract §5 (kind, idempotency_key required)
+	 * @param bool  $check_first look the key up before inserting; a caller whose own locks already rule
+	 *                           out a duplicate (settle holds the hold row) skips that round trip, and
+	 *                           the UNIQUE key still refuses one
 	 * @return int|WP_Error new id; WP_Error 'aipkit_duplicate_entry' (data.existing_id) when the key exists
 	 */
-	public static function append( array $entry ) {
+	public static function append( array $entry, bool $check_first = true ) {
 		global $wpdb;
 		if ( ! in_array( $entry['kind'] ?? '', self::KINDS, true ) ) {
 			return new WP_Error( 'aipkit_invalid_kind', __( 'Unknown ledger entry kind.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'kind' ] );
@@ -49,7 +52,7 @@ final class Ledger {
 		if ( is_array( $row['rule_snapshot'] ) ) {
 			$row['rule_snapshot'] = wp_json_encode( $row['rule_snapshot'] );
 		}
-		$existing = $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) );
+		$existing = $check_first ? $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) ) : null;
 		if ( $existing ) {
 			return self::duplicate( (int) $existing );
 		}

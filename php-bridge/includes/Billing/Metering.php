@@ -17,12 +17,20 @@ final class Metering {
 		if ( is_wp_error( $v ) ) {
 			return $v;
 		}
-		$existing = self::find_by_request( $v['request_id'] );
+		if ( $v['user_id'] > 0 ) {
+			$identity = [ 'subjects' => [ 'user:' . $v['user_id'] ], 'guest_key' => '' ];
+			$existing = self::replay_or_sweep( $v['request_id'], $v['user_id'] );
+		} else {
+			// A guest's identity may set the cookie, which a replay must not do: look the request up first.
+			$existing = self::find_by_request( $v['request_id'] );
+			if ( ! $existing ) {
+				$identity = GuestIdentity::current();
+				self::sweep_for( 0, $identity['subjects'] );
+			}
+		}
 		if ( $existing ) {
 			return self::first_authorize( $existing );
 		}
-		$identity = $v['user_id'] > 0 ? [ 'subjects' => [ 'user:' . $v['user_id'] ], 'guest_key' => '' ] : GuestIdentity::current();
-		self::sweep_for( $v['user_id'], $identity['subjects'] );
 
 		// Lean price of the estimate against only the rules that could match; the breakdown is
 		// computed once, at settle, where it goes into the ledger's rule snapshot.
@@ -42,7 +50,7 @@ final class Metering {
 				global $wpdb;
 				$available = '0';
 				if ( $v['user_id'] > 0 ) {
-					$available = Balances::lock( $v['user_id'] )['available'];
+					$available = Balances::lock_existing( $v['user_id'] )['available'];
 				}
 				$ids       = Quotas::lock( $identity['subjects'], $ctx['scope'], $ctx['period_key'] );
 				$remaining = Quotas::remaining( $ids, $ctx['limit'] );
@@ -82,9 +90,7 @@ final class Metering {
 						return self::refusal( $ctx, $quote['credits'], $admit['hold_quota'] );
 					}
 				}
-				$ok = $wpdb->insert(
-					Tables::holds(),
-					[
+				$row = [
 						'request_id'   => $v['request_id'],
 						'user_id'      => $v['user_id'],
 						'subjects'     => wp_json_encode( $identity['subjects'] ),
@@ -98,12 +104,13 @@ final class Metering {
 						'counters'     => wp_json_encode( $ids ),
 						'status'       => 'held',
 						// What authorize answered beyond the row itself, so a repeated request id gets the first result back.
-						'result'       => wp_json_encode( [ 'authorize' => [ 'quote' => $quote, 'guest_key' => $identity['guest_key'] ] ] ),
+						// quota_limit: the limit this hold was admitted under; its counters (scope, period) are
+						// fixed here too, so settle charges them against the same limit without resolving it again.
+						'result'       => wp_json_encode( [ 'authorize' => [ 'quote' => $quote, 'guest_key' => $identity['guest_key'], 'quota_limit' => $ctx['limit'] ] ] ),
 						'created_at'   => gmdate( 'Y-m-d H:i:s' ),
 						'expires_at'   => gmdate( 'Y-m-d H:i:s', time() + $lifetime ),
-					],
-					[ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ]
-				);
+				];
+				$ok  = $wpdb->insert( Tables::holds(), $row, [ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ] );
 				if ( false === $ok ) {
 					Transaction::check_error();
 					if ( str_contains( (string) $wpdb->last_error, 'Duplicate entry' ) ) {
@@ -112,7 +119,11 @@ final class Metering {
 					}
 					return new WP_Error( 'aipkit_db_error', __( 'The hold could not be placed.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $wpdb->last_error ] );
 				}
-				return (int) $wpdb->insert_id;
+				// The row as stored (DATETIME and DECIMAL(…,6) read back as written), so the answer needs
+				// no re-read. admit splits the whole estimate, so hold_balance + hold_quota = credits.
+				$row['id']       = (int) $wpdb->insert_id;
+				$row['estimate'] = $quote['credits'];
+				return $row;
 			}
 		);
 		if ( is_wp_error( $result ) ) {
@@ -122,7 +133,7 @@ final class Metering {
 			}
 			return $result;
 		}
-		return self::first_authorize( self::find( $result ) );
+		return self::first_authorize( $result );
 	}
 
 	/**
@@ -172,14 +183,13 @@ final class Metering {
 
 				$available = '0';
 				if ( $uid > 0 ) {
-					$available = Balances::lock( $uid )['available'];
+					$available = Balances::lock_existing( $uid )['available'];
 				}
-				Quotas::lock_ids( $ids );
-				$ctx = Quotas::context( $h['module'], $h['bot_id'], $uid );
-				if ( is_wp_error( $ctx ) ) {
-					return $ctx;
+				$limit = self::hold_limit( $h );
+				if ( is_wp_error( $limit ) ) {
+					return $limit;
 				}
-				$remaining = Quotas::remaining( $ids, $ctx['limit'] );
+				$remaining = Quotas::remaining( $ids, $limit );
 				$s         = Core::settle(
 					[
 						'hold_balance'      => $hb,
@@ -203,7 +213,9 @@ final class Metering {
 						return new WP_Error( 'aipkit_balance_conflict', __( 'The balance no longer covers this hold.', 'aipkit-usage' ), [ 'status' => 409 ] );
 					}
 				}
-				if ( $ids ) {
+				// Adding and removing nothing is skipped (it would only touch updated_at).
+				if ( $ids && ! ( Decimal::is_zero( $s['quota_count'] ) && Decimal::is_zero( $hq ) ) ) {
+					sort( $ids );
 					$in = implode( ',', $ids );
 					$n  = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::counters() . " SET used = used + %s, held = held - %s, updated_at = UTC_TIMESTAMP() WHERE id IN ($in) AND held >= %s", $s['quota_count'], $hq, $hq ) );
 					if ( is_wp_error( $n ) ) {
@@ -212,12 +224,13 @@ final class Metering {
 				}
 				$charged   = ! Decimal::is_zero( $cost );
 				$ledger_id = null;
+				// Read once, after this transaction's own UPDATE of the locked row.
+				$after = $uid > 0 ? Decimal::db( $wpdb->get_var( $wpdb->prepare( 'SELECT balance FROM ' . Tables::balances() . ' WHERE user_id = %d', $uid ) ) ) : null;
 				if ( $charged ) {
 					$key = Core::key( 'usage', [ $h['request_id'] ] );
 					if ( is_wp_error( $key ) ) {
 						return $key;
 					}
-					$after     = $uid > 0 ? Decimal::db( $wpdb->get_var( $wpdb->prepare( 'SELECT balance FROM ' . Tables::balances() . ' WHERE user_id = %d', $uid ) ) ) : null;
 					$subjects  = json_decode( (string) $h['subjects'], true ) ?: [];
 					$ledger_id = Ledger::append(
 						[
@@ -246,7 +259,8 @@ final class Metering {
 							],
 							'note'            => $quote['fallback'] ? 'No pricing rule matched: charged raw usage units.' : '',
 							'idempotency_key' => $key,
-						]
+						],
+						false // the locked hold (status held) rules out a second usage entry; UNIQUE still guards
 					);
 					if ( is_wp_error( $ledger_id ) ) {
 						return $ledger_id;
@@ -266,7 +280,7 @@ final class Metering {
 					'fallback'         => (bool) $quote['fallback'],
 					'rule_id'          => $quote['rule_id'],
 					'breakdown'        => $quote['breakdown'],
-					'balance_after'    => $uid > 0 ? Balances::get( $uid )['balance'] : null,
+					'balance_after'    => $after,
 				];
 				$n   = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = %s WHERE id = %d', $out['status'], self::stored_with( $h, $out ), $h['id'] ) );
 				if ( is_wp_error( $n ) ) {
@@ -362,6 +376,33 @@ final class Metering {
 		return $n;
 	}
 
+	/**
+	 * A user's request: one statement finds a hold already placed for this request id (a replay,
+	 * returned whole) or else the user's own expired holds, which are released now.
+	 */
+	private static function replay_or_sweep( string $request_id, int $user_id ): ?array {
+		global $wpdb;
+		$t    = Tables::holds();
+		$rows = $wpdb->get_results(
+			$wpdb->prepare(
+				"(SELECT id, 1 AS same FROM $t WHERE request_id = %s)
+				 UNION ALL (SELECT id, 0 FROM $t WHERE user_id = %d AND status = 'held' AND expires_at < UTC_TIMESTAMP() LIMIT 50)",
+				$request_id,
+				$user_id
+			),
+			ARRAY_A
+		) ?: [];
+		foreach ( $rows as $r ) {
+			if ( '1' === (string) $r['same'] ) {
+				return self::find_by_request( $request_id );
+			}
+		}
+		foreach ( $rows as $r ) {
+			self::release( (int) $r['id'], 'expired' );
+		}
+		return null;
+	}
+
 	/** The subject's own expired holds are released on its next request, not only by cron. */
 	private static function sweep_for( int $user_id, array $subjects ): void {
 		global $wpdb;
@@ -378,20 +419,20 @@ final class Metering {
 
 	public static function find( int $id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::holds() . ' WHERE id = %d', $id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d', $id ), ARRAY_A );
 		return $row ?: null;
 	}
 
 	private static function find_by_request( string $request_id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::holds() . ' WHERE request_id = %s', $request_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE request_id = %s', $request_id ), ARRAY_A );
 		return $row ?: null;
 	}
 
 	/** @return array|WP_Error the locked hold row */
 	private static function lock_hold( int $hold_id, $given ) {
 		global $wpdb;
-		$h = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ), ARRAY_A );
+		$h = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ), ARRAY_A );
 		Transaction::check_error();
 		if ( ! $h ) {
 			return new WP_Error( 'aipkit_hold_not_found', sprintf( __( 'Hold #%d does not exist.', 'aipkit-usage' ), $hold_id ), [ 'status' => 404, 'field' => 'hold' ] );
@@ -451,14 +492,25 @@ final class Metering {
 			'status'       => $h['status'],
 			'hold_balance' => Decimal::db( $h['hold_balance'] ),
 			'hold_quota'   => Decimal::db( $h['hold_quota'] ),
-			'estimate'     => self::sum_text( $h ),
+			'estimate'     => Decimal::db( $h['estimate'] ),
 			'expires_at'   => $h['expires_at'],
 		];
 	}
 
-	private static function sum_text( array $h ): string {
-		global $wpdb;
-		return Decimal::db( $wpdb->get_var( $wpdb->prepare( 'SELECT CAST(%s AS DECIMAL(20,6)) + CAST(%s AS DECIMAL(20,6))', $h['hold_balance'], $h['hold_quota'] ) ) );
+	/**
+	 * The quota limit the hold was admitted under (kept with its authorize result); holds written
+	 * before that was kept resolve the rule as it is now.
+	 *
+	 * @return ?string|WP_Error
+	 */
+	private static function hold_limit( array $h ) {
+		$stored = json_decode( (string) $h['result'], true );
+		if ( is_array( $stored['authorize'] ?? null ) && array_key_exists( 'quota_limit', $stored['authorize'] ) ) {
+			$l = $stored['authorize']['quota_limit'];
+			return null === $l ? null : Decimal::db( $l );
+		}
+		$ctx = Quotas::context( $h['module'], $h['bot_id'], (int) $h['user_id'] );
+		return is_wp_error( $ctx ) ? $ctx : $ctx['limit'];
 	}
 
 	private static function refusal( array $ctx, string $estimate, string $shortfall ): WP_Error {

@@ -10,6 +10,11 @@ use WP_Error;
 final class QuotaRules {
 	public const PERIODS = [ 'never', 'daily', 'weekly', 'monthly' ];
 
+	private const CACHE_GROUP = 'aipkit_usage_quota_rules';
+
+	/** Bumped by every write: resolve() memo keys of older generations are never read again. */
+	private static int $generation = 0;
+
 	public static function all(): array {
 		global $wpdb;
 		$rows = $wpdb->get_results( 'SELECT * FROM ' . Tables::quota_rules() . ' ORDER BY module, bot_id', ARRAY_A ) ?: [];
@@ -22,8 +27,17 @@ final class QuotaRules {
 		return $row ? self::shape( $row ) : null;
 	}
 
-	/** The bot-specific rule wins over the module rule; null when neither exists. */
+	/**
+	 * The bot-specific rule wins over the module rule; null when neither exists. Memoised per request
+	 * in a non-persistent object-cache group (emptied by wp_cache_flush(); save/delete move to a new
+	 * generation of keys), so a request that meters several times looks the rule up once.
+	 */
 	public static function resolve( string $module, string $bot_id ): ?array {
+		$key    = self::$generation . "\0" . Tables::quota_rules() . "\0" . $module . "\0" . $bot_id;
+		$cached = wp_cache_get( $key, self::CACHE_GROUP );
+		if ( is_array( $cached ) ) {
+			return $cached['rule'];
+		}
 		global $wpdb;
 		$row = $wpdb->get_row(
 			$wpdb->prepare(
@@ -33,7 +47,10 @@ final class QuotaRules {
 			),
 			ARRAY_A
 		);
-		return $row ? self::shape( $row ) : null;
+		$rule = $row ? self::shape( $row ) : null;
+		wp_cache_add_non_persistent_groups( [ self::CACHE_GROUP ] );
+		wp_cache_set( $key, [ 'rule' => $rule ], self::CACHE_GROUP );
+		return $rule;
 	}
 
 	/** Insert or replace the rule for (module, bot_id). */
@@ -43,6 +60,7 @@ final class QuotaRules {
 			return $rule;
 		}
 		global $wpdb;
+		++self::$generation;
 		$t  = Tables::quota_rules();
 		$ok = $wpdb->query(
 			$wpdb->prepare(
@@ -66,6 +84,7 @@ final class QuotaRules {
 
 	public static function delete( int $id ) {
 		global $wpdb;
+		++self::$generation;
 		if ( ! $wpdb->delete( Tables::quota_rules(), [ 'id' => $id ], [ '%d' ] ) ) {
 			return new WP_Error( 'aipkit_quota_not_found', sprintf( __( 'Quota rule #%d does not exist.', 'aipkit-usage' ), $id ), [ 'status' => 404, 'field' => 'id' ] );
 		}

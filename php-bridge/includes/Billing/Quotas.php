@@ -64,11 +64,11 @@ final class Quotas {
 		sort( $subjects );
 		$ids = [];
 		foreach ( $subjects as $s ) {
-			$wpdb->query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE subject = subject", $s, $scope, $period_key ) );
+			// One statement ensures, locks and names the row: on a duplicate key InnoDB takes an
+			// exclusive lock on the existing row, and LAST_INSERT_ID(id) hands its id back.
+			$wpdb->query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $s, $scope, $period_key ) );
 			Transaction::check_error();
-			$id = $wpdb->get_var( $wpdb->prepare( "SELECT id FROM $t WHERE subject = %s AND scope = %s AND period_key = %s FOR UPDATE", $s, $scope, $period_key ) );
-			Transaction::check_error();
-			$ids[] = (int) $id;
+			$ids[] = (int) $wpdb->insert_id;
 		}
 		return $ids;
 	}
@@ -87,7 +87,9 @@ final class Quotas {
 
 	/**
 	 * Room left for the tightest of these counters (a guest is admitted only if both keys have room),
-	 * computed by MariaDB in DECIMAL. null = unlimited.
+	 * computed by MariaDB in DECIMAL, and the counters locked (FOR UPDATE: a current read, ascending
+	 * id on the primary key). null = unlimited: then nothing is read here, and the caller's UPDATE
+	 * locks the counters, still after the balance row.
 	 */
 	public static function remaining( array $ids, ?string $limit ): ?string {
 		if ( null === $limit ) {
@@ -97,8 +99,10 @@ final class Quotas {
 			return $limit;
 		}
 		global $wpdb;
+		sort( $ids );
 		$in = implode( ',', array_map( 'intval', $ids ) );
-		$v  = $wpdb->get_var( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in)", $limit ) );
+		$v  = $wpdb->get_var( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in) FOR UPDATE", $limit ) );
+		Transaction::check_error();
 		return Decimal::db( $v );
 	}
 
