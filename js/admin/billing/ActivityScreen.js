@@ -4,6 +4,7 @@ import { addQueryArgs } from '@wordpress/url';
 import { __ } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
 import { api, credits, KIND_LABELS, qs } from './api';
+import LedgerTable from './LedgerTable';
 
 const RANGES = [
 	{ value: '7', label: __( 'Last 7 days', 'aipkit-usage' ) },
@@ -131,32 +132,11 @@ export default function ActivityScreen() {
 								<p>{ __( 'Select a date range that includes the change. Balance changes come from Usage > Billing > Balances, completed WooCommerce orders, and metered requests.', 'aipkit-usage' ) }</p>
 							</EmptyState>
 						) : (
-							<table className="widefat striped aipkit-activity-table">
-								<thead>
-									<tr>
-										<th scope="col">{ __( 'Date (UTC)', 'aipkit-usage' ) }</th>
-										<th scope="col">{ __( 'Entry', 'aipkit-usage' ) }</th>
-										<th scope="col">{ __( 'User', 'aipkit-usage' ) }</th>
-										<th scope="col">{ __( 'Balance change', 'aipkit-usage' ) }</th>
-										<th scope="col">{ __( 'Quota', 'aipkit-usage' ) }</th>
-										<th scope="col">{ __( 'Uncovered', 'aipkit-usage' ) }</th>
-										<th scope="col">{ __( 'Details', 'aipkit-usage' ) }</th>
-									</tr>
-								</thead>
-								<tbody>
-									{ items.map( ( x ) => (
-										<tr key={ x.id }>
-											<td>{ x.created_at }</td>
-											<td>{ KIND_LABELS[ x.kind ] || x.kind }</td>
-											<td>{ x.user_id ? x.display_name || `#${ x.user_id }` : x.subject.startsWith( 'guest:' ) ? __( 'Guest', 'aipkit-usage' ) : '—' }</td>
-											<td>{ credits( x.amount ) }</td>
-											<td>{ credits( x.quota_amount ) }</td>
-											<td>{ x.uncovered !== '0.000000' ? credits( x.uncovered ) : '' }</td>
-											<td>{ [ x.module, x.bot_id, x.provider && `${ x.provider }/${ x.model }`, x.note ].filter( Boolean ).join( ' · ' ) }</td>
-										</tr>
-									) ) }
-								</tbody>
-							</table>
+							<LedgerTable
+								items={ items }
+								columns={ [ 'date', 'kind', 'user', 'amount', 'quota', 'uncovered', 'details' ] }
+								className="aipkit-activity-table"
+							/>
 						) }
 						{ cursor && <Button variant="secondary" onClick={ more }>{ __( 'Load more', 'aipkit-usage' ) }</Button> }
 					</>

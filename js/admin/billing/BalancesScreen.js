@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
 import BalanceCell from './BalanceCell';
-import { api, credits, KIND_LABELS, qs } from './api';
+import { api, credits, qs } from './api';
+import LedgerTable from './LedgerTable';
 
 function ConfirmReset( { user, scope, onDone, onCancel } ) {
 	const [ busy, setBusy ] = useState( false );
@@ -141,30 +142,7 @@ function History( { user, onClose } ) {
 			{ items === null && ! error && <Spinner /> }
 			{ items && items.length === 0 && <p>{ __( 'No ledger entries for this user yet.', 'aipkit-usage' ) }</p> }
 			{ items && items.length > 0 && (
-				<table className="widefat striped">
-					<thead>
-						<tr>
-							<th scope="col">{ __( 'Date (UTC)', 'aipkit-usage' ) }</th>
-							<th scope="col">{ __( 'Entry', 'aipkit-usage' ) }</th>
-							<th scope="col">{ __( 'Balance change', 'aipkit-usage' ) }</th>
-							<th scope="col">{ __( 'Quota', 'aipkit-usage' ) }</th>
-							<th scope="col">{ __( 'Balance after', 'aipkit-usage' ) }</th>
-							<th scope="col">{ __( 'Details', 'aipkit-usage' ) }</th>
-						</tr>
-					</thead>
-					<tbody>
-						{ items.map( ( x ) => (
-							<tr key={ x.id }>
-								<td>{ x.created_at }</td>
-								<td>{ KIND_LABELS[ x.kind ] || x.kind }</td>
-								<td>{ credits( x.amount ) }</td>
-								<td>{ credits( x.quota_amount ) }</td>
-								<td>{ credits( x.balance_after ) }</td>
-								<td>{ [ x.module, x.model, x.order_id ? `#${ x.order_id }` : '', x.note ].filter( Boolean ).join( ' · ' ) }</td>
-							</tr>
-						) ) }
-					</tbody>
-				</table>
+				<LedgerTable items={ items } columns={ [ 'date', 'kind', 'amount', 'quota', 'balanceAfter', 'details' ] } />
 			) }
 			{ cursor && <Button variant="secondary" onClick={ () => more( cursor ) }>{ __( 'Load more', 'aipkit-usage' ) }</Button> }
 		</Modal>
