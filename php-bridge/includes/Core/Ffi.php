@@ -156,25 +156,38 @@ final class Ffi {
 		// json_encode([]) is "[]"; an empty request is an object.
 		$json   = array() === $input ? '{}' : self::encode( $input );
 		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
+		$body   = $this->takeOutput( $status );
+		if ( 0 !== $status ) {
+			self::throwCoreError( $body, $status );
+		}
+		return json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
+	}
+
+	/**
+	 * Copies the answer the library wrote to the out-params and gives the buffer straight back to the
+	 * library (the only owner allowed to free it). Status 3 means the out-params were left untouched.
+	 */
+	private function takeOutput( int $status ): string {
 		if ( 3 === $status ) {
 			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
 		}
 		$len = (int) $this->outLen->cdata;
 		try {
-			$body = \FFI::string( $this->out, $len );
+			return \FFI::string( $this->out, $len );
 		} finally {
 			$this->ffi->aipkit_free( $this->out, $len );
 		}
-		$decoded = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
-		if ( 0 !== $status ) {
-			throw new CoreException(
-				(string) ( $decoded['code'] ?? 'internal_error' ),
-				(string) ( $decoded['message'] ?? 'The core failed without a message.' ),
-				isset( $decoded['field'] ) ? (string) $decoded['field'] : null,
-				(int) $status
-			);
-		}
-		return $decoded;
+	}
+
+	/** Status 1 (core error) and 2 (caught panic) carry the core's error JSON: code, message, field. */
+	private static function throwCoreError( string $body, int $status ): never {
+		$e = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
+		throw new CoreException(
+			(string) ( $e['code'] ?? 'internal_error' ),
+			(string) ( $e['message'] ?? 'The core failed without a message.' ),
+			isset( $e['field'] ) ? (string) $e['field'] : null,
+			$status
+		);
 	}
 
 	/**
@@ -197,18 +210,9 @@ final class Ffi {
 	 */
 	public function priceText( string $text ): array {
 		$status = $this->ffi->aipkit_price_text( $text, strlen( $text ), $this->outPtr, $this->outLenPtr );
-		if ( 3 === $status ) {
-			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
-		}
-		$len = (int) $this->outLen->cdata;
-		try {
-			$body = \FFI::string( $this->out, $len );
-		} finally {
-			$this->ffi->aipkit_free( $this->out, $len );
-		}
+		$body   = $this->takeOutput( $status );
 		if ( 0 !== $status ) {
-			$e = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
-			throw new CoreException( (string) ( $e['code'] ?? 'internal_error' ), (string) ( $e['message'] ?? 'The core failed without a message.' ), isset( $e['field'] ) ? (string) $e['field'] : null, (int) $status );
+			self::throwCoreError( $body, $status );
 		}
 		[ $credits, $rule_id, $fallback, $units ] = explode( "\t", $body );
 		return array(
@@ -262,15 +266,6 @@ final class Ffi {
 	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
 	public function callJson( string $op, string $json ): array {
 		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
-		if ( 3 === $status ) {
-			return array( 3, '' );
-		}
-		$len = (int) $this->outLen->cdata;
-		try {
-			$body = \FFI::string( $this->out, $len );
-		} finally {
-			$this->ffi->aipkit_free( $this->out, $len );
-		}
-		return array( (int) $status, $body );
+		return array( (int) $status, 3 === $status ? '' : $this->takeOutput( $status ) );
 	}
 }
