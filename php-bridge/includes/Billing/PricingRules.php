@@ -270,16 +270,9 @@ final class PricingRules {
 		return $b;
 	}
 
+	/** The REST view of a row: what the core sees, plus its state and history. */
 	private static function shape( array $r ): array {
-		return [
-			'id'          => (int) $r['id'],
-			'usage_type'  => $r['usage_type'],
-			'provider'    => $r['provider'],
-			'model'       => $r['model'],
-			'method'      => $r['method'],
-			'input_rate'  => $r['input_rate'],
-			'output_rate' => $r['output_rate'],
-			'unit_rate'   => $r['unit_rate'],
+		return self::core_rule( $r ) + [
 			'enabled'     => (bool) (int) $r['enabled'],
 			'created_at'  => $r['created_at'],
 			'updated_at'  => $r['updated_at'],
