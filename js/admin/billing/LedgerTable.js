@@ -1,7 +1,12 @@
 import { __ } from '@wordpress/i18n';
 import { credits, KIND_LABELS } from './api';
 
-/** What a ledger row says about where it came from: module, bot, model, order and note. */
+/**
+ * What a ledger row says about where it came from: module, bot, model, order and note.
+ *
+ * @param {Object} x A ledger entry from the REST API.
+ * @return {string} One line of details.
+ */
 function details( x ) {
 	return [ x.module, x.bot_id, x.provider && `${ x.provider }/${ x.model }`, x.order_id ? `#${ x.order_id }` : '', x.note ].filter( Boolean ).join( ' · ' );
 }
