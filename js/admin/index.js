@@ -5,7 +5,7 @@
  */
 import * as element from '@wordpress/element';
 import App from './App';
-import './style.css';
+import './admin.css';
 
 function mount() {
 	const root = document.getElementById( 'aipkit-usage-admin-root' );

@@ -89,6 +89,7 @@ final class Menu {
 		wp_set_script_translations( self::SCRIPT, 'aipkit-usage' );
 		if ( is_readable( self::buildDir() . 'admin.css' ) ) {
 			wp_enqueue_style( self::SCRIPT, plugins_url( 'build/admin.css', AIPKIT_USAGE_FILE ), array( 'wp-components' ), $asset['version'] );
+			wp_style_add_data( self::SCRIPT, 'rtl', 'replace' );
 		} else {
 			wp_enqueue_style( 'wp-components' );
 		}
