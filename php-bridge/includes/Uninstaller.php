@@ -16,19 +16,7 @@ final class Uninstaller {
 	public static function run(): array {
 		$result = array();
 		if ( is_multisite() ) {
-			foreach ( get_sites(
-				array(
-					'fields' => 'ids',
-					'number' => 0,
-				)
-			) as $site_id ) {
-				switch_to_blog( (int) $site_id );
-				try {
-					$result[ (int) $site_id ] = self::site();
-				} finally {
-					restore_current_blog();
-				}
-			}
+			$result = Sites::each( static fn () => self::site() );
 			global $wpdb;
 			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE %s", $wpdb->esc_like( 'aipkit_usage_' ) . '%' ) );
 		} else {

@@ -39,19 +39,7 @@ final class PricingRules {
 		if ( ! isset( self::$enabled[ $table ] ) ) {
 			global $wpdb;
 			$rows                     = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . $table . ' WHERE enabled = 1', ARRAY_A ) ?: [];
-			self::$enabled[ $table ] = array_map(
-				static fn( $r ) => [
-					'id'          => (int) $r['id'],
-					'usage_type'  => $r['usage_type'],
-					'provider'    => $r['provider'],
-					'model'       => $r['model'],
-					'method'      => $r['method'],
-					'input_rate'  => $r['input_rate'],
-					'output_rate' => $r['output_rate'],
-					'unit_rate'   => $r['unit_rate'],
-				],
-				$rows
-			);
+			self::$enabled[ $table ] = array_map( [ self::class, 'core_rule' ], $rows );
 		}
 		return self::$enabled[ $table ];
 	}

@@ -2,6 +2,7 @@
 namespace AipkitUsage\Schema;
 
 use AipkitUsage\Capabilities;
+use AipkitUsage\Sites;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -102,19 +103,7 @@ final class Schema {
 
 	/** Installs on every site of the network (network activation). */
 	public static function installNetwork(): void {
-		foreach ( get_sites(
-			array(
-				'fields' => 'ids',
-				'number' => 0,
-			)
-		) as $site_id ) {
-			switch_to_blog( (int) $site_id );
-			try {
-				self::install();
-			} finally {
-				restore_current_blog();
-			}
-		}
+		Sites::each( static fn () => self::install() );
 	}
 
 	/** New site on a network where the plugin is network-active: give it its tables. */
