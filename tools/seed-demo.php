@@ -72,7 +72,7 @@ foreach ( array(
 	array( 'module' => 'chatbot', 'guest_limit' => '5', 'user_limit' => '20', 'role_limits' => array( 'editor' => '100', 'administrator' => null ), 'period' => 'daily', 'message' => '' ),
 	array( 'module' => 'chatbot', 'bot_id' => 'demo-sales', 'guest_limit' => '10', 'user_limit' => '50', 'period' => 'weekly', 'message' => 'The sales bot allowance for this week is used up.' ),
 	array( 'module' => 'ai_forms', 'guest_limit' => '0', 'user_limit' => '10', 'period' => 'weekly', 'message' => '' ),
-	array( 'module' => 'image_generator', 'guest_limit' => '0', 'user_limit' => '4', 'period' => 'monthly', 'message' => 'Image credits for this month are used up.' ),
+	array( 'module' => 'image_generator', 'guest_limit' => '0', 'user_limit' => '10', 'period' => 'monthly', 'message' => 'Image credits for this month are used up.' ),
 ) as $q ) {
 	$existing = QuotaRules::resolve( $q['module'], $q['bot_id'] ?? '' );
 	if ( $existing && $existing['bot_id'] === ( $q['bot_id'] ?? '' ) ) {
@@ -118,8 +118,18 @@ foreach ( $aipkit_seed_history as list( $who, $bot, $msg, $rid, $conv ) ) {
 }
 $aipkit_seed_out( sprintf( 'usage history: %d requests metered; alice balance %s', $aipkit_seed_ok, aipkit_usage_balance( $aipkit_seed_alice )['balance'] ) );
 
-// A demo page with the chat shortcode.
-if ( ! get_page_by_path( 'demo-chat' ) ) {
-	wp_insert_post( array( 'post_type' => 'page', 'post_status' => 'publish', 'post_name' => 'demo-chat', 'post_title' => 'Demo Chat', 'post_content' => '[aipkit_demo_chat bot="demo-support"]' ) );
+// Demo pages, one per widget; an existing page keeps its content (a second run changes nothing).
+foreach ( array(
+	'demo-chat'  => array( 'Demo Chat', '[aipkit_demo_chat bot="demo-support" stream="true"]' ),
+	'demo-form'  => array( 'Demo AI Form', '[aipkit_demo_form form="demo-form"]' ),
+	'demo-image' => array( 'Demo Image Generator', '[aipkit_demo_image bot="demo-images"]' ),
+) as $aipkit_seed_slug => list( $aipkit_seed_title, $aipkit_seed_content ) ) {
+	$aipkit_seed_page = get_page_by_path( $aipkit_seed_slug );
+	if ( $aipkit_seed_page && 'demo-chat' === $aipkit_seed_slug && '[aipkit_demo_chat bot="demo-support"]' === $aipkit_seed_page->post_content ) {
+		// Pages seeded before the chat streamed get the new shortcode; edited pages are left alone.
+		wp_update_post( array( 'ID' => $aipkit_seed_page->ID, 'post_content' => $aipkit_seed_content ) );
+	} elseif ( ! $aipkit_seed_page ) {
+		wp_insert_post( array( 'post_type' => 'page', 'post_status' => 'publish', 'post_name' => $aipkit_seed_slug, 'post_title' => $aipkit_seed_title, 'post_content' => $aipkit_seed_content ) );
+	}
+	$aipkit_seed_out( sprintf( 'demo page: %s', home_url( '/' . $aipkit_seed_slug . '/' ) ) );
 }
-$aipkit_seed_out( 'demo chat page: ' . home_url( '/demo-chat/' ) );

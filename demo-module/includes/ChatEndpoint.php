@@ -7,7 +7,8 @@ use WP_REST_Request;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * POST aipkit-demo/v1/chat {bot, message, conversation_id?, fail?, stream?}: a metered request end to end.
+ * POST aipkit-demo/v1/chat {bot, message, conversation_id?, fail?, stream?}: a metered request end to end,
+ * for every demo bot (chat, the form's form_submit, the image generator's image_generate per image).
  * Public (guests chat too) but protected by a nonce issued with the page.
  */
 final class ChatEndpoint {
@@ -92,6 +93,7 @@ final class ChatEndpoint {
 			'balance_after'  => $res['balance_after'],
 			'vector_context' => $out['vector_context'],
 			'usage'          => array( 'input_tokens' => $out['input_tokens'], 'output_tokens' => $out['output_tokens'], 'images' => $out['images'] ),
+			'image_urls'     => $fail ? array() : $out['image_urls'],
 		);
 	}
 }

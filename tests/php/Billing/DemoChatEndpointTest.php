@@ -164,4 +164,46 @@ final class DemoChatEndpointTest extends TestCase
         $err = rest_ensure_response(new \WP_Error('aipkit_quota_exceeded', 'x', ['status' => 429]));
         $this->assertFalse(\AipkitUsageDemo\StreamResponder::serve(false, $err, $req, $server));
     }
+
+    public function testTheFormIsMeteredAsFormSubmitAndTheImagesPerImage(): void
+    {
+        $this->rule(['usage_type' => 'form_submit', 'provider' => 'demo', 'model' => '*', 'method' => 'per_1k_tokens', 'input_rate' => '0.5', 'output_rate' => '1']);
+        $this->rule(['usage_type' => 'image_generate', 'provider' => 'demo', 'model' => 'demo-image', 'method' => 'per_image', 'unit_rate' => '2']);
+        $u = $this->createUser();
+        $this->fund($u, '10');
+        $this->actAs($u);
+
+        $r = $this->chat(['bot' => 'demo-form', 'message' => 'A blue ceramic mug']);
+        $this->assertSame(200, $r->get_status(), wp_json_encode($r->get_data()));
+        $form = $r->get_data();
+        $this->assertStringStartsWith('Product description #', $form['reply']);
+        $this->assertSame([], $form['image_urls']);
+
+        $r = $this->chat(['bot' => 'demo-images', 'message' => 'A puffer fish and a lighthouse']);
+        $this->assertSame(200, $r->get_status(), wp_json_encode($r->get_data()));
+        $img = $r->get_data();
+        $this->assertSame(2, $img['usage']['images']);
+        $this->assertSame('4.000000', $img['credits'], 'two images at 2 credits each');
+        $this->assertCount(2, $img['image_urls']);
+        $this->assertNotSame($img['image_urls'][0], $img['image_urls'][1]);
+        foreach ($img['image_urls'] as $url) {
+            $this->assertStringStartsWith('data:image/svg+xml;base64,', $url);
+            $svg = base64_decode(substr($url, strlen('data:image/svg+xml;base64,')), true);
+            $this->assertNotFalse(simplexml_load_string($svg), 'a well-formed SVG');
+        }
+        $again = $this->chat(['bot' => 'demo-images', 'message' => 'A puffer fish and a lighthouse'])->get_data();
+        $this->assertSame($img['image_urls'], $again['image_urls'], 'the same prompt draws the same pictures');
+        // Markup in a prompt stays text inside the SVG.
+        $evil = $this->chat(['bot' => 'demo-images', 'message' => '<script>alert(1)</script>"&'])->get_data();
+        $svg = base64_decode(substr($evil['image_urls'][0], strlen('data:image/svg+xml;base64,')), true);
+        $this->assertStringNotContainsString('<script', $svg);
+        $this->assertSame('<script>alert(1)</script>"&', (string) simplexml_load_string($svg)->text);
+
+        $usage = array_values(array_filter($this->ledgerRows($u), fn($x) => 'usage' === $x['kind']));
+        $this->assertCount(4, $usage);
+        $this->assertSame(['ai_forms', 'demo-form', 'form_submit'], [$usage[0]['module'], $usage[0]['bot_id'], $usage[0]['usage_type']]);
+        $this->assertSame('-' . $form['credits'], $usage[0]['amount']);
+        $this->assertSame(['image_generator', 'demo-images', 'image_generate', '-4.000000'], [$usage[1]['module'], $usage[1]['bot_id'], $usage[1]['usage_type'], $usage[1]['amount']]);
+        $this->assertReconciled();
+    }
 }
