@@ -6,20 +6,36 @@ namespace AipkitUsage\Billing;
  * balance's held part equals its open holds. Sums are SQL aggregates; the comparison is the core's.
  */
 final class Reconciler {
+	/** Balances compared per batch, so memory stays flat however many users a site has. */
+	private const BATCH = 2000;
+
 	/** @return array|\WP_Error {ok, mismatches:[…], held_mismatches:[…], negative_counters:int, checked:int} */
-	public static function run() {
+	public static function run( int $batch = self::BATCH ) {
 		global $wpdb;
-		$b        = Tables::balances();
-		$l        = Tables::ledger();
-		$balances = $wpdb->get_results( "SELECT user_id, balance FROM $b", ARRAY_A ) ?: [];
-		$sums     = $wpdb->get_results( "SELECT user_id, SUM(amount) AS amount FROM $l WHERE user_id > 0 GROUP BY user_id", ARRAY_A ) ?: [];
-		$r        = Core::reconcile(
-			array_map( static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'balance' => Decimal::db( $x['balance'] ) ], $balances ),
-			array_map( static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'amount' => Decimal::db( $x['amount'] ) ], $sums )
-		);
-		if ( is_wp_error( $r ) ) {
-			return $r;
-		}
+		$batch      = max( 1, $batch );
+		$b          = Tables::balances();
+		$l          = Tables::ledger();
+		$mismatches = [];
+		$checked    = 0;
+		$lo         = 1;
+		do {
+			$balances = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, balance FROM $b WHERE user_id >= %d ORDER BY user_id LIMIT %d", $lo, $batch ), ARRAY_A ) ?: [];
+			$full     = count( $balances ) === $batch;
+			// The batch covers every user id from $lo up to its last balance row (or every id above $lo
+			// for the last batch), so ledger entries of users without a balance row are compared too.
+			$hi   = $full ? (int) end( $balances )['user_id'] : PHP_INT_MAX;
+			$sums = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, SUM(amount) AS amount FROM $l WHERE user_id BETWEEN %d AND %d GROUP BY user_id", $lo, $hi ), ARRAY_A ) ?: [];
+			$r    = Core::reconcile(
+				array_map( static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'balance' => Decimal::db( $x['balance'] ) ], $balances ),
+				array_map( static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'amount' => Decimal::db( $x['amount'] ) ], $sums )
+			);
+			if ( is_wp_error( $r ) ) {
+				return $r;
+			}
+			array_push( $mismatches, ...$r['mismatches'] );
+			$checked += count( $balances );
+			$lo       = $hi + 1;
+		} while ( $full );
 		$h    = Tables::holds();
 		$held = $wpdb->get_results(
 			"SELECT b.user_id, b.held, COALESCE(SUM(h.hold_balance), 0) AS open_holds
@@ -30,14 +46,14 @@ final class Reconciler {
 		$neg = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::counters() . ' WHERE used < 0 OR held < 0' );
 		$neg += (int) $wpdb->get_var( "SELECT COUNT(*) FROM $b WHERE balance < 0 OR held < 0 OR held > balance" );
 		return [
-			'ok'                => $r['ok'] && ! $held && 0 === $neg,
-			'mismatches'        => $r['mismatches'],
+			'ok'                => ! $mismatches && ! $held && 0 === $neg,
+			'mismatches'        => $mismatches,
 			'held_mismatches'   => array_map(
 				static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'held' => Decimal::db( $x['held'] ), 'open_holds' => Decimal::db( $x['open_holds'] ) ],
 				$held
 			),
 			'negative_counters' => $neg,
-			'checked'           => count( $balances ),
+			'checked'           => $checked,
 		];
 	}
 }
