@@ -25,7 +25,7 @@ final class ConversationList {
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
 		if ( ! in_array( $per_page, self::PAGE_SIZES, true ) ) {
-			return Filters::error( 'per_page', 'Page size must be 10, 20, 50 or 100.' );
+			return Filters::error( 'per_page', __( 'Page size must be 10, 20, 50 or 100.', 'aipkit-usage' ) );
 		}
 		if ( ! $f->search ) {
 			return self::page_plain( $f, $per_page, $cursor );
@@ -33,7 +33,7 @@ final class ConversationList {
 		$before = PHP_INT_MAX;
 		if ( '' !== $cursor ) {
 			if ( ! preg_match( '/^h:(\d{1,19})$/', $cursor, $m ) ) {
-				return Filters::error( 'cursor', 'Invalid cursor.' );
+				return Filters::error( 'cursor', __( 'Invalid cursor.', 'aipkit-usage' ) );
 			}
 			$before = (int) $m[1];
 		}
@@ -46,7 +46,7 @@ final class ConversationList {
 		$where = LogQuery::conversation_where( $f );
 		if ( '' !== $cursor ) {
 			if ( ! preg_match( '/^t:(\d{1,12}):(\d{1,19})$/', $cursor, $m ) ) {
-				return Filters::error( 'cursor', 'Invalid cursor.' );
+				return Filters::error( 'cursor', __( 'Invalid cursor.', 'aipkit-usage' ) );
 			}
 			$at     = gmdate( 'Y-m-d H:i:s', (int) $m[1] );
 			$where .= $wpdb->prepare( ' AND (c.last_at < %s OR (c.last_at = %s AND c.id < %d))', $at, $at, (int) $m[2] );

@@ -17,7 +17,7 @@ final class ConversationReader {
 		$t    = Tables::conversations();
 		$conv = $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$t} WHERE id = %d", $id ), ARRAY_A );
 		if ( ! $conv ) {
-			return new WP_Error( 'aipkit_not_found', 'No such conversation (it may have been deleted).', [ 'status' => 404 ] );
+			return new WP_Error( 'aipkit_not_found', __( 'No such conversation (it may have been deleted).', 'aipkit-usage' ), [ 'status' => 404 ] );
 		}
 		$l    = Tables::logs();
 		$rows = $wpdb->get_results(

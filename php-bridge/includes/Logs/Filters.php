@@ -36,7 +36,7 @@ final class Filters {
 		$range = isset( $in['range'] ) ? (string) $in['range'] : '';
 		if ( '' !== $range && 'all' !== $range ) {
 			if ( ! ctype_digit( $range ) || ! in_array( (int) $range, self::RANGES, true ) ) {
-				return self::error( 'range', 'Date range must be 7, 30 or 90 days (or empty for all time).' );
+				return self::error( 'range', __( 'Date range must be 7, 30 or 90 days (or empty for all time).', 'aipkit-usage' ) );
 			}
 			$f->days = (int) $range;
 		}
@@ -44,7 +44,7 @@ final class Filters {
 		$module = isset( $in['module'] ) ? (string) $in['module'] : '';
 		if ( '' !== $module ) {
 			if ( ! preg_match( '/^[a-z0-9_\-]{1,32}$/', $module ) || ! Catalog::module_known( $module ) ) {
-				return self::error( 'module', 'Unknown module.' );
+				return self::error( 'module', __( 'Unknown module.', 'aipkit-usage' ) );
 			}
 			$f->module = $module;
 		}
@@ -52,21 +52,21 @@ final class Filters {
 		$bot = isset( $in['bot'] ) ? (string) $in['bot'] : '';
 		if ( '' !== $bot && self::BOT_NONE !== $bot ) {
 			if ( strlen( $bot ) > 64 || ! preg_match( '//u', $bot ) || ! Catalog::bot_known( $bot ) ) {
-				return self::error( 'bot', 'Unknown chatbot.' );
+				return self::error( 'bot', __( 'Unknown chatbot.', 'aipkit-usage' ) );
 			}
 		}
 		$f->bot = $bot;
 
 		if ( isset( $in['user_id'] ) && '' !== (string) $in['user_id'] ) {
 			if ( ! ctype_digit( (string) $in['user_id'] ) ) {
-				return self::error( 'user_id', 'user_id must be a positive integer.' );
+				return self::error( 'user_id', __( 'user_id must be a positive integer.', 'aipkit-usage' ) );
 			}
 			$f->user_id = (int) $in['user_id'];
 		}
 
 		$search = isset( $in['search'] ) ? $in['search'] : '';
 		if ( ! is_string( $search ) ) {
-			return self::error( 'search', 'Search must be text.' );
+			return self::error( 'search', __( 'Search must be text.', 'aipkit-usage' ) );
 		}
 		if ( '' !== trim( $search ) ) {
 			$terms = SearchTerms::parse( $search );

@@ -90,7 +90,7 @@ final class LogDeleter {
 			if ( $own_tx ) {
 				$wpdb->query( 'ROLLBACK' );
 			}
-			return new WP_Error( 'aipkit_delete_failed', 'Deleting logs failed: ' . $wpdb->last_error, [ 'status' => 500 ] );
+			return new WP_Error( 'aipkit_delete_failed', __( 'Deleting logs failed: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
 		};
 		// Lock the summaries (in id order, so two deleters cannot deadlock) before touching their rows.
 		$convs = $wpdb->get_results( "SELECT id, conversation_key, module, bot_id, user_id, guest_key FROM {$c} WHERE id IN ({$cin}) ORDER BY id FOR UPDATE", OBJECT_K );

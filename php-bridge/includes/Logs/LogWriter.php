@@ -37,7 +37,7 @@ final class LogWriter {
 			if ( $own_tx ) {
 				$wpdb->query( 'ROLLBACK' );
 			}
-			return new WP_Error( 'aipkit_log_write_failed', 'The conversation summary could not be written: ' . $wpdb->last_error, [ 'status' => 500 ] );
+			return new WP_Error( 'aipkit_log_write_failed', __( 'The conversation summary could not be written: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
 		}
 
 		$ok = $wpdb->insert(
@@ -69,7 +69,7 @@ final class LogWriter {
 			if ( $own_tx ) {
 				$wpdb->query( 'ROLLBACK' );
 			}
-			return new WP_Error( 'aipkit_log_write_failed', 'The log row could not be written: ' . $wpdb->last_error, [ 'status' => 500 ] );
+			return new WP_Error( 'aipkit_log_write_failed', __( 'The log row could not be written: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
 		}
 		$log_id = (int) $wpdb->insert_id;
 		if ( $own_tx ) {
@@ -120,19 +120,19 @@ final class LogWriter {
 		};
 		$module = isset( $e['module'] ) ? (string) $e['module'] : '';
 		if ( ! preg_match( '/^[a-z0-9_\-]{1,32}$/', $module ) ) {
-			return $err( 'module', 'module must be 1–32 characters of a-z, 0-9, _ or -.' );
+			return $err( 'module', __( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ) );
 		}
 		$bot = isset( $e['bot_id'] ) && null !== $e['bot_id'] ? (string) $e['bot_id'] : '';
 		if ( strlen( $bot ) > 64 || ! self::is_utf8( $bot ) ) {
-			return $err( 'bot_id', 'bot_id must be at most 64 bytes of UTF-8.' );
+			return $err( 'bot_id', __( 'bot_id must be at most 64 bytes of UTF-8.', 'aipkit-usage' ) );
 		}
 		$user_id = $e['user_id'] ?? 0;
 		if ( ! ( ( is_int( $user_id ) && $user_id >= 0 ) || ( is_string( $user_id ) && ctype_digit( $user_id ) ) ) ) {
-			return $err( 'user_id', 'user_id must be a non-negative integer.' );
+			return $err( 'user_id', __( 'user_id must be a non-negative integer.', 'aipkit-usage' ) );
 		}
 		$guest = isset( $e['guest_key'] ) ? (string) $e['guest_key'] : '';
 		if ( '' !== $guest && ! preg_match( '/^[A-Za-z0-9_\-]{1,16}$/', $guest ) ) {
-			return $err( 'guest_key', 'guest_key must be at most 16 characters of A-Z, a-z, 0-9, _ or -.' );
+			return $err( 'guest_key', __( 'guest_key must be at most 16 characters of A-Z, a-z, 0-9, _ or -.', 'aipkit-usage' ) );
 		}
 		$conv = isset( $e['conversation_id'] ) ? (string) $e['conversation_id'] : '';
 		if ( '' === $conv ) {
@@ -140,7 +140,7 @@ final class LogWriter {
 			$conv = 'x' . wp_generate_uuid4();
 		}
 		if ( ! self::is_utf8( $conv ) ) {
-			return $err( 'conversation_id', 'conversation_id must be UTF-8.' );
+			return $err( 'conversation_id', __( 'conversation_id must be UTF-8.', 'aipkit-usage' ) );
 		}
 		$key = $module . ':' . $bot . ':' . $conv;
 		if ( strlen( $key ) > 191 ) {
@@ -154,19 +154,19 @@ final class LogWriter {
 		}
 		$credits = isset( $e['credits'] ) ? (string) $e['credits'] : '0';
 		if ( ! preg_match( '/^\d{1,14}(\.\d{1,6})?$/', $credits ) ) {
-			return $err( 'credits', 'credits must be a non-negative decimal string with at most 6 decimal places.' );
+			return $err( 'credits', __( 'credits must be a non-negative decimal string with at most 6 decimal places.', 'aipkit-usage' ) );
 		}
 		$ledger = $e['ledger_id'] ?? null;
 		if ( null !== $ledger && ( ! is_numeric( $ledger ) || (int) $ledger <= 0 ) ) {
-			return $err( 'ledger_id', 'ledger_id must be a positive integer or null.' );
+			return $err( 'ledger_id', __( 'ledger_id must be a positive integer or null.', 'aipkit-usage' ) );
 		}
 		$status = isset( $e['status'] ) ? (string) $e['status'] : 'ok';
 		if ( ! preg_match( '/^[a-z_]{1,16}$/', $status ) ) {
-			return $err( 'status', 'status must be 1–16 characters of a-z or _.' );
+			return $err( 'status', __( 'status must be 1–16 characters of a-z or _.', 'aipkit-usage' ) );
 		}
 		$metadata = $e['metadata'] ?? [];
 		if ( ! is_array( $metadata ) ) {
-			return $err( 'metadata', 'metadata must be an array.' );
+			return $err( 'metadata', __( 'metadata must be an array.', 'aipkit-usage' ) );
 		}
 		$vectors = self::normalise_vectors( $e['vector_context'] ?? [] );
 		if ( is_wp_error( $vectors ) ) {
@@ -174,7 +174,7 @@ final class LogWriter {
 		}
 		$created = $e['created_at'] ?? time();
 		if ( ! is_numeric( $created ) || (int) $created <= 0 ) {
-			return $err( 'created_at', 'created_at must be Unix seconds.' );
+			return $err( 'created_at', __( 'created_at must be Unix seconds.', 'aipkit-usage' ) );
 		}
 		$message = self::scrub( (string) ( $e['user_message'] ?? '' ) );
 		$reply   = self::scrub( (string) ( $e['reply'] ?? '' ) );
@@ -211,19 +211,19 @@ final class LogWriter {
 	 */
 	private static function normalise_vectors( $items ) {
 		if ( ! is_array( $items ) ) {
-			return new WP_Error( 'aipkit_invalid_log', 'vector_context must be a list.', [ 'status' => 400, 'field' => 'vector_context' ] );
+			return new WP_Error( 'aipkit_invalid_log', __( 'vector_context must be a list.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'vector_context' ] );
 		}
 		$out = [];
 		$top = null;
 		foreach ( array_values( $items ) as $i => $item ) {
 			if ( ! is_array( $item ) || ! isset( $item['score'] ) || ! is_numeric( $item['score'] ) ) {
-				return new WP_Error( 'aipkit_invalid_log', "vector_context[{$i}] needs a numeric score.", [ 'status' => 400, 'field' => 'vector_context' ] );
+				return new WP_Error( 'aipkit_invalid_log', sprintf( __( 'vector_context[%d] needs a numeric score.', 'aipkit-usage' ), $i ), [ 'status' => 400, 'field' => 'vector_context' ] );
 			}
 			$scale = ( $item['scale'] ?? 'fraction' ) === 'percent' ? 'percent' : 'fraction';
 			$score = (string) $item['score'];
 			$pct   = 'percent' === $scale ? (float) $score : (float) $score * 100;
 			if ( $pct < 0 || $pct > 100 ) {
-				return new WP_Error( 'aipkit_invalid_log', "vector_context[{$i}].score is out of range.", [ 'status' => 400, 'field' => 'vector_context' ] );
+				return new WP_Error( 'aipkit_invalid_log', sprintf( __( 'vector_context[%d].score is out of range.', 'aipkit-usage' ), $i ), [ 'status' => 400, 'field' => 'vector_context' ] );
 			}
 			$out[] = [
 				'provider' => self::short( $item['provider'] ?? '', 64 ),

@@ -39,11 +39,11 @@ final class Retention {
 	/** @return array|WP_Error the saved settings */
 	public static function save( $enabled, $days ) {
 		if ( ! is_bool( $enabled ) && ! in_array( $enabled, [ 0, 1, '0', '1', 'true', 'false' ], true ) ) {
-			return new WP_Error( 'aipkit_invalid_setting', 'enabled must be true or false.', [ 'status' => 400, 'field' => 'enabled' ] );
+			return new WP_Error( 'aipkit_invalid_setting', __( 'enabled must be true or false.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'enabled' ] );
 		}
 		$enabled = in_array( $enabled, [ true, 1, '1', 'true' ], true );
 		if ( ! ( is_int( $days ) || ( is_string( $days ) && ctype_digit( $days ) ) ) || (int) $days < 1 || (int) $days > self::MAX_DAYS ) {
-			return new WP_Error( 'aipkit_invalid_setting', sprintf( 'Delete logs older than must be a whole number of days from 1 to %d.', self::MAX_DAYS ), [ 'status' => 400, 'field' => 'days' ] );
+			return new WP_Error( 'aipkit_invalid_setting', sprintf( __( 'Delete logs older than must be a whole number of days from 1 to %d.', 'aipkit-usage' ), self::MAX_DAYS ), [ 'status' => 400, 'field' => 'days' ] );
 		}
 		update_option( self::OPTION, [ 'enabled' => $enabled, 'days' => (int) $days ], false );
 		self::schedule();

@@ -27,10 +27,10 @@ final class SearchTerms {
 	/** @return SearchTerms|WP_Error */
 	public static function parse( string $text ) {
 		if ( ! preg_match( '//u', $text ) ) {
-			return Filters::error( 'search', 'Search text is not valid UTF-8.' );
+			return Filters::error( 'search', __( 'Search text is not valid UTF-8.', 'aipkit-usage' ) );
 		}
 		if ( mb_strlen( $text ) > self::MAX_CHARS ) {
-			return Filters::error( 'search', sprintf( 'Search text is limited to %d characters.', self::MAX_CHARS ) );
+			return Filters::error( 'search', sprintf( __( 'Search text is limited to %d characters.', 'aipkit-usage' ), self::MAX_CHARS ) );
 		}
 		$t      = new self();
 		$t->raw = trim( $text );
