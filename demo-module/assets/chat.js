@@ -15,13 +15,23 @@
 				}
 				reply.appendChild( document.createTextNode( text ) );
 			}
-			var payload = { bot: box.dataset.bot, message: message, conversation_id: box.dataset.conversation.replace( /[^A-Za-z0-9_-]/g, '' ), stream: stream };
-			return client.send( payload, stream ? append : null ).then( function ( res ) {
-				if ( res.ok && ! stream ) {
-					append( res.body.reply );
-				}
-				return res;
-			} );
+			var payload = {
+				bot: box.dataset.bot,
+				message: message,
+				conversation_id: box.dataset.conversation.replace(
+					/[^A-Za-z0-9_-]/g,
+					''
+				),
+				stream: stream,
+			};
+			return client
+				.send( payload, stream ? append : null )
+				.then( function ( res ) {
+					if ( res.ok && ! stream ) {
+						append( res.body.reply );
+					}
+					return res;
+				} );
 		} );
 	} );
 } )();

@@ -42,7 +42,9 @@ window.aipkitDemoClient = ( function () {
 		}
 		function pump() {
 			return reader.read().then( function ( step ) {
-				buffer += decoder.decode( step.value || new Uint8Array(), { stream: ! step.done } );
+				buffer += decoder.decode( step.value || new Uint8Array(), {
+					stream: ! step.done,
+				} );
 				var parts = buffer.split( '\n\n' );
 				buffer = parts.pop();
 				parts.forEach( handle );
@@ -66,11 +68,20 @@ window.aipkitDemoClient = ( function () {
 		return fetch( cfg.url, {
 			method: 'POST',
 			credentials: 'same-origin',
-			headers: { 'Content-Type': 'application/json', 'X-Aipkit-Demo-Nonce': cfg.nonce, 'X-WP-Nonce': cfg.rest },
+			headers: {
+				'Content-Type': 'application/json',
+				'X-Aipkit-Demo-Nonce': cfg.nonce,
+				'X-WP-Nonce': cfg.rest,
+			},
 			body: JSON.stringify( payload ),
 		} ).then( function ( r ) {
 			var type = r.headers.get( 'Content-Type' ) || '';
-			if ( r.ok && type.indexOf( 'text/event-stream' ) === 0 && r.body && onChunk ) {
+			if (
+				r.ok &&
+				type.indexOf( 'text/event-stream' ) === 0 &&
+				r.body &&
+				onChunk
+			) {
 				return readStream( r.body, onChunk ).then( function ( body ) {
 					return { ok: true, body: body };
 				} );
@@ -83,7 +94,12 @@ window.aipkitDemoClient = ( function () {
 
 	function cost( status, body ) {
 		status.textContent =
-			'Cost: ' + body.credits + ' credits' + ( body.balance_after !== null && body.balance_after !== undefined ? ' · balance ' + body.balance_after : '' );
+			'Cost: ' +
+			body.credits +
+			' credits' +
+			( body.balance_after !== null && body.balance_after !== undefined
+				? ' · balance ' + body.balance_after
+				: '' );
 	}
 
 	// The refusal's message, then "Buy credits" / "View usage" as links when the site set their URLs.
@@ -92,7 +108,11 @@ window.aipkitDemoClient = ( function () {
 		var actions = ( body && body.data && body.data.actions ) || {};
 		[ 'buy_credits', 'view_usage' ].forEach( function ( k ) {
 			var action = actions[ k ];
-			if ( action && typeof action.url === 'string' && /^https?:\/\//i.test( action.url ) ) {
+			if (
+				action &&
+				typeof action.url === 'string' &&
+				/^https?:\/\//i.test( action.url )
+			) {
 				var a = el( 'a', action.label );
 				a.href = action.url;
 				status.appendChild( document.createTextNode( ' ' ) );
@@ -124,7 +144,8 @@ window.aipkitDemoClient = ( function () {
 					}
 				} )
 				.catch( function () {
-					status.textContent = 'Network error: the request was not completed.';
+					status.textContent =
+						'Network error: the request was not completed.';
 				} )
 				.then( function () {
 					button.disabled = false;

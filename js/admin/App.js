@@ -16,11 +16,31 @@ const TABS = [
 ];
 
 const BILLING_TABS = [
-	{ name: 'pricing', title: __( 'Pricing', 'aipkit-usage' ), Screen: PricingScreen },
-	{ name: 'activity', title: __( 'Activity', 'aipkit-usage' ), Screen: ActivityScreen },
-	{ name: 'balances', title: __( 'Balances', 'aipkit-usage' ), Screen: BalancesScreen },
-	{ name: 'quotas', title: __( 'Quotas', 'aipkit-usage' ), Screen: QuotasScreen },
-	{ name: 'woocommerce', title: __( 'WooCommerce', 'aipkit-usage' ), Screen: WooCommerceScreen },
+	{
+		name: 'pricing',
+		title: __( 'Pricing', 'aipkit-usage' ),
+		Screen: PricingScreen,
+	},
+	{
+		name: 'activity',
+		title: __( 'Activity', 'aipkit-usage' ),
+		Screen: ActivityScreen,
+	},
+	{
+		name: 'balances',
+		title: __( 'Balances', 'aipkit-usage' ),
+		Screen: BalancesScreen,
+	},
+	{
+		name: 'quotas',
+		title: __( 'Quotas', 'aipkit-usage' ),
+		Screen: QuotasScreen,
+	},
+	{
+		name: 'woocommerce',
+		title: __( 'WooCommerce', 'aipkit-usage' ),
+		Screen: WooCommerceScreen,
+	},
 ];
 
 /** Current ?tab= / ?section= values, so a reload or a shared link opens the same screen. */
@@ -56,16 +76,24 @@ export default function App( { boot } ) {
 						<TabPanel
 							className="aipkit-usage-billing-tabs"
 							tabs={ BILLING_TABS }
-							initialTabName={ fromUrl( 'section', BILLING_TABS, 'pricing' ) }
+							initialTabName={ fromUrl(
+								'section',
+								BILLING_TABS,
+								'pricing'
+							) }
 							onSelect={ onSection }
 						>
 							{ ( section ) => {
-								const { Screen } = BILLING_TABS.find( ( t ) => t.name === section.name );
+								const { Screen } = BILLING_TABS.find(
+									( t ) => t.name === section.name
+								);
 								// The sample charge explains pricing, so it sits under the Pricing screen.
 								return (
 									<ErrorBoundary>
 										<Screen boot={ boot } />
-										{ 'pricing' === section.name && <SampleCharge boot={ boot } /> }
+										{ 'pricing' === section.name && (
+											<SampleCharge boot={ boot } />
+										) }
 									</ErrorBoundary>
 								);
 							} }

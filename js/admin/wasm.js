@@ -11,9 +11,13 @@ export function loadCore( boot = window.aipkitUsageAdmin || {} ) {
 	if ( ! loading ) {
 		loading = ( async () => {
 			if ( ! boot.wasmUrl || ! boot.wasmGlueUrl ) {
-				throw new Error( 'The WebAssembly core is not built (php-bridge/build/wasm is missing): run "npm run build".' );
+				throw new Error(
+					'The WebAssembly core is not built (php-bridge/build/wasm is missing): run "npm run build".'
+				);
 			}
-			const core = await import( /* webpackIgnore: true */ boot.wasmGlueUrl );
+			const core = await import(
+				/* webpackIgnore: true */ boot.wasmGlueUrl
+			);
 			await core.default( { module_or_path: boot.wasmUrl } );
 			return core;
 		} )();

@@ -28,23 +28,43 @@ export default function BalanceCell( { user, onSaved } ) {
 		try {
 			const res = await api( `/balances/${ user.user_id }`, {
 				method: 'POST',
-				data: { expected_balance: seen, new_balance: value.trim(), reason: __( 'Edited in Usage > Billing > Balances', 'aipkit-usage' ) },
+				data: {
+					expected_balance: seen,
+					new_balance: value.trim(),
+					reason: __(
+						'Edited in Usage > Billing > Balances',
+						'aipkit-usage'
+					),
+				},
 			} );
 			setSeen( res.balance );
 			setValue( credits( res.balance ) );
 			setState( { status: 'saved' } );
 			onSaved?.( res );
 		} catch ( e ) {
-			setState( { status: 'error', message: e.message, current: e.data?.current_balance } );
+			setState( {
+				status: 'error',
+				message: e.message,
+				current: e.data?.current_balance,
+			} );
 		} finally {
 			saving.current = false;
 		}
 	};
 
 	return (
-		<div className="aipkit-balance-cell" data-testid={ `balance-${ user.user_id }` }>
+		<div
+			className="aipkit-balance-cell"
+			data-testid={ `balance-${ user.user_id }` }
+		>
 			<TextControl
-				label={ sprintf( /* translators: %s: user name */ __( 'Credit balance of %s', 'aipkit-usage' ), user.name ) }
+				label={ sprintf(
+					/* translators: %s: user name */ __(
+						'Credit balance of %s',
+						'aipkit-usage'
+					),
+					user.name
+				) }
 				hideLabelFromVision
 				value={ value }
 				inputMode="decimal"
@@ -62,9 +82,17 @@ export default function BalanceCell( { user, onSaved } ) {
 				} }
 				disabled={ state.status === 'saving' }
 			/>
-			{ state.status === 'saved' && <span className="aipkit-balance-cell__saved" role="status">{ __( 'Saved', 'aipkit-usage' ) }</span> }
+			{ state.status === 'saved' && (
+				<span className="aipkit-balance-cell__saved" role="status">
+					{ __( 'Saved', 'aipkit-usage' ) }
+				</span>
+			) }
 			{ state.status === 'error' && (
-				<Notice status="error" isDismissible={ false } className="aipkit-balance-cell__error">
+				<Notice
+					status="error"
+					isDismissible={ false }
+					className="aipkit-balance-cell__error"
+				>
 					{ state.message }
 					{ state.current !== undefined && (
 						<>
@@ -78,7 +106,10 @@ export default function BalanceCell( { user, onSaved } ) {
 									setState( { status: 'idle' } );
 								} }
 							>
-								{ __( 'Use the current balance', 'aipkit-usage' ) }
+								{ __(
+									'Use the current balance',
+									'aipkit-usage'
+								) }
 							</button>
 						</>
 					) }

@@ -1,4 +1,13 @@
-import { Button, Card, CardBody, CardHeader, Modal, Notice, SearchControl, Spinner } from '@wordpress/components';
+import {
+	Button,
+	Card,
+	CardBody,
+	CardHeader,
+	Modal,
+	Notice,
+	SearchControl,
+	Spinner,
+} from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
@@ -15,7 +24,10 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 		}
 		setBusy( true );
 		try {
-			await api( `/balances/${ user.user_id }/reset`, { method: 'POST', data: { scope } } );
+			await api( `/balances/${ user.user_id }/reset`, {
+				method: 'POST',
+				data: { scope },
+			} );
 			onDone();
 		} catch ( e ) {
 			setError( e.message );
@@ -23,17 +35,45 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 		}
 	};
 	return (
-		<Modal title={ __( 'Reset usage?', 'aipkit-usage' ) } onRequestClose={ onCancel }>
+		<Modal
+			title={ __( 'Reset usage?', 'aipkit-usage' ) }
+			onRequestClose={ onCancel }
+		>
 			<p>
 				{ scope === 'all'
-					? sprintf( /* translators: %s: user */ __( 'Reset the current period usage of %s for all scopes? This is recorded in the ledger.', 'aipkit-usage' ), user.name )
-					: sprintf( /* translators: 1: scope, 2: user */ __( 'Reset the current period usage of %2$s for %1$s? This is recorded in the ledger.', 'aipkit-usage' ), scope, user.name ) }
+					? sprintf(
+							/* translators: %s: user */ __(
+								'Reset the current period usage of %s for all scopes? This is recorded in the ledger.',
+								'aipkit-usage'
+							),
+							user.name
+						)
+					: sprintf(
+							/* translators: 1: scope, 2: user */ __(
+								'Reset the current period usage of %2$s for %1$s? This is recorded in the ledger.',
+								'aipkit-usage'
+							),
+							scope,
+							user.name
+						) }
 			</p>
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
-			<Button variant="primary" isDestructive isBusy={ busy } aria-disabled={ busy } onClick={ run }>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
+			<Button
+				variant="primary"
+				isDestructive
+				isBusy={ busy }
+				aria-disabled={ busy }
+				onClick={ run }
+			>
 				{ __( 'Confirm reset', 'aipkit-usage' ) }
 			</Button>{ ' ' }
-			<Button variant="tertiary" onClick={ onCancel }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>
+			<Button variant="tertiary" onClick={ onCancel }>
+				{ __( 'Cancel', 'aipkit-usage' ) }
+			</Button>
 		</Modal>
 	);
 }
@@ -47,8 +87,12 @@ function UsageList( { usage } ) {
 			{ usage.map( ( u ) => (
 				<li key={ u.scope }>
 					<strong>{ u.scope }</strong>: { credits( u.used ) }
-					{ u.limit !== null ? ` / ${ credits( u.limit ) }` : ` (${ __( 'unlimited', 'aipkit-usage' ) })` }
-					{ u.period && u.period !== 'never' ? ` · ${ u.period }` : '' }
+					{ u.limit !== null
+						? ` / ${ credits( u.limit ) }`
+						: ` (${ __( 'unlimited', 'aipkit-usage' ) })` }
+					{ u.period && u.period !== 'never'
+						? ` · ${ u.period }`
+						: '' }
 				</li>
 			) ) }
 		</ul>
@@ -59,32 +103,69 @@ function Details( { userId, onClose, onReset } ) {
 	const [ d, setD ] = useState( null );
 	const [ error, setError ] = useState( null );
 	const [ confirm, setConfirm ] = useState( null );
-	const load = useCallback( () => api( `/balances/${ userId }` ).then( setD, ( e ) => setError( e.message ) ), [ userId ] );
+	const load = useCallback(
+		() =>
+			api( `/balances/${ userId }` ).then( setD, ( e ) =>
+				setError( e.message )
+			),
+		[ userId ]
+	);
 	useEffect( () => {
 		load();
 	}, [ load ] );
 	return (
-		<Modal title={ __( 'User details', 'aipkit-usage' ) } onRequestClose={ onClose } style={ { maxWidth: 640 } }>
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+		<Modal
+			title={ __( 'User details', 'aipkit-usage' ) }
+			onRequestClose={ onClose }
+			style={ { maxWidth: 640 } }
+		>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
 			{ ! d && ! error && <Spinner /> }
 			{ d && (
 				<>
 					<p>
-						<strong>{ d.name }</strong> ({ d.email }) · { __( 'Balance', 'aipkit-usage' ) } { credits( d.balance.balance ) }
-						{ d.balance.held !== '0.000000' && ` · ${ __( 'held by requests in progress', 'aipkit-usage' ) } ${ credits( d.balance.held ) }` }
+						<strong>{ d.name }</strong> ({ d.email }) ·{ ' ' }
+						{ __( 'Balance', 'aipkit-usage' ) }{ ' ' }
+						{ credits( d.balance.balance ) }
+						{ d.balance.held !== '0.000000' &&
+							` · ${ __( 'held by requests in progress', 'aipkit-usage' ) } ${ credits( d.balance.held ) }` }
 					</p>
-					<p>{ __( 'Latest reset:', 'aipkit-usage' ) } { d.latest_reset || __( 'never', 'aipkit-usage' ) }</p>
+					<p>
+						{ __( 'Latest reset:', 'aipkit-usage' ) }{ ' ' }
+						{ d.latest_reset || __( 'never', 'aipkit-usage' ) }
+					</p>
 					{ d.usage.length === 0 ? (
-						<p>{ __( 'No periodic usage recorded for this user yet.', 'aipkit-usage' ) }</p>
+						<p>
+							{ __(
+								'No periodic usage recorded for this user yet.',
+								'aipkit-usage'
+							) }
+						</p>
 					) : (
 						<table className="widefat striped">
 							<thead>
 								<tr>
-									<th scope="col">{ __( 'Scope', 'aipkit-usage' ) }</th>
-									<th scope="col">{ __( 'Period', 'aipkit-usage' ) }</th>
-									<th scope="col">{ __( 'Used', 'aipkit-usage' ) }</th>
-									<th scope="col">{ __( 'Limit', 'aipkit-usage' ) }</th>
-									<th scope="col"><span className="screen-reader-text">{ __( 'Actions', 'aipkit-usage' ) }</span></th>
+									<th scope="col">
+										{ __( 'Scope', 'aipkit-usage' ) }
+									</th>
+									<th scope="col">
+										{ __( 'Period', 'aipkit-usage' ) }
+									</th>
+									<th scope="col">
+										{ __( 'Used', 'aipkit-usage' ) }
+									</th>
+									<th scope="col">
+										{ __( 'Limit', 'aipkit-usage' ) }
+									</th>
+									<th scope="col">
+										<span className="screen-reader-text">
+											{ __( 'Actions', 'aipkit-usage' ) }
+										</span>
+									</th>
 								</tr>
 							</thead>
 							<tbody>
@@ -93,8 +174,28 @@ function Details( { userId, onClose, onReset } ) {
 										<td>{ u.scope }</td>
 										<td>{ u.period_key }</td>
 										<td>{ credits( u.used ) }</td>
-										<td>{ u.limit === null ? __( 'Unlimited', 'aipkit-usage' ) : credits( u.limit ) }</td>
-										<td><Button variant="secondary" isDestructive onClick={ () => setConfirm( u.scope ) }>{ __( 'Reset usage', 'aipkit-usage' ) }</Button></td>
+										<td>
+											{ u.limit === null
+												? __(
+														'Unlimited',
+														'aipkit-usage'
+													)
+												: credits( u.limit ) }
+										</td>
+										<td>
+											<Button
+												variant="secondary"
+												isDestructive
+												onClick={ () =>
+													setConfirm( u.scope )
+												}
+											>
+												{ __(
+													'Reset usage',
+													'aipkit-usage'
+												) }
+											</Button>
+										</td>
 									</tr>
 								) ) }
 							</tbody>
@@ -124,9 +225,13 @@ function History( { user, onClose } ) {
 	const [ error, setError ] = useState( null );
 	const more = useCallback(
 		( before = '' ) =>
-			api( `/balances/${ user.user_id }/history${ qs( { before } ) }` ).then(
+			api(
+				`/balances/${ user.user_id }/history${ qs( { before } ) }`
+			).then(
 				( r ) => {
-					setItems( ( old ) => ( before ? [ ...( old || [] ), ...r.items ] : r.items ) );
+					setItems( ( old ) =>
+						before ? [ ...( old || [] ), ...r.items ] : r.items
+					);
 					setCursor( r.next_cursor );
 				},
 				( e ) => setError( e.message )
@@ -137,14 +242,49 @@ function History( { user, onClose } ) {
 		more();
 	}, [ more ] );
 	return (
-		<Modal title={ sprintf( /* translators: %s: user */ __( 'History of %s', 'aipkit-usage' ), user.name ) } onRequestClose={ onClose } style={ { maxWidth: 760 } }>
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
-			{ items === null && ! error && <Spinner /> }
-			{ items && items.length === 0 && <p>{ __( 'No ledger entries for this user yet.', 'aipkit-usage' ) }</p> }
-			{ items && items.length > 0 && (
-				<LedgerTable items={ items } columns={ [ 'date', 'kind', 'amount', 'quota', 'balanceAfter', 'details' ] } />
+		<Modal
+			title={ sprintf(
+				/* translators: %s: user */ __(
+					'History of %s',
+					'aipkit-usage'
+				),
+				user.name
 			) }
-			{ cursor && <Button variant="secondary" onClick={ () => more( cursor ) }>{ __( 'Load more', 'aipkit-usage' ) }</Button> }
+			onRequestClose={ onClose }
+			style={ { maxWidth: 760 } }
+		>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
+			{ items === null && ! error && <Spinner /> }
+			{ items && items.length === 0 && (
+				<p>
+					{ __(
+						'No ledger entries for this user yet.',
+						'aipkit-usage'
+					) }
+				</p>
+			) }
+			{ items && items.length > 0 && (
+				<LedgerTable
+					items={ items }
+					columns={ [
+						'date',
+						'kind',
+						'amount',
+						'quota',
+						'balanceAfter',
+						'details',
+					] }
+				/>
+			) }
+			{ cursor && (
+				<Button variant="secondary" onClick={ () => more( cursor ) }>
+					{ __( 'Load more', 'aipkit-usage' ) }
+				</Button>
+			) }
 		</Modal>
 	);
 }
@@ -172,60 +312,124 @@ export default function BalancesScreen() {
 		return () => clearTimeout( t );
 	}, [ load ] );
 
-	const pages = data ? Math.max( 1, Math.ceil( data.total / data.per_page ) ) : 1;
+	const pages = data
+		? Math.max( 1, Math.ceil( data.total / data.per_page ) )
+		: 1;
 	return (
 		<Card className="aipkit-balances">
 			<CardHeader>
-				<h2 style={ { margin: 0 } }>{ __( 'Balances', 'aipkit-usage' ) }</h2>
+				<h2 style={ { margin: 0 } }>
+					{ __( 'Balances', 'aipkit-usage' ) }
+				</h2>
 			</CardHeader>
 			<CardBody>
 				<SearchControl
-					label={ __( 'Search users by name or email', 'aipkit-usage' ) }
+					label={ __(
+						'Search users by name or email',
+						'aipkit-usage'
+					) }
 					value={ search }
 					onChange={ ( v ) => {
 						setSearch( v );
 						setPage( 1 );
 					} }
 				/>
-				{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+				{ error && (
+					<Notice status="error" isDismissible={ false }>
+						{ error }
+					</Notice>
+				) }
 				{ ! data && ! error && <Spinner /> }
 				{ data && data.items.length === 0 && (
-					<EmptyState id="balances" title={ __( 'No users found', 'aipkit-usage' ) }>
-						<p>{ search ? __( 'No user matches this search. Try part of the name or email.', 'aipkit-usage' ) : __( 'There are no users yet.', 'aipkit-usage' ) }</p>
+					<EmptyState
+						id="balances"
+						title={ __( 'No users found', 'aipkit-usage' ) }
+					>
+						<p>
+							{ search
+								? __(
+										'No user matches this search. Try part of the name or email.',
+										'aipkit-usage'
+									)
+								: __(
+										'There are no users yet.',
+										'aipkit-usage'
+									) }
+						</p>
 					</EmptyState>
 				) }
 				{ data && data.items.length > 0 && (
 					<table className="widefat striped aipkit-balances-table">
 						<thead>
 							<tr>
-								<th scope="col">{ __( 'User', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Credit Balance', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Usage', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Latest Reset', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Actions', 'aipkit-usage' ) }</th>
+								<th scope="col">
+									{ __( 'User', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Credit Balance', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Usage', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Latest Reset', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Actions', 'aipkit-usage' ) }
+								</th>
 							</tr>
 						</thead>
 						<tbody>
 							{ data.items.map( ( u ) => (
-								<tr key={ u.user_id } data-user-id={ u.user_id }>
+								<tr
+									key={ u.user_id }
+									data-user-id={ u.user_id }
+								>
 									<td>
 										<strong>{ u.name }</strong>
 										<br />
 										{ u.email }
 									</td>
-									<td><BalanceCell user={ u } /></td>
-									<td><UsageList usage={ u.usage } /></td>
+									<td>
+										<BalanceCell user={ u } />
+									</td>
+									<td>
+										<UsageList usage={ u.usage } />
+									</td>
 									<td>{ u.latest_reset || '—' }</td>
 									<td>
-										<Button variant="link" onClick={ () => setDetails( u.user_id ) }>{ __( 'Details', 'aipkit-usage' ) }</Button>
+										<Button
+											variant="link"
+											onClick={ () =>
+												setDetails( u.user_id )
+											}
+										>
+											{ __( 'Details', 'aipkit-usage' ) }
+										</Button>
 										{ u.usage.length > 0 && (
 											<>
 												{ ' · ' }
-												<Button variant="link" isDestructive onClick={ () => setResetAll( u ) }>{ __( 'Reset all', 'aipkit-usage' ) }</Button>
+												<Button
+													variant="link"
+													isDestructive
+													onClick={ () =>
+														setResetAll( u )
+													}
+												>
+													{ __(
+														'Reset all',
+														'aipkit-usage'
+													) }
+												</Button>
 											</>
 										) }
 										{ ' · ' }
-										<Button variant="link" onClick={ () => setHistory( u ) }>{ __( 'History', 'aipkit-usage' ) }</Button>
+										<Button
+											variant="link"
+											onClick={ () => setHistory( u ) }
+										>
+											{ __( 'History', 'aipkit-usage' ) }
+										</Button>
 									</td>
 								</tr>
 							) ) }
@@ -233,15 +437,54 @@ export default function BalancesScreen() {
 					</table>
 				) }
 				{ pages > 1 && (
-					<div style={ { marginTop: 12, display: 'flex', gap: 8, alignItems: 'center' } }>
-						<Button variant="secondary" disabled={ page <= 1 } onClick={ () => setPage( page - 1 ) }>{ __( 'Previous', 'aipkit-usage' ) }</Button>
-						<span>{ sprintf( /* translators: 1: page, 2: pages */ __( 'Page %1$d of %2$d', 'aipkit-usage' ), page, pages ) }</span>
-						<Button variant="secondary" disabled={ page >= pages } onClick={ () => setPage( page + 1 ) }>{ __( 'Next', 'aipkit-usage' ) }</Button>
+					<div
+						style={ {
+							marginTop: 12,
+							display: 'flex',
+							gap: 8,
+							alignItems: 'center',
+						} }
+					>
+						<Button
+							variant="secondary"
+							disabled={ page <= 1 }
+							onClick={ () => setPage( page - 1 ) }
+						>
+							{ __( 'Previous', 'aipkit-usage' ) }
+						</Button>
+						<span>
+							{ sprintf(
+								/* translators: 1: page, 2: pages */ __(
+									'Page %1$d of %2$d',
+									'aipkit-usage'
+								),
+								page,
+								pages
+							) }
+						</span>
+						<Button
+							variant="secondary"
+							disabled={ page >= pages }
+							onClick={ () => setPage( page + 1 ) }
+						>
+							{ __( 'Next', 'aipkit-usage' ) }
+						</Button>
 					</div>
 				) }
 			</CardBody>
-			{ details && <Details userId={ details } onClose={ () => setDetails( null ) } onReset={ load } /> }
-			{ history && <History user={ history } onClose={ () => setHistory( null ) } /> }
+			{ details && (
+				<Details
+					userId={ details }
+					onClose={ () => setDetails( null ) }
+					onReset={ load }
+				/>
+			) }
+			{ history && (
+				<History
+					user={ history }
+					onClose={ () => setHistory( null ) }
+				/>
+			) }
 			{ resetAll && (
 				<ConfirmReset
 					user={ resetAll }

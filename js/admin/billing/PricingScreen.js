@@ -18,11 +18,28 @@ import Breakdown from '../components/Breakdown';
 import EmptyState from '../components/EmptyState';
 import { api, credits, METHOD_LABELS, USAGE_TYPES } from './api';
 
-const EMPTY = { usage_type: 'chat', provider: '', model: '', method: 'per_1k_tokens', input_rate: '', output_rate: '', unit_rate: '', enabled: true };
+const EMPTY = {
+	usage_type: 'chat',
+	provider: '',
+	model: '',
+	method: 'per_1k_tokens',
+	input_rate: '',
+	output_rate: '',
+	unit_rate: '',
+	enabled: true,
+};
 
 /** A sample usage for the live preview, matching the usage type. */
 function sampleUsage( rule ) {
-	const base = { usage_type: rule.usage_type, provider: rule.provider, model: rule.model === '*' ? 'any-model' : rule.model, input_tokens: 0, output_tokens: 0, images: 0, videos: 0 };
+	const base = {
+		usage_type: rule.usage_type,
+		provider: rule.provider,
+		model: rule.model === '*' ? 'any-model' : rule.model,
+		input_tokens: 0,
+		output_tokens: 0,
+		images: 0,
+		videos: 0,
+	};
 	if ( rule.usage_type === 'chat' || rule.usage_type === 'form_submit' ) {
 		return { ...base, input_tokens: 800, output_tokens: 300 };
 	}
@@ -51,8 +68,13 @@ function usePreview( rule ) {
 				} );
 				delete r.enabled;
 				// call() takes the contract's request shapes exactly (validate_rule wraps the rule in {rule}).
-				const { rule: valid } = core.call( 'validate_rule', { rule: r } );
-				const quote = core.call( 'quote', { rules: [ { id: 0, ...valid } ], usage: sampleUsage( valid ) } );
+				const { rule: valid } = core.call( 'validate_rule', {
+					rule: r,
+				} );
+				const quote = core.call( 'quote', {
+					rules: [ { id: 0, ...valid } ],
+					usage: sampleUsage( valid ),
+				} );
 				if ( live ) {
 					setState( { quote } );
 				}
@@ -77,12 +99,24 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 	const type = USAGE_TYPES.find( ( t ) => t.value === rule.usage_type );
 	const set = ( k ) => ( v ) => setRule( ( r ) => ( { ...r, [ k ]: v } ) );
 
-	const providerOptions = ( catalog?.providers || [] ).map( ( p ) => ( { value: p.provider, label: p.label } ) );
-	const models = ( catalog?.providers || [] ).find( ( p ) => p.provider === rule.provider )?.models || [];
-	const modelOptions = [ { value: '*', label: __( '* (any model of this provider)', 'aipkit-usage' ) } ].concat(
-		models.map( ( m ) => ( { value: m.model, label: m.model } ) )
-	);
-	if ( rule.model && ! modelOptions.some( ( o ) => o.value === rule.model ) ) {
+	const providerOptions = ( catalog?.providers || [] ).map( ( p ) => ( {
+		value: p.provider,
+		label: p.label,
+	} ) );
+	const models =
+		( catalog?.providers || [] ).find(
+			( p ) => p.provider === rule.provider
+		)?.models || [];
+	const modelOptions = [
+		{
+			value: '*',
+			label: __( '* (any model of this provider)', 'aipkit-usage' ),
+		},
+	].concat( models.map( ( m ) => ( { value: m.model, label: m.model } ) ) );
+	if (
+		rule.model &&
+		! modelOptions.some( ( o ) => o.value === rule.model )
+	) {
 		modelOptions.push( { value: rule.model, label: rule.model } );
 	}
 
@@ -98,7 +132,10 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 		try {
 			const data = { ...rule };
 			const saved = initial.id
-				? await api( `/pricing-rules/${ initial.id }`, { method: 'PUT', data } )
+				? await api( `/pricing-rules/${ initial.id }`, {
+						method: 'PUT',
+						data,
+					} )
 				: await api( '/pricing-rules', { method: 'POST', data } );
 			onSaved( saved );
 		} catch ( e ) {
@@ -114,7 +151,11 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 			value={ rule[ key ] ?? '' }
 			onChange={ set( key ) }
 			inputMode="decimal"
-			help={ error?.field === key ? error.message : __( 'Credits, up to 6 decimals.', 'aipkit-usage' ) }
+			help={
+				error?.field === key
+					? error.message
+					: __( 'Credits, up to 6 decimals.', 'aipkit-usage' )
+			}
 			className={ error?.field === key ? 'has-error' : '' }
 		/>
 	);
@@ -129,67 +170,149 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 			<SelectControl
 				label={ __( 'Usage type', 'aipkit-usage' ) }
 				value={ rule.usage_type }
-				options={ USAGE_TYPES.map( ( t ) => ( { value: t.value, label: t.label } ) ) }
+				options={ USAGE_TYPES.map( ( t ) => ( {
+					value: t.value,
+					label: t.label,
+				} ) ) }
 				onChange={ ( v ) => {
-					const methods = USAGE_TYPES.find( ( t ) => t.value === v ).methods;
-					setRule( ( r ) => ( { ...r, usage_type: v, method: methods.includes( r.method ) ? r.method : methods[ 0 ] } ) );
+					const methods = USAGE_TYPES.find(
+						( t ) => t.value === v
+					).methods;
+					setRule( ( r ) => ( {
+						...r,
+						usage_type: v,
+						method: methods.includes( r.method )
+							? r.method
+							: methods[ 0 ],
+					} ) );
 				} }
 			/>
 			<ComboboxControl
 				label={ __( 'Provider', 'aipkit-usage' ) }
 				value={ rule.provider }
 				options={ providerOptions }
-				onChange={ ( v ) => setRule( ( r ) => ( { ...r, provider: v || '', model: '' } ) ) }
+				onChange={ ( v ) =>
+					setRule( ( r ) => ( {
+						...r,
+						provider: v || '',
+						model: '',
+					} ) )
+				}
 				onFilterValueChange={ () => {} }
 			/>
 			<TextControl
 				label={ __( 'Provider (free text)', 'aipkit-usage' ) }
 				value={ rule.provider }
 				onChange={ set( 'provider' ) }
-				help={ __( 'Pick a provider above or type its name.', 'aipkit-usage' ) }
+				help={ __(
+					'Pick a provider above or type its name.',
+					'aipkit-usage'
+				) }
 			/>
 			<SelectControl
 				label={ __( 'Model', 'aipkit-usage' ) }
-				value={ modelOptions.some( ( o ) => o.value === rule.model ) ? rule.model : '' }
-				options={ [ { value: '', label: __( '— choose a model —', 'aipkit-usage' ) } ].concat( modelOptions ) }
+				value={
+					modelOptions.some( ( o ) => o.value === rule.model )
+						? rule.model
+						: ''
+				}
+				options={ [
+					{
+						value: '',
+						label: __( '— choose a model —', 'aipkit-usage' ),
+					},
+				].concat( modelOptions ) }
 				onChange={ set( 'model' ) }
 			/>
 			<TextControl
 				label={ __( 'Model (free text)', 'aipkit-usage' ) }
 				value={ rule.model }
 				onChange={ set( 'model' ) }
-				help={ __( 'Model missing from the list? Open AI Providers, confirm the provider API settings are saved and sync models, or type the model name here (or * for every model of the provider).', 'aipkit-usage' ) }
+				help={ __(
+					'Model missing from the list? Open AI Providers, confirm the provider API settings are saved and sync models, or type the model name here (or * for every model of the provider).',
+					'aipkit-usage'
+				) }
 			/>
 			<SelectControl
 				label={ __( 'Billing method', 'aipkit-usage' ) }
 				value={ rule.method }
-				options={ type.methods.map( ( m ) => ( { value: m, label: METHOD_LABELS[ m ] } ) ) }
+				options={ type.methods.map( ( m ) => ( {
+					value: m,
+					label: METHOD_LABELS[ m ],
+				} ) ) }
 				onChange={ set( 'method' ) }
 			/>
 			{ rule.method === 'per_1k_tokens' ? (
 				<>
-					{ rateField( 'input_rate', __( 'Input rate (credits per 1K input tokens)', 'aipkit-usage' ) ) }
-					{ rateField( 'output_rate', __( 'Output rate (credits per 1K output tokens)', 'aipkit-usage' ) ) }
+					{ rateField(
+						'input_rate',
+						__(
+							'Input rate (credits per 1K input tokens)',
+							'aipkit-usage'
+						)
+					) }
+					{ rateField(
+						'output_rate',
+						__(
+							'Output rate (credits per 1K output tokens)',
+							'aipkit-usage'
+						)
+					) }
 				</>
 			) : (
-				rateField( 'unit_rate', rule.method === 'flat' ? __( 'Unit rate (credits per request)', 'aipkit-usage' ) : __( 'Unit rate (credits per unit)', 'aipkit-usage' ) )
+				rateField(
+					'unit_rate',
+					rule.method === 'flat'
+						? __(
+								'Unit rate (credits per request)',
+								'aipkit-usage'
+							)
+						: __( 'Unit rate (credits per unit)', 'aipkit-usage' )
+				)
 			) }
-			<ToggleControl label={ __( 'Enabled', 'aipkit-usage' ) } checked={ !! rule.enabled } onChange={ set( 'enabled' ) } />
-			<div className="aipkit-pricing-preview" data-testid="pricing-preview">
+			<ToggleControl
+				label={ __( 'Enabled', 'aipkit-usage' ) }
+				checked={ !! rule.enabled }
+				onChange={ set( 'enabled' ) }
+			/>
+			<div
+				className="aipkit-pricing-preview"
+				data-testid="pricing-preview"
+			>
 				<h3>{ __( 'Preview of a sample charge', 'aipkit-usage' ) }</h3>
-				{ preview.error && <p className="aipkit-pricing-preview__error">{ preview.error }</p> }
+				{ preview.error && (
+					<p className="aipkit-pricing-preview__error">
+						{ preview.error }
+					</p>
+				) }
 				{ preview.quote && (
 					<>
 						<Breakdown quote={ preview.quote } />
 						<p>
-							{ __( 'Sample charge:', 'aipkit-usage' ) } <strong data-testid="pricing-preview-credits">{ credits( preview.quote.credits ) }</strong> { __( 'credits', 'aipkit-usage' ) }
+							{ __( 'Sample charge:', 'aipkit-usage' ) }{ ' ' }
+							<strong data-testid="pricing-preview-credits">
+								{ credits( preview.quote.credits ) }
+							</strong>{ ' ' }
+							{ __( 'credits', 'aipkit-usage' ) }
 						</p>
 					</>
 				) }
-				{ ! preview.quote && ! preview.error && <p>{ __( 'Choose a provider and model and enter the rates to see a sample charge.', 'aipkit-usage' ) }</p> }
+				{ ! preview.quote && ! preview.error && (
+					<p>
+						{ __(
+							'Choose a provider and model and enter the rates to see a sample charge.',
+							'aipkit-usage'
+						) }
+					</p>
+				) }
 			</div>
 			<div style={ { display: 'flex', gap: 8, marginTop: 16 } }>
-				<Button variant="primary" type="submit" isBusy={ saving } aria-disabled={ saving }>
+				<Button
+					variant="primary"
+					type="submit"
+					isBusy={ saving }
+					aria-disabled={ saving }
+				>
 					{ __( 'Save Rule', 'aipkit-usage' ) }
 				</Button>
 				<Button variant="tertiary" onClick={ onCancel }>
@@ -202,7 +325,14 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 
 function rates( r ) {
 	if ( r.method === 'per_1k_tokens' ) {
-		return sprintf( /* translators: 1: input rate, 2: output rate */ __( '%1$s in / %2$s out per 1K', 'aipkit-usage' ), credits( r.input_rate ), credits( r.output_rate ) );
+		return sprintf(
+			/* translators: 1: input rate, 2: output rate */ __(
+				'%1$s in / %2$s out per 1K',
+				'aipkit-usage'
+			),
+			credits( r.input_rate ),
+			credits( r.output_rate )
+		);
 	}
 	return credits( r.unit_rate );
 }
@@ -220,12 +350,17 @@ export default function PricingScreen() {
 	}, [] );
 	useEffect( () => {
 		load();
-		api( '/models' ).then( setCatalog, () => setCatalog( { providers: [] } ) );
+		api( '/models' ).then( setCatalog, () =>
+			setCatalog( { providers: [] } )
+		);
 	}, [ load ] );
 
 	const toggle = async ( r ) => {
 		try {
-			await api( `/pricing-rules/${ r.id }`, { method: 'PUT', data: { enabled: ! r.enabled } } );
+			await api( `/pricing-rules/${ r.id }`, {
+				method: 'PUT',
+				data: { enabled: ! r.enabled },
+			} );
 			load();
 		} catch ( e ) {
 			setNotice( { status: 'error', text: e.message } );
@@ -233,18 +368,36 @@ export default function PricingScreen() {
 	};
 	const remove = async () => {
 		try {
-			await api( `/pricing-rules/${ deleting.id }`, { method: 'DELETE' } );
-			setNotice( { status: 'success', text: __( 'Pricing rule deleted. Past ledger entries keep the rule they were charged with.', 'aipkit-usage' ) } );
+			await api( `/pricing-rules/${ deleting.id }`, {
+				method: 'DELETE',
+			} );
+			setNotice( {
+				status: 'success',
+				text: __(
+					'Pricing rule deleted. Past ledger entries keep the rule they were charged with.',
+					'aipkit-usage'
+				),
+			} );
 			load();
 		} catch ( e ) {
 			setNotice( { status: 'error', text: e.message } );
 		}
 		setDeleting( null );
 	};
-	const typeLabel = useMemo( () => Object.fromEntries( USAGE_TYPES.map( ( t ) => [ t.value, t.label ] ) ), [] );
+	const typeLabel = useMemo(
+		() =>
+			Object.fromEntries(
+				USAGE_TYPES.map( ( t ) => [ t.value, t.label ] )
+			),
+		[]
+	);
 
 	if ( error ) {
-		return <Notice status="error" isDismissible={ false }>{ error.message }</Notice>;
+		return (
+			<Notice status="error" isDismissible={ false }>
+				{ error.message }
+			</Notice>
+		);
 	}
 	if ( rules === null ) {
 		return <Spinner />;
@@ -252,46 +405,124 @@ export default function PricingScreen() {
 	return (
 		<Card className="aipkit-pricing">
 			<CardHeader>
-				<h2 style={ { margin: 0 } }>{ __( 'Pricing', 'aipkit-usage' ) }</h2>
-				<Button variant="primary" onClick={ () => setEditing( { ...EMPTY } ) }>
+				<h2 style={ { margin: 0 } }>
+					{ __( 'Pricing', 'aipkit-usage' ) }
+				</h2>
+				<Button
+					variant="primary"
+					onClick={ () => setEditing( { ...EMPTY } ) }
+				>
 					{ __( 'New Pricing', 'aipkit-usage' ) }
 				</Button>
 			</CardHeader>
 			<CardBody>
-				<p>{ __( 'Pricing rules tell AI Puffer how many credits a model operation should cost. If no rule matches, usage is charged in raw recorded units (tokens, images or videos).', 'aipkit-usage' ) }</p>
+				<p>
+					{ __(
+						'Pricing rules tell AI Puffer how many credits a model operation should cost. If no rule matches, usage is charged in raw recorded units (tokens, images or videos).',
+						'aipkit-usage'
+					) }
+				</p>
 				{ notice && (
-					<Notice status={ notice.status } onRemove={ () => setNotice( null ) }>
+					<Notice
+						status={ notice.status }
+						onRemove={ () => setNotice( null ) }
+					>
 						{ notice.text }
 					</Notice>
 				) }
 				{ rules.length === 0 ? (
-					<EmptyState id="pricing" title={ __( 'No pricing rules yet', 'aipkit-usage' ) }>
-						<p>{ __( 'Click New Pricing to create the first rule. Until then every request is charged in raw usage units.', 'aipkit-usage' ) }</p>
+					<EmptyState
+						id="pricing"
+						title={ __( 'No pricing rules yet', 'aipkit-usage' ) }
+					>
+						<p>
+							{ __(
+								'Click New Pricing to create the first rule. Until then every request is charged in raw usage units.',
+								'aipkit-usage'
+							) }
+						</p>
 					</EmptyState>
 				) : (
 					<table className="widefat striped aipkit-pricing-table">
 						<thead>
 							<tr>
-								<th scope="col">{ __( 'Usage type', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Provider & Model', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Billing method', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Rate', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Status', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Actions', 'aipkit-usage' ) }</th>
+								<th scope="col">
+									{ __( 'Usage type', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Provider & Model', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Billing method', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Rate', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Status', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Actions', 'aipkit-usage' ) }
+								</th>
 							</tr>
 						</thead>
 						<tbody>
 							{ rules.map( ( r ) => (
 								<tr key={ r.id } data-rule-id={ r.id }>
-									<td>{ typeLabel[ r.usage_type ] || r.usage_type }</td>
-									<td>{ r.provider } / { r.model }</td>
+									<td>
+										{ typeLabel[ r.usage_type ] ||
+											r.usage_type }
+									</td>
+									<td>
+										{ r.provider } / { r.model }
+									</td>
 									<td>{ METHOD_LABELS[ r.method ] }</td>
 									<td>{ rates( r ) }</td>
-									<td>{ r.enabled ? __( 'Enabled', 'aipkit-usage' ) : __( 'Disabled', 'aipkit-usage' ) }</td>
 									<td>
-										<Button variant="link" onClick={ () => setEditing( { ...r, input_rate: r.input_rate ?? '', output_rate: r.output_rate ?? '', unit_rate: r.unit_rate ?? '' } ) }>{ __( 'Edit', 'aipkit-usage' ) }</Button>{ ' · ' }
-										<Button variant="link" onClick={ () => toggle( r ) }>{ r.enabled ? __( 'Disable', 'aipkit-usage' ) : __( 'Enable', 'aipkit-usage' ) }</Button>{ ' · ' }
-										<Button variant="link" isDestructive onClick={ () => setDeleting( r ) }>{ __( 'Delete', 'aipkit-usage' ) }</Button>
+										{ r.enabled
+											? __( 'Enabled', 'aipkit-usage' )
+											: __( 'Disabled', 'aipkit-usage' ) }
+									</td>
+									<td>
+										<Button
+											variant="link"
+											onClick={ () =>
+												setEditing( {
+													...r,
+													input_rate:
+														r.input_rate ?? '',
+													output_rate:
+														r.output_rate ?? '',
+													unit_rate:
+														r.unit_rate ?? '',
+												} )
+											}
+										>
+											{ __( 'Edit', 'aipkit-usage' ) }
+										</Button>
+										{ ' · ' }
+										<Button
+											variant="link"
+											onClick={ () => toggle( r ) }
+										>
+											{ r.enabled
+												? __(
+														'Disable',
+														'aipkit-usage'
+													)
+												: __(
+														'Enable',
+														'aipkit-usage'
+													) }
+										</Button>
+										{ ' · ' }
+										<Button
+											variant="link"
+											isDestructive
+											onClick={ () => setDeleting( r ) }
+										>
+											{ __( 'Delete', 'aipkit-usage' ) }
+										</Button>
 									</td>
 								</tr>
 							) ) }
@@ -300,24 +531,57 @@ export default function PricingScreen() {
 				) }
 			</CardBody>
 			{ editing && (
-				<Modal title={ editing.id ? __( 'Edit pricing rule', 'aipkit-usage' ) : __( 'New Pricing', 'aipkit-usage' ) } onRequestClose={ () => setEditing( null ) } style={ { maxWidth: 640 } }>
+				<Modal
+					title={
+						editing.id
+							? __( 'Edit pricing rule', 'aipkit-usage' )
+							: __( 'New Pricing', 'aipkit-usage' )
+					}
+					onRequestClose={ () => setEditing( null ) }
+					style={ { maxWidth: 640 } }
+				>
 					<RuleForm
 						initial={ editing }
 						catalog={ catalog }
 						onCancel={ () => setEditing( null ) }
 						onSaved={ () => {
 							setEditing( null );
-							setNotice( { status: 'success', text: __( 'Pricing rule saved.', 'aipkit-usage' ) } );
+							setNotice( {
+								status: 'success',
+								text: __(
+									'Pricing rule saved.',
+									'aipkit-usage'
+								),
+							} );
 							load();
 						} }
 					/>
 				</Modal>
 			) }
 			{ deleting && (
-				<Modal title={ __( 'Delete this pricing rule?', 'aipkit-usage' ) } onRequestClose={ () => setDeleting( null ) }>
-					<p>{ sprintf( /* translators: 1: provider, 2: model */ __( 'Requests for %1$s / %2$s will fall back to another matching rule or to raw usage units.', 'aipkit-usage' ), deleting.provider, deleting.model ) }</p>
-					<Button variant="primary" isDestructive onClick={ remove }>{ __( 'Delete rule', 'aipkit-usage' ) }</Button>{ ' ' }
-					<Button variant="tertiary" onClick={ () => setDeleting( null ) }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>
+				<Modal
+					title={ __( 'Delete this pricing rule?', 'aipkit-usage' ) }
+					onRequestClose={ () => setDeleting( null ) }
+				>
+					<p>
+						{ sprintf(
+							/* translators: 1: provider, 2: model */ __(
+								'Requests for %1$s / %2$s will fall back to another matching rule or to raw usage units.',
+								'aipkit-usage'
+							),
+							deleting.provider,
+							deleting.model
+						) }
+					</p>
+					<Button variant="primary" isDestructive onClick={ remove }>
+						{ __( 'Delete rule', 'aipkit-usage' ) }
+					</Button>{ ' ' }
+					<Button
+						variant="tertiary"
+						onClick={ () => setDeleting( null ) }
+					>
+						{ __( 'Cancel', 'aipkit-usage' ) }
+					</Button>
 				</Modal>
 			) }
 		</Card>

@@ -1,4 +1,15 @@
-import { Button, Card, CardBody, CardHeader, Modal, Notice, SelectControl, Spinner, TextareaControl, TextControl } from '@wordpress/components';
+import {
+	Button,
+	Card,
+	CardBody,
+	CardHeader,
+	Modal,
+	Notice,
+	SelectControl,
+	Spinner,
+	TextareaControl,
+	TextControl,
+} from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
@@ -7,7 +18,10 @@ import { api, credits } from './api';
 const MODULES = [
 	{ value: 'chatbot', label: __( 'Chatbot', 'aipkit-usage' ) },
 	{ value: 'ai_forms', label: __( 'AI Forms', 'aipkit-usage' ) },
-	{ value: 'image_generator', label: __( 'Image Generator', 'aipkit-usage' ) },
+	{
+		value: 'image_generator',
+		label: __( 'Image Generator', 'aipkit-usage' ),
+	},
 ];
 const PERIODS = [
 	{ value: 'never', label: __( 'Never reset', 'aipkit-usage' ) },
@@ -15,14 +29,24 @@ const PERIODS = [
 	{ value: 'weekly', label: __( 'Weekly', 'aipkit-usage' ) },
 	{ value: 'monthly', label: __( 'Monthly', 'aipkit-usage' ) },
 ];
-const limitText = ( v ) => ( v === null || v === undefined ? __( 'Unlimited', 'aipkit-usage' ) : credits( v ) );
+const limitText = ( v ) =>
+	v === null || v === undefined
+		? __( 'Unlimited', 'aipkit-usage' )
+		: credits( v );
 
 function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 	const [ q, setQ ] = useState( {
 		...initial,
-		guest_limit: initial.guest_limit === null ? '' : credits( initial.guest_limit ),
-		user_limit: initial.user_limit === null ? '' : credits( initial.user_limit ),
-		role_limits: Object.fromEntries( Object.entries( initial.role_limits || {} ).map( ( [ r, v ] ) => [ r, v === null ? '' : credits( v ) ] ) ),
+		guest_limit:
+			initial.guest_limit === null ? '' : credits( initial.guest_limit ),
+		user_limit:
+			initial.user_limit === null ? '' : credits( initial.user_limit ),
+		role_limits: Object.fromEntries(
+			Object.entries( initial.role_limits || {} ).map( ( [ r, v ] ) => [
+				r,
+				v === null ? '' : credits( v ),
+			] )
+		),
 	} );
 	const [ error, setError ] = useState( null );
 	const [ busy, setBusy ] = useState( false );
@@ -37,37 +61,111 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 		setBusy( true );
 		setError( null );
 		try {
-			const data = { ...q, role_limits: Object.fromEntries( Object.entries( q.role_limits ).filter( ( [ , v ] ) => v !== undefined ).map( ( [ r, v ] ) => [ r, v === '' ? null : v ] ) ) };
-			await api( initial.id ? `/quotas/${ initial.id }` : '/quotas', { method: 'POST', data } );
+			const data = {
+				...q,
+				role_limits: Object.fromEntries(
+					Object.entries( q.role_limits )
+						.filter( ( [ , v ] ) => v !== undefined )
+						.map( ( [ r, v ] ) => [ r, v === '' ? null : v ] )
+				),
+			};
+			await api( initial.id ? `/quotas/${ initial.id }` : '/quotas', {
+				method: 'POST',
+				data,
+			} );
 			onSaved();
 		} catch ( e ) {
 			setError( e );
 			setBusy( false );
 		}
 	};
-	const help = ( field, text ) => ( error?.field === field ? error.message : text );
+	const help = ( field, text ) =>
+		error?.field === field ? error.message : text;
 
 	return (
 		<form onSubmit={ save }>
-			{ error && <Notice status="error" isDismissible={ false }>{ error.message }</Notice> }
-			<SelectControl label={ __( 'Module', 'aipkit-usage' ) } value={ q.module } options={ MODULES } onChange={ set( 'module' ) } disabled={ !! initial.id } />
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error.message }
+				</Notice>
+			) }
+			<SelectControl
+				label={ __( 'Module', 'aipkit-usage' ) }
+				value={ q.module }
+				options={ MODULES }
+				onChange={ set( 'module' ) }
+				disabled={ !! initial.id }
+			/>
 			<SelectControl
 				label={ __( 'Bot or form', 'aipkit-usage' ) }
 				value={ q.bot_id }
-				options={ [ { value: '', label: __( 'Whole module', 'aipkit-usage' ) } ].concat( moduleBots.map( ( b ) => ( { value: b.bot_id, label: b.name } ) ) ) }
+				options={ [
+					{ value: '', label: __( 'Whole module', 'aipkit-usage' ) },
+				].concat(
+					moduleBots.map( ( b ) => ( {
+						value: b.bot_id,
+						label: b.name,
+					} ) )
+				) }
 				onChange={ set( 'bot_id' ) }
 				disabled={ !! initial.id }
-				help={ __( 'A rule for one bot or form overrides the module rule.', 'aipkit-usage' ) }
+				help={ __(
+					'A rule for one bot or form overrides the module rule.',
+					'aipkit-usage'
+				) }
 			/>
-			<TextControl label={ __( 'Guest limit (credits per period)', 'aipkit-usage' ) } value={ q.guest_limit } onChange={ set( 'guest_limit' ) } help={ help( 'guest_limit', __( 'Empty = unlimited, 0 = guests cannot use it.', 'aipkit-usage' ) ) } />
-			<TextControl label={ __( 'User limit (credits per period)', 'aipkit-usage' ) } value={ q.user_limit } onChange={ set( 'user_limit' ) } help={ help( 'user_limit', __( 'Empty = unlimited, 0 = none allowed (balance only).', 'aipkit-usage' ) ) } />
+			<TextControl
+				label={ __(
+					'Guest limit (credits per period)',
+					'aipkit-usage'
+				) }
+				value={ q.guest_limit }
+				onChange={ set( 'guest_limit' ) }
+				help={ help(
+					'guest_limit',
+					__(
+						'Empty = unlimited, 0 = guests cannot use it.',
+						'aipkit-usage'
+					)
+				) }
+			/>
+			<TextControl
+				label={ __(
+					'User limit (credits per period)',
+					'aipkit-usage'
+				) }
+				value={ q.user_limit }
+				onChange={ set( 'user_limit' ) }
+				help={ help(
+					'user_limit',
+					__(
+						'Empty = unlimited, 0 = none allowed (balance only).',
+						'aipkit-usage'
+					)
+				) }
+			/>
 			<fieldset>
 				<legend>{ __( 'Role overrides', 'aipkit-usage' ) }</legend>
-				<p style={ { fontSize: 12 } }>{ __( 'Leave a role unset to use the user limit. For users with several roles the largest limit applies; an unlimited role wins.', 'aipkit-usage' ) }</p>
+				<p style={ { fontSize: 12 } }>
+					{ __(
+						'Leave a role unset to use the user limit. For users with several roles the largest limit applies; an unlimited role wins.',
+						'aipkit-usage'
+					) }
+				</p>
 				{ roles.map( ( r ) => {
-					const present = Object.prototype.hasOwnProperty.call( q.role_limits, r.role );
+					const present = Object.prototype.hasOwnProperty.call(
+						q.role_limits,
+						r.role
+					);
 					return (
-						<div key={ r.role } style={ { display: 'flex', gap: 8, alignItems: 'center' } }>
+						<div
+							key={ r.role }
+							style={ {
+								display: 'flex',
+								gap: 8,
+								alignItems: 'center',
+							} }
+						>
 							<label style={ { minWidth: 140 } }>
 								<input
 									type="checkbox"
@@ -86,21 +184,64 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 							</label>
 							{ present && (
 								<TextControl
-									label={ sprintf( /* translators: %s: role */ __( 'Limit for %s', 'aipkit-usage' ), r.name ) }
+									label={ sprintf(
+										/* translators: %s: role */ __(
+											'Limit for %s',
+											'aipkit-usage'
+										),
+										r.name
+									) }
 									hideLabelFromVision
 									value={ q.role_limits[ r.role ] }
-									placeholder={ __( 'Unlimited', 'aipkit-usage' ) }
-									onChange={ ( v ) => set( 'role_limits' )( { ...q.role_limits, [ r.role ]: v } ) }
+									placeholder={ __(
+										'Unlimited',
+										'aipkit-usage'
+									) }
+									onChange={ ( v ) =>
+										set( 'role_limits' )( {
+											...q.role_limits,
+											[ r.role ]: v,
+										} )
+									}
 								/>
 							) }
 						</div>
 					);
 				} ) }
 			</fieldset>
-			<SelectControl label={ __( 'Reset period', 'aipkit-usage' ) } value={ q.period } options={ PERIODS } onChange={ set( 'period' ) } help={ __( 'Periods follow the site time zone and first day of the week.', 'aipkit-usage' ) } />
-			<TextareaControl label={ __( 'Message when the quota is reached', 'aipkit-usage' ) } value={ q.message } onChange={ set( 'message' ) } placeholder={ __( 'You have reached your quota for this period.', 'aipkit-usage' ) } />
-			<Button variant="primary" type="submit" isBusy={ busy } aria-disabled={ busy }>{ __( 'Save quota', 'aipkit-usage' ) }</Button>{ ' ' }
-			<Button variant="tertiary" onClick={ onCancel }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>
+			<SelectControl
+				label={ __( 'Reset period', 'aipkit-usage' ) }
+				value={ q.period }
+				options={ PERIODS }
+				onChange={ set( 'period' ) }
+				help={ __(
+					'Periods follow the site time zone and first day of the week.',
+					'aipkit-usage'
+				) }
+			/>
+			<TextareaControl
+				label={ __(
+					'Message when the quota is reached',
+					'aipkit-usage'
+				) }
+				value={ q.message }
+				onChange={ set( 'message' ) }
+				placeholder={ __(
+					'You have reached your quota for this period.',
+					'aipkit-usage'
+				) }
+			/>
+			<Button
+				variant="primary"
+				type="submit"
+				isBusy={ busy }
+				aria-disabled={ busy }
+			>
+				{ __( 'Save quota', 'aipkit-usage' ) }
+			</Button>{ ' ' }
+			<Button variant="tertiary" onClick={ onCancel }>
+				{ __( 'Cancel', 'aipkit-usage' ) }
+			</Button>
 		</form>
 	);
 }
@@ -110,55 +251,137 @@ export default function QuotasScreen() {
 	const [ error, setError ] = useState( null );
 	const [ editing, setEditing ] = useState( null );
 	const [ deleting, setDeleting ] = useState( null );
-	const load = useCallback( () => api( '/quotas' ).then( setData, ( e ) => setError( e.message ) ), [] );
+	const load = useCallback(
+		() => api( '/quotas' ).then( setData, ( e ) => setError( e.message ) ),
+		[]
+	);
 	useEffect( () => {
 		load();
 	}, [ load ] );
 
 	if ( error ) {
-		return <Notice status="error" isDismissible={ false }>{ error }</Notice>;
+		return (
+			<Notice status="error" isDismissible={ false }>
+				{ error }
+			</Notice>
+		);
 	}
 	if ( ! data ) {
 		return <Spinner />;
 	}
-	const botName = ( r ) => data.bots.find( ( b ) => b.module === r.module && b.bot_id === r.bot_id )?.name || r.bot_id;
+	const botName = ( r ) =>
+		data.bots.find(
+			( b ) => b.module === r.module && b.bot_id === r.bot_id
+		)?.name || r.bot_id;
 	return (
 		<Card className="aipkit-quotas">
 			<CardHeader>
-				<h2 style={ { margin: 0 } }>{ __( 'Quotas', 'aipkit-usage' ) }</h2>
-				<Button variant="primary" onClick={ () => setEditing( { module: 'chatbot', bot_id: '', guest_limit: null, user_limit: null, role_limits: {}, period: 'daily', message: '' } ) }>
+				<h2 style={ { margin: 0 } }>
+					{ __( 'Quotas', 'aipkit-usage' ) }
+				</h2>
+				<Button
+					variant="primary"
+					onClick={ () =>
+						setEditing( {
+							module: 'chatbot',
+							bot_id: '',
+							guest_limit: null,
+							user_limit: null,
+							role_limits: {},
+							period: 'daily',
+							message: '',
+						} )
+					}
+				>
 					{ __( 'New quota', 'aipkit-usage' ) }
 				</Button>
 			</CardHeader>
 			<CardBody>
-				<p>{ __( 'Quotas limit usage for guests, users or roles when a balance is not enough. A module without a quota rule is unlimited.', 'aipkit-usage' ) }</p>
+				<p>
+					{ __(
+						'Quotas limit usage for guests, users or roles when a balance is not enough. A module without a quota rule is unlimited.',
+						'aipkit-usage'
+					) }
+				</p>
 				{ data.rules.length === 0 ? (
-					<EmptyState id="quotas" title={ __( 'No quota rules', 'aipkit-usage' ) }>
-						<p>{ __( 'Every module is unlimited. Add a quota to limit guests, users or roles per day, week or month.', 'aipkit-usage' ) }</p>
+					<EmptyState
+						id="quotas"
+						title={ __( 'No quota rules', 'aipkit-usage' ) }
+					>
+						<p>
+							{ __(
+								'Every module is unlimited. Add a quota to limit guests, users or roles per day, week or month.',
+								'aipkit-usage'
+							) }
+						</p>
 					</EmptyState>
 				) : (
 					<table className="widefat striped">
 						<thead>
 							<tr>
-								<th scope="col">{ __( 'Scope', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Guests', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Users', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Role overrides', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Period', 'aipkit-usage' ) }</th>
-								<th scope="col">{ __( 'Actions', 'aipkit-usage' ) }</th>
+								<th scope="col">
+									{ __( 'Scope', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Guests', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Users', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Role overrides', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Period', 'aipkit-usage' ) }
+								</th>
+								<th scope="col">
+									{ __( 'Actions', 'aipkit-usage' ) }
+								</th>
 							</tr>
 						</thead>
 						<tbody>
 							{ data.rules.map( ( r ) => (
 								<tr key={ r.id }>
-									<td>{ MODULES.find( ( m ) => m.value === r.module )?.label || r.module }{ r.bot_id ? ` › ${ botName( r ) }` : '' }</td>
+									<td>
+										{ MODULES.find(
+											( m ) => m.value === r.module
+										)?.label || r.module }
+										{ r.bot_id
+											? ` › ${ botName( r ) }`
+											: '' }
+									</td>
 									<td>{ limitText( r.guest_limit ) }</td>
 									<td>{ limitText( r.user_limit ) }</td>
-									<td>{ Object.entries( r.role_limits ).map( ( [ role, v ] ) => `${ role }: ${ limitText( v ) }` ).join( ', ' ) || '—' }</td>
-									<td>{ PERIODS.find( ( p ) => p.value === r.period )?.label }</td>
 									<td>
-										<Button variant="link" onClick={ () => setEditing( r ) }>{ __( 'Edit', 'aipkit-usage' ) }</Button>{ ' · ' }
-										<Button variant="link" isDestructive onClick={ () => setDeleting( r ) }>{ __( 'Delete', 'aipkit-usage' ) }</Button>
+										{ Object.entries( r.role_limits )
+											.map(
+												( [ role, v ] ) =>
+													`${ role }: ${ limitText( v ) }`
+											)
+											.join( ', ' ) || '—' }
+									</td>
+									<td>
+										{
+											PERIODS.find(
+												( p ) => p.value === r.period
+											)?.label
+										}
+									</td>
+									<td>
+										<Button
+											variant="link"
+											onClick={ () => setEditing( r ) }
+										>
+											{ __( 'Edit', 'aipkit-usage' ) }
+										</Button>
+										{ ' · ' }
+										<Button
+											variant="link"
+											isDestructive
+											onClick={ () => setDeleting( r ) }
+										>
+											{ __( 'Delete', 'aipkit-usage' ) }
+										</Button>
 									</td>
 								</tr>
 							) ) }
@@ -167,17 +390,63 @@ export default function QuotasScreen() {
 				) }
 			</CardBody>
 			{ editing && (
-				<Modal title={ editing.id ? __( 'Edit quota', 'aipkit-usage' ) : __( 'New quota', 'aipkit-usage' ) } onRequestClose={ () => setEditing( null ) }>
-					<QuotaForm initial={ editing } bots={ data.bots } roles={ data.roles } onCancel={ () => setEditing( null ) } onSaved={ () => { setEditing( null ); load(); } } />
+				<Modal
+					title={
+						editing.id
+							? __( 'Edit quota', 'aipkit-usage' )
+							: __( 'New quota', 'aipkit-usage' )
+					}
+					onRequestClose={ () => setEditing( null ) }
+				>
+					<QuotaForm
+						initial={ editing }
+						bots={ data.bots }
+						roles={ data.roles }
+						onCancel={ () => setEditing( null ) }
+						onSaved={ () => {
+							setEditing( null );
+							load();
+						} }
+					/>
 				</Modal>
 			) }
 			{ deleting && (
-				<Modal title={ __( 'Delete this quota rule?', 'aipkit-usage' ) } onRequestClose={ () => setDeleting( null ) }>
-					<p>{ __( 'Without a rule the scope falls back to the module rule, or becomes unlimited.', 'aipkit-usage' ) }</p>
-					<Button variant="primary" isDestructive onClick={ () => api( `/quotas/${ deleting.id }`, { method: 'DELETE' } ).then( () => { setDeleting( null ); load(); }, ( e ) => { setDeleting( null ); setError( e.message ); } ) }>
+				<Modal
+					title={ __( 'Delete this quota rule?', 'aipkit-usage' ) }
+					onRequestClose={ () => setDeleting( null ) }
+				>
+					<p>
+						{ __(
+							'Without a rule the scope falls back to the module rule, or becomes unlimited.',
+							'aipkit-usage'
+						) }
+					</p>
+					<Button
+						variant="primary"
+						isDestructive
+						onClick={ () =>
+							api( `/quotas/${ deleting.id }`, {
+								method: 'DELETE',
+							} ).then(
+								() => {
+									setDeleting( null );
+									load();
+								},
+								( e ) => {
+									setDeleting( null );
+									setError( e.message );
+								}
+							)
+						}
+					>
 						{ __( 'Delete quota', 'aipkit-usage' ) }
 					</Button>{ ' ' }
-					<Button variant="tertiary" onClick={ () => setDeleting( null ) }>{ __( 'Cancel', 'aipkit-usage' ) }</Button>
+					<Button
+						variant="tertiary"
+						onClick={ () => setDeleting( null ) }
+					>
+						{ __( 'Cancel', 'aipkit-usage' ) }
+					</Button>
 				</Modal>
 			) }
 		</Card>

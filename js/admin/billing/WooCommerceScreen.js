@@ -1,18 +1,30 @@
 import { __ } from '@wordpress/i18n';
 import { useState } from '@wordpress/element';
-import { Button, Card, CardBody, Notice, TextControl } from '@wordpress/components';
+import {
+	Button,
+	Card,
+	CardBody,
+	Notice,
+	TextControl,
+} from '@wordpress/components';
 import { api } from './api';
 
 const FIELDS = [
 	{
 		key: 'customer_dashboard_url',
 		label: __( 'Customer dashboard URL', 'aipkit-usage' ),
-		help: __( 'The page that shows the [aipkit_token_usage] shortcode: users’ credits, purchases and quotas.', 'aipkit-usage' ),
+		help: __(
+			'The page that shows the [aipkit_token_usage] shortcode: users’ credits, purchases and quotas.',
+			'aipkit-usage'
+		),
 	},
 	{
 		key: 'buy_credits_url',
 		label: __( 'Default buy credits URL', 'aipkit-usage' ),
-		help: __( 'Where dashboard buttons and quota messages send users to buy credits. Leave empty to hide the link.', 'aipkit-usage' ),
+		help: __(
+			'Where dashboard buttons and quota messages send users to buy credits. Leave empty to hide the link.',
+			'aipkit-usage'
+		),
 	},
 ];
 
@@ -30,9 +42,12 @@ function errorField( e ) {
  * says what it will do and edits the two settings the customer dashboard already uses.
  */
 export default function WooCommerceScreen( { boot } ) {
-	const canEdit = !! boot?.capabilities?.aipkit_manage_settings && !! boot?.settings;
+	const canEdit =
+		!! boot?.capabilities?.aipkit_manage_settings && !! boot?.settings;
 	const [ values, setValues ] = useState( () =>
-		Object.fromEntries( FIELDS.map( ( f ) => [ f.key, boot?.settings?.[ f.key ] ?? '' ] ) )
+		Object.fromEntries(
+			FIELDS.map( ( f ) => [ f.key, boot?.settings?.[ f.key ] ?? '' ] )
+		)
 	);
 	const [ saved, setSaved ] = useState( values );
 	const [ busy, setBusy ] = useState( false );
@@ -46,12 +61,22 @@ export default function WooCommerceScreen( { boot } ) {
 		setNotice( null );
 		setInvalid( null );
 		try {
-			const changes = Object.fromEntries( FIELDS.map( ( f ) => [ f.key, values[ f.key ].trim() ] ) );
-			const result = await api( '/settings', { method: 'POST', data: changes } );
-			const next = Object.fromEntries( FIELDS.map( ( f ) => [ f.key, result?.[ f.key ] ?? '' ] ) );
+			const changes = Object.fromEntries(
+				FIELDS.map( ( f ) => [ f.key, values[ f.key ].trim() ] )
+			);
+			const result = await api( '/settings', {
+				method: 'POST',
+				data: changes,
+			} );
+			const next = Object.fromEntries(
+				FIELDS.map( ( f ) => [ f.key, result?.[ f.key ] ?? '' ] )
+			);
 			setValues( next );
 			setSaved( next );
-			setNotice( { status: 'success', text: __( 'Settings saved.', 'aipkit-usage' ) } );
+			setNotice( {
+				status: 'success',
+				text: __( 'Settings saved.', 'aipkit-usage' ),
+			} );
 		} catch ( e ) {
 			setInvalid( errorField( e ) );
 			setNotice( { status: 'error', text: e.message } );
@@ -65,16 +90,38 @@ export default function WooCommerceScreen( { boot } ) {
 			<CardBody>
 				<h2>{ __( 'WooCommerce Integration', 'aipkit-usage' ) }</h2>
 				<p>
-					{ __( 'Selling credit packages through WooCommerce is not available yet. When it is, products marked as an AI Puffer credit package will add their credits to the buyer’s balance when the order is paid (a WordPress user account is required; guest orders cannot receive credits), and refunds will take them back — each as an entry in the ledger.', 'aipkit-usage' ) }
+					{ __(
+						'Selling credit packages through WooCommerce is not available yet. When it is, products marked as an AI Puffer credit package will add their credits to the buyer’s balance when the order is paid (a WordPress user account is required; guest orders cannot receive credits), and refunds will take them back — each as an entry in the ledger.',
+						'aipkit-usage'
+					) }
 				</p>
 				<p>
-					{ __( 'The customer dashboard settings below are used already: create a page (for example “Credits & Usage”) with the [aipkit_token_usage] shortcode, publish it and enter its address.', 'aipkit-usage' ) }
+					{ __(
+						'The customer dashboard settings below are used already: create a page (for example “Credits & Usage”) with the [aipkit_token_usage] shortcode, publish it and enter its address.',
+						'aipkit-usage'
+					) }
 				</p>
 				{ canEdit ? (
-					<form className="aipkit-usage-woocommerce__form" style={ { maxWidth: '40rem' } } onSubmit={ save } noValidate>
+					<form
+						className="aipkit-usage-woocommerce__form"
+						style={ { maxWidth: '40rem' } }
+						onSubmit={ save }
+						noValidate
+					>
 						{ notice && (
-							<Notice status={ notice.status } isDismissible={ false }>
-								<span role={ notice.status === 'error' ? 'alert' : 'status' }>{ notice.text }</span>
+							<Notice
+								status={ notice.status }
+								isDismissible={ false }
+							>
+								<span
+									role={
+										notice.status === 'error'
+											? 'alert'
+											: 'status'
+									}
+								>
+									{ notice.text }
+								</span>
 							</Notice>
 						) }
 						{ FIELDS.map( ( f ) => (
@@ -85,18 +132,38 @@ export default function WooCommerceScreen( { boot } ) {
 								help={ f.help }
 								value={ values[ f.key ] }
 								placeholder="https://"
-								aria-invalid={ invalid === f.key ? 'true' : undefined }
-								className={ invalid === f.key ? 'aipkit-usage-field--invalid' : undefined }
-								onChange={ ( v ) => setValues( ( old ) => ( { ...old, [ f.key ]: v } ) ) }
+								aria-invalid={
+									invalid === f.key ? 'true' : undefined
+								}
+								className={
+									invalid === f.key
+										? 'aipkit-usage-field--invalid'
+										: undefined
+								}
+								onChange={ ( v ) =>
+									setValues( ( old ) => ( {
+										...old,
+										[ f.key ]: v,
+									} ) )
+								}
 							/>
 						) ) }
-						<Button variant="primary" type="submit" isBusy={ busy } disabled={ busy || ! dirty } __experimentalIsFocusable>
+						<Button
+							variant="primary"
+							type="submit"
+							isBusy={ busy }
+							disabled={ busy || ! dirty }
+							__experimentalIsFocusable
+						>
 							{ __( 'Save settings', 'aipkit-usage' ) }
 						</Button>
 					</form>
 				) : (
 					<p className="aipkit-usage-woocommerce__readonly">
-						{ __( 'Only users who can manage AI Puffer Usage settings can change the customer dashboard URL and the default buy credits URL.', 'aipkit-usage' ) }
+						{ __(
+							'Only users who can manage AI Puffer Usage settings can change the customer dashboard URL and the default buy credits URL.',
+							'aipkit-usage'
+						) }
 					</p>
 				) }
 			</CardBody>

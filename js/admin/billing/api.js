@@ -6,7 +6,13 @@ export async function api( path, options = {} ) {
 	try {
 		return await apiFetch( { path: `/aipkit/v1${ path }`, ...options } );
 	} catch ( e ) {
-		const err = new Error( e?.message || __( 'The request failed. Check your connection and try again.', 'aipkit-usage' ) );
+		const err = new Error(
+			e?.message ||
+				__(
+					'The request failed. Check your connection and try again.',
+					'aipkit-usage'
+				)
+		);
 		err.code = e?.code;
 		err.field = e?.data?.field;
 		err.data = e?.data;
@@ -36,11 +42,31 @@ export function credits( value ) {
 }
 
 export const USAGE_TYPES = [
-	{ value: 'chat', label: __( 'Chat', 'aipkit-usage' ), methods: [ 'per_1k_tokens', 'flat' ] },
-	{ value: 'form_submit', label: __( 'Form Submit', 'aipkit-usage' ), methods: [ 'per_1k_tokens', 'flat' ] },
-	{ value: 'image_generate', label: __( 'Image Generate', 'aipkit-usage' ), methods: [ 'per_image', 'flat' ] },
-	{ value: 'image_edit', label: __( 'Image Edit', 'aipkit-usage' ), methods: [ 'per_image', 'flat' ] },
-	{ value: 'video_generate', label: __( 'Video Generate', 'aipkit-usage' ), methods: [ 'per_video', 'flat' ] },
+	{
+		value: 'chat',
+		label: __( 'Chat', 'aipkit-usage' ),
+		methods: [ 'per_1k_tokens', 'flat' ],
+	},
+	{
+		value: 'form_submit',
+		label: __( 'Form Submit', 'aipkit-usage' ),
+		methods: [ 'per_1k_tokens', 'flat' ],
+	},
+	{
+		value: 'image_generate',
+		label: __( 'Image Generate', 'aipkit-usage' ),
+		methods: [ 'per_image', 'flat' ],
+	},
+	{
+		value: 'image_edit',
+		label: __( 'Image Edit', 'aipkit-usage' ),
+		methods: [ 'per_image', 'flat' ],
+	},
+	{
+		value: 'video_generate',
+		label: __( 'Video Generate', 'aipkit-usage' ),
+		methods: [ 'per_video', 'flat' ],
+	},
 ];
 
 export const METHOD_LABELS = {

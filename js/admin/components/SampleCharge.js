@@ -1,4 +1,10 @@
-import { Card, CardBody, CardHeader, Notice, Spinner } from '@wordpress/components';
+import {
+	Card,
+	CardBody,
+	CardHeader,
+	Notice,
+	Spinner,
+} from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
 import apiFetch from '@wordpress/api-fetch';
 import { __, sprintf } from '@wordpress/i18n';
@@ -44,7 +50,10 @@ async function priceOnServer() {
 
 function Side( { id, title, state } ) {
 	return (
-		<div className="aipkit-usage-sample__side" data-testid={ `sample-${ id }` }>
+		<div
+			className="aipkit-usage-sample__side"
+			data-testid={ `sample-${ id }` }
+		>
 			<h3>{ title }</h3>
 			{ state.loading && <Spinner /> }
 			{ state.error && (
@@ -57,7 +66,10 @@ function Side( { id, title, state } ) {
 					<Breakdown quote={ state.quote } />
 					<p>
 						{ __( 'Total:', 'aipkit-usage' ) }{ ' ' }
-						<strong className="aipkit-usage-sample__credits" data-testid={ `sample-${ id }-credits` }>
+						<strong
+							className="aipkit-usage-sample__credits"
+							data-testid={ `sample-${ id }-credits` }
+						>
 							{ state.quote.credits }
 						</strong>{ ' ' }
 						{ __( 'credits', 'aipkit-usage' ) }
@@ -74,7 +86,8 @@ function useResult( run ) {
 		let live = true;
 		run().then(
 			( quote ) => live && setState( { quote } ),
-			( error ) => live && setState( { error: String( error.message || error ) } )
+			( error ) =>
+				live && setState( { error: String( error.message || error ) } )
 		);
 		return () => {
 			live = false;
@@ -96,7 +109,9 @@ export default function SampleCharge() {
 	return (
 		<Card className="aipkit-usage-sample" style={ { marginTop: 24 } }>
 			<CardHeader>
-				<h2 style={ { margin: 0 } }>{ __( 'Sample charge', 'aipkit-usage' ) }</h2>
+				<h2 style={ { margin: 0 } }>
+					{ __( 'Sample charge', 'aipkit-usage' ) }
+				</h2>
 			</CardHeader>
 			<CardBody>
 				<p>
@@ -105,17 +120,40 @@ export default function SampleCharge() {
 						'aipkit-usage'
 					) }
 				</p>
-				<div className="aipkit-usage-sample__sides" style={ { display: 'flex', gap: 24, flexWrap: 'wrap' } }>
-					<Side id="wasm" title={ __( 'In your browser (WebAssembly)', 'aipkit-usage' ) } state={ browser } />
-					<Side id="server" title={ __( 'On the server (PHP FFI)', 'aipkit-usage' ) } state={ server } />
+				<div
+					className="aipkit-usage-sample__sides"
+					style={ { display: 'flex', gap: 24, flexWrap: 'wrap' } }
+				>
+					<Side
+						id="wasm"
+						title={ __(
+							'In your browser (WebAssembly)',
+							'aipkit-usage'
+						) }
+						state={ browser }
+					/>
+					<Side
+						id="server"
+						title={ __(
+							'On the server (PHP FFI)',
+							'aipkit-usage'
+						) }
+						state={ server }
+					/>
 				</div>
 				{ both && (
-					<p data-testid="sample-agreement" data-agree={ agree ? 'yes' : 'no' }>
+					<p
+						data-testid="sample-agreement"
+						data-agree={ agree ? 'yes' : 'no' }
+					>
 						{ agree ? (
 							<strong>
 								{ sprintf(
 									/* translators: %s: credits */
-									__( '✓ Browser and server agree: %s credits.', 'aipkit-usage' ),
+									__(
+										'✓ Browser and server agree: %s credits.',
+										'aipkit-usage'
+									),
 									browser.quote.credits
 								) }
 							</strong>
@@ -123,7 +161,10 @@ export default function SampleCharge() {
 							<strong style={ { color: '#b32d2e' } }>
 								{ sprintf(
 									/* translators: 1: browser credits, 2: server credits */
-									__( '✗ Browser and server disagree: %1$s vs %2$s credits.', 'aipkit-usage' ),
+									__(
+										'✗ Browser and server disagree: %1$s vs %2$s credits.',
+										'aipkit-usage'
+									),
 									browser.quote.credits,
 									server.quote.credits
 								) }

@@ -5,15 +5,40 @@ import { fetchConversation } from './api';
 import ScoreBadge from './ScoreBadge';
 
 function Meta( { ex } ) {
-	const ms = ex.metadata && Number.isFinite( Number( ex.metadata.duration_ms ) ) ? Number( ex.metadata.duration_ms ) : null;
+	const ms =
+		ex.metadata && Number.isFinite( Number( ex.metadata.duration_ms ) )
+			? Number( ex.metadata.duration_ms )
+			: null;
 	return (
 		<ul className="aipkit-logs-meta">
-			<li>{ sprintf( __( 'Provider: %s', 'aipkit-usage' ), ex.provider || '—' ) }</li>
-			<li>{ sprintf( __( 'Model: %s', 'aipkit-usage' ), ex.model || '—' ) }</li>
-			<li>{ sprintf( __( 'Tokens: %1$d in / %2$d out', 'aipkit-usage' ), ex.input_tokens, ex.output_tokens ) }</li>
-			<li>{ sprintf( __( 'Credits: %s', 'aipkit-usage' ), ex.credits ) }</li>
-			{ ms !== null && <li>{ sprintf( __( 'Time: %d ms', 'aipkit-usage' ), ms ) }</li> }
-			<li>{ sprintf( __( 'Status: %s', 'aipkit-usage' ), ex.status ) }</li>
+			<li>
+				{ sprintf(
+					__( 'Provider: %s', 'aipkit-usage' ),
+					ex.provider || '—'
+				) }
+			</li>
+			<li>
+				{ sprintf(
+					__( 'Model: %s', 'aipkit-usage' ),
+					ex.model || '—'
+				) }
+			</li>
+			<li>
+				{ sprintf(
+					__( 'Tokens: %1$d in / %2$d out', 'aipkit-usage' ),
+					ex.input_tokens,
+					ex.output_tokens
+				) }
+			</li>
+			<li>
+				{ sprintf( __( 'Credits: %s', 'aipkit-usage' ), ex.credits ) }
+			</li>
+			{ ms !== null && (
+				<li>{ sprintf( __( 'Time: %d ms', 'aipkit-usage' ), ms ) }</li>
+			) }
+			<li>
+				{ sprintf( __( 'Status: %s', 'aipkit-usage' ), ex.status ) }
+			</li>
 			<li>{ new Date( ex.created_at ).toLocaleString() }</li>
 		</ul>
 	);
@@ -47,7 +72,9 @@ export default function ConversationModal( { id, onClose } ) {
 					return;
 				}
 				setConversation( d.conversation );
-				setExchanges( ( prev ) => ( after && prev ? prev.concat( d.exchanges ) : d.exchanges ) );
+				setExchanges( ( prev ) =>
+					after && prev ? prev.concat( d.exchanges ) : d.exchanges
+				);
 				setNextAfter( d.next_after );
 				setLoading( false );
 			},
@@ -66,31 +93,64 @@ export default function ConversationModal( { id, onClose } ) {
 	}, [ id ] ); // eslint-disable-line react-hooks/exhaustive-deps
 
 	return (
-		<Modal title={ __( 'Conversation', 'aipkit-usage' ) } onRequestClose={ onClose } className="aipkit-logs-conversation">
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+		<Modal
+			title={ __( 'Conversation', 'aipkit-usage' ) }
+			onRequestClose={ onClose }
+			className="aipkit-logs-conversation"
+		>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
 			{ ! exchanges && ! error && <Spinner /> }
 			{ exchanges &&
 				exchanges.map( ( ex ) => (
-					<div key={ ex.id } className="aipkit-logs-exchange" data-log-id={ ex.id }>
+					<div
+						key={ ex.id }
+						className="aipkit-logs-exchange"
+						data-log-id={ ex.id }
+					>
 						<div className="aipkit-logs-msg is-user">
 							<strong>{ __( 'User', 'aipkit-usage' ) }</strong>
-							<p className="aipkit-logs-msg__text">{ ex.user_message }</p>
+							<p className="aipkit-logs-msg__text">
+								{ ex.user_message }
+							</p>
 						</div>
 						<div className="aipkit-logs-msg is-assistant">
-							<strong>{ __( 'Assistant', 'aipkit-usage' ) }</strong>{ ' ' }
-							<ScoreBadge score={ ex.score } items={ ex.vector_context } />
-							<p className="aipkit-logs-msg__text">{ ex.reply }</p>
+							<strong>
+								{ __( 'Assistant', 'aipkit-usage' ) }
+							</strong>{ ' ' }
+							<ScoreBadge
+								score={ ex.score }
+								items={ ex.vector_context }
+							/>
+							<p className="aipkit-logs-msg__text">
+								{ ex.reply }
+							</p>
 						</div>
 						<Meta ex={ ex } />
 					</div>
 				) ) }
 			{ exchanges && conversation && (
-				<p className="aipkit-logs-conversation__count" aria-live="polite">
-					{ sprintf( __( 'Showing %1$d of %2$d exchanges.', 'aipkit-usage' ), exchanges.length, Math.max( conversation.exchanges, exchanges.length ) ) }
+				<p
+					className="aipkit-logs-conversation__count"
+					aria-live="polite"
+				>
+					{ sprintf(
+						__( 'Showing %1$d of %2$d exchanges.', 'aipkit-usage' ),
+						exchanges.length,
+						Math.max( conversation.exchanges, exchanges.length )
+					) }
 				</p>
 			) }
 			{ exchanges && nextAfter && (
-				<Button variant="secondary" onClick={ () => load( nextAfter ) } isBusy={ loading } aria-disabled={ loading }>
+				<Button
+					variant="secondary"
+					onClick={ () => load( nextAfter ) }
+					isBusy={ loading }
+					aria-disabled={ loading }
+				>
 					{ __( 'Load more', 'aipkit-usage' ) }
 				</Button>
 			) }

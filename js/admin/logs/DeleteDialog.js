@@ -33,7 +33,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 		let after = 0;
 		let total = 0;
 		try {
-			for ( ;; ) {
+			for (;;) {
 				if ( cancelled.current ) {
 					return;
 				}
@@ -54,20 +54,50 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 	};
 
 	return (
-		<Modal title={ __( 'Delete logs', 'aipkit-usage' ) } onRequestClose={ onClose } className="aipkit-logs-delete">
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+		<Modal
+			title={ __( 'Delete logs', 'aipkit-usage' ) }
+			onRequestClose={ onClose }
+			className="aipkit-logs-delete"
+		>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
 			{ phase === 'counting' && ! error && <Spinner /> }
 			{ count && phase === 'confirm' && (
 				<>
 					<p className="aipkit-logs-delete__summary">
 						{ count.exchanges === 0
-							? __( 'No logs match the active filters.', 'aipkit-usage' )
+							? __(
+									'No logs match the active filters.',
+									'aipkit-usage'
+								)
 							: sprintf(
 									/* translators: 1: "N exchanges", 2: "M conversations" */
-									__( 'This permanently deletes %1$s in %2$s matching the active filters.', 'aipkit-usage' ),
-									sprintf( _n( '%d exchange', '%d exchanges', count.exchanges, 'aipkit-usage' ), count.exchanges ),
-									sprintf( _n( '%d conversation', '%d conversations', count.conversations, 'aipkit-usage' ), count.conversations )
-							  ) }
+									__(
+										'This permanently deletes %1$s in %2$s matching the active filters.',
+										'aipkit-usage'
+									),
+									sprintf(
+										_n(
+											'%d exchange',
+											'%d exchanges',
+											count.exchanges,
+											'aipkit-usage'
+										),
+										count.exchanges
+									),
+									sprintf(
+										_n(
+											'%d conversation',
+											'%d conversations',
+											count.conversations,
+											'aipkit-usage'
+										),
+										count.conversations
+									)
+								) }
 					</p>
 					<Button variant="secondary" onClick={ onClose }>
 						{ __( 'Cancel', 'aipkit-usage' ) }
@@ -81,9 +111,20 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 			) }
 			{ ( phase === 'deleting' || phase === 'finished' ) && (
 				<>
-					<progress max={ count.exchanges || 1 } value={ done } className="aipkit-logs-delete__progress" />
+					<progress
+						max={ count.exchanges || 1 }
+						value={ done }
+						className="aipkit-logs-delete__progress"
+					/>
 					<p className="aipkit-logs-delete__progress-text">
-						{ sprintf( __( 'Deleted %1$d of %2$d exchanges.', 'aipkit-usage' ), done, count.exchanges ) }
+						{ sprintf(
+							__(
+								'Deleted %1$d of %2$d exchanges.',
+								'aipkit-usage'
+							),
+							done,
+							count.exchanges
+						) }
 					</p>
 					{ phase === 'finished' && (
 						<Button variant="primary" onClick={ onClose }>

@@ -1,4 +1,13 @@
-import { Button, DropdownMenu, MenuGroup, MenuItem, Notice, SelectControl, Spinner, TextControl } from '@wordpress/components';
+import {
+	Button,
+	DropdownMenu,
+	MenuGroup,
+	MenuItem,
+	Notice,
+	SelectControl,
+	Spinner,
+	TextControl,
+} from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { exportUrl, fetchFilterChoices, fetchPage } from './api';
@@ -23,7 +32,12 @@ function userLabel( row ) {
 	if ( row.user_id ) {
 		return row.user_name;
 	}
-	return row.guest_key ? sprintf( __( 'Guest %s', 'aipkit-usage' ), row.guest_key.slice( 0, 6 ) ) : __( 'Guest', 'aipkit-usage' );
+	return row.guest_key
+		? sprintf(
+				__( 'Guest %s', 'aipkit-usage' ),
+				row.guest_key.slice( 0, 6 )
+			)
+		: __( 'Guest', 'aipkit-usage' );
 }
 
 /** AI Puffer > Usage > Logs: conversation list with filters, exchange view, export, delete, retention. */
@@ -105,10 +119,16 @@ export default function LogsScreen( { boot = {} } ) {
 		} );
 	}
 	if ( caps.aipkit_delete_logs ) {
-		actions.push( { title: __( 'Delete logs', 'aipkit-usage' ), onClick: () => setDialog( 'delete' ) } );
+		actions.push( {
+			title: __( 'Delete logs', 'aipkit-usage' ),
+			onClick: () => setDialog( 'delete' ),
+		} );
 	}
 	if ( caps.aipkit_manage_settings ) {
-		actions.push( { title: __( 'Set retention', 'aipkit-usage' ), onClick: () => setDialog( 'retention' ) } );
+		actions.push( {
+			title: __( 'Set retention', 'aipkit-usage' ),
+			onClick: () => setDialog( 'retention' ),
+		} );
 	}
 
 	return (
@@ -128,8 +148,14 @@ export default function LogsScreen( { boot = {} } ) {
 					onChange={ ( v ) => setFilter( 'bot', v ) }
 					options={ [
 						{ value: '', label: __( 'All bots', 'aipkit-usage' ) },
-						{ value: '__none__', label: __( 'No bot', 'aipkit-usage' ) },
-						...choices.bots.map( ( b ) => ( { value: b.id, label: b.name } ) ),
+						{
+							value: '__none__',
+							label: __( 'No bot', 'aipkit-usage' ),
+						},
+						...choices.bots.map( ( b ) => ( {
+							value: b.id,
+							label: b.name,
+						} ) ),
 					] }
 				/>
 				<SelectControl
@@ -137,8 +163,14 @@ export default function LogsScreen( { boot = {} } ) {
 					value={ filters.module }
 					onChange={ ( v ) => setFilter( 'module', v ) }
 					options={ [
-						{ value: '', label: __( 'All modules', 'aipkit-usage' ) },
-						...choices.modules.map( ( m ) => ( { value: m.id, label: m.name } ) ),
+						{
+							value: '',
+							label: __( 'All modules', 'aipkit-usage' ),
+						},
+						...choices.modules.map( ( m ) => ( {
+							value: m.id,
+							label: m.name,
+						} ) ),
 					] }
 				/>
 				<SelectControl
@@ -147,9 +179,18 @@ export default function LogsScreen( { boot = {} } ) {
 					onChange={ ( v ) => setFilter( 'range', v ) }
 					options={ [
 						{ value: '', label: __( 'All time', 'aipkit-usage' ) },
-						{ value: '7', label: __( 'Last 7 days', 'aipkit-usage' ) },
-						{ value: '30', label: __( 'Last 30 days', 'aipkit-usage' ) },
-						{ value: '90', label: __( 'Last 90 days', 'aipkit-usage' ) },
+						{
+							value: '7',
+							label: __( 'Last 7 days', 'aipkit-usage' ),
+						},
+						{
+							value: '30',
+							label: __( 'Last 30 days', 'aipkit-usage' ),
+						},
+						{
+							value: '90',
+							label: __( 'Last 90 days', 'aipkit-usage' ),
+						},
 					] }
 				/>
 				{ actions.length > 0 && (
@@ -205,16 +246,29 @@ export default function LogsScreen( { boot = {} } ) {
 				<tbody>
 					{ page &&
 						page.items.map( ( row ) => (
-							<tr key={ row.id } className="aipkit-logs__row" data-conversation-id={ row.id }>
-								<td>{ new Date( row.last_at ).toLocaleString() }</td>
+							<tr
+								key={ row.id }
+								className="aipkit-logs__row"
+								data-conversation-id={ row.id }
+							>
+								<td>
+									{ new Date( row.last_at ).toLocaleString() }
+								</td>
 								<td>{ row.bot_name || row.module_name }</td>
 								<td>{ userLabel( row ) }</td>
 								<td>{ row.exchanges }</td>
-								<td>{ row.input_tokens + row.output_tokens }</td>
+								<td>
+									{ row.input_tokens + row.output_tokens }
+								</td>
 								<td>{ row.credits }</td>
 								<td>
-									<Button variant="link" className="aipkit-logs__open" onClick={ () => setOpenId( row.id ) }>
-										{ row.last_preview || __( '(empty)', 'aipkit-usage' ) }
+									<Button
+										variant="link"
+										className="aipkit-logs__open"
+										onClick={ () => setOpenId( row.id ) }
+									>
+										{ row.last_preview ||
+											__( '(empty)', 'aipkit-usage' ) }
 									</Button>
 								</td>
 							</tr>
@@ -223,8 +277,14 @@ export default function LogsScreen( { boot = {} } ) {
 						<tr>
 							<td colSpan={ 7 } className="aipkit-logs__empty">
 								{ page.partial
-									? __( 'Still searching older logs…', 'aipkit-usage' )
-									: __( 'No logs match these filters.', 'aipkit-usage' ) }
+									? __(
+											'Still searching older logs…',
+											'aipkit-usage'
+										)
+									: __(
+											'No logs match these filters.',
+											'aipkit-usage'
+										) }
 							</td>
 						</tr>
 					) }
@@ -233,37 +293,60 @@ export default function LogsScreen( { boot = {} } ) {
 
 			<div className="aipkit-logs__paging">
 				{ loading && <Spinner /> }
-				<Button variant="secondary" disabled={ cursors.length < 2 } onClick={ () => setCursors( cursors.slice( 0, -1 ) ) }>
+				<Button
+					variant="secondary"
+					disabled={ cursors.length < 2 }
+					onClick={ () => setCursors( cursors.slice( 0, -1 ) ) }
+				>
 					{ __( 'Newer', 'aipkit-usage' ) }
 				</Button>{ ' ' }
 				<Button
 					variant="secondary"
 					disabled={ ! page || ! page.next_cursor }
-					onClick={ () => setCursors( [ ...cursors, page.next_cursor ] ) }
+					onClick={ () =>
+						setCursors( [ ...cursors, page.next_cursor ] )
+					}
 				>
-					{ page && page.partial ? __( 'Keep searching', 'aipkit-usage' ) : __( 'Older', 'aipkit-usage' ) }
+					{ page && page.partial
+						? __( 'Keep searching', 'aipkit-usage' )
+						: __( 'Older', 'aipkit-usage' ) }
 				</Button>
 				<SelectControl
 					label={ __( 'Per page', 'aipkit-usage' ) }
 					value={ String( perPage ) }
 					onChange={ changePageSize }
-					options={ PAGE_SIZES.map( ( n ) => ( { value: String( n ), label: String( n ) } ) ) }
+					options={ PAGE_SIZES.map( ( n ) => ( {
+						value: String( n ),
+						label: String( n ),
+					} ) ) }
 				/>
 			</div>
 
-			{ openId && <ConversationModal id={ openId } onClose={ () => setOpenId( null ) } /> }
+			{ openId && (
+				<ConversationModal
+					id={ openId }
+					onClose={ () => setOpenId( null ) }
+				/>
+			) }
 			{ dialog === 'delete' && (
 				<DeleteDialog
 					filters={ filters }
 					onClose={ () => setDialog( null ) }
 					onDeleted={ ( n ) => {
-						setNotice( sprintf( __( '%d exchanges deleted.', 'aipkit-usage' ), n ) );
+						setNotice(
+							sprintf(
+								__( '%d exchanges deleted.', 'aipkit-usage' ),
+								n
+							)
+						);
 						setCursors( [ '' ] );
 						setReload( reload + 1 );
 					} }
 				/>
 			) }
-			{ dialog === 'retention' && <RetentionDialog onClose={ () => setDialog( null ) } /> }
+			{ dialog === 'retention' && (
+				<RetentionDialog onClose={ () => setDialog( null ) } />
+			) }
 		</div>
 	);
 }

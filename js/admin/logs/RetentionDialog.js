@@ -1,4 +1,12 @@
-import { Button, Modal, Notice, SelectControl, Spinner, TextControl, ToggleControl } from '@wordpress/components';
+import {
+	Button,
+	Modal,
+	Notice,
+	SelectControl,
+	Spinner,
+	TextControl,
+	ToggleControl,
+} from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { fetchRetention, saveRetention } from './api';
@@ -30,8 +38,20 @@ export default function RetentionDialog( { onClose } ) {
 
 	const save = () => {
 		const days = choice === 'custom' ? custom.trim() : choice;
-		if ( ! /^\d+$/.test( days ) || Number( days ) < 1 || Number( days ) > state.max_days ) {
-			setError( sprintf( __( 'Enter a whole number of days from 1 to %d.', 'aipkit-usage' ), state.max_days ) );
+		if (
+			! /^\d+$/.test( days ) ||
+			Number( days ) < 1 ||
+			Number( days ) > state.max_days
+		) {
+			setError(
+				sprintf(
+					__(
+						'Enter a whole number of days from 1 to %d.',
+						'aipkit-usage'
+					),
+					state.max_days
+				)
+			);
 			return;
 		}
 		setError( null );
@@ -45,20 +65,45 @@ export default function RetentionDialog( { onClose } ) {
 	};
 
 	return (
-		<Modal title={ __( 'Set retention', 'aipkit-usage' ) } onRequestClose={ onClose } className="aipkit-logs-retention">
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
-			{ saved && <Notice status="success" isDismissible={ false }>{ __( 'Retention saved.', 'aipkit-usage' ) }</Notice> }
+		<Modal
+			title={ __( 'Set retention', 'aipkit-usage' ) }
+			onRequestClose={ onClose }
+			className="aipkit-logs-retention"
+		>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
+			{ saved && (
+				<Notice status="success" isDismissible={ false }>
+					{ __( 'Retention saved.', 'aipkit-usage' ) }
+				</Notice>
+			) }
 			{ ! state && ! error && <Spinner /> }
 			{ state && (
 				<>
-					<ToggleControl label={ __( 'Auto-delete logs', 'aipkit-usage' ) } checked={ enabled } onChange={ setEnabled } />
+					<ToggleControl
+						label={ __( 'Auto-delete logs', 'aipkit-usage' ) }
+						checked={ enabled }
+						onChange={ setEnabled }
+					/>
 					<SelectControl
 						label={ __( 'Delete logs older than', 'aipkit-usage' ) }
 						value={ choice }
 						onChange={ setChoice }
 						options={ [
-							...state.presets.map( ( d ) => ( { value: String( d ), label: sprintf( __( '%d days', 'aipkit-usage' ), d ) } ) ),
-							{ value: 'custom', label: __( 'Custom…', 'aipkit-usage' ) },
+							...state.presets.map( ( d ) => ( {
+								value: String( d ),
+								label: sprintf(
+									__( '%d days', 'aipkit-usage' ),
+									d
+								),
+							} ) ),
+							{
+								value: 'custom',
+								label: __( 'Custom…', 'aipkit-usage' ),
+							},
 						] }
 					/>
 					{ choice === 'custom' && (
@@ -74,11 +119,23 @@ export default function RetentionDialog( { onClose } ) {
 					<p className="aipkit-logs-retention__status">
 						{ state.status.last_run
 							? sprintf(
-									_n( 'Last purge: %1$s, %2$d row removed%3$s.', 'Last purge: %1$s, %2$d rows removed%3$s.', state.status.removed, 'aipkit-usage' ),
-									new Date( state.status.last_run ).toLocaleString(),
+									_n(
+										'Last purge: %1$s, %2$d row removed%3$s.',
+										'Last purge: %1$s, %2$d rows removed%3$s.',
+										state.status.removed,
+										'aipkit-usage'
+									),
+									new Date(
+										state.status.last_run
+									).toLocaleString(),
 									state.status.removed,
-									state.status.finished ? '' : __( ' (still running in batches)', 'aipkit-usage' )
-							  )
+									state.status.finished
+										? ''
+										: __(
+												' (still running in batches)',
+												'aipkit-usage'
+											)
+								)
 							: __( 'No purge has run yet.', 'aipkit-usage' ) }
 					</p>
 					<Button variant="primary" onClick={ save }>

@@ -6,7 +6,10 @@ const BAND_LABEL = {
 	strong: __( 'Strong match.', 'aipkit-usage' ),
 	useful: __( 'Usually useful.', 'aipkit-usage' ),
 	weak: __( 'Weak match. Review the source text.', 'aipkit-usage' ),
-	poor: __( 'Poor match. The answer may be using unrelated context.', 'aipkit-usage' ),
+	poor: __(
+		'Poor match. The answer may be using unrelated context.',
+		'aipkit-usage'
+	),
 };
 
 // Band colours inline (no stylesheet of its own is enqueued): WCAG AA contrast with white text.
@@ -16,7 +19,13 @@ const BAND_STYLE = {
 	weak: { background: '#8a4b00', color: '#fff' },
 	poor: { background: '#b32d2e', color: '#fff' },
 };
-const BADGE_STYLE = { borderRadius: '10px', padding: '0 8px', height: '22px', minHeight: '22px', fontWeight: 600 };
+const BADGE_STYLE = {
+	borderRadius: '10px',
+	padding: '0 8px',
+	height: '22px',
+	minHeight: '22px',
+	fontWeight: 600,
+};
 
 /**
  * The Score badge on an assistant message that used vector context. Bands come from the core
@@ -33,33 +42,62 @@ export default function ScoreBadge( { score, items } ) {
 				className={ `aipkit-logs-score__badge is-${ score.band }` }
 				onClick={ () => setOpen( ! open ) }
 				aria-expanded={ open }
-				label={ sprintf( __( 'Score %s%%: %s', 'aipkit-usage' ), score.percent, BAND_LABEL[ score.band ] || '' ) }
+				label={ sprintf(
+					__( 'Score %s%%: %s', 'aipkit-usage' ),
+					score.percent,
+					BAND_LABEL[ score.band ] || ''
+				) }
 				showTooltip={ false }
-				style={ { ...BADGE_STYLE, ...( BAND_STYLE[ score.band ] || {} ) } }
+				style={ {
+					...BADGE_STYLE,
+					...( BAND_STYLE[ score.band ] || {} ),
+				} }
 			>
 				{ sprintf( __( 'Score %s%%', 'aipkit-usage' ), score.percent ) }
 			</Button>{ ' ' }
-			<span className="aipkit-logs-score__band">{ BAND_LABEL[ score.band ] || '' }</span>
+			<span className="aipkit-logs-score__band">
+				{ BAND_LABEL[ score.band ] || '' }
+			</span>
 			{ open && (
-				<Popover position="bottom left" onClose={ () => setOpen( false ) } className="aipkit-logs-score__popover">
+				<Popover
+					position="bottom left"
+					onClose={ () => setOpen( false ) }
+					className="aipkit-logs-score__popover"
+				>
 					<div
 						className="aipkit-logs-score__items"
 						role="dialog"
 						aria-label={ __( 'Vector context', 'aipkit-usage' ) }
-						style={ { width: '420px', maxWidth: '90vw', maxHeight: '60vh', overflowY: 'auto', padding: '12px', background: '#fff' } }
+						style={ {
+							width: '420px',
+							maxWidth: '90vw',
+							maxHeight: '60vh',
+							overflowY: 'auto',
+							padding: '12px',
+							background: '#fff',
+						} }
 					>
 						{ items.map( ( it, i ) => (
-							<dl key={ i } className={ `aipkit-logs-score__item is-${ it.band || 'unknown' }` }>
+							<dl
+								key={ i }
+								className={ `aipkit-logs-score__item is-${ it.band || 'unknown' }` }
+							>
 								<dt>{ __( 'Provider', 'aipkit-usage' ) }</dt>
 								<dd>{ it.provider }</dd>
 								<dt>{ __( 'Source', 'aipkit-usage' ) }</dt>
 								<dd>{ it.source }</dd>
 								<dt>{ __( 'Score', 'aipkit-usage' ) }</dt>
 								<dd>
-									{ it.percent !== null ? `${ it.percent }% — ${ BAND_LABEL[ it.band ] || '' }` : it.score }
+									{ it.percent !== null
+										? `${ it.percent }% — ${ BAND_LABEL[ it.band ] || '' }`
+										: it.score }
 								</dd>
-								<dt>{ __( 'Content preview', 'aipkit-usage' ) }</dt>
-								<dd className="aipkit-logs-score__preview">{ it.preview }</dd>
+								<dt>
+									{ __( 'Content preview', 'aipkit-usage' ) }
+								</dt>
+								<dd className="aipkit-logs-score__preview">
+									{ it.preview }
+								</dd>
 							</dl>
 						) ) }
 					</div>

@@ -19,19 +19,28 @@ export function fetchFilterChoices() {
 
 export function fetchPage( filters, perPage, cursor ) {
 	return apiFetch( {
-		path: addQueryArgs( '/aipkit/v1/logs', { ...filterArgs( filters ), per_page: perPage, cursor: cursor || undefined } ),
+		path: addQueryArgs( '/aipkit/v1/logs', {
+			...filterArgs( filters ),
+			per_page: perPage,
+			cursor: cursor || undefined,
+		} ),
 	} );
 }
 
 /** One page of a conversation's exchanges (oldest first); `after` = the previous page's next_after. */
 export function fetchConversation( id, after ) {
 	return apiFetch( {
-		path: addQueryArgs( `/aipkit/v1/logs/conversations/${ Number( id ) }`, after ? { after: Number( after ) } : {} ),
+		path: addQueryArgs(
+			`/aipkit/v1/logs/conversations/${ Number( id ) }`,
+			after ? { after: Number( after ) } : {}
+		),
 	} );
 }
 
 export function fetchCount( filters ) {
-	return apiFetch( { path: addQueryArgs( '/aipkit/v1/logs/count', filterArgs( filters ) ) } );
+	return apiFetch( {
+		path: addQueryArgs( '/aipkit/v1/logs/count', filterArgs( filters ) ),
+	} );
 }
 
 export function deleteBatch( filters, maxId, after ) {
@@ -47,7 +56,11 @@ export function fetchRetention() {
 }
 
 export function saveRetention( enabled, days ) {
-	return apiFetch( { path: '/aipkit/v1/logs/retention', method: 'POST', data: { enabled, days } } );
+	return apiFetch( {
+		path: '/aipkit/v1/logs/retention',
+		method: 'POST',
+		data: { enabled, days },
+	} );
 }
 
 /**
@@ -55,9 +68,14 @@ export function saveRetention( enabled, days ) {
  * Cookie auth on a REST URL needs the REST nonce as `_wpnonce`.
  */
 export function exportUrl( boot, filters ) {
-	const nonce = ( apiFetch.nonceMiddleware && apiFetch.nonceMiddleware.nonce ) || ( window.wpApiSettings && window.wpApiSettings.nonce ) || '';
+	const nonce =
+		( apiFetch.nonceMiddleware && apiFetch.nonceMiddleware.nonce ) ||
+		( window.wpApiSettings && window.wpApiSettings.nonce ) ||
+		'';
 	const root = boot.restRoot || '/wp-json/';
 	// restRoot may be "…/wp-json/" or "…/?rest_route=/" (plain permalinks).
-	const base = root.includes( 'rest_route=' ) ? addQueryArgs( root, { rest_route: '/aipkit/v1/logs/export' } ) : root.replace( /\/$/, '' ) + '/aipkit/v1/logs/export';
+	const base = root.includes( 'rest_route=' )
+		? addQueryArgs( root, { rest_route: '/aipkit/v1/logs/export' } )
+		: root.replace( /\/$/, '' ) + '/aipkit/v1/logs/export';
 	return addQueryArgs( base, { ...filterArgs( filters ), _wpnonce: nonce } );
 }
