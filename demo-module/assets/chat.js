@@ -1,13 +1,13 @@
 /* Demo chat box: the reply streams in when the shortcode says stream="true", else comes as one JSON answer. */
 ( function () {
-	var client = window.aipkitDemoClient;
+	const client = window.aipkitDemoClient;
 	document.querySelectorAll( '.aipkit-demo-chat' ).forEach( function ( box ) {
-		var list = box.querySelector( '.aipkit-demo-messages' );
-		var stream = box.dataset.stream === '1';
+		const list = box.querySelector( '.aipkit-demo-messages' );
+		const stream = box.dataset.stream === '1';
 		client.bind( box, function ( message, input ) {
 			list.appendChild( client.el( 'li', 'You: ' + message ) );
 			input.value = '';
-			var reply = null;
+			let reply = null;
 			// Created on the first piece of text, so a refused request leaves no empty "Bot:" line.
 			function append( text ) {
 				if ( ! reply ) {
@@ -15,14 +15,14 @@
 				}
 				reply.appendChild( document.createTextNode( text ) );
 			}
-			var payload = {
+			const payload = {
 				bot: box.dataset.bot,
-				message: message,
+				message,
 				conversation_id: box.dataset.conversation.replace(
 					/[^A-Za-z0-9_-]/g,
 					''
 				),
-				stream: stream,
+				stream,
 			};
 			return client
 				.send( payload, stream ? append : null )

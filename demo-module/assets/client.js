@@ -4,10 +4,10 @@
  * Everything from the server is written as text nodes, never as HTML.
  */
 window.aipkitDemoClient = ( function () {
-	var cfg = window.aipkitDemo;
+	const cfg = window.aipkitDemo;
 
 	function el( tag, text ) {
-		var e = document.createElement( tag );
+		const e = document.createElement( tag );
 		if ( text !== undefined ) {
 			e.textContent = text;
 		}
@@ -16,13 +16,13 @@ window.aipkitDemoClient = ( function () {
 
 	// Reads `event: x\ndata: {json}\n\n` blocks; calls onChunk(text) per chunk, resolves with done's data.
 	function readStream( body, onChunk ) {
-		var reader = body.getReader();
-		var decoder = new TextDecoder();
-		var buffer = '';
-		var done = null;
+		const reader = body.getReader();
+		const decoder = new TextDecoder();
+		let buffer = '';
+		let done = null;
 		function handle( block ) {
-			var event = 'message';
-			var data = '';
+			let event = 'message';
+			let data = '';
 			block.split( '\n' ).forEach( function ( line ) {
 				if ( line.indexOf( 'event:' ) === 0 ) {
 					event = line.slice( 6 ).trim();
@@ -33,7 +33,7 @@ window.aipkitDemoClient = ( function () {
 			if ( ! data ) {
 				return;
 			}
-			var payload = JSON.parse( data );
+			const payload = JSON.parse( data );
 			if ( event === 'chunk' ) {
 				onChunk( String( payload.text ) );
 			} else if ( event === 'done' ) {
@@ -45,7 +45,7 @@ window.aipkitDemoClient = ( function () {
 				buffer += decoder.decode( step.value || new Uint8Array(), {
 					stream: ! step.done,
 				} );
-				var parts = buffer.split( '\n\n' );
+				const parts = buffer.split( '\n\n' );
 				buffer = parts.pop();
 				parts.forEach( handle );
 				if ( ! step.done ) {
@@ -63,7 +63,13 @@ window.aipkitDemoClient = ( function () {
 		return pump();
 	}
 
-	/** Resolves with { ok, body }: body is the JSON answer, the stream's `done` data, or the error. */
+	/**
+	 * Resolves with { ok, body }: body is the JSON answer, the stream's `done` data, or the error.
+	 *
+	 * @param {Object}        payload The request: bot, message, and optionally conversation_id and stream.
+	 * @param {Function|null} onChunk Called with each streamed piece of text; null asks for one JSON answer.
+	 * @return {Promise<Object>} { ok, body }.
+	 */
 	function send( payload, onChunk ) {
 		return fetch( cfg.url, {
 			method: 'POST',
@@ -75,7 +81,7 @@ window.aipkitDemoClient = ( function () {
 			},
 			body: JSON.stringify( payload ),
 		} ).then( function ( r ) {
-			var type = r.headers.get( 'Content-Type' ) || '';
+			const type = r.headers.get( 'Content-Type' ) || '';
 			if (
 				r.ok &&
 				type.indexOf( 'text/event-stream' ) === 0 &&
@@ -83,11 +89,11 @@ window.aipkitDemoClient = ( function () {
 				onChunk
 			) {
 				return readStream( r.body, onChunk ).then( function ( body ) {
-					return { ok: true, body: body };
+					return { ok: true, body };
 				} );
 			}
 			return r.json().then( function ( body ) {
-				return { ok: r.ok, body: body };
+				return { ok: r.ok, body };
 			} );
 		} );
 	}
@@ -105,15 +111,15 @@ window.aipkitDemoClient = ( function () {
 	// The refusal's message, then "Buy credits" / "View usage" as links when the site set their URLs.
 	function notice( status, body ) {
 		status.textContent = ( body && body.message ) || 'The request failed.';
-		var actions = ( body && body.data && body.data.actions ) || {};
+		const actions = ( body && body.data && body.data.actions ) || {};
 		[ 'buy_credits', 'view_usage' ].forEach( function ( k ) {
-			var action = actions[ k ];
+			const action = actions[ k ];
 			if (
 				action &&
 				typeof action.url === 'string' &&
 				/^https?:\/\//i.test( action.url )
 			) {
-				var a = el( 'a', action.label );
+				const a = el( 'a', action.label );
 				a.href = action.url;
 				status.appendChild( document.createTextNode( ' ' ) );
 				status.appendChild( a );
@@ -123,13 +129,13 @@ window.aipkitDemoClient = ( function () {
 
 	// Wires a widget's form: onSubmit(message) returns the request's promise; the button waits for it.
 	function bind( box, onSubmit ) {
-		var form = box.querySelector( 'form' );
-		var status = box.querySelector( '.aipkit-demo-status' );
+		const form = box.querySelector( 'form' );
+		const status = box.querySelector( '.aipkit-demo-status' );
 		form.addEventListener( 'submit', function ( ev ) {
 			ev.preventDefault();
-			var input = form.querySelector( '[name="message"]' );
-			var button = form.querySelector( 'button' );
-			var message = input.value.trim();
+			const input = form.querySelector( '[name="message"]' );
+			const button = form.querySelector( 'button' );
+			const message = input.value.trim();
 			if ( ! message || button.disabled ) {
 				return;
 			}
@@ -153,5 +159,5 @@ window.aipkitDemoClient = ( function () {
 		} );
 	}
 
-	return { el: el, send: send, bind: bind };
+	return { el, send, bind };
 } )();

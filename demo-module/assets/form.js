@@ -1,14 +1,14 @@
 /* Demo AI form: the description goes through the metered endpoint (form_submit) and the text comes back. */
 ( function () {
-	var client = window.aipkitDemoClient;
+	const client = window.aipkitDemoClient;
 	document
 		.querySelectorAll( '.aipkit-demo-aiform' )
 		.forEach( function ( box ) {
-			var result = box.querySelector( '.aipkit-demo-result' );
+			const result = box.querySelector( '.aipkit-demo-result' );
 			client.bind( box, function ( message ) {
 				result.textContent = '';
 				return client
-					.send( { bot: box.dataset.bot, message: message } )
+					.send( { bot: box.dataset.bot, message } )
 					.then( function ( res ) {
 						if ( res.ok ) {
 							result.appendChild(

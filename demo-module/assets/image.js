@@ -1,15 +1,15 @@
 /* Demo image generator: the prompt is metered per image; the simulated provider returns SVG data URLs. */
 ( function () {
-	var client = window.aipkitDemoClient;
-	var PREFIX = 'data:image/svg+xml;base64,';
+	const client = window.aipkitDemoClient;
+	const PREFIX = 'data:image/svg+xml;base64,';
 	document
 		.querySelectorAll( '.aipkit-demo-image' )
 		.forEach( function ( box ) {
-			var gallery = box.querySelector( '.aipkit-demo-images' );
+			const gallery = box.querySelector( '.aipkit-demo-images' );
 			client.bind( box, function ( message ) {
 				gallery.textContent = '';
 				return client
-					.send( { bot: box.dataset.bot, message: message } )
+					.send( { bot: box.dataset.bot, message } )
 					.then( function ( res ) {
 						if ( res.ok ) {
 							( res.body.image_urls || [] ).forEach(
@@ -18,7 +18,7 @@
 										typeof url === 'string' &&
 										url.indexOf( PREFIX ) === 0
 									) {
-										var img = client.el( 'img' );
+										const img = client.el( 'img' );
 										img.src = url;
 										img.width = 256;
 										img.height = 256;

@@ -43,7 +43,14 @@ const BILLING_TABS = [
 	},
 ];
 
-/** Current ?tab= / ?section= values, so a reload or a shared link opens the same screen. */
+/**
+ * Current ?tab= / ?section= values, so a reload or a shared link opens the same screen.
+ *
+ * @param {string}   key      Query argument name ("tab" or "section").
+ * @param {Object[]} allowed  The tabs it may name (each with a `name`).
+ * @param {string}   fallback Name used when the URL names none of them.
+ * @return {string} The tab name to open.
+ */
 function fromUrl( key, allowed, fallback ) {
 	const value = new URLSearchParams( window.location.search ).get( key );
 	return allowed.some( ( t ) => t.name === value ) ? value : fallback;

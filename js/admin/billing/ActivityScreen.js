@@ -96,7 +96,12 @@ function Cards( { cards } ) {
 	);
 }
 
-/** A minimal per-day bar chart; the table below carries the exact numbers for screen readers. */
+/**
+ * A minimal per-day bar chart; the table below carries the exact numbers for screen readers.
+ *
+ * @param {Object}   props
+ * @param {Object[]} props.series Per-day totals ({ entries, … }), oldest first.
+ */
 function Series( { series } ) {
 	if ( ! series.length ) {
 		return null;

@@ -7,6 +7,10 @@ import { api, credits } from './api';
  * Inline editor of one user's Credit Balance. Enter or leaving the field saves, sending the value
  * the admin saw with the new one; if the balance changed meanwhile the server refuses and we show
  * the conflict with the current value instead of overwriting it.
+ *
+ * @param {Object}   props
+ * @param {Object}   props.user    The row's user, with its current `balance` (decimal string).
+ * @param {Function} props.onSaved Called with the saved user after a successful change.
  */
 export default function BalanceCell( { user, onSaved } ) {
 	const [ seen, setSeen ] = useState( user.balance );

@@ -29,7 +29,12 @@ const EMPTY = {
 	enabled: true,
 };
 
-/** A sample usage for the live preview, matching the usage type. */
+/**
+ * A sample usage for the live preview, matching the usage type.
+ *
+ * @param {Object} rule The pricing rule being edited.
+ * @return {Object} A usage the core can quote against that rule.
+ */
 function sampleUsage( rule ) {
 	const base = {
 		usage_type: rule.usage_type,

@@ -166,8 +166,12 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 								alignItems: 'center',
 							} }
 						>
-							<label style={ { minWidth: 140 } }>
+							<label
+								htmlFor={ `aipkit-usage-quota-role-${ r.role }` }
+								style={ { minWidth: 140 } }
+							>
 								<input
+									id={ `aipkit-usage-quota-role-${ r.role }` }
 									type="checkbox"
 									checked={ present }
 									onChange={ ( e ) => {

@@ -28,7 +28,12 @@ const FIELDS = [
 	},
 ];
 
-/** The field a settings error names: our own errors carry data.field, WordPress's argument errors data.params. */
+/**
+ * The field a settings error names: our own errors carry data.field, WordPress's argument errors data.params.
+ *
+ * @param {Error|Object} e The error thrown by api().
+ * @return {string|null} The setting's name, or null when the error names none.
+ */
 function errorField( e ) {
 	if ( e?.field ) {
 		return e.field;
@@ -40,6 +45,9 @@ function errorField( e ) {
 /**
  * Billing > WooCommerce. The credit-package integration itself is a later issue; until then the tab
  * says what it will do and edits the two settings the customer dashboard already uses.
+ *
+ * @param {Object} props
+ * @param {Object} props.boot The page's boot data (capabilities, settings).
  */
 export default function WooCommerceScreen( { boot } ) {
 	const canEdit =

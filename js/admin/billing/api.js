@@ -1,7 +1,13 @@
 import apiFetch from '@wordpress/api-fetch';
 import { __ } from '@wordpress/i18n';
 
-/** apiFetch for aipkit/v1 billing routes; errors become readable messages that keep code/field. */
+/**
+ * apiFetch for aipkit/v1 billing routes; errors become readable messages that keep code/field.
+ *
+ * @param {string} path    Route below /aipkit/v1, with its query string.
+ * @param {Object} options Further apiFetch options (method, data).
+ * @return {Promise<*>} The decoded response.
+ */
 export async function api( path, options = {} ) {
 	try {
 		return await apiFetch( { path: `/aipkit/v1${ path }`, ...options } );
@@ -20,7 +26,12 @@ export async function api( path, options = {} ) {
 	}
 }
 
-/** Query string from an object, skipping empty values. */
+/**
+ * Query string from an object, skipping empty values.
+ *
+ * @param {Object} params Argument names and values.
+ * @return {string} "?a=1&b=2", or "" when nothing is left.
+ */
 export function qs( params ) {
 	const p = new URLSearchParams();
 	Object.entries( params ).forEach( ( [ k, v ] ) => {
@@ -32,7 +43,12 @@ export function qs( params ) {
 	return s ? `?${ s }` : '';
 }
 
-/** Credits shown without trailing zeros ("1.400000" → "1.4"); the stored value stays exact. */
+/**
+ * Credits shown without trailing zeros ("1.400000" → "1.4"); the stored value stays exact.
+ *
+ * @param {string|null|undefined} value A decimal string.
+ * @return {string} The trimmed string, or "—" when there is no value.
+ */
 export function credits( value ) {
 	if ( value === null || value === undefined ) {
 		return '—';

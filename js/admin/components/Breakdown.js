@@ -1,6 +1,11 @@
 import { __ } from '@wordpress/i18n';
 
-/** The quote's breakdown as the seed shows it: Usage | Calculation | Cost. */
+/**
+ * The quote's breakdown as the seed shows it: Usage | Calculation | Cost.
+ *
+ * @param {Object} props
+ * @param {Object} props.quote A quote from the core, with its breakdown lines.
+ */
 export default function Breakdown( { quote } ) {
 	return (
 		<table className="widefat striped aipkit-usage-breakdown">

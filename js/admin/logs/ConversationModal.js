@@ -13,31 +13,48 @@ function Meta( { ex } ) {
 		<ul className="aipkit-logs-meta">
 			<li>
 				{ sprintf(
+					/* translators: %s: AI provider name */
 					__( 'Provider: %s', 'aipkit-usage' ),
 					ex.provider || '—'
 				) }
 			</li>
 			<li>
 				{ sprintf(
+					/* translators: %s: AI model name */
 					__( 'Model: %s', 'aipkit-usage' ),
 					ex.model || '—'
 				) }
 			</li>
 			<li>
 				{ sprintf(
+					/* translators: 1: input tokens, 2: output tokens */
 					__( 'Tokens: %1$d in / %2$d out', 'aipkit-usage' ),
 					ex.input_tokens,
 					ex.output_tokens
 				) }
 			</li>
 			<li>
-				{ sprintf( __( 'Credits: %s', 'aipkit-usage' ), ex.credits ) }
+				{ sprintf(
+					/* translators: %s: credits charged (decimal number) */
+					__( 'Credits: %s', 'aipkit-usage' ),
+					ex.credits
+				) }
 			</li>
 			{ ms !== null && (
-				<li>{ sprintf( __( 'Time: %d ms', 'aipkit-usage' ), ms ) }</li>
+				<li>
+					{ sprintf(
+						/* translators: %d: response time in milliseconds */
+						__( 'Time: %d ms', 'aipkit-usage' ),
+						ms
+					) }
+				</li>
 			) }
 			<li>
-				{ sprintf( __( 'Status: %s', 'aipkit-usage' ), ex.status ) }
+				{ sprintf(
+					/* translators: %s: exchange status code, e.g. "success" */
+					__( 'Status: %s', 'aipkit-usage' ),
+					ex.status
+				) }
 			</li>
 			<li>{ new Date( ex.created_at ).toLocaleString() }</li>
 		</ul>
@@ -47,6 +64,10 @@ function Meta( { ex } ) {
 /**
  * The full exchange of one conversation, in order, paged by log id ("Load more" appends the next
  * page, so a long conversation can be read to its end). Message text is rendered as text, never as HTML.
+ *
+ * @param {Object}   props
+ * @param {number}   props.id      Conversation id.
+ * @param {Function} props.onClose Closes the modal.
  */
 export default function ConversationModal( { id, onClose } ) {
 	const [ exchanges, setExchanges ] = useState( null );
@@ -138,6 +159,7 @@ export default function ConversationModal( { id, onClose } ) {
 					aria-live="polite"
 				>
 					{ sprintf(
+						/* translators: 1: exchanges shown so far, 2: exchanges in the conversation */
 						__( 'Showing %1$d of %2$d exchanges.', 'aipkit-usage' ),
 						exchanges.length,
 						Math.max( conversation.exchanges, exchanges.length )

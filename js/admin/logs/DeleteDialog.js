@@ -7,8 +7,16 @@ import { deleteBatch, fetchCount } from './api';
  * Delete logs matching the active filters: first says how much will go (count endpoint, which also
  * pins the highest id so rows written meanwhile survive), then loops over the batch endpoint with a
  * progress bar until done.
+ *
+ * @param {Object}   props
+ * @param {Object}   props.filters   The active filters when the dialog opened.
+ * @param {Function} props.onClose   Closes the dialog.
+ * @param {Function} props.onDeleted Called with the number of exchanges deleted.
  */
 export default function DeleteDialog( { filters, onClose, onDeleted } ) {
+	// The batches must delete exactly what the count described, even if the screen's filters change
+	// while the dialog is open (a debounced search landing late): keep the ones it opened with.
+	const [ pinned ] = useState( filters );
 	const [ count, setCount ] = useState( null );
 	const [ error, setError ] = useState( null );
 	const [ done, setDone ] = useState( 0 );
@@ -16,7 +24,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 	const cancelled = useRef( false );
 
 	useEffect( () => {
-		fetchCount( filters ).then(
+		fetchCount( pinned ).then(
 			( c ) => {
 				setCount( c );
 				setPhase( 'confirm' );
@@ -26,7 +34,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 		return () => {
 			cancelled.current = true;
 		};
-	}, [] );
+	}, [ pinned ] );
 
 	const run = async () => {
 		setPhase( 'deleting' );
@@ -37,7 +45,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 				if ( cancelled.current ) {
 					return;
 				}
-				const r = await deleteBatch( filters, count.max_id, after );
+				const r = await deleteBatch( pinned, count.max_id, after );
 				total += r.deleted;
 				after = r.last_id;
 				setDone( total );
@@ -80,6 +88,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 										'aipkit-usage'
 									),
 									sprintf(
+										/* translators: %d: number of exchanges */
 										_n(
 											'%d exchange',
 											'%d exchanges',
@@ -89,6 +98,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 										count.exchanges
 									),
 									sprintf(
+										/* translators: %d: number of conversations */
 										_n(
 											'%d conversation',
 											'%d conversations',
@@ -118,6 +128,7 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 					/>
 					<p className="aipkit-logs-delete__progress-text">
 						{ sprintf(
+							/* translators: 1: exchanges deleted so far, 2: exchanges to delete */
 							__(
 								'Deleted %1$d of %2$d exchanges.',
 								'aipkit-usage'

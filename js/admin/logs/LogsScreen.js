@@ -23,7 +23,8 @@ function storedPageSize() {
 	try {
 		const n = Number( window.localStorage.getItem( PAGE_SIZE_KEY ) );
 		return PAGE_SIZES.includes( n ) ? n : 20;
-	} catch ( e ) {
+	} catch {
+		// Storage blocked (privacy mode, sandboxed frame): the default size.
 		return 20;
 	}
 }
@@ -34,13 +35,19 @@ function userLabel( row ) {
 	}
 	return row.guest_key
 		? sprintf(
+				/* translators: %s: first characters of the guest's key */
 				__( 'Guest %s', 'aipkit-usage' ),
 				row.guest_key.slice( 0, 6 )
 			)
 		: __( 'Guest', 'aipkit-usage' );
 }
 
-/** AI Puffer > Usage > Logs: conversation list with filters, exchange view, export, delete, retention. */
+/**
+ * AI Puffer > Usage > Logs: conversation list with filters, exchange view, export, delete, retention.
+ *
+ * @param {Object} props
+ * @param {Object} props.boot The page's boot data (capabilities, restRoot).
+ */
 export default function LogsScreen( { boot = {} } ) {
 	const caps = boot.capabilities || {};
 	const [ choices, setChoices ] = useState( { bots: [], modules: [] } );
@@ -98,13 +105,15 @@ export default function LogsScreen( { boot = {} } ) {
 			}
 		}, 400 );
 		return () => clearTimeout( t );
-	}, [ draftSearch ] );
+	}, [ draftSearch, filters.search, setFilter ] );
 
 	const changePageSize = ( v ) => {
 		const n = Number( v );
 		try {
 			window.localStorage.setItem( PAGE_SIZE_KEY, String( n ) );
-		} catch ( e ) {}
+		} catch {
+			// Storage blocked: the size still applies to this visit.
+		}
 		setPerPage( n );
 		setCursors( [ '' ] );
 	};
@@ -335,6 +344,7 @@ export default function LogsScreen( { boot = {} } ) {
 					onDeleted={ ( n ) => {
 						setNotice(
 							sprintf(
+								/* translators: %d: number of exchanges deleted */
 								__( '%d exchanges deleted.', 'aipkit-usage' ),
 								n
 							)

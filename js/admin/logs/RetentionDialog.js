@@ -11,7 +11,48 @@ import { useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { fetchRetention, saveRetention } from './api';
 
-/** Set retention: Auto-delete logs on/off, Delete logs older than N days, and the last purge. */
+/**
+ * The last purge in one sentence: when, how many rows, and whether it is still working through batches.
+ *
+ * @param {Object}  status          The retention status from the server.
+ * @param {string}  status.last_run When the last purge ran (ISO date).
+ * @param {number}  status.removed  Rows it removed.
+ * @param {boolean} status.finished False while later batches are still to run.
+ * @return {string} The sentence.
+ */
+function purgeSummary( { last_run: lastRun, removed, finished } ) {
+	const when = new Date( lastRun ).toLocaleString();
+	return finished
+		? sprintf(
+				/* translators: 1: date and time of the last purge, 2: number of rows removed */
+				_n(
+					'Last purge: %1$s, %2$d row removed.',
+					'Last purge: %1$s, %2$d rows removed.',
+					removed,
+					'aipkit-usage'
+				),
+				when,
+				removed
+			)
+		: sprintf(
+				/* translators: 1: date and time of the last purge, 2: number of rows removed so far */
+				_n(
+					'Last purge: %1$s, %2$d row removed (still running in batches).',
+					'Last purge: %1$s, %2$d rows removed (still running in batches).',
+					removed,
+					'aipkit-usage'
+				),
+				when,
+				removed
+			);
+}
+
+/**
+ * Set retention: Auto-delete logs on/off, Delete logs older than N days, and the last purge.
+ *
+ * @param {Object}   props
+ * @param {Function} props.onClose Closes the dialog.
+ */
 export default function RetentionDialog( { onClose } ) {
 	const [ state, setState ] = useState( null );
 	const [ enabled, setEnabled ] = useState( false );
@@ -45,6 +86,7 @@ export default function RetentionDialog( { onClose } ) {
 		) {
 			setError(
 				sprintf(
+					/* translators: %d: the largest number of days allowed */
 					__(
 						'Enter a whole number of days from 1 to %d.',
 						'aipkit-usage'
@@ -96,6 +138,7 @@ export default function RetentionDialog( { onClose } ) {
 							...state.presets.map( ( d ) => ( {
 								value: String( d ),
 								label: sprintf(
+									/* translators: %d: number of days */
 									__( '%d days', 'aipkit-usage' ),
 									d
 								),
@@ -118,24 +161,7 @@ export default function RetentionDialog( { onClose } ) {
 					) }
 					<p className="aipkit-logs-retention__status">
 						{ state.status.last_run
-							? sprintf(
-									_n(
-										'Last purge: %1$s, %2$d row removed%3$s.',
-										'Last purge: %1$s, %2$d rows removed%3$s.',
-										state.status.removed,
-										'aipkit-usage'
-									),
-									new Date(
-										state.status.last_run
-									).toLocaleString(),
-									state.status.removed,
-									state.status.finished
-										? ''
-										: __(
-												' (still running in batches)',
-												'aipkit-usage'
-											)
-								)
+							? purgeSummary( state.status )
 							: __( 'No purge has run yet.', 'aipkit-usage' ) }
 					</p>
 					<Button variant="primary" onClick={ save }>

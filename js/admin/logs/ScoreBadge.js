@@ -30,6 +30,10 @@ const BADGE_STYLE = {
 /**
  * The Score badge on an assistant message that used vector context. Bands come from the core
  * (score_band, run server-side); the badge opens every retrieved item. All text renders as text nodes.
+ *
+ * @param {Object}   props
+ * @param {Object}   props.score The message's score: { percent, band }, or null when it used no context.
+ * @param {Object[]} props.items The retrieved context items.
  */
 export default function ScoreBadge( { score, items } ) {
 	const [ open, setOpen ] = useState( false );
@@ -43,7 +47,8 @@ export default function ScoreBadge( { score, items } ) {
 				onClick={ () => setOpen( ! open ) }
 				aria-expanded={ open }
 				label={ sprintf(
-					__( 'Score %s%%: %s', 'aipkit-usage' ),
+					/* translators: 1: match score in percent, 2: what the score band means */
+					__( 'Score %1$s%%: %2$s', 'aipkit-usage' ),
 					score.percent,
 					BAND_LABEL[ score.band ] || ''
 				) }
@@ -53,7 +58,11 @@ export default function ScoreBadge( { score, items } ) {
 					...( BAND_STYLE[ score.band ] || {} ),
 				} }
 			>
-				{ sprintf( __( 'Score %s%%', 'aipkit-usage' ), score.percent ) }
+				{ sprintf(
+					/* translators: %s: match score in percent */
+					__( 'Score %s%%', 'aipkit-usage' ),
+					score.percent
+				) }
 			</Button>{ ' ' }
 			<span className="aipkit-logs-score__band">
 				{ BAND_LABEL[ score.band ] || '' }

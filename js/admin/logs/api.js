@@ -27,7 +27,13 @@ export function fetchPage( filters, perPage, cursor ) {
 	} );
 }
 
-/** One page of a conversation's exchanges (oldest first); `after` = the previous page's next_after. */
+/**
+ * One page of a conversation's exchanges (oldest first).
+ *
+ * @param {number}      id    Conversation id.
+ * @param {number|null} after The previous page's next_after; empty for the first page.
+ * @return {Promise<Object>} { conversation, exchanges, next_after }.
+ */
 export function fetchConversation( id, after ) {
 	return apiFetch( {
 		path: addQueryArgs(
@@ -66,6 +72,10 @@ export function saveRetention( enabled, days ) {
 /**
  * The export URL: a plain link the browser downloads to disk (streamed, never held in page memory).
  * Cookie auth on a REST URL needs the REST nonce as `_wpnonce`.
+ *
+ * @param {Object} boot    The page's boot data (restRoot).
+ * @param {Object} filters The active filters.
+ * @return {string} The export URL.
  */
 export function exportUrl( boot, filters ) {
 	const nonce =
