@@ -10,7 +10,10 @@ import {
 } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
+import ConfirmDialog from '../components/ConfirmDialog';
+import DataTable from '../components/DataTable';
 import EmptyState from '../components/EmptyState';
+import RowActions from '../components/RowActions';
 import BalanceCell from './BalanceCell';
 import { api, credits, qs } from './api';
 import LedgerTable from './LedgerTable';
@@ -35,12 +38,10 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 		}
 	};
 	return (
-		<Modal
+		<ConfirmDialog
 			title={ __( 'Reset usage?', 'aipkit-usage' ) }
-			onRequestClose={ onCancel }
-		>
-			<p>
-				{ scope === 'all'
+			message={
+				scope === 'all'
 					? sprintf(
 							/* translators: %s: user */ __(
 								'Reset the current period usage of %s for all scopes? This is recorded in the ledger.',
@@ -55,26 +56,14 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 							),
 							scope,
 							user.name
-						) }
-			</p>
-			{ error && (
-				<Notice status="error" isDismissible={ false }>
-					{ error }
-				</Notice>
-			) }
-			<Button
-				variant="primary"
-				isDestructive
-				isBusy={ busy }
-				aria-disabled={ busy }
-				onClick={ run }
-			>
-				{ __( 'Confirm reset', 'aipkit-usage' ) }
-			</Button>{ ' ' }
-			<Button variant="tertiary" onClick={ onCancel }>
-				{ __( 'Cancel', 'aipkit-usage' ) }
-			</Button>
-		</Modal>
+						)
+			}
+			confirmLabel={ __( 'Confirm reset', 'aipkit-usage' ) }
+			onConfirm={ run }
+			onCancel={ onCancel }
+			busy={ busy }
+			error={ error }
+		/>
 	);
 }
 
@@ -113,6 +102,37 @@ function Details( { userId, onClose, onReset } ) {
 	useEffect( () => {
 		load();
 	}, [ load ] );
+	const usageColumns = [
+		{ title: __( 'Scope', 'aipkit-usage' ), cell: ( u ) => u.scope },
+		{ title: __( 'Period', 'aipkit-usage' ), cell: ( u ) => u.period_key },
+		{
+			title: __( 'Used', 'aipkit-usage' ),
+			cell: ( u ) => credits( u.used ),
+		},
+		{
+			title: __( 'Limit', 'aipkit-usage' ),
+			cell: ( u ) =>
+				u.limit === null
+					? __( 'Unlimited', 'aipkit-usage' )
+					: credits( u.limit ),
+		},
+		{
+			title: (
+				<span className="screen-reader-text">
+					{ __( 'Actions', 'aipkit-usage' ) }
+				</span>
+			),
+			cell: ( u ) => (
+				<Button
+					variant="secondary"
+					isDestructive
+					onClick={ () => setConfirm( u.scope ) }
+				>
+					{ __( 'Reset usage', 'aipkit-usage' ) }
+				</Button>
+			),
+		},
+	];
 	return (
 		<Modal
 			title={ __( 'User details', 'aipkit-usage' ) }
@@ -146,60 +166,11 @@ function Details( { userId, onClose, onReset } ) {
 							) }
 						</p>
 					) : (
-						<table className="widefat striped">
-							<thead>
-								<tr>
-									<th scope="col">
-										{ __( 'Scope', 'aipkit-usage' ) }
-									</th>
-									<th scope="col">
-										{ __( 'Period', 'aipkit-usage' ) }
-									</th>
-									<th scope="col">
-										{ __( 'Used', 'aipkit-usage' ) }
-									</th>
-									<th scope="col">
-										{ __( 'Limit', 'aipkit-usage' ) }
-									</th>
-									<th scope="col">
-										<span className="screen-reader-text">
-											{ __( 'Actions', 'aipkit-usage' ) }
-										</span>
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{ d.usage.map( ( u ) => (
-									<tr key={ u.scope }>
-										<td>{ u.scope }</td>
-										<td>{ u.period_key }</td>
-										<td>{ credits( u.used ) }</td>
-										<td>
-											{ u.limit === null
-												? __(
-														'Unlimited',
-														'aipkit-usage'
-													)
-												: credits( u.limit ) }
-										</td>
-										<td>
-											<Button
-												variant="secondary"
-												isDestructive
-												onClick={ () =>
-													setConfirm( u.scope )
-												}
-											>
-												{ __(
-													'Reset usage',
-													'aipkit-usage'
-												) }
-											</Button>
-										</td>
-									</tr>
-								) ) }
-							</tbody>
-						</table>
+						<DataTable
+							columns={ usageColumns }
+							rows={ d.usage }
+							rowKey={ ( u ) => u.scope }
+						/>
 					) }
 				</>
 			) }
@@ -312,6 +283,52 @@ export default function BalancesScreen() {
 		return () => clearTimeout( t );
 	}, [ load ] );
 
+	const columns = [
+		{
+			title: __( 'User', 'aipkit-usage' ),
+			cell: ( u ) => (
+				<>
+					<strong>{ u.name }</strong>
+					<br />
+					{ u.email }
+				</>
+			),
+		},
+		{
+			title: __( 'Credit Balance', 'aipkit-usage' ),
+			cell: ( u ) => <BalanceCell user={ u } />,
+		},
+		{
+			title: __( 'Usage', 'aipkit-usage' ),
+			cell: ( u ) => <UsageList usage={ u.usage } />,
+		},
+		{
+			title: __( 'Latest Reset', 'aipkit-usage' ),
+			cell: ( u ) => u.latest_reset || '—',
+		},
+		{
+			title: __( 'Actions', 'aipkit-usage' ),
+			cell: ( u ) => (
+				<RowActions
+					actions={ [
+						{
+							label: __( 'Details', 'aipkit-usage' ),
+							onClick: () => setDetails( u.user_id ),
+						},
+						u.usage.length > 0 && {
+							label: __( 'Reset all', 'aipkit-usage' ),
+							isDestructive: true,
+							onClick: () => setResetAll( u ),
+						},
+						{
+							label: __( 'History', 'aipkit-usage' ),
+							onClick: () => setHistory( u ),
+						},
+					] }
+				/>
+			),
+		},
+	];
 	const pages = data
 		? Math.max( 1, Math.ceil( data.total / data.per_page ) )
 		: 1;
@@ -359,82 +376,13 @@ export default function BalancesScreen() {
 					</EmptyState>
 				) }
 				{ data && data.items.length > 0 && (
-					<table className="widefat striped aipkit-balances-table">
-						<thead>
-							<tr>
-								<th scope="col">
-									{ __( 'User', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Credit Balance', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Usage', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Latest Reset', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Actions', 'aipkit-usage' ) }
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ data.items.map( ( u ) => (
-								<tr
-									key={ u.user_id }
-									data-user-id={ u.user_id }
-								>
-									<td>
-										<strong>{ u.name }</strong>
-										<br />
-										{ u.email }
-									</td>
-									<td>
-										<BalanceCell user={ u } />
-									</td>
-									<td>
-										<UsageList usage={ u.usage } />
-									</td>
-									<td>{ u.latest_reset || '—' }</td>
-									<td>
-										<Button
-											variant="link"
-											onClick={ () =>
-												setDetails( u.user_id )
-											}
-										>
-											{ __( 'Details', 'aipkit-usage' ) }
-										</Button>
-										{ u.usage.length > 0 && (
-											<>
-												{ ' · ' }
-												<Button
-													variant="link"
-													isDestructive
-													onClick={ () =>
-														setResetAll( u )
-													}
-												>
-													{ __(
-														'Reset all',
-														'aipkit-usage'
-													) }
-												</Button>
-											</>
-										) }
-										{ ' · ' }
-										<Button
-											variant="link"
-											onClick={ () => setHistory( u ) }
-										>
-											{ __( 'History', 'aipkit-usage' ) }
-										</Button>
-									</td>
-								</tr>
-							) ) }
-						</tbody>
-					</table>
+					<DataTable
+						className="aipkit-balances-table"
+						columns={ columns }
+						rows={ data.items }
+						rowKey={ ( u ) => u.user_id }
+						rowProps={ ( u ) => ( { 'data-user-id': u.user_id } ) }
+					/>
 				) }
 				{ pages > 1 && (
 					<div

@@ -1,4 +1,5 @@
 import { __ } from '@wordpress/i18n';
+import DataTable from '../components/DataTable';
 import { credits, KIND_LABELS } from './api';
 
 /**
@@ -62,27 +63,12 @@ const COLUMNS = {
 };
 
 export default function LedgerTable( { items, columns, className = '' } ) {
-	const cols = columns.map( ( c ) => COLUMNS[ c ] );
 	return (
-		<table className={ `widefat striped ${ className }`.trim() }>
-			<thead>
-				<tr>
-					{ cols.map( ( c ) => (
-						<th scope="col" key={ c.title }>
-							{ c.title }
-						</th>
-					) ) }
-				</tr>
-			</thead>
-			<tbody>
-				{ items.map( ( x ) => (
-					<tr key={ x.id }>
-						{ cols.map( ( c ) => (
-							<td key={ c.title }>{ c.cell( x ) }</td>
-						) ) }
-					</tr>
-				) ) }
-			</tbody>
-		</table>
+		<DataTable
+			columns={ columns.map( ( c ) => COLUMNS[ c ] ) }
+			rows={ items }
+			rowKey={ ( x ) => x.id }
+			className={ className }
+		/>
 	);
 }

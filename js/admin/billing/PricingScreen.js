@@ -4,7 +4,6 @@ import {
 	CardBody,
 	CardHeader,
 	ComboboxControl,
-	Modal,
 	Notice,
 	SelectControl,
 	Spinner,
@@ -15,7 +14,11 @@ import { useCallback, useEffect, useMemo, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { loadCore } from '../wasm';
 import Breakdown from '../components/Breakdown';
+import ConfirmDialog from '../components/ConfirmDialog';
+import DataTable from '../components/DataTable';
+import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
+import RowActions from '../components/RowActions';
 import { api, credits, METHOD_LABELS, USAGE_TYPES } from './api';
 
 const EMPTY = {
@@ -397,6 +400,63 @@ export default function PricingScreen() {
 		[]
 	);
 
+	const columns = [
+		{
+			title: __( 'Usage type', 'aipkit-usage' ),
+			cell: ( r ) => typeLabel[ r.usage_type ] || r.usage_type,
+		},
+		{
+			title: __( 'Provider & Model', 'aipkit-usage' ),
+			cell: ( r ) => (
+				<>
+					{ r.provider } / { r.model }
+				</>
+			),
+		},
+		{
+			title: __( 'Billing method', 'aipkit-usage' ),
+			cell: ( r ) => METHOD_LABELS[ r.method ],
+		},
+		{ title: __( 'Rate', 'aipkit-usage' ), cell: rates },
+		{
+			title: __( 'Status', 'aipkit-usage' ),
+			cell: ( r ) =>
+				r.enabled
+					? __( 'Enabled', 'aipkit-usage' )
+					: __( 'Disabled', 'aipkit-usage' ),
+		},
+		{
+			title: __( 'Actions', 'aipkit-usage' ),
+			cell: ( r ) => (
+				<RowActions
+					actions={ [
+						{
+							label: __( 'Edit', 'aipkit-usage' ),
+							onClick: () =>
+								setEditing( {
+									...r,
+									input_rate: r.input_rate ?? '',
+									output_rate: r.output_rate ?? '',
+									unit_rate: r.unit_rate ?? '',
+								} ),
+						},
+						{
+							label: r.enabled
+								? __( 'Disable', 'aipkit-usage' )
+								: __( 'Enable', 'aipkit-usage' ),
+							onClick: () => toggle( r ),
+						},
+						{
+							label: __( 'Delete', 'aipkit-usage' ),
+							isDestructive: true,
+							onClick: () => setDeleting( r ),
+						},
+					] }
+				/>
+			),
+		},
+	];
+
 	if ( error ) {
 		return (
 			<Notice status="error" isDismissible={ false }>
@@ -448,101 +508,21 @@ export default function PricingScreen() {
 						</p>
 					</EmptyState>
 				) : (
-					<table className="widefat striped aipkit-pricing-table">
-						<thead>
-							<tr>
-								<th scope="col">
-									{ __( 'Usage type', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Provider & Model', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Billing method', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Rate', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Status', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Actions', 'aipkit-usage' ) }
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ rules.map( ( r ) => (
-								<tr key={ r.id } data-rule-id={ r.id }>
-									<td>
-										{ typeLabel[ r.usage_type ] ||
-											r.usage_type }
-									</td>
-									<td>
-										{ r.provider } / { r.model }
-									</td>
-									<td>{ METHOD_LABELS[ r.method ] }</td>
-									<td>{ rates( r ) }</td>
-									<td>
-										{ r.enabled
-											? __( 'Enabled', 'aipkit-usage' )
-											: __( 'Disabled', 'aipkit-usage' ) }
-									</td>
-									<td>
-										<Button
-											variant="link"
-											onClick={ () =>
-												setEditing( {
-													...r,
-													input_rate:
-														r.input_rate ?? '',
-													output_rate:
-														r.output_rate ?? '',
-													unit_rate:
-														r.unit_rate ?? '',
-												} )
-											}
-										>
-											{ __( 'Edit', 'aipkit-usage' ) }
-										</Button>
-										{ ' · ' }
-										<Button
-											variant="link"
-											onClick={ () => toggle( r ) }
-										>
-											{ r.enabled
-												? __(
-														'Disable',
-														'aipkit-usage'
-													)
-												: __(
-														'Enable',
-														'aipkit-usage'
-													) }
-										</Button>
-										{ ' · ' }
-										<Button
-											variant="link"
-											isDestructive
-											onClick={ () => setDeleting( r ) }
-										>
-											{ __( 'Delete', 'aipkit-usage' ) }
-										</Button>
-									</td>
-								</tr>
-							) ) }
-						</tbody>
-					</table>
+					<DataTable
+						className="aipkit-pricing-table"
+						columns={ columns }
+						rows={ rules }
+						rowKey={ ( r ) => r.id }
+						rowProps={ ( r ) => ( { 'data-rule-id': r.id } ) }
+					/>
 				) }
 			</CardBody>
 			{ editing && (
-				<Modal
-					title={
-						editing.id
-							? __( 'Edit pricing rule', 'aipkit-usage' )
-							: __( 'New Pricing', 'aipkit-usage' )
-					}
-					onRequestClose={ () => setEditing( null ) }
+				<EditModal
+					item={ editing }
+					editTitle={ __( 'Edit pricing rule', 'aipkit-usage' ) }
+					newTitle={ __( 'New Pricing', 'aipkit-usage' ) }
+					onClose={ () => setEditing( null ) }
 					style={ { maxWidth: 640 } }
 				>
 					<RuleForm
@@ -561,33 +541,23 @@ export default function PricingScreen() {
 							load();
 						} }
 					/>
-				</Modal>
+				</EditModal>
 			) }
 			{ deleting && (
-				<Modal
+				<ConfirmDialog
 					title={ __( 'Delete this pricing rule?', 'aipkit-usage' ) }
-					onRequestClose={ () => setDeleting( null ) }
-				>
-					<p>
-						{ sprintf(
-							/* translators: 1: provider, 2: model */ __(
-								'Requests for %1$s / %2$s will fall back to another matching rule or to raw usage units.',
-								'aipkit-usage'
-							),
-							deleting.provider,
-							deleting.model
-						) }
-					</p>
-					<Button variant="primary" isDestructive onClick={ remove }>
-						{ __( 'Delete rule', 'aipkit-usage' ) }
-					</Button>{ ' ' }
-					<Button
-						variant="tertiary"
-						onClick={ () => setDeleting( null ) }
-					>
-						{ __( 'Cancel', 'aipkit-usage' ) }
-					</Button>
-				</Modal>
+					message={ sprintf(
+						/* translators: 1: provider, 2: model */ __(
+							'Requests for %1$s / %2$s will fall back to another matching rule or to raw usage units.',
+							'aipkit-usage'
+						),
+						deleting.provider,
+						deleting.model
+					) }
+					confirmLabel={ __( 'Delete rule', 'aipkit-usage' ) }
+					onConfirm={ remove }
+					onCancel={ () => setDeleting( null ) }
+				/>
 			) }
 		</Card>
 	);

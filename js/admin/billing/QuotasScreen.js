@@ -3,7 +3,6 @@ import {
 	Card,
 	CardBody,
 	CardHeader,
-	Modal,
 	Notice,
 	SelectControl,
 	Spinner,
@@ -12,7 +11,11 @@ import {
 } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
+import ConfirmDialog from '../components/ConfirmDialog';
+import DataTable from '../components/DataTable';
+import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
+import RowActions from '../components/RowActions';
 import { api, credits } from './api';
 
 const MODULES = [
@@ -277,6 +280,55 @@ export default function QuotasScreen() {
 		data.bots.find(
 			( b ) => b.module === r.module && b.bot_id === r.bot_id
 		)?.name || r.bot_id;
+	const columns = [
+		{
+			title: __( 'Scope', 'aipkit-usage' ),
+			cell: ( r ) => (
+				<>
+					{ MODULES.find( ( m ) => m.value === r.module )?.label ||
+						r.module }
+					{ r.bot_id ? ` › ${ botName( r ) }` : '' }
+				</>
+			),
+		},
+		{
+			title: __( 'Guests', 'aipkit-usage' ),
+			cell: ( r ) => limitText( r.guest_limit ),
+		},
+		{
+			title: __( 'Users', 'aipkit-usage' ),
+			cell: ( r ) => limitText( r.user_limit ),
+		},
+		{
+			title: __( 'Role overrides', 'aipkit-usage' ),
+			cell: ( r ) =>
+				Object.entries( r.role_limits )
+					.map( ( [ role, v ] ) => `${ role }: ${ limitText( v ) }` )
+					.join( ', ' ) || '—',
+		},
+		{
+			title: __( 'Period', 'aipkit-usage' ),
+			cell: ( r ) => PERIODS.find( ( p ) => p.value === r.period )?.label,
+		},
+		{
+			title: __( 'Actions', 'aipkit-usage' ),
+			cell: ( r ) => (
+				<RowActions
+					actions={ [
+						{
+							label: __( 'Edit', 'aipkit-usage' ),
+							onClick: () => setEditing( r ),
+						},
+						{
+							label: __( 'Delete', 'aipkit-usage' ),
+							isDestructive: true,
+							onClick: () => setDeleting( r ),
+						},
+					] }
+				/>
+			),
+		},
+	];
 	return (
 		<Card className="aipkit-quotas">
 			<CardHeader>
@@ -320,87 +372,19 @@ export default function QuotasScreen() {
 						</p>
 					</EmptyState>
 				) : (
-					<table className="widefat striped">
-						<thead>
-							<tr>
-								<th scope="col">
-									{ __( 'Scope', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Guests', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Users', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Role overrides', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Period', 'aipkit-usage' ) }
-								</th>
-								<th scope="col">
-									{ __( 'Actions', 'aipkit-usage' ) }
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ data.rules.map( ( r ) => (
-								<tr key={ r.id }>
-									<td>
-										{ MODULES.find(
-											( m ) => m.value === r.module
-										)?.label || r.module }
-										{ r.bot_id
-											? ` › ${ botName( r ) }`
-											: '' }
-									</td>
-									<td>{ limitText( r.guest_limit ) }</td>
-									<td>{ limitText( r.user_limit ) }</td>
-									<td>
-										{ Object.entries( r.role_limits )
-											.map(
-												( [ role, v ] ) =>
-													`${ role }: ${ limitText( v ) }`
-											)
-											.join( ', ' ) || '—' }
-									</td>
-									<td>
-										{
-											PERIODS.find(
-												( p ) => p.value === r.period
-											)?.label
-										}
-									</td>
-									<td>
-										<Button
-											variant="link"
-											onClick={ () => setEditing( r ) }
-										>
-											{ __( 'Edit', 'aipkit-usage' ) }
-										</Button>
-										{ ' · ' }
-										<Button
-											variant="link"
-											isDestructive
-											onClick={ () => setDeleting( r ) }
-										>
-											{ __( 'Delete', 'aipkit-usage' ) }
-										</Button>
-									</td>
-								</tr>
-							) ) }
-						</tbody>
-					</table>
+					<DataTable
+						columns={ columns }
+						rows={ data.rules }
+						rowKey={ ( r ) => r.id }
+					/>
 				) }
 			</CardBody>
 			{ editing && (
-				<Modal
-					title={
-						editing.id
-							? __( 'Edit quota', 'aipkit-usage' )
-							: __( 'New quota', 'aipkit-usage' )
-					}
-					onRequestClose={ () => setEditing( null ) }
+				<EditModal
+					item={ editing }
+					editTitle={ __( 'Edit quota', 'aipkit-usage' ) }
+					newTitle={ __( 'New quota', 'aipkit-usage' ) }
+					onClose={ () => setEditing( null ) }
 				>
 					<QuotaForm
 						initial={ editing }
@@ -412,46 +396,32 @@ export default function QuotasScreen() {
 							load();
 						} }
 					/>
-				</Modal>
+				</EditModal>
 			) }
 			{ deleting && (
-				<Modal
+				<ConfirmDialog
 					title={ __( 'Delete this quota rule?', 'aipkit-usage' ) }
-					onRequestClose={ () => setDeleting( null ) }
-				>
-					<p>
-						{ __(
-							'Without a rule the scope falls back to the module rule, or becomes unlimited.',
-							'aipkit-usage'
-						) }
-					</p>
-					<Button
-						variant="primary"
-						isDestructive
-						onClick={ () =>
-							api( `/quotas/${ deleting.id }`, {
-								method: 'DELETE',
-							} ).then(
-								() => {
-									setDeleting( null );
-									load();
-								},
-								( e ) => {
-									setDeleting( null );
-									setError( e.message );
-								}
-							)
-						}
-					>
-						{ __( 'Delete quota', 'aipkit-usage' ) }
-					</Button>{ ' ' }
-					<Button
-						variant="tertiary"
-						onClick={ () => setDeleting( null ) }
-					>
-						{ __( 'Cancel', 'aipkit-usage' ) }
-					</Button>
-				</Modal>
+					message={ __(
+						'Without a rule the scope falls back to the module rule, or becomes unlimited.',
+						'aipkit-usage'
+					) }
+					confirmLabel={ __( 'Delete quota', 'aipkit-usage' ) }
+					onConfirm={ () =>
+						api( `/quotas/${ deleting.id }`, {
+							method: 'DELETE',
+						} ).then(
+							() => {
+								setDeleting( null );
+								load();
+							},
+							( e ) => {
+								setDeleting( null );
+								setError( e.message );
+							}
+						)
+					}
+					onCancel={ () => setDeleting( null ) }
+				/>
 			) }
 		</Card>
 	);
