@@ -205,16 +205,16 @@ wp_setup() {
 
 wp_version() { sed -n "s/^\$wp_version = '\(.*\)';/\1/p" /usr/share/wordpress/wp-includes/version.php; }
 
-wp_write_config() {
-  local dir="$1" dbname="$2" url="$3" salts="$AIPKIT_LOCAL/salts.php"
+# wp_config_common DBNAME: the wp-config.php lines every local install shares (database on the private
+# MariaDB socket, one set of salts for all installs, no outbound HTTP or auto-updates, errors logged
+# rather than shown, the core library's path). Creates the salts on first use.
+wp_config_common() {
+  local dbname="$1" salts="$AIPKIT_LOCAL/salts.php"
   if [ ! -f "$salts" ]; then
     php -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT","SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) { printf("define(%s, %s);\n", var_export($k, true), var_export(bin2hex(random_bytes(32)), true)); }' \
       | { echo '<?php'; cat; } > "$salts"
   fi
-  local lib="$AIPKIT_ROOT/php-bridge/lib/libaipkit_usage.so"
-  cat > "$dir/wp-config.php" <<PHP
-<?php
-// Written by bin/lib.sh (wp_write_config) on every start; edits here are overwritten.
+  cat <<PHP
 define('DB_NAME', '$dbname');
 define('DB_USER', 'root');
 define('DB_PASSWORD', '');
@@ -223,8 +223,6 @@ define('DB_CHARSET', 'utf8mb4');
 define('DB_COLLATE', '');
 require __DIR__ . '/../salts.php';
 \$table_prefix = 'wp_';
-define('WP_HOME', '$url');
-define('WP_SITEURL', '$url');
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 // 'local' lets Application Passwords work over plain http on 127.0.0.1 (WordPress wants HTTPS otherwise).
 define('WP_ENVIRONMENT_TYPE', 'local');
@@ -235,12 +233,30 @@ define('WP_DEBUG', true);
 define('WP_DEBUG_DISPLAY', false);
 define('WP_DEBUG_LOG', __DIR__ . '/../logs/' . basename(__DIR__) . '-debug.log');
 define('SCRIPT_DEBUG', false);
-define('AIPKIT_USAGE_LIB', '$lib');
+define('AIPKIT_USAGE_LIB', '$AIPKIT_ROOT/php-bridge/lib/libaipkit_usage.so');
+PHP
+}
+
+# The last lines of every wp-config.php: load WordPress.
+wp_config_load() {
+  cat <<'PHP'
 if (!defined('ABSPATH')) {
     define('ABSPATH', __DIR__ . '/');
 }
 require_once ABSPATH . 'wp-settings.php';
 PHP
+}
+
+wp_write_config() {
+  local dir="$1" dbname="$2" url="$3"
+  {
+    echo '<?php'
+    echo '// Written by bin/lib.sh (wp_write_config) on every start; edits here are overwritten.'
+    wp_config_common "$dbname"
+    echo "define('WP_HOME', '$url');"
+    echo "define('WP_SITEURL', '$url');"
+    wp_config_load
+  } > "$dir/wp-config.php"
   mkdir -p "$AIPKIT_LOCAL/logs"
 }
 
@@ -250,25 +266,11 @@ PHP
 # precedes the network install (as wp-admin/network.php expects).
 wp_write_multisite_config() {
   local dir="$1" dbname="$2"
-  local lib="$AIPKIT_ROOT/php-bridge/lib/libaipkit_usage.so"
-  cat > "$dir/wp-config.php" <<PHP
-<?php
-// Written by bin/lib.sh (wp_write_multisite_config); edits here are overwritten.
-define('DB_NAME', '$dbname');
-define('DB_USER', 'root');
-define('DB_PASSWORD', '');
-define('DB_HOST', 'localhost:$DB_SOCKET');
-define('DB_CHARSET', 'utf8mb4');
-define('DB_COLLATE', '');
-require __DIR__ . '/../salts.php';
-\$table_prefix = 'wp_';
-define('WP_HTTP_BLOCK_EXTERNAL', true);
-define('WP_ENVIRONMENT_TYPE', 'local');
-define('AUTOMATIC_UPDATER_DISABLED', true);
-define('WP_DEBUG', true);
-define('WP_DEBUG_DISPLAY', false);
-define('WP_DEBUG_LOG', __DIR__ . '/../logs/' . basename(__DIR__) . '-debug.log');
-define('AIPKIT_USAGE_LIB', '$lib');
+  {
+    echo '<?php'
+    echo '// Written by bin/lib.sh (wp_write_multisite_config); edits here are overwritten.'
+    wp_config_common "$dbname"
+    cat <<'PHP'
 if (getenv('AIPKIT_MS_SINGLE') !== '1') {
     define('WP_ALLOW_MULTISITE', true);
     define('MULTISITE', true);
@@ -278,11 +280,10 @@ if (getenv('AIPKIT_MS_SINGLE') !== '1') {
     define('SITE_ID_CURRENT_SITE', 1);
     define('BLOG_ID_CURRENT_SITE', 1);
 }
-if (!defined('ABSPATH')) {
-    define('ABSPATH', __DIR__ . '/');
-}
-require_once ABSPATH . 'wp-settings.php';
 PHP
+    wp_config_load
+  } > "$dir/wp-config.php"
+  mkdir -p "$AIPKIT_LOCAL/logs"
 }
 
 wp_link_plugins() {
