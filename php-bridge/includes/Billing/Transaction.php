@@ -33,6 +33,8 @@ final class Transaction {
 				$result = $work();
 			} catch ( RetryException $e ) {
 				$result = $e;
+			} catch ( DbException $e ) {
+				$result = new WP_Error( 'aipkit_db_error', __( 'A billing statement failed.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $e->getMessage() ] );
 			} catch ( \Throwable $e ) {
 				self::$depth--;
 				$wpdb->query( 'ROLLBACK' );
@@ -95,6 +97,59 @@ final class Transaction {
 			return new WP_Error( 'aipkit_db_error', __( 'A billing statement failed.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $wpdb->last_error ] );
 		}
 		return $r;
+	}
+
+	/**
+	 * Checked statements for use inside run(): a failed statement never reads as "no row" or
+	 * "0 rows". A retryable failure throws RetryException (run() starts the unit again), any other
+	 * failure throws DbException (run() rolls back and answers a WP_Error).
+	 *
+	 * @return int rows affected
+	 */
+	public static function query( string $sql ): int {
+		global $wpdb;
+		$r = $wpdb->query( $sql );
+		self::throw_on_error( false === $r );
+		return (int) $r;
+	}
+
+	/** @return array<string,mixed>|null one row (ARRAY_A); null only when the query succeeded and found none */
+	public static function row( string $sql ): ?array {
+		global $wpdb;
+		$r = $wpdb->get_row( $sql, ARRAY_A );
+		self::throw_on_error( false );
+		return $r ?: null;
+	}
+
+	/** @return array<int,array<string,mixed>> */
+	public static function rows( string $sql ): array {
+		global $wpdb;
+		$r = $wpdb->get_results( $sql, ARRAY_A );
+		self::throw_on_error( ! is_array( $r ) );
+		return $r;
+	}
+
+	/** @return string|null the first column of the first row; null when the query found no row */
+	public static function value( string $sql ): ?string {
+		global $wpdb;
+		$r = $wpdb->get_var( $sql );
+		self::throw_on_error( false );
+		return null === $r ? null : (string) $r;
+	}
+
+	/** The AUTO_INCREMENT id of the last INSERT run through query(). */
+	public static function insert_id(): int {
+		global $wpdb;
+		return (int) $wpdb->insert_id;
+	}
+
+	private static function throw_on_error( bool $failed ): void {
+		global $wpdb;
+		if ( ! $failed && '' === (string) $wpdb->last_error ) {
+			return;
+		}
+		self::check_error();
+		throw new DbException( '' !== (string) $wpdb->last_error ? (string) $wpdb->last_error : 'statement failed' );
 	}
 
 	/** Throws RetryException when the last statement lost a deadlock or timed out on a lock. */
