@@ -23,10 +23,10 @@ require_once __DIR__ . '/includes/FormShortcode.php';
 require_once __DIR__ . '/includes/ImageShortcode.php';
 require_once __DIR__ . '/includes/StreamResponder.php';
 
-add_filter( 'aipkit_usage_bots', array( 'AipkitUsageDemo\\Bots', 'register' ) );
-add_filter( 'aipkit_usage_models', array( 'AipkitUsageDemo\\Bots', 'models' ) );
-add_action( 'rest_api_init', array( 'AipkitUsageDemo\\ChatEndpoint', 'routes' ) );
-add_action( 'init', array( 'AipkitUsageDemo\\ChatShortcode', 'register' ) );
-add_action( 'init', array( 'AipkitUsageDemo\\FormShortcode', 'register' ) );
-add_action( 'init', array( 'AipkitUsageDemo\\ImageShortcode', 'register' ) );
-add_filter( 'rest_pre_serve_request', array( 'AipkitUsageDemo\\StreamResponder', 'serve' ), 10, 4 );
+add_filter( 'aipkit_usage_bots', [ 'AipkitUsageDemo\\Bots', 'register' ] );
+add_filter( 'aipkit_usage_models', [ 'AipkitUsageDemo\\Bots', 'models' ] );
+add_action( 'rest_api_init', [ 'AipkitUsageDemo\\ChatEndpoint', 'routes' ] );
+add_action( 'init', [ 'AipkitUsageDemo\\ChatShortcode', 'register' ] );
+add_action( 'init', [ 'AipkitUsageDemo\\FormShortcode', 'register' ] );
+add_action( 'init', [ 'AipkitUsageDemo\\ImageShortcode', 'register' ] );
+add_filter( 'rest_pre_serve_request', [ 'AipkitUsageDemo\\StreamResponder', 'serve' ], 10, 4 );

@@ -42,7 +42,7 @@ if ( version_compare( PHP_VERSION, '8.1', '<' ) ) {
 	register_activation_hook(
 		__FILE__,
 		function () use ( $aipkit_usage_old_php ) {
-			wp_die( esc_html( $aipkit_usage_old_php ), esc_html__( 'Plugin not activated', 'aipkit-usage' ), array( 'back_link' => true ) );
+			wp_die( esc_html( $aipkit_usage_old_php ), esc_html__( 'Plugin not activated', 'aipkit-usage' ), [ 'back_link' => true ] );
 		}
 	);
 	return;
@@ -55,7 +55,7 @@ if ( is_readable( AIPKIT_USAGE_DIR . 'api.php' ) ) {
 	require_once AIPKIT_USAGE_DIR . 'api.php';
 }
 
-register_activation_hook( __FILE__, array( \AipkitUsage\Plugin::class, 'activate' ) );
-register_deactivation_hook( __FILE__, array( \AipkitUsage\Plugin::class, 'deactivate' ) );
+register_activation_hook( __FILE__, [ \AipkitUsage\Plugin::class, 'activate' ] );
+register_deactivation_hook( __FILE__, [ \AipkitUsage\Plugin::class, 'deactivate' ] );
 
 \AipkitUsage\Plugin::instance()->boot();

@@ -20,7 +20,7 @@
 if ( ! function_exists( 'opcache_compile_file' ) ) {
 	return;
 }
-foreach ( array( 'CoreException.php', 'Ffi.php' ) as $aipkit_usage_file ) {
+foreach ( [ 'CoreException.php', 'Ffi.php' ] as $aipkit_usage_file ) {
 	$aipkit_usage_path = __DIR__ . '/includes/Core/' . $aipkit_usage_file;
 	if ( is_file( $aipkit_usage_path ) ) {
 		opcache_compile_file( $aipkit_usage_path );

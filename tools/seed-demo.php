@@ -25,11 +25,22 @@ $aipkit_seed_out = static function ( string $line ): void {
 };
 
 // Users.
-$aipkit_seed_users = array();
-foreach ( array( 'alice' => 'alice-demo-password', 'bob' => 'bob-demo-password' ) as $login => $pass ) {
+$aipkit_seed_users = [];
+foreach ( [
+	'alice' => 'alice-demo-password',
+	'bob'   => 'bob-demo-password',
+] as $login => $pass ) {
 	$user = get_user_by( 'login', $login );
 	if ( ! $user ) {
-		$id = wp_insert_user( array( 'user_login' => $login, 'user_pass' => $pass, 'user_email' => $login . '@example.test', 'display_name' => ucfirst( $login ), 'role' => 'subscriber' ) );
+		$id = wp_insert_user(
+			[
+				'user_login'   => $login,
+				'user_pass'    => $pass,
+				'user_email'   => $login . '@example.test',
+				'display_name' => ucfirst( $login ),
+				'role'         => 'subscriber',
+			]
+		);
 		if ( is_wp_error( $id ) ) {
 			fwrite( STDERR, "could not create $login: " . $id->get_error_message() . "\n" );
 			exit( 1 );
@@ -42,16 +53,61 @@ foreach ( array( 'alice' => 'alice-demo-password', 'bob' => 'bob-demo-password' 
 wp_set_current_user( 1 );
 
 // Pricing rules: every billing method, including the documentation's worked example.
-$aipkit_seed_rules = array(
-	array( 'usage_type' => 'chat', 'provider' => 'demo', 'model' => 'demo-chat', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ),
-	array( 'usage_type' => 'chat', 'provider' => 'demo', 'model' => 'demo-chat-large', 'method' => 'flat', 'unit_rate' => '5' ),
-	array( 'usage_type' => 'chat', 'provider' => 'openai', 'model' => 'gpt-4o', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ),
-	array( 'usage_type' => 'form_submit', 'provider' => 'demo', 'model' => '*', 'method' => 'per_1k_tokens', 'input_rate' => '0.5', 'output_rate' => '1' ),
-	array( 'usage_type' => 'image_generate', 'provider' => 'demo', 'model' => 'demo-image', 'method' => 'per_image', 'unit_rate' => '2' ),
-	array( 'usage_type' => 'image_edit', 'provider' => 'demo', 'model' => '*', 'method' => 'flat', 'unit_rate' => '1.5' ),
-	array( 'usage_type' => 'video_generate', 'provider' => 'demo', 'model' => '*', 'method' => 'per_video', 'unit_rate' => '10' ),
-);
-$aipkit_seed_existing = array();
+$aipkit_seed_rules    = [
+	[
+		'usage_type'  => 'chat',
+		'provider'    => 'demo',
+		'model'       => 'demo-chat',
+		'method'      => 'per_1k_tokens',
+		'input_rate'  => '1',
+		'output_rate' => '2',
+	],
+	[
+		'usage_type' => 'chat',
+		'provider'   => 'demo',
+		'model'      => 'demo-chat-large',
+		'method'     => 'flat',
+		'unit_rate'  => '5',
+	],
+	[
+		'usage_type'  => 'chat',
+		'provider'    => 'openai',
+		'model'       => 'gpt-4o',
+		'method'      => 'per_1k_tokens',
+		'input_rate'  => '1',
+		'output_rate' => '2',
+	],
+	[
+		'usage_type'  => 'form_submit',
+		'provider'    => 'demo',
+		'model'       => '*',
+		'method'      => 'per_1k_tokens',
+		'input_rate'  => '0.5',
+		'output_rate' => '1',
+	],
+	[
+		'usage_type' => 'image_generate',
+		'provider'   => 'demo',
+		'model'      => 'demo-image',
+		'method'     => 'per_image',
+		'unit_rate'  => '2',
+	],
+	[
+		'usage_type' => 'image_edit',
+		'provider'   => 'demo',
+		'model'      => '*',
+		'method'     => 'flat',
+		'unit_rate'  => '1.5',
+	],
+	[
+		'usage_type' => 'video_generate',
+		'provider'   => 'demo',
+		'model'      => '*',
+		'method'     => 'per_video',
+		'unit_rate'  => '10',
+	],
+];
+$aipkit_seed_existing = [];
 foreach ( PricingRules::all() as $r ) {
 	$aipkit_seed_existing[ $r['usage_type'] . '|' . $r['provider'] . '|' . $r['model'] ] = true;
 }
@@ -68,12 +124,41 @@ foreach ( $aipkit_seed_rules as $rule ) {
 $aipkit_seed_out( 'pricing rules: ' . count( PricingRules::all() ) );
 
 // Quotas for guests, users and a role (saving is an upsert per module/bot).
-foreach ( array(
-	array( 'module' => 'chatbot', 'guest_limit' => '5', 'user_limit' => '20', 'role_limits' => array( 'editor' => '100', 'administrator' => null ), 'period' => 'daily', 'message' => '' ),
-	array( 'module' => 'chatbot', 'bot_id' => 'demo-sales', 'guest_limit' => '10', 'user_limit' => '50', 'period' => 'weekly', 'message' => 'The sales bot allowance for this week is used up.' ),
-	array( 'module' => 'ai_forms', 'guest_limit' => '0', 'user_limit' => '10', 'period' => 'weekly', 'message' => '' ),
-	array( 'module' => 'image_generator', 'guest_limit' => '0', 'user_limit' => '10', 'period' => 'monthly', 'message' => 'Image credits for this month are used up.' ),
-) as $q ) {
+foreach ( [
+	[
+		'module'      => 'chatbot',
+		'guest_limit' => '5',
+		'user_limit'  => '20',
+		'role_limits' => [
+			'editor'        => '100',
+			'administrator' => null,
+		],
+		'period'      => 'daily',
+		'message'     => '',
+	],
+	[
+		'module'      => 'chatbot',
+		'bot_id'      => 'demo-sales',
+		'guest_limit' => '10',
+		'user_limit'  => '50',
+		'period'      => 'weekly',
+		'message'     => 'The sales bot allowance for this week is used up.',
+	],
+	[
+		'module'      => 'ai_forms',
+		'guest_limit' => '0',
+		'user_limit'  => '10',
+		'period'      => 'weekly',
+		'message'     => '',
+	],
+	[
+		'module'      => 'image_generator',
+		'guest_limit' => '0',
+		'user_limit'  => '10',
+		'period'      => 'monthly',
+		'message'     => 'Image credits for this month are used up.',
+	],
+] as $q ) {
 	$existing = QuotaRules::resolve( $q['module'], $q['bot_id'] ?? '' );
 	if ( $existing && $existing['bot_id'] === ( $q['bot_id'] ?? '' ) ) {
 		continue;
@@ -99,37 +184,50 @@ if ( ! $aipkit_seed_funded ) {
 }
 
 // History through the real API: fixed request ids make a second run a no-op.
-$aipkit_seed_history = array(
-	array( 'alice', 'demo-support', 'How do pricing rules work? Check the docs.', 'seed-alice-1', 'seed-conv-alice' ),
-	array( 'alice', 'demo-support', 'And what happens when my balance runs out?', 'seed-alice-2', 'seed-conv-alice' ),
-	array( 'alice', 'demo-sales', 'Which credit package should I buy?', 'seed-alice-3', 'seed-conv-alice-sales' ),
-	array( 'alice', 'demo-images', 'A puffer fish and a lighthouse', 'seed-alice-4', '' ),
-	array( 'bob', 'demo-support', 'Hello, is this thing on?', 'seed-bob-1', 'seed-conv-bob' ),
-	array( 'bob', 'demo-form', 'Describe a blue ceramic mug.', 'seed-bob-2', '' ),
-);
-$aipkit_seed_ok = 0;
+$aipkit_seed_history = [
+	[ 'alice', 'demo-support', 'How do pricing rules work? Check the docs.', 'seed-alice-1', 'seed-conv-alice' ],
+	[ 'alice', 'demo-support', 'And what happens when my balance runs out?', 'seed-alice-2', 'seed-conv-alice' ],
+	[ 'alice', 'demo-sales', 'Which credit package should I buy?', 'seed-alice-3', 'seed-conv-alice-sales' ],
+	[ 'alice', 'demo-images', 'A puffer fish and a lighthouse', 'seed-alice-4', '' ],
+	[ 'bob', 'demo-support', 'Hello, is this thing on?', 'seed-bob-1', 'seed-conv-bob' ],
+	[ 'bob', 'demo-form', 'Describe a blue ceramic mug.', 'seed-bob-2', '' ],
+];
+$aipkit_seed_ok      = 0;
 foreach ( $aipkit_seed_history as list( $who, $bot, $msg, $rid, $conv ) ) {
 	$r = \AipkitUsageDemo\ChatEndpoint::run( $bot, $msg, $conv, false, $aipkit_seed_users[ $who ], $rid );
 	if ( is_wp_error( $r ) ) {
 		$aipkit_seed_out( sprintf( '  %s (%s): %s', $rid, $who, $r->get_error_message() ) );
 		continue;
 	}
-	$aipkit_seed_ok++;
+	++$aipkit_seed_ok;
 }
 $aipkit_seed_out( sprintf( 'usage history: %d requests metered; alice balance %s', $aipkit_seed_ok, aipkit_usage_balance( $aipkit_seed_alice )['balance'] ) );
 
 // Demo pages, one per widget; an existing page keeps its content (a second run changes nothing).
-foreach ( array(
-	'demo-chat'  => array( 'Demo Chat', '[aipkit_demo_chat bot="demo-support" stream="true"]' ),
-	'demo-form'  => array( 'Demo AI Form', '[aipkit_demo_form form="demo-form"]' ),
-	'demo-image' => array( 'Demo Image Generator', '[aipkit_demo_image bot="demo-images"]' ),
-) as $aipkit_seed_slug => list( $aipkit_seed_title, $aipkit_seed_content ) ) {
+foreach ( [
+	'demo-chat'  => [ 'Demo Chat', '[aipkit_demo_chat bot="demo-support" stream="true"]' ],
+	'demo-form'  => [ 'Demo AI Form', '[aipkit_demo_form form="demo-form"]' ],
+	'demo-image' => [ 'Demo Image Generator', '[aipkit_demo_image bot="demo-images"]' ],
+] as $aipkit_seed_slug => list( $aipkit_seed_title, $aipkit_seed_content ) ) {
 	$aipkit_seed_page = get_page_by_path( $aipkit_seed_slug );
 	if ( $aipkit_seed_page && 'demo-chat' === $aipkit_seed_slug && '[aipkit_demo_chat bot="demo-support"]' === $aipkit_seed_page->post_content ) {
 		// Pages seeded before the chat streamed get the new shortcode; edited pages are left alone.
-		wp_update_post( array( 'ID' => $aipkit_seed_page->ID, 'post_content' => $aipkit_seed_content ) );
+		wp_update_post(
+			[
+				'ID'           => $aipkit_seed_page->ID,
+				'post_content' => $aipkit_seed_content,
+			]
+		);
 	} elseif ( ! $aipkit_seed_page ) {
-		wp_insert_post( array( 'post_type' => 'page', 'post_status' => 'publish', 'post_name' => $aipkit_seed_slug, 'post_title' => $aipkit_seed_title, 'post_content' => $aipkit_seed_content ) );
+		wp_insert_post(
+			[
+				'post_type'    => 'page',
+				'post_status'  => 'publish',
+				'post_name'    => $aipkit_seed_slug,
+				'post_title'   => $aipkit_seed_title,
+				'post_content' => $aipkit_seed_content,
+			]
+		);
 	}
 	$aipkit_seed_out( sprintf( 'demo page: %s', home_url( '/' . $aipkit_seed_slug . '/' ) ) );
 }

@@ -19,7 +19,14 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit( 2 );
 }
 
-$opts = [ 'exchanges' => 10000, 'conversations' => 0, 'days' => 120, 'batch' => 2000, 'rebuild-fulltext' => false, 'seed' => 42 ];
+$opts = [
+	'exchanges'        => 10000,
+	'conversations'    => 0,
+	'days'             => 120,
+	'batch'            => 2000,
+	'rebuild-fulltext' => false,
+	'seed'             => 42,
+];
 $args = array_slice( $argv, 1 );
 for ( $i = 0; $i < count( $args ); $i++ ) {
 	$a = $args[ $i ];
@@ -72,7 +79,12 @@ if ( $opts['rebuild-fulltext'] && $has_ft ) {
 $words   = explode( ' ', 'account password invoice refund billing order shipping delivery subscription plan upgrade cancel coupon discount product price tax receipt payment card login email profile settings export report error timeout webhook plugin theme widget shortcode gallery image caption translate summary article draft publish schedule category keyword audience tone outline paragraph headline meta description sitemap cache speed mobile checkout cart variation stock warehouse return exchange warranty support ticket agent escalation feedback survey newsletter campaign analytics conversion Grüße Rechnung café naïve données' );
 $intros  = [ 'How do I', 'Can you help me', 'Why does my', 'Where can I find the', 'Please explain the', 'Is it possible to change the', 'What is the best way to handle', 'I need a quick answer about the' ];
 $replies = [ 'You can do that from the', 'The recommended approach is to open the', 'This usually happens when the', 'Go to Settings and look for the', 'Here is a short summary of the', 'I checked the knowledge base: the' ];
-$modules = [ 'chatbot' => 70, 'ai_forms' => 15, 'content_writer' => 10, 'image_generator' => 5 ];
+$modules = [
+	'chatbot'         => 70,
+	'ai_forms'        => 15,
+	'content_writer'  => 10,
+	'image_generator' => 5,
+];
 if ( ! empty( $opts['modules'] ) ) {
 	$unknown = array_diff( $opts['modules'], array_keys( $modules ) );
 	if ( $unknown ) {
@@ -81,9 +93,14 @@ if ( ! empty( $opts['modules'] ) ) {
 	}
 	$modules = array_intersect_key( $modules, array_flip( $opts['modules'] ) );
 }
-$bots    = [ 'chatbot' => [ 'support-bot', 'sales-bot', 'docs-bot', '' ], 'ai_forms' => [ 'contact-form', 'quote-form' ], 'content_writer' => [ '' ], 'image_generator' => [ '' ] ];
-$models  = [ [ 'openai', 'gpt-4o-mini' ], [ 'openai', 'gpt-4.1' ], [ 'google', 'gemini-2.0-flash' ], [ 'claude', 'claude-3-5-haiku' ], [ 'openrouter', 'mistral-small' ] ];
-$vecprov = [ 'pinecone', 'qdrant', 'openai-vector-store' ];
+$bots     = [
+	'chatbot'         => [ 'support-bot', 'sales-bot', 'docs-bot', '' ],
+	'ai_forms'        => [ 'contact-form', 'quote-form' ],
+	'content_writer'  => [ '' ],
+	'image_generator' => [ '' ],
+];
+$models   = [ [ 'openai', 'gpt-4o-mini' ], [ 'openai', 'gpt-4.1' ], [ 'google', 'gemini-2.0-flash' ], [ 'claude', 'claude-3-5-haiku' ], [ 'openrouter', 'mistral-small' ] ];
+$vecprov  = [ 'pinecone', 'qdrant', 'openai-vector-store' ];
 $user_ids = array_map( 'intval', $wpdb->get_col( "SELECT ID FROM {$wpdb->users} ORDER BY ID LIMIT 50" ) );
 
 $pick_weighted = static function ( array $w ) {
@@ -96,7 +113,7 @@ $pick_weighted = static function ( array $w ) {
 	}
 	return array_key_first( $w );
 };
-$sentence = static function ( int $n ) use ( $words ) {
+$sentence      = static function ( int $n ) use ( $words ) {
 	$out = [];
 	for ( $i = 0; $i < $n; $i++ ) {
 		$out[] = $words[ mt_rand( 0, count( $words ) - 1 ) ];
@@ -104,18 +121,18 @@ $sentence = static function ( int $n ) use ( $words ) {
 	return implode( ' ', $out );
 };
 
-$now      = time();
-$span     = $opts['days'] * DAY_IN_SECONDS;
-$start    = $now - $span;
-$run      = base_convert( (string) mt_rand( 100000, 999999 ), 10, 36 ) . base_convert( (string) $now, 10, 36 );
-$per_conv = $total / $convs;
-$written  = 0;
-$generated = 0;
-$conv_no  = 0;
-$t0       = microtime( true );
+$now               = time();
+$span              = $opts['days'] * DAY_IN_SECONDS;
+$start             = $now - $span;
+$run               = base_convert( (string) mt_rand( 100000, 999999 ), 10, 36 ) . base_convert( (string) $now, 10, 36 );
+$per_conv          = $total / $convs;
+$written           = 0;
+$generated         = 0;
+$conv_no           = 0;
+$t0                = microtime( true );
 $aipkit_seed_tty   = function_exists( 'posix_isatty' ) && defined( 'STDOUT' ) && @posix_isatty( STDOUT );
 $aipkit_seed_tenth = -1;
-$chunk_convs = max( 1, (int) floor( $batch / max( 1, $per_conv ) ) );
+$chunk_convs       = max( 1, (int) floor( $batch / max( 1, $per_conv ) ) );
 
 while ( $conv_no < $convs ) {
 	$n_here = min( $chunk_convs, $convs - $conv_no );
@@ -130,41 +147,54 @@ while ( $conv_no < $convs ) {
 		if ( $want < 1 ) {
 			$want = 1;
 		}
-		$module = $pick_weighted( $modules );
-		$bot    = $bots[ $module ][ mt_rand( 0, count( $bots[ $module ] ) - 1 ) ];
+		$module  = $pick_weighted( $modules );
+		$bot     = $bots[ $module ][ mt_rand( 0, count( $bots[ $module ] ) - 1 ) ];
 		$is_user = $user_ids && mt_rand( 1, 100 ) <= 40;
-		$uid    = $is_user ? $user_ids[ mt_rand( 0, count( $user_ids ) - 1 ) ] : 0;
-		$guest  = $is_user ? '' : substr( md5( $run . $conv_no ), 0, 12 );
-		$t      = mt_rand( $slice_a, max( $slice_a, $slice_b - 1 ) );
-		$sum    = [ 'in' => 0, 'out' => 0, 'micro' => 0, 'first' => $t, 'last' => $t, 'preview' => '' ];
-		$list   = [];
+		$uid     = $is_user ? $user_ids[ mt_rand( 0, count( $user_ids ) - 1 ) ] : 0;
+		$guest   = $is_user ? '' : substr( md5( $run . $conv_no ), 0, 12 );
+		$t       = mt_rand( $slice_a, max( $slice_a, $slice_b - 1 ) );
+		$sum     = [
+			'in'      => 0,
+			'out'     => 0,
+			'micro'   => 0,
+			'first'   => $t,
+			'last'    => $t,
+			'preview' => '',
+		];
+		$list    = [];
 		for ( $e = 0; $e < $want; $e++ ) {
-			$t        += mt_rand( 5, 240 );
+			$t               += mt_rand( 5, 240 );
 			[ $prov, $model ] = $models[ mt_rand( 0, count( $models ) - 1 ) ];
-			$in        = mt_rand( 20, 2500 );
-			$out       = mt_rand( 10, 1200 );
-			$micro     = intdiv( $in * 1000 + $out * 2000, 1000 ); // 1 and 2 credits per 1K tokens, in micro-credits
-			$msg       = $intros[ mt_rand( 0, count( $intros ) - 1 ) ] . ' ' . $sentence( mt_rand( 3, 12 ) ) . '?';
-			$reply     = $replies[ mt_rand( 0, count( $replies ) - 1 ) ] . ' ' . $sentence( mt_rand( 10, 40 ) ) . '.';
-			$vec       = [];
-			$top       = null;
+			$in               = mt_rand( 20, 2500 );
+			$out              = mt_rand( 10, 1200 );
+			$micro            = intdiv( $in * 1000 + $out * 2000, 1000 ); // 1 and 2 credits per 1K tokens, in micro-credits
+			$msg              = $intros[ mt_rand( 0, count( $intros ) - 1 ) ] . ' ' . $sentence( mt_rand( 3, 12 ) ) . '?';
+			$reply            = $replies[ mt_rand( 0, count( $replies ) - 1 ) ] . ' ' . $sentence( mt_rand( 10, 40 ) ) . '.';
+			$vec              = [];
+			$top              = null;
 			if ( 'chatbot' === $module && mt_rand( 1, 100 ) <= 40 ) {
 				for ( $v = mt_rand( 1, 3 ); $v > 0; $v-- ) {
 					$score = mt_rand( 300, 970 ) / 1000;
-					$vec[] = [ 'provider' => $vecprov[ mt_rand( 0, 2 ) ], 'source' => 'kb/' . $words[ mt_rand( 0, count( $words ) - 1 ) ] . '.md', 'score' => number_format( $score, 3, '.', '' ), 'scale' => 'fraction', 'preview' => $sentence( 12 ) ];
+					$vec[] = [
+						'provider' => $vecprov[ mt_rand( 0, 2 ) ],
+						'source'   => 'kb/' . $words[ mt_rand( 0, count( $words ) - 1 ) ] . '.md',
+						'score'    => number_format( $score, 3, '.', '' ),
+						'scale'    => 'fraction',
+						'preview'  => $sentence( 12 ),
+					];
 					$top   = null === $top ? $score : max( $top, $score );
 				}
 			}
-			$list[] = [ $t, $prov, $model, $in, $out, $micro, $msg, $reply, $vec, $top ];
-			$sum['in']   += $in;
-			$sum['out']  += $out;
-			$sum['micro'] += $micro;
-			$sum['last']  = $t;
+			$list[]         = [ $t, $prov, $model, $in, $out, $micro, $msg, $reply, $vec, $top ];
+			$sum['in']     += $in;
+			$sum['out']    += $out;
+			$sum['micro']  += $micro;
+			$sum['last']    = $t;
 			$sum['preview'] = $msg;
 		}
 		$generated += $want;
-		$key      = "{$module}:{$bot}:seed-{$run}-{$conv_no}";
-		$c_rows[] = [ $key, $module, $bot, $uid, $guest, $sum, $list ];
+		$key        = "{$module}:{$bot}:seed-{$run}-{$conv_no}";
+		$c_rows[]   = [ $key, $module, $bot, $uid, $guest, $sum, $list ];
 	}
 	// Conversations of the chunk in one INSERT: InnoDB hands a multi-row INSERT consecutive ids.
 	$vals = [];
@@ -172,8 +202,17 @@ while ( $conv_no < $convs ) {
 		$s      = $c[5];
 		$vals[] = $wpdb->prepare(
 			'(%s,%s,%s,%d,%s,%s,%s,%d,%d,%d,%s,%s)',
-			$c[0], $c[1], $c[2], $c[3], $c[4], gmdate( 'Y-m-d H:i:s', $s['first'] ), gmdate( 'Y-m-d H:i:s', $s['last'] ),
-			count( $c[6] ), $s['in'], $s['out'], sprintf( '%d.%06d', intdiv( $s['micro'], 1000000 ), $s['micro'] % 1000000 ),
+			$c[0],
+			$c[1],
+			$c[2],
+			$c[3],
+			$c[4],
+			gmdate( 'Y-m-d H:i:s', $s['first'] ),
+			gmdate( 'Y-m-d H:i:s', $s['last'] ),
+			count( $c[6] ),
+			$s['in'],
+			$s['out'],
+			sprintf( '%d.%06d', intdiv( $s['micro'], 1000000 ), $s['micro'] % 1000000 ),
 			mb_substr( $s['preview'], 0, 190 )
 		);
 	}
@@ -184,9 +223,15 @@ while ( $conv_no < $convs ) {
 		exit( 1 );
 	}
 	// Map keys to ids rather than assume consecutive ids (another process may be inserting too).
-	$keys = implode( ',', array_map( static function ( $c ) use ( $wpdb ) {
-		return $wpdb->prepare( '%s', $c[0] );
-	}, $c_rows ) );
+	$keys = implode(
+		',',
+		array_map(
+			static function ( $c ) use ( $wpdb ) {
+				return $wpdb->prepare( '%s', $c[0] );
+			},
+			$c_rows
+		)
+	);
 	$ids  = $wpdb->get_results( "SELECT conversation_key, id FROM {$ct} WHERE conversation_key IN ({$keys})", OBJECT_K );
 	$logs = [];
 	foreach ( $c_rows as $c ) {
@@ -194,9 +239,12 @@ while ( $conv_no < $convs ) {
 			$logs[] = [ (int) $ids[ $c[0] ]->id, $c, $e ];
 		}
 	}
-	usort( $logs, static function ( $a, $b ) {
-		return $a[2][0] <=> $b[2][0];
-	} );
+	usort(
+		$logs,
+		static function ( $a, $b ) {
+			return $a[2][0] <=> $b[2][0];
+		}
+	);
 	foreach ( array_chunk( $logs, $batch ) as $part ) {
 		$vals = [];
 		foreach ( $part as [ $cid, $c, $e ] ) {
@@ -204,10 +252,23 @@ while ( $conv_no < $convs ) {
 			$vals[] = $wpdb->prepare(
 				"(%d,%s,%s,%s,%d,%s,%s,%s,'chat',%d,%d,%s,%s,%s,%s,%s," . ( null === $top ? 'NULL' : '%s' ) . ",'ok')",
 				...array_merge(
-					[ $cid, gmdate( 'Y-m-d H:i:s', $t ), $c[1], $c[2], $c[3], $c[4], $prov, $model, $in, $out,
-						sprintf( '%d.%06d', intdiv( $micro, 1000000 ), $micro % 1000000 ), $msg, $reply,
+					[
+						$cid,
+						gmdate( 'Y-m-d H:i:s', $t ),
+						$c[1],
+						$c[2],
+						$c[3],
+						$c[4],
+						$prov,
+						$model,
+						$in,
+						$out,
+						sprintf( '%d.%06d', intdiv( $micro, 1000000 ), $micro % 1000000 ),
+						$msg,
+						$reply,
 						'{"duration_ms":' . mt_rand( 300, 9000 ) . ',"request_id":"seed-' . $run . '"}',
-						wp_json_encode( $vec, JSON_UNESCAPED_UNICODE ) ],
+						wp_json_encode( $vec, JSON_UNESCAPED_UNICODE ),
+					],
 					null === $top ? [] : [ number_format( $top * 100, 2, '.', '' ) ]
 				)
 			);

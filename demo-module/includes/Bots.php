@@ -8,23 +8,51 @@ final class Bots {
 	public const PROVIDER = 'demo';
 
 	/** bot_id → module, usage type, model, name */
-	public const ALL = array(
-		'demo-support' => array( 'module' => 'chatbot', 'usage_type' => 'chat', 'model' => 'demo-chat', 'name' => 'Demo Support Bot' ),
-		'demo-sales'   => array( 'module' => 'chatbot', 'usage_type' => 'chat', 'model' => 'demo-chat-large', 'name' => 'Demo Sales Bot' ),
-		'demo-form'    => array( 'module' => 'ai_forms', 'usage_type' => 'form_submit', 'model' => 'demo-chat', 'name' => 'Demo Product Description Form' ),
-		'demo-images'  => array( 'module' => 'image_generator', 'usage_type' => 'image_generate', 'model' => 'demo-image', 'name' => 'Demo Image Generator' ),
-	);
+	public const ALL = [
+		'demo-support' => [
+			'module'     => 'chatbot',
+			'usage_type' => 'chat',
+			'model'      => 'demo-chat',
+			'name'       => 'Demo Support Bot',
+		],
+		'demo-sales'   => [
+			'module'     => 'chatbot',
+			'usage_type' => 'chat',
+			'model'      => 'demo-chat-large',
+			'name'       => 'Demo Sales Bot',
+		],
+		'demo-form'    => [
+			'module'     => 'ai_forms',
+			'usage_type' => 'form_submit',
+			'model'      => 'demo-chat',
+			'name'       => 'Demo Product Description Form',
+		],
+		'demo-images'  => [
+			'module'     => 'image_generator',
+			'usage_type' => 'image_generate',
+			'model'      => 'demo-image',
+			'name'       => 'Demo Image Generator',
+		],
+	];
 
 	public static function register( $bots ) {
 		foreach ( self::ALL as $id => $b ) {
-			$bots[] = array( 'module' => $b['module'], 'bot_id' => $id, 'name' => $b['name'], 'usage_types' => array( $b['usage_type'] ) );
+			$bots[] = [
+				'module'      => $b['module'],
+				'bot_id'      => $id,
+				'name'        => $b['name'],
+				'usage_types' => [ $b['usage_type'] ],
+			];
 		}
 		return $bots;
 	}
 
 	public static function models( $models ) {
-		foreach ( array( 'demo-chat', 'demo-chat-large', 'demo-image' ) as $m ) {
-			$models[] = array( 'provider' => self::PROVIDER, 'model' => $m );
+		foreach ( [ 'demo-chat', 'demo-chat-large', 'demo-image' ] as $m ) {
+			$models[] = [
+				'provider' => self::PROVIDER,
+				'model'    => $m,
+			];
 		}
 		return $models;
 	}

@@ -18,19 +18,38 @@ final class ChatEndpoint {
 		register_rest_route(
 			'aipkit-demo/v1',
 			'/chat',
-			array(
+			[
 				'methods'             => 'POST',
-				'callback'            => array( self::class, 'handle' ),
-				'permission_callback' => array( self::class, 'check_nonce' ),
-				'args'                => array(
-					'bot'             => array( 'type' => 'string', 'required' => true, 'enum' => array_keys( Bots::ALL ) ),
-					'message'         => array( 'type' => 'string', 'required' => true, 'minLength' => 1, 'maxLength' => 4000 ),
-					'conversation_id' => array( 'type' => 'string', 'default' => '', 'pattern' => '^[A-Za-z0-9_-]{0,64}$' ),
-					'fail'            => array( 'type' => 'boolean', 'default' => false ),
+				'callback'            => [ self::class, 'handle' ],
+				'permission_callback' => [ self::class, 'check_nonce' ],
+				'args'                => [
+					'bot'             => [
+						'type'     => 'string',
+						'required' => true,
+						'enum'     => array_keys( Bots::ALL ),
+					],
+					'message'         => [
+						'type'      => 'string',
+						'required'  => true,
+						'minLength' => 1,
+						'maxLength' => 4000,
+					],
+					'conversation_id' => [
+						'type'    => 'string',
+						'default' => '',
+						'pattern' => '^[A-Za-z0-9_-]{0,64}$',
+					],
+					'fail'            => [
+						'type'    => 'boolean',
+						'default' => false,
+					],
 					// true: the reply comes as text/event-stream (StreamResponder); false: one JSON answer.
-					'stream'          => array( 'type' => 'boolean', 'default' => false ),
-				),
-			)
+					'stream'          => [
+						'type'    => 'boolean',
+						'default' => false,
+					],
+				],
+			]
 		);
 	}
 
@@ -39,12 +58,12 @@ final class ChatEndpoint {
 		if ( wp_verify_nonce( $nonce, self::NONCE ) ) {
 			return true;
 		}
-		return new WP_Error( 'aipkit_demo_bad_nonce', __( 'This chat session expired. Reload the page and try again.', 'aipkit-usage-demo' ), array( 'status' => 403 ) );
+		return new WP_Error( 'aipkit_demo_bad_nonce', __( 'This chat session expired. Reload the page and try again.', 'aipkit-usage-demo' ), [ 'status' => 403 ] );
 	}
 
 	public static function handle( WP_REST_Request $r ) {
 		if ( ! function_exists( 'aipkit_usage_authorize' ) ) {
-			return new WP_Error( 'aipkit_demo_no_usage', __( 'AI Puffer Usage is not active.', 'aipkit-usage-demo' ), array( 'status' => 503 ) );
+			return new WP_Error( 'aipkit_demo_no_usage', __( 'AI Puffer Usage is not active.', 'aipkit-usage-demo' ), [ 'status' => 503 ] );
 		}
 		return self::run( (string) $r['bot'], (string) $r['message'], (string) $r['conversation_id'], (bool) $r['fail'], get_current_user_id() );
 	}
@@ -54,7 +73,7 @@ final class ChatEndpoint {
 		$bot     = Bots::ALL[ $bot_id ];
 		$started = microtime( true );
 		$hold    = aipkit_usage_authorize(
-			array(
+			[
 				'module'     => $bot['module'],
 				'bot_id'     => $bot_id,
 				'usage_type' => $bot['usage_type'],
@@ -62,10 +81,13 @@ final class ChatEndpoint {
 				'model'      => $bot['model'],
 				'user_id'    => $user_id,
 				'estimate'   => 'image_generate' === $bot['usage_type']
-					? array( 'images' => 1 )
-					: array( 'input_tokens' => SimulatedProvider::input_tokens( $message ), 'output_tokens' => 200 ),
+					? [ 'images' => 1 ]
+					: [
+						'input_tokens'  => SimulatedProvider::input_tokens( $message ),
+						'output_tokens' => 200,
+					],
 				'request_id' => $request_id ?? 'demo-' . wp_generate_uuid4(),
-			)
+			]
 		);
 		if ( is_wp_error( $hold ) ) {
 			return $hold;
@@ -73,27 +95,39 @@ final class ChatEndpoint {
 		$out = SimulatedProvider::complete( $bot['usage_type'], $message );
 		$res = aipkit_usage_settle(
 			$hold,
-			array( 'input_tokens' => $out['input_tokens'], 'output_tokens' => $out['output_tokens'], 'images' => $out['images'], 'failed' => $fail ),
-			array(
+			[
+				'input_tokens'  => $out['input_tokens'],
+				'output_tokens' => $out['output_tokens'],
+				'images'        => $out['images'],
+				'failed'        => $fail,
+			],
+			[
 				'conversation_id' => $conversation_id,
 				'user_message'    => $message,
 				'reply'           => $fail ? '' : $out['reply'],
-				'metadata'        => array( 'duration_ms' => (int) round( ( microtime( true ) - $started ) * 1000 ), 'simulated' => true ),
+				'metadata'        => [
+					'duration_ms' => (int) round( ( microtime( true ) - $started ) * 1000 ),
+					'simulated'   => true,
+				],
 				'vector_context'  => $out['vector_context'],
 				'status'          => $fail ? 'failed' : 'ok',
-			)
+			]
 		);
 		if ( is_wp_error( $res ) ) {
 			return $res;
 		}
-		return array(
+		return [
 			'reply'          => $fail ? '' : $out['reply'],
-			'chunks'         => $fail ? array() : $out['chunks'],
+			'chunks'         => $fail ? [] : $out['chunks'],
 			'credits'        => $res['credits'],
 			'balance_after'  => $res['balance_after'],
 			'vector_context' => $out['vector_context'],
-			'usage'          => array( 'input_tokens' => $out['input_tokens'], 'output_tokens' => $out['output_tokens'], 'images' => $out['images'] ),
-			'image_urls'     => $fail ? array() : $out['image_urls'],
-		);
+			'usage'          => [
+				'input_tokens'  => $out['input_tokens'],
+				'output_tokens' => $out['output_tokens'],
+				'images'        => $out['images'],
+			],
+			'image_urls'     => $fail ? [] : $out['image_urls'],
+		];
 	}
 }

@@ -9,11 +9,18 @@ defined( 'ABSPATH' ) || exit;
  */
 final class ChatShortcode {
 	public static function register(): void {
-		add_shortcode( 'aipkit_demo_chat', array( self::class, 'render' ) );
+		add_shortcode( 'aipkit_demo_chat', [ self::class, 'render' ] );
 	}
 
 	public static function render( $atts ): string {
-		$atts = shortcode_atts( array( 'bot' => 'demo-support', 'stream' => 'false' ), $atts, 'aipkit_demo_chat' );
+		$atts = shortcode_atts(
+			[
+				'bot'    => 'demo-support',
+				'stream' => 'false',
+			],
+			$atts,
+			'aipkit_demo_chat'
+		);
 		$bot  = isset( Bots::ALL[ $atts['bot'] ] ) && 'chat' === Bots::ALL[ $atts['bot'] ]['usage_type'] ? $atts['bot'] : 'demo-support';
 		Assets::enqueue( 'chat' );
 		$id = 'aipkit-demo-' . wp_unique_id();

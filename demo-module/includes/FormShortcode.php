@@ -6,11 +6,11 @@ defined( 'ABSPATH' ) || exit;
 /** [aipkit_demo_form form="demo-form"]: "Describe your product" → generated text, metered as form_submit. */
 final class FormShortcode {
 	public static function register(): void {
-		add_shortcode( 'aipkit_demo_form', array( self::class, 'render' ) );
+		add_shortcode( 'aipkit_demo_form', [ self::class, 'render' ] );
 	}
 
 	public static function render( $atts ): string {
-		$atts = shortcode_atts( array( 'form' => 'demo-form' ), $atts, 'aipkit_demo_form' );
+		$atts = shortcode_atts( [ 'form' => 'demo-form' ], $atts, 'aipkit_demo_form' );
 		$bot  = isset( Bots::ALL[ $atts['form'] ] ) && 'form_submit' === Bots::ALL[ $atts['form'] ]['usage_type'] ? $atts['form'] : 'demo-form';
 		Assets::enqueue( 'form' );
 		$id = 'aipkit-demo-' . wp_unique_id();

@@ -6,11 +6,11 @@ defined( 'ABSPATH' ) || exit;
 /** [aipkit_demo_image bot="demo-images"]: a prompt → placeholder images, metered as image_generate per image. */
 final class ImageShortcode {
 	public static function register(): void {
-		add_shortcode( 'aipkit_demo_image', array( self::class, 'render' ) );
+		add_shortcode( 'aipkit_demo_image', [ self::class, 'render' ] );
 	}
 
 	public static function render( $atts ): string {
-		$atts = shortcode_atts( array( 'bot' => 'demo-images' ), $atts, 'aipkit_demo_image' );
+		$atts = shortcode_atts( [ 'bot' => 'demo-images' ], $atts, 'aipkit_demo_image' );
 		$bot  = isset( Bots::ALL[ $atts['bot'] ] ) && 'image_generate' === Bots::ALL[ $atts['bot'] ]['usage_type'] ? $atts['bot'] : 'demo-images';
 		Assets::enqueue( 'image' );
 		$id = 'aipkit-demo-' . wp_unique_id();

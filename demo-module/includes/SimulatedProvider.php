@@ -22,33 +22,56 @@ final class SimulatedProvider {
 	/** @return array{reply:string,input_tokens:int,output_tokens:int,images:int,vector_context:array,chunks:string[],image_urls:string[]} */
 	public static function complete( string $usage_type, string $message ): array {
 		if ( 'image_generate' === $usage_type ) {
-			$n = max( 1, min( 4, (int) preg_match_all( '/\band\b/i', $message ) + 1 ) );
-			$urls = array();
+			$n    = max( 1, min( 4, (int) preg_match_all( '/\band\b/i', $message ) + 1 ) );
+			$urls = [];
 			for ( $i = 0; $i < $n; $i++ ) {
 				$urls[] = PlaceholderImage::data_url( $message, $i );
 			}
-			return array( 'reply' => sprintf( 'Generated %d image(s) for: %s', $n, $message ), 'input_tokens' => 0, 'output_tokens' => 0, 'images' => $n, 'vector_context' => array(), 'chunks' => array(), 'image_urls' => $urls );
+			return [
+				'reply'          => sprintf( 'Generated %d image(s) for: %s', $n, $message ),
+				'input_tokens'   => 0,
+				'output_tokens'  => 0,
+				'images'         => $n,
+				'vector_context' => [],
+				'chunks'         => [],
+				'image_urls'     => $urls,
+			];
 		}
 		$h     = crc32( $message );
 		$reply = 'form_submit' === $usage_type
 			? sprintf( 'Product description #%d: %s. Crafted with care and made to last. %s', $h % 1000, rtrim( mb_substr( $message, 0, 120 ), '. ' ), str_repeat( 'A practical choice for every day. ', 1 + $h % 3 ) )
 			: sprintf( 'Demo reply #%d: you asked about "%s". %s', $h % 1000, mb_substr( $message, 0, 80 ), str_repeat( 'Here is some more detail. ', 1 + $h % 5 ) );
-		$ctx   = array();
+		$ctx   = [];
 		if ( preg_match( '/\b(docs?|manual|guide|pricing)\b/i', $message ) ) {
-			$ctx = array(
-				array( 'provider' => 'demo-vectors', 'source' => 'docs/pricing.md', 'score' => '0.91', 'preview' => 'Pricing rules tell AI Puffer how many credits a model operation should cost.' ),
-				array( 'provider' => 'demo-vectors', 'source' => 'docs/balances.md', 'score' => '0.74', 'preview' => 'Balances store prepaid credits for logged-in users.' ),
-				array( 'provider' => 'demo-vectors', 'source' => 'blog/unrelated.md', 'score' => '0.42', 'preview' => 'Our office dog has a new bed.' ),
-			);
+			$ctx = [
+				[
+					'provider' => 'demo-vectors',
+					'source'   => 'docs/pricing.md',
+					'score'    => '0.91',
+					'preview'  => 'Pricing rules tell AI Puffer how many credits a model operation should cost.',
+				],
+				[
+					'provider' => 'demo-vectors',
+					'source'   => 'docs/balances.md',
+					'score'    => '0.74',
+					'preview'  => 'Balances store prepaid credits for logged-in users.',
+				],
+				[
+					'provider' => 'demo-vectors',
+					'source'   => 'blog/unrelated.md',
+					'score'    => '0.42',
+					'preview'  => 'Our office dog has a new bed.',
+				],
+			];
 		}
-		return array(
+		return [
 			'reply'          => trim( $reply ),
 			'input_tokens'   => self::input_tokens( $message ),
 			'output_tokens'  => self::tokens( $reply ),
 			'images'         => 0,
 			'vector_context' => $ctx,
 			'chunks'         => preg_split( '/(?<=\s)/', trim( $reply ) ),
-			'image_urls'     => array(),
-		);
+			'image_urls'     => [],
+		];
 	}
 }

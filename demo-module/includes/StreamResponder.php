@@ -32,8 +32,8 @@ final class StreamResponder {
 	/** The event-stream body for a chat answer. */
 	public static function events( array $data ): string {
 		$out = '';
-		foreach ( (array) ( $data['chunks'] ?? array() ) as $chunk ) {
-			$out .= "event: chunk\ndata: " . wp_json_encode( array( 'text' => (string) $chunk ) ) . "\n\n";
+		foreach ( (array) ( $data['chunks'] ?? [] ) as $chunk ) {
+			$out .= "event: chunk\ndata: " . wp_json_encode( [ 'text' => (string) $chunk ] ) . "\n\n";
 		}
 		unset( $data['chunks'], $data['reply'] );
 		return $out . "event: done\ndata: " . wp_json_encode( $data ) . "\n\n";

@@ -36,9 +36,9 @@ final class Capabilities {
 
 	/** @param array<string,mixed> $map */
 	private static function normalise( array $map ): array {
-		$out = array();
+		$out = [];
 		foreach ( self::all() as $cap ) {
-			$roles = array_map( 'strval', (array) ( $map[ $cap ] ?? array() ) );
+			$roles = array_map( 'strval', (array) ( $map[ $cap ] ?? [] ) );
 			sort( $roles );
 			$out[ $cap ] = $roles;
 		}
@@ -47,14 +47,14 @@ final class Capabilities {
 
 	/** @return string[] */
 	public static function all(): array {
-		return array( self::VIEW_USAGE, self::EXPORT_LOGS, self::DELETE_LOGS, self::MANAGE_PRICING, self::MANAGE_BALANCES, self::MANAGE_SETTINGS );
+		return [ self::VIEW_USAGE, self::EXPORT_LOGS, self::DELETE_LOGS, self::MANAGE_PRICING, self::MANAGE_BALANCES, self::MANAGE_SETTINGS ];
 	}
 
 	/** @return array<string,string[]> cap => roles */
 	public static function roleMap(): array {
-		$map = array();
+		$map = [];
 		foreach ( self::all() as $cap ) {
-			$map[ $cap ] = array( 'administrator' );
+			$map[ $cap ] = [ 'administrator' ];
 		}
 		/**
 		 * Filters which roles receive each aipkit-usage capability on activation/upgrade.
@@ -62,9 +62,9 @@ final class Capabilities {
 		 * @param array<string,string[]> $map cap => role names.
 		 */
 		$filtered = apply_filters( 'aipkit_usage_capability_roles', $map );
-		$out      = array();
+		$out      = [];
 		foreach ( self::all() as $cap ) {
-			$roles       = is_array( $filtered ) && isset( $filtered[ $cap ] ) ? (array) $filtered[ $cap ] : array();
+			$roles       = is_array( $filtered ) && isset( $filtered[ $cap ] ) ? (array) $filtered[ $cap ] : [];
 			$out[ $cap ] = array_values( array_filter( array_map( 'strval', $roles ) ) );
 		}
 		return $out;
@@ -72,9 +72,9 @@ final class Capabilities {
 
 	/** Grants the mapped caps and removes caps this plugin granted earlier but no longer maps. */
 	public static function sync(): void {
-		$previous = get_option( self::GRANTED_OPTION, array() );
-		$previous = is_array( $previous ) ? $previous : array();
-		$granted  = array();
+		$previous = get_option( self::GRANTED_OPTION, [] );
+		$previous = is_array( $previous ) ? $previous : [];
+		$granted  = [];
 		foreach ( self::roleMap() as $cap => $roles ) {
 			foreach ( $roles as $role_name ) {
 				$role = get_role( $role_name );
@@ -83,7 +83,7 @@ final class Capabilities {
 				}
 			}
 			$granted[ $cap ] = $roles;
-			foreach ( (array) ( $previous[ $cap ] ?? array() ) as $old_role ) {
+			foreach ( (array) ( $previous[ $cap ] ?? [] ) as $old_role ) {
 				if ( ! in_array( $old_role, $roles, true ) ) {
 					$role = get_role( (string) $old_role );
 					if ( $role ) {

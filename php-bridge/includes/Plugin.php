@@ -19,7 +19,7 @@ final class Plugin {
 	private bool $booted = false;
 
 	/** @var object[] */
-	private array $services = array();
+	private array $services = [];
 
 	public static function instance(): self {
 		return self::$instance ??= new self();
@@ -40,23 +40,23 @@ final class Plugin {
 	 * @return string[]
 	 */
 	private static function baseServices(): array {
-		return array(
+		return [
 			Schema::class,
 			Admin\PrerequisiteNotice::class,
 			Health\SiteHealth::class,
-		);
+		];
 	}
 
 	/** @return string[] services that need the core; Billing and Logs are added by their own issues. */
 	private static function coreServices(): array {
-		return array(
+		return [
 			Capabilities::class,
 			Rest\SettingsController::class,
 			Rest\CoreController::class,
 			Admin\Menu::class,
 			'AipkitUsage\\Billing\\Module',
 			'AipkitUsage\\Logs\\Module',
-		);
+		];
 	}
 
 	public function boot(): void {
@@ -64,7 +64,7 @@ final class Plugin {
 			return;
 		}
 		$this->booted = true;
-		add_action( 'init', array( $this, 'loadTextDomain' ) );
+		add_action( 'init', [ $this, 'loadTextDomain' ] );
 
 		$classes = self::baseServices();
 		if ( $this->prerequisites()->isMet() ) {
@@ -95,12 +95,19 @@ final class Plugin {
 			// Never leave a plugin active that cannot meter: WordPress has not yet recorded the
 			// activation, so dying here keeps it inactive.
 			wp_die(
-				wp_kses( $prereq->messageHtml(), array( 'strong' => array(), 'br' => array(), 'code' => array( 'style' => array() ) ) ),
+				wp_kses(
+					$prereq->messageHtml(),
+					[
+						'strong' => [],
+						'br'     => [],
+						'code'   => [ 'style' => [] ],
+					]
+				),
 				esc_html__( 'AI Puffer Usage was not activated', 'aipkit-usage' ),
-				array(
+				[
 					'response'  => 500,
 					'back_link' => true,
-				)
+				]
 			);
 		}
 		if ( $network_wide && is_multisite() ) {
@@ -119,7 +126,7 @@ final class Plugin {
 
 	/** @return string[] every cron hook of this plugin (prefix aipkit_usage_) currently scheduled. */
 	public static function scheduledHooks(): array {
-		$hooks = array();
+		$hooks = [];
 		foreach ( (array) _get_cron_array() as $events ) {
 			foreach ( (array) $events as $hook => $unused ) {
 				if ( str_starts_with( (string) $hook, 'aipkit_usage_' ) ) {

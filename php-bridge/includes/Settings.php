@@ -13,17 +13,17 @@ defined( 'ABSPATH' ) || exit;
 final class Settings {
 	public const OPTION = 'aipkit_usage_settings';
 
-	public const ORDERS = array( 'balance_first', 'quota_first' );
+	public const ORDERS = [ 'balance_first', 'quota_first' ];
 
 	/** @return array<string,mixed> */
 	public static function defaults(): array {
-		return array(
+		return [
 			'consumption_order'        => 'balance_first',
 			'hold_lifetime_minutes'    => 15,
 			'buy_credits_url'          => '',
 			'customer_dashboard_url'   => '',
 			'delete_data_on_uninstall' => false,
-		);
+		];
 	}
 
 	/**
@@ -32,39 +32,39 @@ final class Settings {
 	 * @return array<string,array<string,mixed>>
 	 */
 	public static function schema(): array {
-		return array(
-			'consumption_order'        => array(
+		return [
+			'consumption_order'        => [
 				'description' => __( 'Which covers usage first: the prepaid balance or the periodic quota.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'enum'        => self::ORDERS,
-			),
-			'hold_lifetime_minutes'    => array(
+			],
+			'hold_lifetime_minutes'    => [
 				'description' => __( 'Minutes an admission hold stays reserved before it expires.', 'aipkit-usage' ),
 				'type'        => 'integer',
 				'minimum'     => 1,
 				'maximum'     => 1440,
-			),
-			'buy_credits_url'          => array(
+			],
+			'buy_credits_url'          => [
 				'description' => __( 'Default buy credits URL for dashboard buttons and quota messages.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
-			),
-			'customer_dashboard_url'   => array(
+			],
+			'customer_dashboard_url'   => [
 				'description' => __( 'Customer dashboard URL (the page holding [aipkit_token_usage]).', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
-			),
-			'delete_data_on_uninstall' => array(
+			],
+			'delete_data_on_uninstall' => [
 				'description' => __( 'Delete all tables (logs, balances, ledger) when the plugin is uninstalled.', 'aipkit-usage' ),
 				'type'        => 'boolean',
-			),
-		);
+			],
+		];
 	}
 
 	/** @return array<string,mixed> */
 	public static function all(): array {
-		$stored = get_option( self::OPTION, array() );
-		$stored = is_array( $stored ) ? $stored : array();
+		$stored = get_option( self::OPTION, [] );
+		$stored = is_array( $stored ) ? $stored : [];
 		$out    = self::defaults();
 		// Only known keys, each re-checked: the option may have been edited by other code.
 		foreach ( $out as $key => $default ) {
@@ -106,7 +106,14 @@ final class Settings {
 		foreach ( $changes as $key => $value ) {
 			if ( ! array_key_exists( $key, $next ) ) {
 				/* translators: %s: setting name */
-				return new WP_Error( 'aipkit_unknown_setting', sprintf( __( 'Unknown setting: %s.', 'aipkit-usage' ), $key ), array( 'status' => 400, 'field' => $key ) );
+				return new WP_Error(
+					'aipkit_unknown_setting',
+					sprintf( __( 'Unknown setting: %s.', 'aipkit-usage' ), $key ),
+					[
+						'status' => 400,
+						'field'  => $key,
+					]
+				);
 			}
 			$checked = self::check( $key, $value );
 			if ( is_wp_error( $checked ) ) {
@@ -121,7 +128,14 @@ final class Settings {
 	/** Normalises one value or explains (naming the field) why it is not acceptable. */
 	private static function check( string $key, mixed $value ): mixed {
 		$bad = static function ( string $message ) use ( $key ): WP_Error {
-			return new WP_Error( 'aipkit_invalid_setting', $message, array( 'status' => 400, 'field' => $key ) );
+			return new WP_Error(
+				'aipkit_invalid_setting',
+				$message,
+				[
+					'status' => 400,
+					'field'  => $key,
+				]
+			);
 		};
 		switch ( $key ) {
 			case 'consumption_order':
@@ -146,10 +160,10 @@ final class Settings {
 				// Check what the admin typed, not what esc_url_raw would make of it ("not a url" → "http://not%20a%20url").
 				$parts = wp_parse_url( $value );
 				if ( preg_match( '/[\s<>"]/', $value ) || ! is_array( $parts ) || empty( $parts['host'] )
-					|| ! in_array( strtolower( (string) ( $parts['scheme'] ?? '' ) ), array( 'http', 'https' ), true ) ) {
+					|| ! in_array( strtolower( (string) ( $parts['scheme'] ?? '' ) ), [ 'http', 'https' ], true ) ) {
 					return $bad( __( 'The URL must be an http:// or https:// address.', 'aipkit-usage' ) );
 				}
-				$clean = esc_url_raw( $value, array( 'http', 'https' ) );
+				$clean = esc_url_raw( $value, [ 'http', 'https' ] );
 				if ( '' === $clean ) {
 					return $bad( __( 'The URL must be an http:// or https:// address.', 'aipkit-usage' ) );
 				}

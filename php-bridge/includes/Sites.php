@@ -13,12 +13,12 @@ final class Sites {
 	 * @return array<int,mixed> site id => what the step returned
 	 */
 	public static function each( callable $step ): array {
-		$out = array();
+		$out = [];
 		foreach ( get_sites(
-			array(
+			[
 				'fields' => 'ids',
 				'number' => 0,
-			)
+			]
 		) as $site_id ) {
 			switch_to_blog( (int) $site_id );
 			try {

@@ -14,7 +14,7 @@ defined( 'ABSPATH' ) || exit;
 final class Uninstaller {
 	/** @return array<int,bool> site id => whether its tables were dropped */
 	public static function run(): array {
-		$result = array();
+		$result = [];
 		if ( is_multisite() ) {
 			$result = Sites::each( static fn () => self::site() );
 			global $wpdb;
@@ -37,13 +37,13 @@ final class Uninstaller {
 		}
 		Capabilities::removeAll();
 
-		$like = array(
+		$like = [
 			$wpdb->esc_like( 'aipkit_usage_' ) . '%',
 			$wpdb->esc_like( '_transient_aipkit_usage_' ) . '%',
 			$wpdb->esc_like( '_transient_timeout_aipkit_usage_' ) . '%',
 			$wpdb->esc_like( '_site_transient_aipkit_usage_' ) . '%',
 			$wpdb->esc_like( '_site_transient_timeout_aipkit_usage_' ) . '%',
-		);
+		];
 		foreach ( $like as $pattern ) {
 			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s", $pattern ) );
 		}

@@ -17,7 +17,7 @@ final class JsxRuntimeShim {
 		if ( wp_script_is( self::HANDLE, 'registered' ) ) {
 			return;
 		}
-		wp_register_script( self::HANDLE, false, array( 'react' ), AIPKIT_USAGE_VERSION, true );
+		wp_register_script( self::HANDLE, false, [ 'react' ], AIPKIT_USAGE_VERSION, true );
 		wp_add_inline_script( self::HANDLE, self::source() );
 	}
 

@@ -19,8 +19,8 @@ final class Menu {
 	private string $hook = '';
 
 	public function register(): void {
-		add_action( 'admin_menu', array( $this, 'addMenu' ) );
-		add_action( 'admin_enqueue_scripts', array( $this, 'enqueue' ) );
+		add_action( 'admin_menu', [ $this, 'addMenu' ] );
+		add_action( 'admin_enqueue_scripts', [ $this, 'enqueue' ] );
 	}
 
 	public function addMenu(): void {
@@ -32,7 +32,7 @@ final class Menu {
 				__( 'AI Puffer', 'aipkit-usage' ),
 				Capabilities::VIEW_USAGE,
 				self::PARENT_SLUG,
-				array( $this, 'render' ),
+				[ $this, 'render' ],
 				'dashicons-chart-area',
 				58
 			);
@@ -43,7 +43,7 @@ final class Menu {
 			__( 'Usage', 'aipkit-usage' ),
 			Capabilities::VIEW_USAGE,
 			self::PAGE_SLUG,
-			array( $this, 'render' )
+			[ $this, 'render' ]
 		);
 		// WordPress repeats the top-level item as the first sub-item; ours would be a duplicate of Usage.
 		remove_submenu_page( self::PARENT_SLUG, self::PARENT_SLUG );
@@ -80,15 +80,15 @@ final class Menu {
 		}
 		$asset = is_readable( self::buildDir() . 'admin.asset.php' )
 			? require self::buildDir() . 'admin.asset.php'
-			: array(
-				'dependencies' => array( 'wp-element', 'wp-components', 'wp-api-fetch', 'wp-i18n' ),
+			: [
+				'dependencies' => [ 'wp-element', 'wp-components', 'wp-api-fetch', 'wp-i18n' ],
 				'version'      => AIPKIT_USAGE_VERSION,
-			);
+			];
 		JsxRuntimeShim::ensure();
 		wp_enqueue_script( self::SCRIPT, plugins_url( 'build/admin.js', AIPKIT_USAGE_FILE ), $asset['dependencies'], $asset['version'], true );
 		wp_set_script_translations( self::SCRIPT, 'aipkit-usage' );
 		if ( is_readable( self::buildDir() . 'admin.css' ) ) {
-			wp_enqueue_style( self::SCRIPT, plugins_url( 'build/admin.css', AIPKIT_USAGE_FILE ), array( 'wp-components' ), $asset['version'] );
+			wp_enqueue_style( self::SCRIPT, plugins_url( 'build/admin.css', AIPKIT_USAGE_FILE ), [ 'wp-components' ], $asset['version'] );
 			wp_style_add_data( self::SCRIPT, 'rtl', 'replace' );
 		} else {
 			wp_enqueue_style( 'wp-components' );
@@ -98,25 +98,25 @@ final class Menu {
 
 	/** @return array<string,mixed> */
 	public static function bootData(): array {
-		$caps = array();
+		$caps = [];
 		foreach ( Capabilities::all() as $cap ) {
 			$caps[ $cap ] = current_user_can( $cap );
 		}
 		$wasm = 'build/wasm/aipkit_usage_bg.wasm';
 		$glue = 'build/wasm/aipkit_usage.js';
 		$ver  = is_readable( AIPKIT_USAGE_DIR . $wasm ) ? rawurlencode( AIPKIT_USAGE_VERSION . '-' . filemtime( AIPKIT_USAGE_DIR . $wasm ) ) : '';
-		return array(
+		return [
 			'version'       => AIPKIT_USAGE_VERSION,
 			'restNamespace' => Controller::NAMESPACE,
-			'restRoot'     => esc_url_raw( rest_url() ),
-			'pageUrl'      => self::pageUrl(),
+			'restRoot'      => esc_url_raw( rest_url() ),
+			'pageUrl'       => self::pageUrl(),
 			// Versioned by file time so a rebuilt core is never served from a stale browser cache.
-			'wasmUrl'      => '' !== $ver ? plugins_url( $wasm, AIPKIT_USAGE_FILE ) . '?ver=' . $ver : null,
-			'wasmGlueUrl'  => '' !== $ver && is_readable( AIPKIT_USAGE_DIR . $glue ) ? plugins_url( $glue, AIPKIT_USAGE_FILE ) . '?ver=' . $ver : null,
-			'capabilities' => $caps,
-			'settings'     => current_user_can( Capabilities::MANAGE_SETTINGS ) ? Settings::all() : null,
-			'timezone'     => wp_timezone_string(),
-			'startOfWeek'  => (int) get_option( 'start_of_week', 1 ),
-		);
+			'wasmUrl'       => '' !== $ver ? plugins_url( $wasm, AIPKIT_USAGE_FILE ) . '?ver=' . $ver : null,
+			'wasmGlueUrl'   => '' !== $ver && is_readable( AIPKIT_USAGE_DIR . $glue ) ? plugins_url( $glue, AIPKIT_USAGE_FILE ) . '?ver=' . $ver : null,
+			'capabilities'  => $caps,
+			'settings'      => current_user_can( Capabilities::MANAGE_SETTINGS ) ? Settings::all() : null,
+			'timezone'      => wp_timezone_string(),
+			'startOfWeek'   => (int) get_option( 'start_of_week', 1 ),
+		];
 	}
 }

@@ -8,8 +8,8 @@ defined( 'ABSPATH' ) || exit;
 /** Admin notice saying exactly why the core cannot run and which php.ini lines fix it. */
 final class PrerequisiteNotice {
 	public function register(): void {
-		add_action( 'admin_notices', array( $this, 'render' ) );
-		add_action( 'network_admin_notices', array( $this, 'render' ) );
+		add_action( 'admin_notices', [ $this, 'render' ] );
+		add_action( 'network_admin_notices', [ $this, 'render' ] );
 	}
 
 	public function render(): void {
@@ -27,10 +27,10 @@ final class PrerequisiteNotice {
 
 	/** @return array<string,array<string,bool>> */
 	public static function allowedHtml(): array {
-		return array(
-			'strong' => array(),
-			'br'     => array(),
-			'code'   => array( 'style' => true ),
-		);
+		return [
+			'strong' => [],
+			'br'     => [],
+			'code'   => [ 'style' => true ],
+		];
 	}
 }

@@ -17,21 +17,55 @@ final class Activity {
 			$f  = \DateTimeImmutable::createFromFormat( '!Y-m-d', $from, $tz );
 			$t  = \DateTimeImmutable::createFromFormat( '!Y-m-d', $to, $tz );
 			if ( ! $f || $f->format( 'Y-m-d' ) !== $from ) {
-				return new WP_Error( 'aipkit_invalid_date', __( 'from must be a date (YYYY-MM-DD).', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'from' ] );
+				return new WP_Error(
+					'aipkit_invalid_date',
+					__( 'from must be a date (YYYY-MM-DD).', 'aipkit-usage' ),
+					[
+						'status' => 400,
+						'field'  => 'from',
+					]
+				);
 			}
 			if ( ! $t || $t->format( 'Y-m-d' ) !== $to ) {
-				return new WP_Error( 'aipkit_invalid_date', __( 'to must be a date (YYYY-MM-DD).', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'to' ] );
+				return new WP_Error(
+					'aipkit_invalid_date',
+					__( 'to must be a date (YYYY-MM-DD).', 'aipkit-usage' ),
+					[
+						'status' => 400,
+						'field'  => 'to',
+					]
+				);
 			}
 			if ( $t < $f ) {
-				return new WP_Error( 'aipkit_invalid_date', __( 'to must not be before from.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'to' ] );
+				return new WP_Error(
+					'aipkit_invalid_date',
+					__( 'to must not be before from.', 'aipkit-usage' ),
+					[
+						'status' => 400,
+						'field'  => 'to',
+					]
+				);
 			}
 			$utc = new \DateTimeZone( 'UTC' );
-			return [ 'from' => $f->setTimezone( $utc )->format( 'Y-m-d H:i:s' ), 'to' => $t->modify( '+1 day' )->setTimezone( $utc )->format( 'Y-m-d H:i:s' ) ];
+			return [
+				'from' => $f->setTimezone( $utc )->format( 'Y-m-d H:i:s' ),
+				'to'   => $t->modify( '+1 day' )->setTimezone( $utc )->format( 'Y-m-d H:i:s' ),
+			];
 		}
 		if ( ! in_array( $range, [ '7', '30', '90' ], true ) ) {
-			return new WP_Error( 'aipkit_invalid_range', __( 'range must be 7, 30, 90 or custom.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'range' ] );
+			return new WP_Error(
+				'aipkit_invalid_range',
+				__( 'range must be 7, 30, 90 or custom.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'range',
+				]
+			);
 		}
-		return [ 'from' => gmdate( 'Y-m-d H:i:s', time() - (int) $range * DAY_IN_SECONDS ), 'to' => gmdate( 'Y-m-d H:i:s', time() + 1 ) ];
+		return [
+			'from' => gmdate( 'Y-m-d H:i:s', time() - (int) $range * DAY_IN_SECONDS ),
+			'to'   => gmdate( 'Y-m-d H:i:s', time() + 1 ),
+		];
 	}
 
 	/** The four cards (and the uncovered total) for the range. */
@@ -65,7 +99,13 @@ final class Activity {
 			if ( '' === $day || 0 === (int) $x['entries'] ) {
 				continue;
 			}
-			$series[] = [ 'day' => (string) $day, 'added' => Decimal::db( $x['added'] ), 'debited' => Decimal::db( $x['debited'] ), 'quota' => Decimal::db( $x['quota'] ), 'entries' => (int) $x['entries'] ];
+			$series[] = [
+				'day'     => (string) $day,
+				'added'   => Decimal::db( $x['added'] ),
+				'debited' => Decimal::db( $x['debited'] ),
+				'quota'   => Decimal::db( $x['quota'] ),
+				'entries' => (int) $x['entries'],
+			];
 		}
 		$cards = [
 			'credits_added'      => Decimal::db( $total['added'] ?? '0' ),
@@ -75,7 +115,10 @@ final class Activity {
 			'uncovered'          => Decimal::db( $total['uncovered'] ?? '0' ),
 			'ledger_entries'     => (int) ( $total['entries'] ?? 0 ),
 		];
-		return [ 'cards' => $cards, 'series' => $series ];
+		return [
+			'cards'  => $cards,
+			'series' => $series,
+		];
 	}
 
 	/**
@@ -103,9 +146,9 @@ final class Activity {
 			 WHERE " . implode( ' AND ', $where ) . ' ORDER BY l.created_at DESC, l.id DESC LIMIT ' . ( $limit + 1 ),
 			ARRAY_A
 		) ?: [];
-		$more = count( $rows ) > $limit;
-		$rows = array_slice( $rows, 0, $limit );
-		$last = end( $rows );
+		$more  = count( $rows ) > $limit;
+		$rows  = array_slice( $rows, 0, $limit );
+		$last  = end( $rows );
 		return [
 			'items'       => array_map( [ self::class, 'item' ], $rows ),
 			'next_cursor' => $more && $last ? $last['created_at'] . '|' . $last['id'] : null,

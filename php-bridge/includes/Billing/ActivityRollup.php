@@ -52,7 +52,7 @@ final class ActivityRollup {
 				$first->format( 'Y-m-d' ),
 				$last->format( 'Y-m-d' )
 			);
-			$live = [ [ $from, $first ], [ $last, $to ] ];
+			$live    = [ [ $from, $first ], [ $last, $to ] ];
 		} else {
 			$live = [ [ $from, $to ] ];
 		}
@@ -84,8 +84,8 @@ final class ActivityRollup {
 		$have  = array_flip(
 			$wpdb->get_col( $wpdb->prepare( "SELECT day FROM $table WHERE tz = %s AND day >= %s AND day < %s", $key, $first->format( 'Y-m-d' ), $last->format( 'Y-m-d' ) ) ) ?: []
 		);
-		$runs = [];
-		$run  = null;
+		$runs  = [];
+		$run   = null;
 		for ( $d = $first; $d < $last; $d = $d->modify( 'tomorrow' ) ) {
 			if ( isset( $have[ $d->format( 'Y-m-d' ) ] ) ) {
 				$run = null;
@@ -169,7 +169,7 @@ final class ActivityRollup {
 			"SELECT day, $sums FROM (" . implode( ' UNION ALL ', array_map( static fn( $q ) => "($q)", $parts ) ) . ') parts GROUP BY day' . ( $totals ? ' WITH ROLLUP' : '' ),
 			ARRAY_A
 		) ?: [];
-		$out = [];
+		$out  = [];
 		foreach ( $rows as $x ) {
 			$out[ null === $x['day'] ? '' : $x['day'] ] = $x;
 		}

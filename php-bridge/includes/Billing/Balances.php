@@ -13,7 +13,11 @@ final class Balances {
 		global $wpdb;
 		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
 		if ( ! $row ) {
-			return [ 'balance' => '0.000000', 'held' => '0.000000', 'available' => '0.000000' ];
+			return [
+				'balance'   => '0.000000',
+				'held'      => '0.000000',
+				'available' => '0.000000',
+			];
 		}
 		return [
 			'balance'   => Decimal::db( $row['balance'] ),
@@ -72,7 +76,14 @@ final class Balances {
 	 */
 	public static function adjust( int $user_id, $expected, $new, string $reason = '', int $actor = 0 ) {
 		if ( $user_id <= 0 || ! get_userdata( $user_id ) ) {
-			return new WP_Error( 'aipkit_unknown_user', sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $user_id ), [ 'status' => 404, 'field' => 'user_id' ] );
+			return new WP_Error(
+				'aipkit_unknown_user',
+				sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $user_id ),
+				[
+					'status' => 404,
+					'field'  => 'user_id',
+				]
+			);
 		}
 		$expected = Decimal::parse( 'expected_balance', $expected );
 		if ( is_wp_error( $expected ) ) {
@@ -99,13 +110,21 @@ final class Balances {
 								$expected,
 								$row['balance']
 							),
-							[ 'status' => 409, 'field' => 'expected_balance', 'current_balance' => $row['balance'] ]
+							[
+								'status'          => 409,
+								'field'           => 'expected_balance',
+								'current_balance' => $row['balance'],
+							]
 						);
 					}
 					return $adj;
 				}
 				if ( Decimal::is_zero( $adj['delta'] ) ) {
-					return [ 'balance' => $row['balance'], 'delta' => '0.000000', 'ledger_id' => null ];
+					return [
+						'balance'   => $row['balance'],
+						'delta'     => '0.000000',
+						'ledger_id' => null,
+					];
 				}
 				$t = Tables::balances();
 				// Never below what in-flight requests hold: those credits are already promised.
@@ -114,7 +133,14 @@ final class Balances {
 					return $n;
 				}
 				if ( 1 !== $n ) {
-					return new WP_Error( 'aipkit_balance_below_held', sprintf( __( 'The balance cannot be set below the %s credits currently held by requests in progress.', 'aipkit-usage' ), $row['held'] ), [ 'status' => 409, 'field' => 'new_balance' ] );
+					return new WP_Error(
+						'aipkit_balance_below_held',
+						sprintf( __( 'The balance cannot be set below the %s credits currently held by requests in progress.', 'aipkit-usage' ), $row['held'] ),
+						[
+							'status' => 409,
+							'field'  => 'new_balance',
+						]
+					);
 				}
 				$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
 				if ( is_wp_error( $key ) ) {
@@ -135,7 +161,11 @@ final class Balances {
 				if ( is_wp_error( $id ) ) {
 					return $id;
 				}
-				return [ 'balance' => $adj['new'], 'delta' => $adj['delta'], 'ledger_id' => $id ];
+				return [
+					'balance'   => $adj['new'],
+					'delta'     => $adj['delta'],
+					'ledger_id' => $id,
+				];
 			}
 		);
 		if ( ! is_wp_error( $result ) && null !== $result['ledger_id'] ) {
@@ -157,7 +187,14 @@ final class Balances {
 			return $amount;
 		}
 		if ( $user_id <= 0 ) {
-			return new WP_Error( 'aipkit_unknown_user', __( 'Credits need a WordPress user account.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'user_id' ] );
+			return new WP_Error(
+				'aipkit_unknown_user',
+				__( 'Credits need a WordPress user account.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'user_id',
+				]
+			);
 		}
 		$result = Transaction::run(
 			static function () use ( $user_id, $amount, $kind, $idempotency_key, $fields ) {
@@ -171,7 +208,14 @@ final class Balances {
 					return $n;
 				}
 				if ( 1 !== $n ) {
-					return new WP_Error( 'aipkit_insufficient_balance', __( 'The balance is too low for this reversal.', 'aipkit-usage' ), [ 'status' => 409, 'field' => 'amount' ] );
+					return new WP_Error(
+						'aipkit_insufficient_balance',
+						__( 'The balance is too low for this reversal.', 'aipkit-usage' ),
+						[
+							'status' => 409,
+							'field'  => 'amount',
+						]
+					);
 				}
 				$after = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) );
 				$id    = Ledger::append(
@@ -190,12 +234,20 @@ final class Balances {
 				if ( is_wp_error( $id ) ) {
 					return $id;
 				}
-				return [ 'balance' => $after, 'ledger_id' => $id, 'amount' => $amount ];
+				return [
+					'balance'   => $after,
+					'ledger_id' => $id,
+					'amount'    => $amount,
+				];
 			}
 		);
 		if ( is_wp_error( $result ) && 'aipkit_duplicate_entry' === $result->get_error_code() ) {
 			$data = $result->get_error_data();
-			return [ 'balance' => self::get( $user_id )['balance'], 'ledger_id' => (int) $data['existing_id'], 'duplicate' => true ];
+			return [
+				'balance'   => self::get( $user_id )['balance'],
+				'ledger_id' => (int) $data['existing_id'],
+				'duplicate' => true,
+			];
 		}
 		if ( ! is_wp_error( $result ) ) {
 			$result['duplicate'] = false;

@@ -10,7 +10,12 @@ use WP_Error;
  */
 final class Core {
 	public static function quote( array $rules, array $usage ) {
-		return Gateway::instance()->quote( [ 'rules' => $rules, 'usage' => $usage ] );
+		return Gateway::instance()->quote(
+			[
+				'rules' => $rules,
+				'usage' => $usage,
+			]
+		);
 	}
 
 	/** Lean quote (credits, rule_id, fallback, units): the metering hot path needs no breakdown. */
@@ -27,7 +32,12 @@ final class Core {
 	}
 
 	public static function period( string $period, ?int $now = null ) {
-		return Gateway::instance()->period( [ 'period' => $period, 'now' => $now ?? time() ] );
+		return Gateway::instance()->period(
+			[
+				'period' => $period,
+				'now'    => $now ?? time(),
+			]
+		);
 	}
 
 	public static function admit( array $req ) {
@@ -39,16 +49,32 @@ final class Core {
 	}
 
 	public static function adjust_balance( string $current, string $expected, string $new ) {
-		return Gateway::instance()->adjustBalance( [ 'current' => $current, 'expected' => $expected, 'new' => $new ] );
+		return Gateway::instance()->adjustBalance(
+			[
+				'current'  => $current,
+				'expected' => $expected,
+				'new'      => $new,
+			]
+		);
 	}
 
 	public static function reconcile( array $balances, array $entries ) {
-		return Gateway::instance()->reconcile( [ 'balances' => $balances, 'entries' => $entries ] );
+		return Gateway::instance()->reconcile(
+			[
+				'balances' => $balances,
+				'entries'  => $entries,
+			]
+		);
 	}
 
 	/** @return string|WP_Error */
 	public static function key( string $kind, array $parts ) {
-		$r = Gateway::instance()->idempotencyKey( [ 'kind' => $kind, 'parts' => array_map( 'strval', $parts ) ] );
+		$r = Gateway::instance()->idempotencyKey(
+			[
+				'kind'  => $kind,
+				'parts' => array_map( 'strval', $parts ),
+			]
+		);
 		return is_wp_error( $r ) ? $r : (string) $r['key'];
 	}
 

@@ -71,6 +71,13 @@ final class Decimal {
 	}
 
 	private static function error( string $code, string $field, string $message ): WP_Error {
-		return new WP_Error( $code, $message, [ 'status' => 400, 'field' => $field ] );
+		return new WP_Error(
+			$code,
+			$message,
+			[
+				'status' => 400,
+				'field'  => $field,
+			]
+		);
 	}
 }

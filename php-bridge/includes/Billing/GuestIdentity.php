@@ -15,11 +15,21 @@ final class GuestIdentity {
 	public static function current(): array {
 		$id = self::cookie_id();
 		if ( null === $id ) {
-			$id = bin2hex( random_bytes( 12 ) );
-			$value = $id . '.' . self::sign( $id );
+			$id                      = bin2hex( random_bytes( 12 ) );
+			$value                   = $id . '.' . self::sign( $id );
 			$_COOKIE[ self::COOKIE ] = $value;
 			if ( ! headers_sent() ) {
-				setcookie( self::COOKIE, $value, [ 'expires' => time() + YEAR_IN_SECONDS, 'path' => COOKIEPATH ?: '/', 'secure' => is_ssl(), 'httponly' => true, 'samesite' => 'Lax' ] );
+				setcookie(
+					self::COOKIE,
+					$value,
+					[
+						'expires'  => time() + YEAR_IN_SECONDS,
+						'path'     => COOKIEPATH ?: '/',
+						'secure'   => is_ssl(),
+						'httponly' => true,
+						'samesite' => 'Lax',
+					]
+				);
 			}
 		}
 		$cookie_key = substr( hash_hmac( 'sha256', 'cookie|' . $id, wp_salt( 'auth' ) ), 0, 24 );

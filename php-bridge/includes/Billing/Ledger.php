@@ -22,7 +22,14 @@ final class Ledger {
 	public static function append( array $entry, bool $check_first = true ) {
 		global $wpdb;
 		if ( ! in_array( $entry['kind'] ?? '', self::KINDS, true ) ) {
-			return new WP_Error( 'aipkit_invalid_kind', __( 'Unknown ledger entry kind.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'kind' ] );
+			return new WP_Error(
+				'aipkit_invalid_kind',
+				__( 'Unknown ledger entry kind.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'kind',
+				]
+			);
 		}
 		$row = array_merge(
 			[
@@ -68,7 +75,14 @@ final class Ledger {
 				$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) );
 				return self::duplicate( $id );
 			}
-			return new WP_Error( 'aipkit_db_error', __( 'The ledger entry could not be written.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $wpdb->last_error ] );
+			return new WP_Error(
+				'aipkit_db_error',
+				__( 'The ledger entry could not be written.', 'aipkit-usage' ),
+				[
+					'status' => 500,
+					'detail' => $wpdb->last_error,
+				]
+			);
 		}
 		return (int) $wpdb->insert_id;
 	}
@@ -92,6 +106,13 @@ final class Ledger {
 	}
 
 	private static function duplicate( int $id ): WP_Error {
-		return new WP_Error( 'aipkit_duplicate_entry', __( 'This event was already recorded in the ledger.', 'aipkit-usage' ), [ 'status' => 409, 'existing_id' => $id ] );
+		return new WP_Error(
+			'aipkit_duplicate_entry',
+			__( 'This event was already recorded in the ledger.', 'aipkit-usage' ),
+			[
+				'status'      => 409,
+				'existing_id' => $id,
+			]
+		);
 	}
 }

@@ -18,7 +18,10 @@ final class Metering {
 			return $v;
 		}
 		if ( $v['user_id'] > 0 ) {
-			$identity = [ 'subjects' => [ 'user:' . $v['user_id'] ], 'guest_key' => '' ];
+			$identity = [
+				'subjects'  => [ 'user:' . $v['user_id'] ],
+				'guest_key' => '',
+			];
 			$existing = self::replay_or_sweep( $v['request_id'], $v['user_id'] );
 		} else {
 			// A guest's identity may set the cookie, which a replay must not do: look the request up first.
@@ -91,24 +94,32 @@ final class Metering {
 					}
 				}
 				$row = [
-						'request_id'   => $v['request_id'],
-						'user_id'      => $v['user_id'],
-						'subjects'     => wp_json_encode( $identity['subjects'] ),
-						'module'       => $v['module'],
-						'bot_id'       => $v['bot_id'],
-						'usage_type'   => $v['usage_type'],
-						'provider'     => $v['provider'],
-						'model'        => $v['model'],
-						'hold_balance' => $admit['hold_balance'],
-						'hold_quota'   => $admit['hold_quota'],
-						'counters'     => wp_json_encode( $ids ),
-						'status'       => 'held',
-						// What authorize answered beyond the row itself, so a repeated request id gets the first result back.
-						// quota_limit: the limit this hold was admitted under; its counters (scope, period) are
-						// fixed here too, so settle charges them against the same limit without resolving it again.
-						'result'       => wp_json_encode( [ 'authorize' => [ 'quote' => $quote, 'guest_key' => $identity['guest_key'], 'quota_limit' => $ctx['limit'] ] ] ),
-						'created_at'   => gmdate( 'Y-m-d H:i:s' ),
-						'expires_at'   => gmdate( 'Y-m-d H:i:s', time() + $lifetime ),
+					'request_id'   => $v['request_id'],
+					'user_id'      => $v['user_id'],
+					'subjects'     => wp_json_encode( $identity['subjects'] ),
+					'module'       => $v['module'],
+					'bot_id'       => $v['bot_id'],
+					'usage_type'   => $v['usage_type'],
+					'provider'     => $v['provider'],
+					'model'        => $v['model'],
+					'hold_balance' => $admit['hold_balance'],
+					'hold_quota'   => $admit['hold_quota'],
+					'counters'     => wp_json_encode( $ids ),
+					'status'       => 'held',
+					// What authorize answered beyond the row itself, so a repeated request id gets the first result back.
+					// quota_limit: the limit this hold was admitted under; its counters (scope, period) are
+					// fixed here too, so settle charges them against the same limit without resolving it again.
+					'result'       => wp_json_encode(
+						[
+							'authorize' => [
+								'quote'       => $quote,
+								'guest_key'   => $identity['guest_key'],
+								'quota_limit' => $ctx['limit'],
+							],
+						]
+					),
+					'created_at'   => gmdate( 'Y-m-d H:i:s' ),
+					'expires_at'   => gmdate( 'Y-m-d H:i:s', time() + $lifetime ),
 				];
 				$ok  = $wpdb->insert( Tables::holds(), $row, [ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ] );
 				if ( false === $ok ) {
@@ -117,7 +128,14 @@ final class Metering {
 						// The same request id was authorized concurrently: undo ours, report theirs.
 						return new WP_Error( 'aipkit_duplicate_request', 'duplicate', [ 'status' => 409 ] );
 					}
-					return new WP_Error( 'aipkit_db_error', __( 'The hold could not be placed.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $wpdb->last_error ] );
+					return new WP_Error(
+						'aipkit_db_error',
+						__( 'The hold could not be placed.', 'aipkit-usage' ),
+						[
+							'status' => 500,
+							'detail' => $wpdb->last_error,
+						]
+					);
 				}
 				// The row as stored (DATETIME and DECIMAL(…,6) read back as written), so the answer needs
 				// no re-read. admit splits the whole estimate, so hold_balance + hold_quota = credits.
@@ -370,7 +388,7 @@ final class Metering {
 		foreach ( $ids as $id ) {
 			$r = self::release( (int) $id, 'expired' );
 			if ( ! is_wp_error( $r ) && 'expired' === ( $r['status'] ?? '' ) ) {
-				$n++;
+				++$n;
 			}
 		}
 		return $n;
@@ -435,11 +453,25 @@ final class Metering {
 		$h = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ), ARRAY_A );
 		Transaction::check_error();
 		if ( ! $h ) {
-			return new WP_Error( 'aipkit_hold_not_found', sprintf( __( 'Hold #%d does not exist.', 'aipkit-usage' ), $hold_id ), [ 'status' => 404, 'field' => 'hold' ] );
+			return new WP_Error(
+				'aipkit_hold_not_found',
+				sprintf( __( 'Hold #%d does not exist.', 'aipkit-usage' ), $hold_id ),
+				[
+					'status' => 404,
+					'field'  => 'hold',
+				]
+			);
 		}
 		// A caller holding an authorize result for another user (or request) must not spend this hold.
 		if ( is_array( $given ) && ( ( isset( $given['user_id'] ) && (int) $given['user_id'] !== (int) $h['user_id'] ) || ( isset( $given['request_id'] ) && (string) $given['request_id'] !== $h['request_id'] ) ) ) {
-			return new WP_Error( 'aipkit_hold_not_yours', __( 'This hold belongs to another request.', 'aipkit-usage' ), [ 'status' => 409, 'field' => 'hold' ] );
+			return new WP_Error(
+				'aipkit_hold_not_yours',
+				__( 'This hold belongs to another request.', 'aipkit-usage' ),
+				[
+					'status' => 409,
+					'field'  => 'hold',
+				]
+			);
 		}
 		return $h;
 	}
@@ -447,16 +479,23 @@ final class Metering {
 	private static function hold_id( $hold ) {
 		$id = is_array( $hold ) ? ( $hold['hold_id'] ?? null ) : $hold;
 		if ( ! is_numeric( $id ) || (int) $id <= 0 || (string) (int) $id !== (string) $id ) {
-			return new WP_Error( 'aipkit_hold_not_found', __( 'hold must be a hold id or the array aipkit_usage_authorize() returned.', 'aipkit-usage' ), [ 'status' => 404, 'field' => 'hold' ] );
+			return new WP_Error(
+				'aipkit_hold_not_found',
+				__( 'hold must be a hold id or the array aipkit_usage_authorize() returned.', 'aipkit-usage' ),
+				[
+					'status' => 404,
+					'field'  => 'hold',
+				]
+			);
 		}
 		return (int) $id;
 	}
 
 	/** What authorize first answered for this hold (status `held`, its quote and guest key), whatever happened since. */
 	private static function first_authorize( array $h ): array {
-		$stored = json_decode( (string) $h['result'], true );
-		$first  = is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : [];
-		$view   = self::hold_view( $h );
+		$stored         = json_decode( (string) $h['result'], true );
+		$first          = is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : [];
+		$view           = self::hold_view( $h );
 		$view['status'] = 'held';
 		if ( isset( $first['quote'] ) ) {
 			$view['quote']     = $first['quote'];
@@ -479,7 +518,12 @@ final class Metering {
 
 	private static function stored_with( array $h, array $final ): string {
 		$stored = json_decode( (string) $h['result'], true );
-		return (string) wp_json_encode( [ 'authorize' => is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : null, 'final' => $final ] );
+		return (string) wp_json_encode(
+			[
+				'authorize' => is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : null,
+				'final'     => $final,
+			]
+		);
 	}
 
 	private static function hold_view( array $h ): array {
@@ -524,8 +568,14 @@ final class Metering {
 				'estimate'  => $estimate,
 				'shortfall' => $shortfall,
 				'actions'   => [
-					'buy_credits' => [ 'label' => __( 'Buy credits', 'aipkit-usage' ), 'url' => Config::buy_credits_url() ],
-					'view_usage'  => [ 'label' => __( 'View usage', 'aipkit-usage' ), 'url' => Config::dashboard_url() ],
+					'buy_credits' => [
+						'label' => __( 'Buy credits', 'aipkit-usage' ),
+						'url'   => Config::buy_credits_url(),
+					],
+					'view_usage'  => [
+						'label' => __( 'View usage', 'aipkit-usage' ),
+						'url'   => Config::dashboard_url(),
+					],
 				],
 			]
 		);
@@ -556,7 +606,14 @@ final class Metering {
 				$v = (int) $v;
 			}
 			if ( ! is_int( $v ) || $v < 0 || $v > 1000000000000 ) {
-				return new WP_Error( 'aipkit_invalid_count', sprintf( __( '%s must be a whole number from 0 to 10^12.', 'aipkit-usage' ), "$prefix.$k" ), [ 'status' => 400, 'field' => "$prefix.$k" ] );
+				return new WP_Error(
+					'aipkit_invalid_count',
+					sprintf( __( '%s must be a whole number from 0 to 10^12.', 'aipkit-usage' ), "$prefix.$k" ),
+					[
+						'status' => 400,
+						'field'  => "$prefix.$k",
+					]
+				);
 			}
 			$out[ $k ] = $v;
 		}
@@ -567,27 +624,69 @@ final class Metering {
 	private static function validate_request( array $r ) {
 		$module = $r['module'] ?? '';
 		if ( ! is_string( $module ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $module ) ) {
-			return new WP_Error( 'aipkit_invalid_module', __( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'module' ] );
+			return new WP_Error(
+				'aipkit_invalid_module',
+				__( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'module',
+				]
+			);
 		}
 		$bot = (string) ( $r['bot_id'] ?? '' );
 		if ( ! preg_match( '/^[A-Za-z0-9_.-]{0,64}$/', $bot ) ) {
-			return new WP_Error( 'aipkit_invalid_bot', __( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'bot_id' ] );
+			return new WP_Error(
+				'aipkit_invalid_bot',
+				__( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'bot_id',
+				]
+			);
 		}
 		foreach ( [ 'usage_type', 'provider', 'model' ] as $f ) {
 			if ( ! isset( $r[ $f ] ) || ! is_string( $r[ $f ] ) || '' === trim( $r[ $f ] ) || strlen( $r[ $f ] ) > 191 ) {
-				return new WP_Error( 'aipkit_malformed_input', sprintf( __( '%s is required.', 'aipkit-usage' ), $f ), [ 'status' => 400, 'field' => $f ] );
+				return new WP_Error(
+					'aipkit_malformed_input',
+					sprintf( __( '%s is required.', 'aipkit-usage' ), $f ),
+					[
+						'status' => 400,
+						'field'  => $f,
+					]
+				);
 			}
 		}
 		$uid = $r['user_id'] ?? null;
 		if ( ! is_int( $uid ) || $uid < 0 ) {
-			return new WP_Error( 'aipkit_malformed_input', __( 'user_id must be a user id, or 0 for a guest.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'user_id' ] );
+			return new WP_Error(
+				'aipkit_malformed_input',
+				__( 'user_id must be a user id, or 0 for a guest.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'user_id',
+				]
+			);
 		}
 		if ( $uid > 0 && ! get_userdata( $uid ) ) {
-			return new WP_Error( 'aipkit_unknown_user', sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $uid ), [ 'status' => 404, 'field' => 'user_id' ] );
+			return new WP_Error(
+				'aipkit_unknown_user',
+				sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $uid ),
+				[
+					'status' => 404,
+					'field'  => 'user_id',
+				]
+			);
 		}
 		$rid = $r['request_id'] ?? '';
 		if ( ! is_string( $rid ) || ! preg_match( '/^[A-Za-z0-9_.-]{1,64}$/', $rid ) ) {
-			return new WP_Error( 'aipkit_invalid_key_part', __( 'request_id must be 1–64 characters of letters, digits, _ . or -.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'request_id' ] );
+			return new WP_Error(
+				'aipkit_invalid_key_part',
+				__( 'request_id must be 1–64 characters of letters, digits, _ . or -.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'request_id',
+				]
+			);
 		}
 		$est = self::counts( is_array( $r['estimate'] ?? null ) ? $r['estimate'] : [], 'estimate' );
 		if ( is_wp_error( $est ) ) {
@@ -616,7 +715,7 @@ final class Metering {
 		}
 		$metadata               = is_array( $log['metadata'] ?? null ) ? $log['metadata'] : [];
 		$metadata['request_id'] = $h['request_id'];
-		$id = \AipkitUsage\Logs\LogWriter::record(
+		$id                     = \AipkitUsage\Logs\LogWriter::record(
 			[
 				'module'          => $h['module'],
 				'bot_id'          => $h['bot_id'],

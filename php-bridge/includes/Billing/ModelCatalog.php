@@ -70,9 +70,16 @@ final class ModelCatalog {
 		foreach ( $out as $p => $models ) {
 			$items = [];
 			foreach ( $models as $m => $source ) {
-				$items[] = [ 'model' => $m, 'source' => $source ];
+				$items[] = [
+					'model'  => $m,
+					'source' => $source,
+				];
 			}
-			$list[] = [ 'provider' => $p, 'label' => self::LABELS[ $p ] ?? $p, 'models' => $items ];
+			$list[] = [
+				'provider' => $p,
+				'label'    => self::LABELS[ $p ] ?? $p,
+				'models'   => $items,
+			];
 		}
 		return $list;
 	}
@@ -91,7 +98,10 @@ final class ModelCatalog {
 		}
 		global $wpdb;
 		$pairs = [];
-		foreach ( [ \AipkitUsage\Schema\Schema::table( 'logs' ) => '', Tables::ledger() => "WHERE kind = 'usage'" ] as $table => $where ) {
+		foreach ( [
+			\AipkitUsage\Schema\Schema::table( 'logs' ) => '',
+			Tables::ledger()                            => "WHERE kind = 'usage'",
+		] as $table => $where ) {
 			$rows = $wpdb->get_results(
 				$wpdb->prepare(
 					"SELECT DISTINCT provider, model FROM (SELECT provider, model FROM $table FORCE INDEX (created_id) $where ORDER BY created_at DESC, id DESC LIMIT %d) recent
@@ -102,7 +112,10 @@ final class ModelCatalog {
 				ARRAY_A
 			) ?: [];
 			foreach ( $rows as $r ) {
-				$pairs[ strtolower( $r['provider'] ) . "\0" . $r['model'] ] = [ 'provider' => $r['provider'], 'model' => $r['model'] ];
+				$pairs[ strtolower( $r['provider'] ) . "\0" . $r['model'] ] = [
+					'provider' => $r['provider'],
+					'model'    => $r['model'],
+				];
 			}
 		}
 		$pairs = array_slice( array_values( $pairs ), 0, self::SEEN_MAX );
@@ -122,7 +135,12 @@ final class ModelCatalog {
 		$out  = [];
 		foreach ( is_array( $bots ) ? $bots : [] as $b ) {
 			if ( is_array( $b ) && isset( $b['module'], $b['bot_id'] ) ) {
-				$out[] = [ 'module' => (string) $b['module'], 'bot_id' => (string) $b['bot_id'], 'name' => (string) ( $b['name'] ?? $b['bot_id'] ), 'usage_types' => array_values( (array) ( $b['usage_types'] ?? [] ) ) ];
+				$out[] = [
+					'module'      => (string) $b['module'],
+					'bot_id'      => (string) $b['bot_id'],
+					'name'        => (string) ( $b['name'] ?? $b['bot_id'] ),
+					'usage_types' => array_values( (array) ( $b['usage_types'] ?? [] ) ),
+				];
 			}
 		}
 		return $out;

@@ -25,7 +25,10 @@ final class Module {
 	}
 
 	public static function schedules( $schedules ) {
-		$schedules['aipkit_five_minutes'] = [ 'interval' => 5 * MINUTE_IN_SECONDS, 'display' => __( 'Every 5 minutes (AI Puffer holds)', 'aipkit-usage' ) ];
+		$schedules['aipkit_five_minutes'] = [
+			'interval' => 5 * MINUTE_IN_SECONDS,
+			'display'  => __( 'Every 5 minutes (AI Puffer holds)', 'aipkit-usage' ),
+		];
 		return $schedules;
 	}
 
@@ -62,7 +65,10 @@ final class Module {
 		return [
 			'label'       => $ok ? __( 'AI Puffer balances match the ledger', 'aipkit-usage' ) : __( 'AI Puffer balances differ from the ledger', 'aipkit-usage' ),
 			'status'      => $ok ? 'good' : 'critical',
-			'badge'       => [ 'label' => __( 'AI Puffer Usage', 'aipkit-usage' ), 'color' => $ok ? 'blue' : 'red' ],
+			'badge'       => [
+				'label' => __( 'AI Puffer Usage', 'aipkit-usage' ),
+				'color' => $ok ? 'blue' : 'red',
+			],
 			'description' => '<p>' . esc_html( $detail ) . '</p>',
 			'actions'     => '',
 			'test'        => 'aipkit_usage_ledger',

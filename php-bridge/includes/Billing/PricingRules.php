@@ -38,7 +38,7 @@ final class PricingRules {
 		$table = Tables::pricing_rules();
 		if ( ! isset( self::$enabled[ $table ] ) ) {
 			global $wpdb;
-			$rows                     = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . $table . ' WHERE enabled = 1', ARRAY_A ) ?: [];
+			$rows                    = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . $table . ' WHERE enabled = 1', ARRAY_A ) ?: [];
 			self::$enabled[ $table ] = array_map( [ self::class, 'core_rule' ], $rows );
 		}
 		return self::$enabled[ $table ];
@@ -91,7 +91,7 @@ final class PricingRules {
 	}
 
 	public static function flush(): void {
-		self::$enabled    = [];
+		self::$enabled = [];
 		++self::$generation;
 	}
 
@@ -183,7 +183,14 @@ final class PricingRules {
 			}
 			if ( null !== $v && ! is_string( $v ) ) {
 				$code = in_array( $f, [ 'input_rate', 'output_rate', 'unit_rate' ], true ) ? 'aipkit_invalid_rate' : 'aipkit_malformed_input';
-				return new WP_Error( $code, sprintf( /* translators: %s: field */ __( '%s must be a string (rates are decimal strings such as "1.5").', 'aipkit-usage' ), $f ), [ 'status' => 400, 'field' => $f ] );
+				return new WP_Error(
+					$code,
+					sprintf( /* translators: %s: field */ __( '%s must be a string (rates are decimal strings such as "1.5").', 'aipkit-usage' ), $f ),
+					[
+						'status' => 400,
+						'field'  => $f,
+					]
+				);
 			}
 			if ( '' === $v && in_array( $f, [ 'input_rate', 'output_rate', 'unit_rate' ], true ) ) {
 				$v = null;
@@ -194,7 +201,14 @@ final class PricingRules {
 		}
 		foreach ( [ 'usage_type', 'provider', 'model', 'method' ] as $f ) {
 			if ( ! isset( $rule[ $f ] ) ) {
-				return new WP_Error( 'aipkit_malformed_input', sprintf( __( '%s is required.', 'aipkit-usage' ), $f ), [ 'status' => 400, 'field' => $f ] );
+				return new WP_Error(
+					'aipkit_malformed_input',
+					sprintf( __( '%s is required.', 'aipkit-usage' ), $f ),
+					[
+						'status' => 400,
+						'field'  => $f,
+					]
+				);
 			}
 		}
 		$r = Core::validate_rule( $rule );
@@ -239,21 +253,39 @@ final class PricingRules {
 					$rule['model'],
 					$other
 				),
-				[ 'status' => 409, 'field' => 'model', 'rule_id' => $other ]
+				[
+					'status'  => 409,
+					'field'   => 'model',
+					'rule_id' => $other,
+				]
 			);
 		}
 		return new WP_Error( 'aipkit_db_error', __( 'The pricing rule could not be saved.', 'aipkit-usage' ), [ 'status' => 500 ] );
 	}
 
 	private static function not_found( int $id ): WP_Error {
-		return new WP_Error( 'aipkit_rule_not_found', sprintf( __( 'Pricing rule #%d does not exist.', 'aipkit-usage' ), $id ), [ 'status' => 404, 'field' => 'id' ] );
+		return new WP_Error(
+			'aipkit_rule_not_found',
+			sprintf( __( 'Pricing rule #%d does not exist.', 'aipkit-usage' ), $id ),
+			[
+				'status' => 404,
+				'field'  => 'id',
+			]
+		);
 	}
 
 	/** true/false (or 1/0, "true"/"false", …); anything else is refused, never read as false. @return bool|WP_Error */
 	private static function bool( $v ) {
 		$b = is_bool( $v ) ? $v : filter_var( $v, FILTER_VALIDATE_BOOLEAN, FILTER_NULL_ON_FAILURE );
 		if ( null === $b || ( is_string( $v ) && '' === trim( $v ) ) ) {
-			return new WP_Error( 'aipkit_invalid_enabled', __( 'enabled must be true or false.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'enabled' ] );
+			return new WP_Error(
+				'aipkit_invalid_enabled',
+				__( 'enabled must be true or false.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'enabled',
+				]
+			);
 		}
 		return $b;
 	}
@@ -261,10 +293,10 @@ final class PricingRules {
 	/** The REST view of a row: what the core sees, plus its state and history. */
 	private static function shape( array $r ): array {
 		return self::core_rule( $r ) + [
-			'enabled'     => (bool) (int) $r['enabled'],
-			'created_at'  => $r['created_at'],
-			'updated_at'  => $r['updated_at'],
-			'updated_by'  => (int) $r['updated_by'],
+			'enabled'    => (bool) (int) $r['enabled'],
+			'created_at' => $r['created_at'],
+			'updated_at' => $r['updated_at'],
+			'updated_by' => (int) $r['updated_by'],
 		];
 	}
 }

@@ -39,7 +39,7 @@ final class QuotaRules {
 			return $cached['rule'];
 		}
 		global $wpdb;
-		$row = $wpdb->get_row(
+		$row  = $wpdb->get_row(
 			$wpdb->prepare(
 				'SELECT * FROM ' . Tables::quota_rules() . " WHERE module = %s AND bot_id IN (%s, '') ORDER BY bot_id = '' LIMIT 1",
 				$module,
@@ -65,9 +65,9 @@ final class QuotaRules {
 		$ok = $wpdb->query(
 			$wpdb->prepare(
 				"INSERT INTO $t (module, bot_id, guest_limit, user_limit, role_limits, period, message, updated_at)
-				 VALUES (%s, %s, " . self::nullable( $rule['guest_limit'] ) . ', ' . self::nullable( $rule['user_limit'] ) . ", %s, %s, %s, UTC_TIMESTAMP())
+				 VALUES (%s, %s, " . self::nullable( $rule['guest_limit'] ) . ', ' . self::nullable( $rule['user_limit'] ) . ', %s, %s, %s, UTC_TIMESTAMP())
 				 ON DUPLICATE KEY UPDATE guest_limit = VALUES(guest_limit), user_limit = VALUES(user_limit), role_limits = VALUES(role_limits),
-				 period = VALUES(period), message = VALUES(message), updated_at = VALUES(updated_at)",
+				 period = VALUES(period), message = VALUES(message), updated_at = VALUES(updated_at)',
 				array_values(
 					array_filter(
 						[ $rule['module'], $rule['bot_id'], $rule['guest_limit'], $rule['user_limit'], wp_json_encode( (object) $rule['role_limits'] ), $rule['period'], $rule['message'] ],
@@ -86,7 +86,14 @@ final class QuotaRules {
 		global $wpdb;
 		++self::$generation;
 		if ( ! $wpdb->delete( Tables::quota_rules(), [ 'id' => $id ], [ '%d' ] ) ) {
-			return new WP_Error( 'aipkit_quota_not_found', sprintf( __( 'Quota rule #%d does not exist.', 'aipkit-usage' ), $id ), [ 'status' => 404, 'field' => 'id' ] );
+			return new WP_Error(
+				'aipkit_quota_not_found',
+				sprintf( __( 'Quota rule #%d does not exist.', 'aipkit-usage' ), $id ),
+				[
+					'status' => 404,
+					'field'  => 'id',
+				]
+			);
 		}
 		return true;
 	}
@@ -94,16 +101,33 @@ final class QuotaRules {
 	public static function validate( array $in ) {
 		$module = $in['module'] ?? '';
 		if ( ! is_string( $module ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $module ) ) {
-			return new WP_Error( 'aipkit_invalid_module', __( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'module' ] );
+			return new WP_Error(
+				'aipkit_invalid_module',
+				__( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'module',
+				]
+			);
 		}
 		$bot = $in['bot_id'] ?? '';
 		if ( is_int( $bot ) ) {
 			$bot = (string) $bot;
 		}
 		if ( ! is_string( $bot ) || ! preg_match( '/^[A-Za-z0-9_.-]{0,64}$/', $bot ) ) {
-			return new WP_Error( 'aipkit_invalid_bot', __( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'bot_id' ] );
+			return new WP_Error(
+				'aipkit_invalid_bot',
+				__( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'bot_id',
+				]
+			);
 		}
-		$out = [ 'module' => $module, 'bot_id' => $bot ];
+		$out = [
+			'module' => $module,
+			'bot_id' => $bot,
+		];
 		foreach ( [ 'guest_limit', 'user_limit' ] as $f ) {
 			$v = Decimal::parse_limit( $f, $in[ $f ] ?? null );
 			if ( is_wp_error( $v ) ) {
@@ -113,12 +137,26 @@ final class QuotaRules {
 		}
 		$roles = $in['role_limits'] ?? [];
 		if ( ! is_array( $roles ) ) {
-			return new WP_Error( 'aipkit_malformed_input', __( 'role_limits must map role names to limits.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'role_limits' ] );
+			return new WP_Error(
+				'aipkit_malformed_input',
+				__( 'role_limits must map role names to limits.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'role_limits',
+				]
+			);
 		}
 		$out['role_limits'] = [];
 		foreach ( $roles as $role => $limit ) {
 			if ( ! is_string( $role ) || ! preg_match( '/^[a-z0-9_-]{1,64}$/', $role ) ) {
-				return new WP_Error( 'aipkit_invalid_role', __( 'Role names are lower-case letters, digits, _ or -.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'role_limits' ] );
+				return new WP_Error(
+					'aipkit_invalid_role',
+					__( 'Role names are lower-case letters, digits, _ or -.', 'aipkit-usage' ),
+					[
+						'status' => 400,
+						'field'  => 'role_limits',
+					]
+				);
 			}
 			$v = Decimal::parse_limit( 'role_limits.' . $role, $limit );
 			if ( is_wp_error( $v ) ) {
@@ -128,7 +166,14 @@ final class QuotaRules {
 		}
 		$period = $in['period'] ?? 'never';
 		if ( ! in_array( $period, self::PERIODS, true ) ) {
-			return new WP_Error( 'aipkit_invalid_period', __( 'period must be never, daily, weekly or monthly.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'period' ] );
+			return new WP_Error(
+				'aipkit_invalid_period',
+				__( 'period must be never, daily, weekly or monthly.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'period',
+				]
+			);
 		}
 		$out['period']  = $period;
 		$out['message'] = sanitize_textarea_field( (string) ( $in['message'] ?? '' ) );

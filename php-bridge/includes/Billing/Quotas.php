@@ -17,7 +17,14 @@ final class Quotas {
 		$rule = QuotaRules::resolve( $module, $bot_id );
 		if ( ! $rule ) {
 			// No rule: unlimited, but usage is still counted (all-time) so Balances can show it.
-			return [ 'rule' => null, 'scope' => $module, 'limit' => null, 'period' => 'never', 'period_key' => 'all', 'message' => '' ];
+			return [
+				'rule'       => null,
+				'scope'      => $module,
+				'limit'      => null,
+				'period'     => 'never',
+				'period_key' => 'all',
+				'message'    => '',
+			];
 		}
 		$roles = [];
 		if ( $user_id > 0 ) {
@@ -149,14 +156,28 @@ final class Quotas {
 	 */
 	public static function reset( string $subject, string $scope, int $actor = 0 ) {
 		if ( ! preg_match( '/^(user:\d+|guest:[A-Za-z0-9_-]{1,72})$/', $subject ) ) {
-			return new WP_Error( 'aipkit_invalid_subject', __( 'subject must be user:<id> or guest:<key>.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'subject' ] );
+			return new WP_Error(
+				'aipkit_invalid_subject',
+				__( 'subject must be user:<id> or guest:<key>.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'subject',
+				]
+			);
 		}
 		if ( 'all' !== $scope && ! preg_match( '/^[a-z0-9_-]{1,32}(:[A-Za-z0-9_.-]{1,64})?$/', $scope ) ) {
-			return new WP_Error( 'aipkit_invalid_scope', __( 'scope must be a module, module:bot_id, or all.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'scope' ] );
+			return new WP_Error(
+				'aipkit_invalid_scope',
+				__( 'scope must be a module, module:bot_id, or all.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'scope',
+				]
+			);
 		}
 		$actor = $actor ?: get_current_user_id();
 		global $wpdb;
-		$scopes = 'all' === $scope
+		$scopes  = 'all' === $scope
 			? $wpdb->get_col( $wpdb->prepare( 'SELECT DISTINCT scope FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) )
 			: [ $scope ];
 		$user_id = self::user_of( $subject );
@@ -169,11 +190,11 @@ final class Quotas {
 					if ( is_wp_error( $ctx ) ) {
 						return $ctx;
 					}
-					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
-					$ids = self::lock( [ $subject ], $sc, $key );
-					$t   = Tables::counters();
+					$key    = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$ids    = self::lock( [ $subject ], $sc, $key );
+					$t      = Tables::counters();
 					$before = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) );
-					$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
+					$n      = Transaction::exec( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
 					if ( is_wp_error( $n ) ) {
 						return $n;
 					}
@@ -196,7 +217,12 @@ final class Quotas {
 					if ( is_wp_error( $lid ) ) {
 						return $lid;
 					}
-					$done[] = [ 'scope' => $sc, 'period_key' => $key, 'previous_used' => $before, 'ledger_id' => $lid ];
+					$done[] = [
+						'scope'         => $sc,
+						'period_key'    => $key,
+						'previous_used' => $before,
+						'ledger_id'     => $lid,
+					];
 				}
 				return [ 'reset' => $done ];
 			}

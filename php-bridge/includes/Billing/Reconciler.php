@@ -26,8 +26,20 @@ final class Reconciler {
 			$hi   = $full ? (int) end( $balances )['user_id'] : PHP_INT_MAX;
 			$sums = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, SUM(amount) AS amount FROM $l WHERE user_id BETWEEN %d AND %d GROUP BY user_id", $lo, $hi ), ARRAY_A ) ?: [];
 			$r    = Core::reconcile(
-				array_map( static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'balance' => Decimal::db( $x['balance'] ) ], $balances ),
-				array_map( static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'amount' => Decimal::db( $x['amount'] ) ], $sums )
+				array_map(
+					static fn( $x ) => [
+						'user_id' => (int) $x['user_id'],
+						'balance' => Decimal::db( $x['balance'] ),
+					],
+					$balances
+				),
+				array_map(
+					static fn( $x ) => [
+						'user_id' => (int) $x['user_id'],
+						'amount'  => Decimal::db( $x['amount'] ),
+					],
+					$sums
+				)
 			);
 			if ( is_wp_error( $r ) ) {
 				return $r;
@@ -43,13 +55,17 @@ final class Reconciler {
 			 GROUP BY b.user_id, b.held HAVING b.held <> open_holds",
 			ARRAY_A
 		) ?: [];
-		$neg = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::counters() . ' WHERE used < 0 OR held < 0' );
+		$neg  = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::counters() . ' WHERE used < 0 OR held < 0' );
 		$neg += (int) $wpdb->get_var( "SELECT COUNT(*) FROM $b WHERE balance < 0 OR held < 0 OR held > balance" );
 		return [
 			'ok'                => ! $mismatches && ! $held && 0 === $neg,
 			'mismatches'        => $mismatches,
 			'held_mismatches'   => array_map(
-				static fn( $x ) => [ 'user_id' => (int) $x['user_id'], 'held' => Decimal::db( $x['held'] ), 'open_holds' => Decimal::db( $x['open_holds'] ) ],
+				static fn( $x ) => [
+					'user_id'    => (int) $x['user_id'],
+					'held'       => Decimal::db( $x['held'] ),
+					'open_holds' => Decimal::db( $x['open_holds'] ),
+				],
 				$held
 			),
 			'negative_counters' => $neg,

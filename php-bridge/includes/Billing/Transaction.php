@@ -13,7 +13,7 @@ use WP_Error;
  */
 final class Transaction {
 	private const MAX_ATTEMPTS = 8;
-	private static int $depth = 0;
+	private static int $depth  = 0;
 
 	/**
 	 * @template T
@@ -28,19 +28,26 @@ final class Transaction {
 		}
 		for ( $attempt = 1; ; $attempt++ ) {
 			$wpdb->query( 'START TRANSACTION' );
-			self::$depth++;
+			++self::$depth;
 			try {
 				$result = $work();
 			} catch ( RetryException $e ) {
 				$result = $e;
 			} catch ( DbException $e ) {
-				$result = new WP_Error( 'aipkit_db_error', __( 'A billing statement failed.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $e->getMessage() ] );
+				$result = new WP_Error(
+					'aipkit_db_error',
+					__( 'A billing statement failed.', 'aipkit-usage' ),
+					[
+						'status' => 500,
+						'detail' => $e->getMessage(),
+					]
+				);
 			} catch ( \Throwable $e ) {
-				self::$depth--;
+				--self::$depth;
 				$wpdb->query( 'ROLLBACK' );
 				throw $e;
 			}
-			self::$depth--;
+			--self::$depth;
 			if ( $result instanceof RetryException ) {
 				$wpdb->query( 'ROLLBACK' );
 				if ( $attempt >= self::MAX_ATTEMPTS ) {
@@ -68,7 +75,7 @@ final class Transaction {
 			$result = $work();
 		} catch ( \Throwable $e ) {
 			$wpdb->query( "ROLLBACK TO SAVEPOINT $name" );
-			self::$depth--;
+			--self::$depth;
 			if ( $e instanceof RetryException ) {
 				return new WP_Error( 'aipkit_busy', __( 'The billing database is busy; please retry.', 'aipkit-usage' ), [ 'status' => 503 ] );
 			}
@@ -79,7 +86,7 @@ final class Transaction {
 		} else {
 			$wpdb->query( "RELEASE SAVEPOINT $name" );
 		}
-		self::$depth--;
+		--self::$depth;
 		return $result;
 	}
 
@@ -94,7 +101,14 @@ final class Transaction {
 		$r = $wpdb->query( $sql );
 		if ( false === $r ) {
 			self::check_error();
-			return new WP_Error( 'aipkit_db_error', __( 'A billing statement failed.', 'aipkit-usage' ), [ 'status' => 500, 'detail' => $wpdb->last_error ] );
+			return new WP_Error(
+				'aipkit_db_error',
+				__( 'A billing statement failed.', 'aipkit-usage' ),
+				[
+					'status' => 500,
+					'detail' => $wpdb->last_error,
+				]
+			);
 		}
 		return $r;
 	}

@@ -109,10 +109,10 @@ final class Ffi {
 		}
 		$mode = strtolower( trim( (string) ini_get( 'ffi.enable' ) ) );
 		$sapi = PHP_SAPI;
-		if ( in_array( $mode, array( '0', 'off', 'false', 'no', '' ), true ) ) {
+		if ( in_array( $mode, [ '0', 'off', 'false', 'no', '' ], true ) ) {
 			return 'FFI is disabled (ffi.enable=' . ( '' === $mode ? '0' : $mode ) . '); set ffi.enable=1 in php.ini for the ' . $sapi . ' SAPI.';
 		}
-		if ( 'preload' === $mode && ! in_array( $sapi, array( 'cli', 'phpdbg' ), true ) ) {
+		if ( 'preload' === $mode && ! in_array( $sapi, [ 'cli', 'phpdbg' ], true ) ) {
 			$scoped = false;
 			if ( '' !== (string) ini_get( 'ffi.preload' ) ) {
 				try {
@@ -154,7 +154,7 @@ final class Ffi {
 	 */
 	public function call( string $op, array $input ): array {
 		// json_encode([]) is "[]"; an empty request is an object.
-		$json   = array() === $input ? '{}' : self::encode( $input );
+		$json   = [] === $input ? '{}' : self::encode( $input );
 		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
 		$body   = $this->takeOutput( $status );
 		if ( 0 !== $status ) {
@@ -215,12 +215,12 @@ final class Ffi {
 			self::throwCoreError( $body, $status );
 		}
 		[ $credits, $rule_id, $fallback, $units ] = explode( "\t", $body );
-		return array(
+		return [
 			'credits'  => $credits,
 			'rule_id'  => '' === $rule_id ? null : (int) $rule_id,
 			'fallback' => '1' === $fallback,
 			'units'    => $units,
-		);
+		];
 	}
 
 	/**
@@ -232,7 +232,7 @@ final class Ffi {
 	public static function textRules( array $rules ): string {
 		$out = '';
 		foreach ( $rules as $r ) {
-			$out .= "\n" . self::textLine( array( $r['id'] ?? null, $r['usage_type'] ?? null, $r['provider'] ?? null, $r['model'] ?? null, $r['method'] ?? null, $r['input_rate'] ?? null, $r['output_rate'] ?? null, $r['unit_rate'] ?? null ) );
+			$out .= "\n" . self::textLine( [ $r['id'] ?? null, $r['usage_type'] ?? null, $r['provider'] ?? null, $r['model'] ?? null, $r['method'] ?? null, $r['input_rate'] ?? null, $r['output_rate'] ?? null, $r['unit_rate'] ?? null ] );
 		}
 		return $out;
 	}
@@ -244,7 +244,7 @@ final class Ffi {
 	 * @param array<string,mixed> $usage usage_type, provider, model, input_tokens, output_tokens, images, videos.
 	 */
 	public static function textRequest( array $usage, string $text_rules ): string {
-		return self::textLine( array( $usage['usage_type'] ?? null, $usage['provider'] ?? null, $usage['model'] ?? null, $usage['input_tokens'] ?? null, $usage['output_tokens'] ?? null, $usage['images'] ?? null, $usage['videos'] ?? null ) ) . $text_rules;
+		return self::textLine( [ $usage['usage_type'] ?? null, $usage['provider'] ?? null, $usage['model'] ?? null, $usage['input_tokens'] ?? null, $usage['output_tokens'] ?? null, $usage['images'] ?? null, $usage['videos'] ?? null ] ) . $text_rules;
 	}
 
 	/** Tab and newline are the separators: a value holding one (never valid) is refused, not shifted. */
@@ -266,6 +266,6 @@ final class Ffi {
 	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
 	public function callJson( string $op, string $json ): array {
 		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
-		return array( (int) $status, 3 === $status ? '' : $this->takeOutput( $status ) );
+		return [ (int) $status, 3 === $status ? '' : $this->takeOutput( $status ) ];
 	}
 }

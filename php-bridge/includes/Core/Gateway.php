@@ -45,10 +45,10 @@ final class Gateway {
 			return new WP_Error(
 				'aipkit_core_unavailable',
 				$problem['reason'],
-				array(
+				[
 					'status' => 503,
 					'reason' => $problem['code'],
-				)
+				]
 			);
 		}
 		try {
@@ -57,7 +57,7 @@ final class Gateway {
 			return self::toWpError( $e->getErrorCode(), $e->getMessage(), $e->getField() );
 		} catch ( \Throwable $e ) {
 			// A failing FFI load after a passing prerequisite check (e.g. the file vanished mid-deploy).
-			return new WP_Error( 'aipkit_core_unavailable', $e->getMessage(), array( 'status' => 503 ) );
+			return new WP_Error( 'aipkit_core_unavailable', $e->getMessage(), [ 'status' => 503 ] );
 		}
 	}
 
@@ -71,15 +71,15 @@ final class Gateway {
 		return new WP_Error(
 			'aipkit_' . $code,
 			$message,
-			array(
+			[
 				'status' => $status,
 				'field'  => $field,
-			)
+			]
 		);
 	}
 
 	public function version(): array|WP_Error {
-		return $this->call( 'version', array() );
+		return $this->call( 'version', [] );
 	}
 
 	/** @param array $request {rule:{usage_type,provider,model,method,input_rate?,output_rate?,unit_rate?}} */
@@ -103,11 +103,11 @@ final class Gateway {
 	 */
 	public function period( array $request ): array|WP_Error {
 		$now      = (int) ( $request['now'] ?? time() );
-		$request += array(
+		$request += [
 			'now'           => $now,
 			'utc_offsets'   => self::utcOffsets( $now ),
 			'start_of_week' => self::startOfWeek(),
-		);
+		];
 		return $this->call( 'period', $request );
 	}
 
@@ -163,28 +163,28 @@ final class Gateway {
 		$end   = $now + 40 * DAY_IN_SECONDS;
 		// Fixed-offset zones ("+02:00") have no transition table: getTransitions() returns false.
 		$transitions = $zone->getTransitions( $begin, $end );
-		if ( ! is_array( $transitions ) || array() === $transitions ) {
+		if ( ! is_array( $transitions ) || [] === $transitions ) {
 			$offset = $zone->getOffset( new \DateTimeImmutable( '@' . $now ) );
-			return array(
-				array(
+			return [
+				[
 					'from'   => null,
 					'offset' => $offset,
-				),
-			);
+				],
+			];
 		}
 		// The first entry describes the state at $begin, not a real change: it holds "since forever".
-		$out = array(
-			array(
+		$out   = [
+			[
 				'from'   => null,
 				'offset' => (int) $transitions[0]['offset'],
-			),
-		);
+			],
+		];
 		$count = count( $transitions );
 		for ( $i = 1; $i < $count; $i++ ) {
-			$out[] = array(
+			$out[] = [
 				'from'   => (int) $transitions[ $i ]['ts'],
 				'offset' => (int) $transitions[ $i ]['offset'],
-			);
+			];
 		}
 		return $out;
 	}

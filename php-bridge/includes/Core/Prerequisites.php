@@ -24,7 +24,7 @@ final class Prerequisites {
 	 *        opcache_preload, ffi_preload, library_path, library_readable, core_availability (callable: ?string),
 	 *        core_version (callable: string), plugin_version.
 	 */
-	public function __construct( array $probes = array() ) {
+	public function __construct( array $probes = [] ) {
 		$this->probes = $probes;
 	}
 
@@ -60,7 +60,7 @@ final class Prerequisites {
 				};
 			case 'core_version':
 				return static function (): string {
-					$out = Ffi::instance()->call( 'version', array() );
+					$out = Ffi::instance()->call( 'version', [] );
 					return (string) ( $out['version'] ?? '' );
 				};
 		}
@@ -111,7 +111,7 @@ final class Prerequisites {
 			return $this->fail( 'ffi_missing', __( 'The PHP FFI extension is not loaded. Install or enable it (Debian/Ubuntu: it is built into php8.x-cli/fpm; elsewhere install the php-ffi package) and restart PHP.', 'aipkit-usage' ) );
 		}
 		$enable = strtolower( trim( (string) $this->probe( 'ffi_enable' ) ) );
-		if ( in_array( $enable, array( '0', '', 'off', 'false', 'no' ), true ) ) {
+		if ( in_array( $enable, [ '0', '', 'off', 'false', 'no' ], true ) ) {
 			return $this->fail( 'ffi_disabled', __( 'PHP FFI is disabled (ffi.enable=0), so the plugin cannot load its core library.', 'aipkit-usage' ) );
 		}
 		if ( 'preload' === $enable && 'cli' !== $this->probe( 'sapi' )
@@ -148,10 +148,10 @@ final class Prerequisites {
 
 	/** @return array{code:string,reason:string} */
 	private function fail( string $code, string $reason ): array {
-		return array(
+		return [
 			'code'   => $code,
 			'reason' => $reason,
-		);
+		];
 	}
 
 	/**
@@ -160,16 +160,16 @@ final class Prerequisites {
 	 * @return array{simple:string[],preload:string[]}
 	 */
 	public static function fixLines(): array {
-		return array(
-			'simple'  => array( 'ffi.enable=1' ),
-			'preload' => array(
+		return [
+			'simple'  => [ 'ffi.enable=1' ],
+			'preload' => [
 				'ffi.enable=preload',
 				'ffi.preload=' . self::preloadHeaderPath(),
 				'opcache.enable=1',
 				'opcache.preload=' . self::preloadPath(),
 				'opcache.preload_user=www-data',
-			),
-		);
+			],
+		];
 	}
 
 	/** Plain-text message: what is wrong and how to fix it. Empty when everything is fine. */
@@ -179,7 +179,7 @@ final class Prerequisites {
 			return '';
 		}
 		$text = __( 'AI Puffer Usage cannot run:', 'aipkit-usage' ) . ' ' . $problem['reason'];
-		if ( in_array( $problem['code'], array( 'ffi_disabled', 'ffi_preload_only' ), true ) ) {
+		if ( in_array( $problem['code'], [ 'ffi_disabled', 'ffi_preload_only' ], true ) ) {
 			$lines = self::fixLines();
 			$text .= "\n" . __( 'Fix it in php.ini (then restart PHP), either:', 'aipkit-usage' ) . "\n  " . implode( "\n  ", $lines['simple'] )
 				. "\n" . __( 'or, to allow FFI only for the preloaded core:', 'aipkit-usage' ) . "\n  " . implode( "\n  ", $lines['preload'] );
@@ -194,7 +194,7 @@ final class Prerequisites {
 			return '';
 		}
 		$html = '<strong>' . esc_html__( 'AI Puffer Usage cannot run:', 'aipkit-usage' ) . '</strong> ' . esc_html( $problem['reason'] );
-		if ( in_array( $problem['code'], array( 'ffi_disabled', 'ffi_preload_only' ), true ) ) {
+		if ( in_array( $problem['code'], [ 'ffi_disabled', 'ffi_preload_only' ], true ) ) {
 			$lines = self::fixLines();
 			$html .= '<br>' . esc_html__( 'Fix it in php.ini (then restart PHP), either:', 'aipkit-usage' )
 				. '<br><code>' . esc_html( implode( "\n", $lines['simple'] ) ) . '</code><br>'

@@ -10,76 +10,76 @@ defined( 'ABSPATH' ) || exit;
 /** Site Health (Tools > Site Health) tests: the native core and the database schema. */
 final class SiteHealth {
 	public function register(): void {
-		add_filter( 'site_status_tests', array( $this, 'addTests' ) );
+		add_filter( 'site_status_tests', [ $this, 'addTests' ] );
 	}
 
 	/** @param array<string,mixed> $tests */
 	public function addTests( array $tests ): array {
-		$tests['direct']['aipkit_usage_core']   = array(
+		$tests['direct']['aipkit_usage_core']   = [
 			'label' => __( 'AI Puffer Usage core library', 'aipkit-usage' ),
-			'test'  => array( $this, 'coreTest' ),
-		);
-		$tests['direct']['aipkit_usage_schema'] = array(
+			'test'  => [ $this, 'coreTest' ],
+		];
+		$tests['direct']['aipkit_usage_schema'] = [
 			'label' => __( 'AI Puffer Usage database tables', 'aipkit-usage' ),
-			'test'  => array( $this, 'schemaTest' ),
-		);
+			'test'  => [ $this, 'schemaTest' ],
+		];
 		return $tests;
 	}
 
 	/** @return array<string,mixed> */
 	public function coreTest(): array {
 		$prereq = Plugin::instance()->prerequisites();
-		$base   = array(
+		$base   = [
 			'test'  => 'aipkit_usage_core',
-			'badge' => array(
+			'badge' => [
 				'label' => __( 'AI Puffer Usage', 'aipkit-usage' ),
 				'color' => 'blue',
-			),
-		);
+			],
+		];
 		if ( $prereq->isMet() ) {
-			return $base + array(
+			return $base + [
 				'label'       => __( 'The AI Puffer Usage core library is loaded', 'aipkit-usage' ),
 				'status'      => 'good',
 				/* translators: %s: version */
 				'description' => '<p>' . esc_html( sprintf( __( 'PHP FFI is available and the core library version %s matches the plugin.', 'aipkit-usage' ), AIPKIT_USAGE_VERSION ) ) . '</p>',
-			);
+			];
 		}
-		return $base + array(
+		return $base + [
 			'label'       => __( 'AI Puffer Usage cannot load its core library', 'aipkit-usage' ),
 			'status'      => 'critical',
 			'description' => '<p>' . wp_kses( $prereq->messageHtml(), PrerequisiteNotice::allowedHtml() ) . '</p>',
 			'actions'     => '<p>' . esc_html__( 'Credits cannot be metered until this is fixed: metering calls return an "aipkit_core_unavailable" error.', 'aipkit-usage' ) . '</p>',
-		);
+		];
 	}
 
 	/** @return array<string,mixed> */
 	public function schemaTest(): array {
 		global $wpdb;
-		$missing = array();
+		$missing = [];
 		foreach ( Schema::tableNames() as $table ) {
 			if ( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $table ) ) ) !== $table ) {
 				$missing[] = $table;
 			}
 		}
-		$base = array(
+		$base = [
 			'test'  => 'aipkit_usage_schema',
-			'badge' => array(
+			'badge' => [
 				'label' => __( 'AI Puffer Usage', 'aipkit-usage' ),
 				'color' => 'blue',
-			),
-		);
-		if ( array() === $missing && Schema::VERSION === Schema::installedVersion() ) {
-			return $base + array(
+			],
+		];
+		if ( [] === $missing && Schema::VERSION === Schema::installedVersion() ) {
+			return $base + [
 				'label'       => __( 'AI Puffer Usage database tables are up to date', 'aipkit-usage' ),
 				'status'      => 'good',
 				'description' => '<p>' . esc_html__( 'All tables exist at the current schema version.', 'aipkit-usage' ) . '</p>',
-			);
+			];
 		}
-		return $base + array(
+		return $base + [
 			'label'       => __( 'AI Puffer Usage database tables need attention', 'aipkit-usage' ),
 			'status'      => 'critical',
 			/* translators: 1: missing tables, 2: installed version, 3: expected version */
 			'description' => '<p>' . esc_html( sprintf( __( 'Missing tables: %1$s. Installed schema version: "%2$s", expected "%3$s". Deactivate and activate the plugin to create them.', 'aipkit-usage' ), $missing ? implode( ', ', $missing ) : '-', Schema::installedVersion(), Schema::VERSION ) ) . '</p>',
-		);
+		];
 	}
 }

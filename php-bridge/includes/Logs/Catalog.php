@@ -30,7 +30,7 @@ final class Catalog {
 			'content_writer'  => __( 'Content Writer', 'aipkit-usage' ),
 			'image_generator' => __( 'Image Generator', 'aipkit-usage' ),
 		];
-		$out = [];
+		$out      = [];
 		foreach ( (array) apply_filters( 'aipkit_usage_modules', $defaults ) as $k => $v ) {
 			if ( is_string( $k ) && is_scalar( $v ) ) {
 				$out[ $k ] = (string) $v;

@@ -18,8 +18,8 @@ use WP_Error;
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
 	/** @var int ids per scan window (a property so tests can force many windows) */
-	public static $window = 25000;
-	private const BUDGET_S  = 1.0;
+	public static $window          = 25000;
+	private const BUDGET_S         = 1.0;
 	private const FT_SCAN_BUDGET_S = 0.12;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
@@ -61,7 +61,11 @@ final class ConversationList {
 			$last = end( $rows );
 			$next = 't:' . strtotime( $last['last_at'] . ' UTC' ) . ':' . $last['id'];
 		}
-		return [ 'items' => self::present( $rows ), 'next_cursor' => $next, 'partial' => false ];
+		return [
+			'items'       => self::present( $rows ),
+			'next_cursor' => $next,
+			'partial'     => false,
+		];
 	}
 
 	private static function page_scanned( Filters $f, int $n, int $before ) {
@@ -72,9 +76,9 @@ final class ConversationList {
 		// Frequent words fill a page from the newest windows at once; rare ones are left to FULLTEXT,
 		// whose cost grows with the number of matches. Short words have no index: scan longer.
 		$budget = $f->search->indexed ? self::FT_SCAN_BUDGET_S : self::BUDGET_S;
-		$start = microtime( true );
-		$hits  = [];
-		$hi    = $top;
+		$start  = microtime( true );
+		$hits   = [];
+		$hi     = $top;
 		// Windows start small and grow: a frequent word fills the page from the first few thousand rows.
 		$size = min( 2000, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
@@ -139,7 +143,11 @@ final class ConversationList {
 			$next = 'h:' . end( $hits )['hit'];
 		}
 		$rows = self::load( array_map( 'intval', array_column( $hits, 'cid' ) ) );
-		return [ 'items' => self::present( $rows ), 'next_cursor' => $next, 'partial' => $partial ];
+		return [
+			'items'       => self::present( $rows ),
+			'next_cursor' => $next,
+			'partial'     => $partial,
+		];
 	}
 
 	/** @return array conversation rows in the order of $ids */
@@ -163,32 +171,40 @@ final class ConversationList {
 		$users = [];
 		$ids   = array_values( array_unique( array_filter( array_map( 'intval', array_column( $rows, 'user_id' ) ) ) ) );
 		if ( $ids ) {
-			foreach ( get_users( [ 'include' => $ids, 'fields' => [ 'ID', 'display_name' ] ] ) as $u ) {
+			foreach ( get_users(
+				[
+					'include' => $ids,
+					'fields'  => [ 'ID', 'display_name' ],
+				]
+			) as $u ) {
 				$users[ (int) $u->ID ] = $u->display_name;
 			}
 		}
 		$bots = Catalog::registered_bots();
 		$mods = Catalog::registered_modules();
-		return array_map( static function ( $r ) use ( $users, $bots, $mods ) {
-			$uid = (int) $r['user_id'];
-			return [
-				'id'            => (int) $r['id'],
-				'module'        => $r['module'],
-				'module_name'   => $mods[ $r['module'] ] ?? $r['module'],
-				'bot_id'        => $r['bot_id'],
-				'bot_name'      => '' === $r['bot_id'] ? '' : ( $bots[ $r['bot_id'] ] ?? $r['bot_id'] ),
-				'user_id'       => $uid,
-				'user_name'     => $uid ? ( $users[ $uid ] ?? sprintf( 'User #%d', $uid ) ) : '',
-				'guest_key'     => $r['guest_key'],
-				'first_at'      => self::iso( $r['first_at'] ),
-				'last_at'       => self::iso( $r['last_at'] ),
-				'exchanges'     => (int) $r['exchanges'],
-				'input_tokens'  => (int) $r['input_tokens'],
-				'output_tokens' => (int) $r['output_tokens'],
-				'credits'       => $r['credits'],
-				'last_preview'  => $r['last_preview'],
-			];
-		}, $rows );
+		return array_map(
+			static function ( $r ) use ( $users, $bots, $mods ) {
+				$uid = (int) $r['user_id'];
+				return [
+					'id'            => (int) $r['id'],
+					'module'        => $r['module'],
+					'module_name'   => $mods[ $r['module'] ] ?? $r['module'],
+					'bot_id'        => $r['bot_id'],
+					'bot_name'      => '' === $r['bot_id'] ? '' : ( $bots[ $r['bot_id'] ] ?? $r['bot_id'] ),
+					'user_id'       => $uid,
+					'user_name'     => $uid ? ( $users[ $uid ] ?? sprintf( 'User #%d', $uid ) ) : '',
+					'guest_key'     => $r['guest_key'],
+					'first_at'      => self::iso( $r['first_at'] ),
+					'last_at'       => self::iso( $r['last_at'] ),
+					'exchanges'     => (int) $r['exchanges'],
+					'input_tokens'  => (int) $r['input_tokens'],
+					'output_tokens' => (int) $r['output_tokens'],
+					'credits'       => $r['credits'],
+					'last_preview'  => $r['last_preview'],
+				];
+			},
+			$rows
+		);
 	}
 
 	public static function iso( string $mysql_utc ): string {

@@ -46,7 +46,7 @@ final class ConversationReader {
 		$vectors = json_decode( (string) $r['vector_context'], true );
 		$items   = [];
 		foreach ( is_array( $vectors ) ? $vectors : [] as $v ) {
-			$band = Gateway::instance()->scoreBand(
+			$band    = Gateway::instance()->scoreBand(
 				[
 					'score' => (string) ( $v['score'] ?? '' ),
 					'scale' => ( $v['scale'] ?? 'fraction' ) === 'percent' ? 'percent' : 'fraction',
@@ -71,21 +71,25 @@ final class ConversationReader {
 			}
 		}
 		return [
-			'id'            => (int) $r['id'],
-			'created_at'    => ConversationList::iso( $r['created_at'] ),
-			'provider'      => $r['provider'],
-			'model'         => $r['model'],
-			'usage_type'    => $r['usage_type'],
-			'input_tokens'  => (int) $r['input_tokens'],
-			'output_tokens' => (int) $r['output_tokens'],
-			'credits'       => $r['credits'],
-			'ledger_id'     => null === $r['ledger_id'] ? null : (int) $r['ledger_id'],
-			'status'        => $r['status'],
-			'user_message'  => $r['user_message'],
-			'reply'         => $r['reply'],
-			'metadata'      => is_array( $meta ) ? $meta : new \stdClass(),
+			'id'             => (int) $r['id'],
+			'created_at'     => ConversationList::iso( $r['created_at'] ),
+			'provider'       => $r['provider'],
+			'model'          => $r['model'],
+			'usage_type'     => $r['usage_type'],
+			'input_tokens'   => (int) $r['input_tokens'],
+			'output_tokens'  => (int) $r['output_tokens'],
+			'credits'        => $r['credits'],
+			'ledger_id'      => null === $r['ledger_id'] ? null : (int) $r['ledger_id'],
+			'status'         => $r['status'],
+			'user_message'   => $r['user_message'],
+			'reply'          => $r['reply'],
+			'metadata'       => is_array( $meta ) ? $meta : new \stdClass(),
 			'vector_context' => $items,
-			'score'         => $best ? [ 'percent' => $best['percent'], 'band' => $best['band'], 'label' => $best['label'] ] : null,
+			'score'          => $best ? [
+				'percent' => $best['percent'],
+				'band'    => $best['band'],
+				'label'   => $best['label'],
+			] : null,
 		];
 	}
 }

@@ -15,8 +15,22 @@ final class CsvExporter {
 	public const BOM  = "\xEF\xBB\xBF";
 
 	public static function header_row(): array {
-		return [ 'Log ID', 'Conversation ID', 'Date (UTC)', 'Module', 'Bot', 'User', 'Provider', 'Model',
-			'Input tokens', 'Output tokens', 'Credits', 'Top vector score (%)', 'User message', 'Reply' ];
+		return [
+			'Log ID',
+			'Conversation ID',
+			'Date (UTC)',
+			'Module',
+			'Bot',
+			'User',
+			'Provider',
+			'Model',
+			'Input tokens',
+			'Output tokens',
+			'Credits',
+			'Top vector score (%)',
+			'User message',
+			'Reply',
+		];
 	}
 
 	public static function filename( int $now ): string {

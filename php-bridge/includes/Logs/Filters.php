@@ -92,6 +92,13 @@ final class Filters {
 	}
 
 	public static function error( string $field, string $message ): WP_Error {
-		return new WP_Error( 'aipkit_invalid_filter', $message, [ 'status' => 400, 'field' => $field ] );
+		return new WP_Error(
+			'aipkit_invalid_filter',
+			$message,
+			[
+				'status' => 400,
+				'field'  => $field,
+			]
+		);
 	}
 }

@@ -48,14 +48,22 @@ final class LogDeleter {
 			ARRAY_A
 		);
 		if ( ! $rows ) {
-			return [ 'deleted' => 0, 'last_id' => $max_id, 'done' => true ];
+			return [
+				'deleted' => 0,
+				'last_id' => $max_id,
+				'done'    => true,
+			];
 		}
 		$deleted = self::delete_rows( $rows );
 		if ( is_wp_error( $deleted ) ) {
 			return $deleted;
 		}
 		$last = (int) end( $rows )['id'];
-		return [ 'deleted' => $deleted, 'last_id' => $last, 'done' => count( $rows ) < $limit ];
+		return [
+			'deleted' => $deleted,
+			'last_id' => $last,
+			'done'    => count( $rows ) < $limit,
+		];
 	}
 
 	/** Retention: the oldest rows first, along KEY(created_at, id). @return int|WP_Error */
@@ -129,8 +137,19 @@ final class LogDeleter {
 			$k        = $convs[ $cid ];
 			$values[] = $wpdb->prepare(
 				'(%d, %s, %s, %s, %d, %s, %s, %s, %d, %d, %d, %s, %s)',
-				$cid, $k->conversation_key, $k->module, $k->bot_id, $k->user_id, $k->guest_key,
-				$a->first_at, $a->last_at, $a->n, $a->tin, $a->tout, $a->cr, $previews[ $cid ] ?? ''
+				$cid,
+				$k->conversation_key,
+				$k->module,
+				$k->bot_id,
+				$k->user_id,
+				$k->guest_key,
+				$a->first_at,
+				$a->last_at,
+				$a->n,
+				$a->tin,
+				$a->tout,
+				$a->cr,
+				$previews[ $cid ] ?? ''
 			);
 		}
 		if ( $gone && false === $wpdb->query( "DELETE FROM {$c} WHERE id IN (" . implode( ',', $gone ) . ')' ) ) {

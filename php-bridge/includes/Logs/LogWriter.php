@@ -115,8 +115,15 @@ final class LogWriter {
 
 	/** @return array|WP_Error */
 	public static function normalise( array $e ) {
-		$err = static function ( string $field, string $msg ) {
-			return new WP_Error( 'aipkit_invalid_log', $msg, [ 'status' => 400, 'field' => $field ] );
+		$err    = static function ( string $field, string $msg ) {
+			return new WP_Error(
+				'aipkit_invalid_log',
+				$msg,
+				[
+					'status' => 400,
+					'field'  => $field,
+				]
+			);
 		};
 		$module = isset( $e['module'] ) ? (string) $e['module'] : '';
 		if ( ! preg_match( '/^[a-z0-9_\-]{1,32}$/', $module ) ) {
@@ -178,7 +185,12 @@ final class LogWriter {
 		}
 		$message = self::scrub( (string) ( $e['user_message'] ?? '' ) );
 		$reply   = self::scrub( (string) ( $e['reply'] ?? '' ) );
-		$preview = LogDeleter::preview( [ 'user_message' => $message, 'reply' => $reply ] );
+		$preview = LogDeleter::preview(
+			[
+				'user_message' => $message,
+				'reply'        => $reply,
+			]
+		);
 		return [
 			'conversation_key' => $key,
 			'module'           => $module,
@@ -211,19 +223,40 @@ final class LogWriter {
 	 */
 	private static function normalise_vectors( $items ) {
 		if ( ! is_array( $items ) ) {
-			return new WP_Error( 'aipkit_invalid_log', __( 'vector_context must be a list.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'vector_context' ] );
+			return new WP_Error(
+				'aipkit_invalid_log',
+				__( 'vector_context must be a list.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'vector_context',
+				]
+			);
 		}
 		$out = [];
 		$top = null;
 		foreach ( array_values( $items ) as $i => $item ) {
 			if ( ! is_array( $item ) || ! isset( $item['score'] ) || ! is_numeric( $item['score'] ) ) {
-				return new WP_Error( 'aipkit_invalid_log', sprintf( __( 'vector_context[%d] needs a numeric score.', 'aipkit-usage' ), $i ), [ 'status' => 400, 'field' => 'vector_context' ] );
+				return new WP_Error(
+					'aipkit_invalid_log',
+					sprintf( __( 'vector_context[%d] needs a numeric score.', 'aipkit-usage' ), $i ),
+					[
+						'status' => 400,
+						'field'  => 'vector_context',
+					]
+				);
 			}
 			$scale = ( $item['scale'] ?? 'fraction' ) === 'percent' ? 'percent' : 'fraction';
 			$score = (string) $item['score'];
 			$pct   = 'percent' === $scale ? (float) $score : (float) $score * 100;
 			if ( $pct < 0 || $pct > 100 ) {
-				return new WP_Error( 'aipkit_invalid_log', sprintf( __( 'vector_context[%d].score is out of range.', 'aipkit-usage' ), $i ), [ 'status' => 400, 'field' => 'vector_context' ] );
+				return new WP_Error(
+					'aipkit_invalid_log',
+					sprintf( __( 'vector_context[%d].score is out of range.', 'aipkit-usage' ), $i ),
+					[
+						'status' => 400,
+						'field'  => 'vector_context',
+					]
+				);
 			}
 			$out[] = [
 				'provider' => self::short( $item['provider'] ?? '', 64 ),

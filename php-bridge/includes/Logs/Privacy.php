@@ -32,7 +32,10 @@ final class Privacy {
 	public static function export( string $email, int $page = 1 ): array {
 		$user = get_user_by( 'email', $email );
 		if ( ! $user ) {
-			return [ 'data' => [], 'done' => true ];
+			return [
+				'data' => [],
+				'done' => true,
+			];
 		}
 		global $wpdb;
 		$l    = Tables::logs();
@@ -53,24 +56,56 @@ final class Privacy {
 				'group_label' => __( 'AI Puffer logs', 'aipkit-usage' ),
 				'item_id'     => 'aipkit-log-' . $r['id'],
 				'data'        => [
-					[ 'name' => __( 'Date (UTC)', 'aipkit-usage' ), 'value' => $r['created_at'] ],
-					[ 'name' => __( 'Module', 'aipkit-usage' ), 'value' => $r['module'] ],
-					[ 'name' => __( 'Bot', 'aipkit-usage' ), 'value' => $r['bot_id'] ],
-					[ 'name' => __( 'Provider', 'aipkit-usage' ), 'value' => $r['provider'] ],
-					[ 'name' => __( 'Model', 'aipkit-usage' ), 'value' => $r['model'] ],
-					[ 'name' => __( 'Message', 'aipkit-usage' ), 'value' => $r['user_message'] ],
-					[ 'name' => __( 'Reply', 'aipkit-usage' ), 'value' => $r['reply'] ],
-					[ 'name' => __( 'Credits', 'aipkit-usage' ), 'value' => $r['credits'] ],
+					[
+						'name'  => __( 'Date (UTC)', 'aipkit-usage' ),
+						'value' => $r['created_at'],
+					],
+					[
+						'name'  => __( 'Module', 'aipkit-usage' ),
+						'value' => $r['module'],
+					],
+					[
+						'name'  => __( 'Bot', 'aipkit-usage' ),
+						'value' => $r['bot_id'],
+					],
+					[
+						'name'  => __( 'Provider', 'aipkit-usage' ),
+						'value' => $r['provider'],
+					],
+					[
+						'name'  => __( 'Model', 'aipkit-usage' ),
+						'value' => $r['model'],
+					],
+					[
+						'name'  => __( 'Message', 'aipkit-usage' ),
+						'value' => $r['user_message'],
+					],
+					[
+						'name'  => __( 'Reply', 'aipkit-usage' ),
+						'value' => $r['reply'],
+					],
+					[
+						'name'  => __( 'Credits', 'aipkit-usage' ),
+						'value' => $r['credits'],
+					],
 				],
 			];
 		}
-		return [ 'data' => $data, 'done' => count( $rows ) < self::PAGE ];
+		return [
+			'data' => $data,
+			'done' => count( $rows ) < self::PAGE,
+		];
 	}
 
 	public static function erase( string $email, int $page = 1 ): array {
 		$user = get_user_by( 'email', $email );
 		if ( ! $user ) {
-			return [ 'items_removed' => false, 'items_retained' => false, 'messages' => [], 'done' => true ];
+			return [
+				'items_removed'  => false,
+				'items_retained' => false,
+				'messages'       => [],
+				'done'           => true,
+			];
 		}
 		global $wpdb;
 		$l    = Tables::logs();
@@ -78,9 +113,14 @@ final class Privacy {
 			$wpdb->prepare( "SELECT id, conversation_id FROM {$l} WHERE user_id = %d ORDER BY id LIMIT %d", $user->ID, LogDeleter::BATCH ),
 			ARRAY_A
 		);
-		$n = $rows ? LogDeleter::delete_rows( $rows ) : 0;
+		$n    = $rows ? LogDeleter::delete_rows( $rows ) : 0;
 		if ( is_wp_error( $n ) ) {
-			return [ 'items_removed' => false, 'items_retained' => true, 'messages' => [ $n->get_error_message() ], 'done' => true ];
+			return [
+				'items_removed'  => false,
+				'items_retained' => true,
+				'messages'       => [ $n->get_error_message() ],
+				'done'           => true,
+			];
 		}
 		return [
 			'items_removed'  => $n > 0,

@@ -10,13 +10,13 @@ use WP_Error;
  * conversations tables are touched — never the ledger.
  */
 final class Retention {
-	public const HOOK           = 'aipkit_usage_logs_retention';
-	public const OPTION         = 'aipkit_usage_logs_retention';
-	public const STATUS_OPTION  = 'aipkit_usage_logs_retention_status';
-	public const PRESETS        = [ 7, 14, 30, 60, 90, 180, 365 ];
-	public const MAX_DAYS       = 3650;
-	private const BUDGET_S      = 20.0;
-	private const RESUME_AFTER  = 60;
+	public const HOOK          = 'aipkit_usage_logs_retention';
+	public const OPTION        = 'aipkit_usage_logs_retention';
+	public const STATUS_OPTION = 'aipkit_usage_logs_retention_status';
+	public const PRESETS       = [ 7, 14, 30, 60, 90, 180, 365 ];
+	public const MAX_DAYS      = 3650;
+	private const BUDGET_S     = 20.0;
+	private const RESUME_AFTER = 60;
 
 	public static function settings(): array {
 		$s = get_option( self::OPTION, [] );
@@ -39,13 +39,34 @@ final class Retention {
 	/** @return array|WP_Error the saved settings */
 	public static function save( $enabled, $days ) {
 		if ( ! is_bool( $enabled ) && ! in_array( $enabled, [ 0, 1, '0', '1', 'true', 'false' ], true ) ) {
-			return new WP_Error( 'aipkit_invalid_setting', __( 'enabled must be true or false.', 'aipkit-usage' ), [ 'status' => 400, 'field' => 'enabled' ] );
+			return new WP_Error(
+				'aipkit_invalid_setting',
+				__( 'enabled must be true or false.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'enabled',
+				]
+			);
 		}
 		$enabled = in_array( $enabled, [ true, 1, '1', 'true' ], true );
 		if ( ! ( is_int( $days ) || ( is_string( $days ) && ctype_digit( $days ) ) ) || (int) $days < 1 || (int) $days > self::MAX_DAYS ) {
-			return new WP_Error( 'aipkit_invalid_setting', sprintf( __( 'Delete logs older than must be a whole number of days from 1 to %d.', 'aipkit-usage' ), self::MAX_DAYS ), [ 'status' => 400, 'field' => 'days' ] );
+			return new WP_Error(
+				'aipkit_invalid_setting',
+				sprintf( __( 'Delete logs older than must be a whole number of days from 1 to %d.', 'aipkit-usage' ), self::MAX_DAYS ),
+				[
+					'status' => 400,
+					'field'  => 'days',
+				]
+			);
 		}
-		update_option( self::OPTION, [ 'enabled' => $enabled, 'days' => (int) $days ], false );
+		update_option(
+			self::OPTION,
+			[
+				'enabled' => $enabled,
+				'days'    => (int) $days,
+			],
+			false
+		);
 		self::schedule();
 		return self::settings();
 	}
@@ -69,10 +90,19 @@ final class Retention {
 	public static function run( ?int $now = null, ?float $budget = null ) {
 		$s = self::settings();
 		if ( ! $s['enabled'] ) {
-			return [ 'removed' => 0, 'finished' => true, 'cutoff' => null ];
+			return [
+				'removed'  => 0,
+				'finished' => true,
+				'cutoff'   => null,
+			];
 		}
 		$now = $now ?? time();
-		$cut = Gateway::instance()->retentionCutoff( [ 'now' => $now, 'days' => $s['days'] ] );
+		$cut = Gateway::instance()->retentionCutoff(
+			[
+				'now'  => $now,
+				'days' => $s['days'],
+			]
+		);
 		if ( is_wp_error( $cut ) ) {
 			return $cut;
 		}
@@ -96,10 +126,22 @@ final class Retention {
 		$prev = get_option( self::STATUS_OPTION, [] );
 		// A resumed run adds to the count of the run it continues.
 		$total = ( isset( $prev['finished'] ) && ! $prev['finished'] ) ? (int) $prev['removed'] + $removed : $removed;
-		update_option( self::STATUS_OPTION, [ 'last_run' => $now, 'removed' => $total, 'finished' => $done ], false );
+		update_option(
+			self::STATUS_OPTION,
+			[
+				'last_run' => $now,
+				'removed'  => $total,
+				'finished' => $done,
+			],
+			false
+		);
 		if ( ! $done && ! wp_next_scheduled( self::HOOK, [ 'resume' ] ) ) {
 			wp_schedule_single_event( time() + self::RESUME_AFTER, self::HOOK, [ 'resume' ] );
 		}
-		return [ 'removed' => $removed, 'finished' => $done, 'cutoff' => (int) $cut['cutoff'] ];
+		return [
+			'removed'  => $removed,
+			'finished' => $done,
+			'cutoff'   => (int) $cut['cutoff'],
+		];
 	}
 }

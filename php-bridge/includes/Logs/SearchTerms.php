@@ -11,7 +11,7 @@ use WP_Error;
  * word, so quotes and boolean operators in the input are never interpreted.
  */
 final class SearchTerms {
-	public const MAX_CHARS = 200;
+	public const MAX_CHARS  = 200;
 	private const MAX_WORDS = 12;
 
 	/** @var string */
@@ -68,9 +68,15 @@ final class SearchTerms {
 	}
 
 	public function boolean_query(): string {
-		return implode( ' ', array_map( static function ( $w ) {
-			return '+' . $w . '*';
-		}, $this->indexed ) );
+		return implode(
+			' ',
+			array_map(
+				static function ( $w ) {
+					return '+' . $w . '*';
+				},
+				$this->indexed
+			)
+		);
 	}
 
 	/** @return array{min:int,max:int,stop:array} the server's tokenizer settings, read once per process */

@@ -27,9 +27,9 @@ abstract class Controller {
 	public const UNSIGNED_DECIMAL_PATTERN = '^\d{1,14}(\.\d{1,6})?$';
 
 	public function register(): void {
-		add_action( 'rest_api_init', array( $this, 'registerRoutes' ) );
+		add_action( 'rest_api_init', [ $this, 'registerRoutes' ] );
 		// Same callable from every controller: WordPress adds it once.
-		add_filter( 'rest_request_before_callbacks', array( self::class, 'permissionBeforeValidation' ), 10, 3 );
+		add_filter( 'rest_request_before_callbacks', [ self::class, 'permissionBeforeValidation' ], 10, 3 );
 	}
 
 	/**
@@ -53,7 +53,7 @@ abstract class Controller {
 		return is_wp_error( $allowed ) ? $allowed : new WP_Error(
 			'rest_forbidden',
 			__( 'Sorry, you are not allowed to do that.', 'aipkit-usage' ),
-			array( 'status' => rest_authorization_required_code() )
+			[ 'status' => rest_authorization_required_code() ]
 		);
 	}
 
@@ -65,8 +65,8 @@ abstract class Controller {
 	 *
 	 * @param array<int,array<string,mixed>> $endpoints
 	 */
-	protected function route( string $path, array $endpoints, array $schema = array() ): void {
-		$prepared = array();
+	protected function route( string $path, array $endpoints, array $schema = [] ): void {
+		$prepared = [];
 		foreach ( $endpoints as $endpoint ) {
 			if ( empty( $endpoint['capability'] ) || ! is_string( $endpoint['capability'] ) ) {
 				throw new \LogicException( 'aipkit/v1' . $path . ': every endpoint must name the capability it requires.' );
@@ -75,7 +75,7 @@ abstract class Controller {
 			$endpoint['permission_callback'] = static function ( WP_REST_Request $request ) use ( $cap ) {
 				return self::authorize( $cap );
 			};
-			$endpoint['args']              ??= array();
+			$endpoint['args']              ??= [];
 			unset( $endpoint['capability'] );
 			$prepared[] = $endpoint;
 		}
@@ -93,55 +93,55 @@ abstract class Controller {
 		return new WP_Error(
 			'rest_forbidden',
 			__( 'Sorry, you are not allowed to do that.', 'aipkit-usage' ),
-			array( 'status' => rest_authorization_required_code() )
+			[ 'status' => rest_authorization_required_code() ]
 		);
 	}
 
 	/** Argument schema for a decimal-string credit amount. */
-	public static function decimalArg( bool $signed = false, array $extra = array() ): array {
+	public static function decimalArg( bool $signed = false, array $extra = [] ): array {
 		return array_merge(
-			array(
+			[
 				'type'        => 'string',
 				'pattern'     => $signed ? self::DECIMAL_PATTERN : self::UNSIGNED_DECIMAL_PATTERN,
 				'maxLength'   => 22,
 				'description' => $signed
 					? __( 'Signed decimal string with up to 6 decimals, e.g. "-1.5".', 'aipkit-usage' )
 					: __( 'Decimal string with up to 6 decimals, e.g. "1.4".', 'aipkit-usage' ),
-			),
+			],
 			$extra
 		);
 	}
 
 	/** Argument schema for bounded text. */
-	public static function stringArg( int $max_length, array $extra = array() ): array {
+	public static function stringArg( int $max_length, array $extra = [] ): array {
 		return array_merge(
-			array(
+			[
 				'type'      => 'string',
 				'maxLength' => $max_length,
-			),
+			],
 			$extra
 		);
 	}
 
 	/** Argument schema for one of a fixed set of strings. */
-	public static function enumArg( array $values, array $extra = array() ): array {
+	public static function enumArg( array $values, array $extra = [] ): array {
 		return array_merge(
-			array(
+			[
 				'type' => 'string',
 				'enum' => array_values( $values ),
-			),
+			],
 			$extra
 		);
 	}
 
 	/** Argument schema for a bounded integer. */
-	public static function intArg( int $min, int $max, array $extra = array() ): array {
+	public static function intArg( int $min, int $max, array $extra = [] ): array {
 		return array_merge(
-			array(
+			[
 				'type'    => 'integer',
 				'minimum' => $min,
 				'maximum' => $max,
-			),
+			],
 			$extra
 		);
 	}
@@ -151,11 +151,11 @@ abstract class Controller {
 		return new WP_Error(
 			$code,
 			$message,
-			array(
+			[
 				'status' => 400,
 				'field'  => $field,
-				'params' => array( $field => $message ),
-			)
+				'params' => [ $field => $message ],
+			]
 		);
 	}
 

@@ -15,70 +15,102 @@ defined( 'ABSPATH' ) || exit;
  * the browser's WASM result) and GET aipkit/v1/health (versions, ABI, schema).
  */
 final class CoreController extends Controller {
-	public const USAGE_TYPES = array( 'chat', 'form_submit', 'image_generate', 'image_edit', 'video_generate' );
-	public const METHODS     = array( 'flat', 'per_1k_tokens', 'per_image', 'per_video' );
+	public const USAGE_TYPES = [ 'chat', 'form_submit', 'image_generate', 'image_edit', 'video_generate' ];
+	public const METHODS     = [ 'flat', 'per_1k_tokens', 'per_image', 'per_video' ];
 
 	public function registerRoutes(): void {
-		$rate  = array(
-			'type'      => array( 'string', 'null' ),
+		$rate  = [
+			'type'      => [ 'string', 'null' ],
 			'pattern'   => self::UNSIGNED_DECIMAL_PATTERN,
 			'maxLength' => 22,
-		);
-		$count = array(
+		];
+		$count = [
 			'type'    => 'integer',
 			'minimum' => 0,
 			'maximum' => 1000000000000,
 			'default' => 0,
-		);
+		];
 		$this->route(
 			'/preview',
-			array(
-				array(
+			[
+				[
 					'methods'    => WP_REST_Server::CREATABLE,
-					'callback'   => array( $this, 'preview' ),
+					'callback'   => [ $this, 'preview' ],
 					'capability' => Capabilities::VIEW_USAGE,
-					'args'       => array(
-						'rule'  => array(
+					'args'       => [
+						'rule'  => [
 							'type'                 => 'object',
 							'required'             => true,
 							'additionalProperties' => false,
-							'properties'           => array(
-								'usage_type'  => array( 'type' => 'string', 'enum' => self::USAGE_TYPES, 'required' => true ),
-								'provider'    => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 64, 'required' => true ),
-								'model'       => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 128, 'required' => true ),
-								'method'      => array( 'type' => 'string', 'enum' => self::METHODS, 'required' => true ),
+							'properties'           => [
+								'usage_type'  => [
+									'type'     => 'string',
+									'enum'     => self::USAGE_TYPES,
+									'required' => true,
+								],
+								'provider'    => [
+									'type'      => 'string',
+									'minLength' => 1,
+									'maxLength' => 64,
+									'required'  => true,
+								],
+								'model'       => [
+									'type'      => 'string',
+									'minLength' => 1,
+									'maxLength' => 128,
+									'required'  => true,
+								],
+								'method'      => [
+									'type'     => 'string',
+									'enum'     => self::METHODS,
+									'required' => true,
+								],
 								'input_rate'  => $rate,
 								'output_rate' => $rate,
 								'unit_rate'   => $rate,
-							),
-						),
-						'usage' => array(
+							],
+						],
+						'usage' => [
 							'type'                 => 'object',
 							'required'             => true,
 							'additionalProperties' => false,
-							'properties'           => array(
-								'usage_type'    => array( 'type' => 'string', 'enum' => self::USAGE_TYPES, 'required' => true ),
-								'provider'      => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 64, 'required' => true ),
-								'model'         => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 128, 'required' => true ),
+							'properties'           => [
+								'usage_type'    => [
+									'type'     => 'string',
+									'enum'     => self::USAGE_TYPES,
+									'required' => true,
+								],
+								'provider'      => [
+									'type'      => 'string',
+									'minLength' => 1,
+									'maxLength' => 64,
+									'required'  => true,
+								],
+								'model'         => [
+									'type'      => 'string',
+									'minLength' => 1,
+									'maxLength' => 128,
+									'required'  => true,
+								],
 								'input_tokens'  => $count,
 								'output_tokens' => $count,
 								'images'        => $count,
 								'videos'        => $count,
-							),
-						),
-					),
-				),
-			)
+							],
+						],
+					],
+				],
+			]
 		);
 		$this->route(
 			'/health',
-			array(
-				array(
+			[
+				[
 					'methods'    => WP_REST_Server::READABLE,
-					'callback'   => array( $this, 'health' ),
+					'callback'   => [ $this, 'health' ],
 					'capability' => Capabilities::VIEW_USAGE,
-				),
-			)
+				],
+			]
 		);
 	}
 
@@ -86,30 +118,30 @@ final class CoreController extends Controller {
 	public function preview( WP_REST_Request $request ): \WP_REST_Response|\WP_Error {
 		$gateway = Gateway::instance();
 		$rule    = (array) $request->get_param( 'rule' );
-		$usage   = (array) $request->get_param( 'usage' ) + array(
+		$usage   = (array) $request->get_param( 'usage' ) + [
 			'input_tokens'  => 0,
 			'output_tokens' => 0,
 			'images'        => 0,
 			'videos'        => 0,
-		);
-		$valid = $gateway->validateRule( array( 'rule' => $rule ) );
+		];
+		$valid   = $gateway->validateRule( [ 'rule' => $rule ] );
 		if ( is_wp_error( $valid ) ) {
 			return self::withFieldPrefix( $valid, 'rule' );
 		}
 		$quote = $gateway->quote(
-			array(
-				'rules' => array( array( 'id' => 0 ) + $valid['rule'] ),
+			[
+				'rules' => [ [ 'id' => 0 ] + $valid['rule'] ],
 				'usage' => $usage,
-			)
+			]
 		);
 		if ( is_wp_error( $quote ) ) {
 			return self::withFieldPrefix( $quote, 'usage' );
 		}
 		return new \WP_REST_Response(
-			array(
+			[
 				'rule'  => $valid['rule'],
 				'quote' => $quote,
-			)
+			]
 		);
 	}
 
@@ -117,15 +149,15 @@ final class CoreController extends Controller {
 		$prereq  = Plugin::instance()->prerequisites();
 		$version = Gateway::instance()->version();
 		return new \WP_REST_Response(
-			array(
-				'plugin_version'   => AIPKIT_USAGE_VERSION,
-				'core_version'     => is_wp_error( $version ) ? null : ( $version['version'] ?? null ),
-				'abi'              => is_wp_error( $version ) ? null : ( $version['abi'] ?? null ),
-				'schema_version'   => Schema::installedVersion(),
-				'schema_expected'  => Schema::VERSION,
-				'core_available'   => $prereq->isMet(),
-				'core_problem'     => $prereq->problem(),
-			)
+			[
+				'plugin_version'  => AIPKIT_USAGE_VERSION,
+				'core_version'    => is_wp_error( $version ) ? null : ( $version['version'] ?? null ),
+				'abi'             => is_wp_error( $version ) ? null : ( $version['abi'] ?? null ),
+				'schema_version'  => Schema::installedVersion(),
+				'schema_expected' => Schema::VERSION,
+				'core_available'  => $prereq->isMet(),
+				'core_problem'    => $prereq->problem(),
+			]
 		);
 	}
 

@@ -11,31 +11,31 @@ defined( 'ABSPATH' ) || exit;
 /** GET/POST aipkit/v1/settings: the plugin settings (manage_settings). */
 final class SettingsController extends Controller {
 	public function registerRoutes(): void {
-		$args = array();
+		$args = [];
 		foreach ( Settings::schema() as $key => $schema ) {
-			$args[ $key ] = $schema + array( 'required' => false );
+			$args[ $key ] = $schema + [ 'required' => false ];
 		}
 		$this->route(
 			'/settings',
-			array(
-				array(
+			[
+				[
 					'methods'    => WP_REST_Server::READABLE,
-					'callback'   => array( $this, 'get' ),
+					'callback'   => [ $this, 'get' ],
 					'capability' => Capabilities::MANAGE_SETTINGS,
-				),
-				array(
+				],
+				[
 					'methods'    => WP_REST_Server::EDITABLE,
-					'callback'   => array( $this, 'update' ),
+					'callback'   => [ $this, 'update' ],
 					'capability' => Capabilities::MANAGE_SETTINGS,
 					'args'       => $args,
-				),
-			),
-			array(
+				],
+			],
+			[
 				'$schema'    => 'http://json-schema.org/draft-04/schema#',
 				'title'      => 'aipkit-usage-settings',
 				'type'       => 'object',
 				'properties' => Settings::schema(),
-			)
+			]
 		);
 	}
 
@@ -44,7 +44,7 @@ final class SettingsController extends Controller {
 	}
 
 	public function update( WP_REST_Request $request ): \WP_REST_Response|\WP_Error {
-		$changes = array();
+		$changes = [];
 		foreach ( array_keys( Settings::defaults() ) as $key ) {
 			if ( $request->has_param( $key ) ) {
 				$changes[ $key ] = $request->get_param( $key );

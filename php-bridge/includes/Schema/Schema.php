@@ -20,9 +20,9 @@ final class Schema {
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
-		add_action( 'plugins_loaded', array( self::class, 'maybeUpgrade' ), 5 );
-		add_action( 'wp_initialize_site', array( self::class, 'onInitializeSite' ), 20 );
-		add_filter( 'wpmu_drop_tables', array( self::class, 'dropTablesWithSite' ), 10, 2 );
+		add_action( 'plugins_loaded', [ self::class, 'maybeUpgrade' ], 5 );
+		add_action( 'wp_initialize_site', [ self::class, 'onInitializeSite' ], 20 );
+		add_filter( 'wpmu_drop_tables', [ self::class, 'dropTablesWithSite' ], 10, 2 );
 	}
 
 	/** Full name of one of the plugin's tables on the current site, e.g. `wp_aipkit_ledger`. */
@@ -33,7 +33,7 @@ final class Schema {
 
 	/** @return string[] full names of all the plugin's tables on the current site */
 	public static function tableNames(): array {
-		return array_map( array( self::class, 'table' ), Tables::NAMES );
+		return array_map( [ self::class, 'table' ], Tables::NAMES );
 	}
 
 	public static function installedVersion(): string {
@@ -50,7 +50,7 @@ final class Schema {
 		global $wpdb;
 		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 		$prefix ??= $wpdb->prefix . 'aipkit_';
-		$changes  = array();
+		$changes = [];
 		foreach ( Tables::definitions( $prefix, $wpdb->get_charset_collate() ) as $sql ) {
 			$changes = array_merge( $changes, dbDelta( $sql ) );
 		}
@@ -77,7 +77,7 @@ final class Schema {
 	 * @return array<string,callable>
 	 */
 	private static function migrations(): array {
-		return array();
+		return [];
 	}
 
 	/** Runs the upgrade when the stored schema version is not the current one. */

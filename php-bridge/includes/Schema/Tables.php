@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = array( 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily' );
+	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily' ];
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -22,7 +22,7 @@ final class Tables {
 	 */
 	public static function definitions( string $prefix, string $collate ): array {
 		$credit = "decimal(20,6) NOT NULL DEFAULT '0.000000'";
-		$t      = array();
+		$t      = [];
 
 		$t['pricing_rules'] = "CREATE TABLE {$prefix}pricing_rules (
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
@@ -198,7 +198,7 @@ final class Tables {
   FULLTEXT KEY content (user_message,reply)
 ) ENGINE=InnoDB $collate;";
 
-		$out = array();
+		$out = [];
 		foreach ( $t as $name => $sql ) {
 			$out[ $prefix . $name ] = $sql;
 		}

@@ -17,12 +17,36 @@ final class ActivityController extends Controller {
 			'range'   => self::enumArg( [ '7', '30', '90', 'custom' ], [ 'default' => '30' ] ),
 			'from'    => self::stringArg( 10, [ 'default' => '' ] ),
 			'to'      => self::stringArg( 10, [ 'default' => '' ] ),
-			'kind'    => [ 'type' => 'string', 'enum' => array_merge( [ '' ], Ledger::KINDS ), 'default' => '' ],
+			'kind'    => [
+				'type'    => 'string',
+				'enum'    => array_merge( [ '' ], Ledger::KINDS ),
+				'default' => '',
+			],
 			'user_id' => self::intArg( 0, PHP_INT_MAX, [ 'default' => 0 ] ),
 			'before'  => self::stringArg( 40, [ 'default' => '' ] ),
 		];
-		$this->route( '/activity', [ [ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'index' ], 'capability' => Capabilities::VIEW_USAGE, 'args' => $args ] ] );
-		$this->route( '/activity/export', [ [ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'export' ], 'capability' => Capabilities::VIEW_USAGE, 'args' => $args ] ] );
+		$this->route(
+			'/activity',
+			[
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'index' ],
+					'capability' => Capabilities::VIEW_USAGE,
+					'args'       => $args,
+				],
+			]
+		);
+		$this->route(
+			'/activity/export',
+			[
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'export' ],
+					'capability' => Capabilities::VIEW_USAGE,
+					'args'       => $args,
+				],
+			]
+		);
 		add_filter( 'rest_pre_serve_request', [ $this, 'serve_csv' ], 10, 4 );
 	}
 
@@ -31,8 +55,15 @@ final class ActivityController extends Controller {
 		if ( is_wp_error( $range ) ) {
 			return $range;
 		}
-		$filters = [ 'kind' => (string) $r['kind'], 'user_id' => (int) $r['user_id'], 'before' => (string) $r['before'] ];
-		$out     = [ 'range' => $range, 'entries' => Activity::entries( $range, $filters ) ];
+		$filters = [
+			'kind'    => (string) $r['kind'],
+			'user_id' => (int) $r['user_id'],
+			'before'  => (string) $r['before'],
+		];
+		$out     = [
+			'range'   => $range,
+			'entries' => Activity::entries( $range, $filters ),
+		];
 		if ( '' === (string) $r['before'] ) {
 			$agg           = Activity::aggregate( $range );
 			$out['cards']  = $agg['cards'];
@@ -47,7 +78,14 @@ final class ActivityController extends Controller {
 			return $range;
 		}
 		$buf = fopen( 'php://temp', 'w+' );
-		Activity::csv( $range, [ 'kind' => (string) $r['kind'], 'user_id' => (int) $r['user_id'] ], static fn( $s ) => fwrite( $buf, $s ) );
+		Activity::csv(
+			$range,
+			[
+				'kind'    => (string) $r['kind'],
+				'user_id' => (int) $r['user_id'],
+			],
+			static fn( $s ) => fwrite( $buf, $s )
+		);
 		rewind( $buf );
 		$res = new \WP_REST_Response( stream_get_contents( $buf ) );
 		fclose( $buf );

@@ -39,7 +39,11 @@ final class BalancesController extends Controller {
 		$this->route(
 			'/balances/(?P<user_id>\d+)',
 			[
-				[ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'show' ], 'capability' => $cap ],
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'show' ],
+					'capability' => $cap,
+				],
 				[
 					'methods'    => WP_REST_Server::CREATABLE,
 					'callback'   => [ $this, 'adjust' ],
@@ -78,7 +82,7 @@ final class BalancesController extends Controller {
 
 	public function index( WP_REST_Request $r ): \WP_REST_Response {
 		global $wpdb;
-		$args = [
+		$args   = [
 			'number'  => self::PER_PAGE,
 			'paged'   => (int) $r['page'],
 			'orderby' => 'display_name',
@@ -121,7 +125,14 @@ final class BalancesController extends Controller {
 				'latest_reset' => $c['latest_reset'] ?? null,
 			];
 		}
-		return new \WP_REST_Response( [ 'items' => $items, 'total' => (int) $q->get_total(), 'page' => (int) $r['page'], 'per_page' => self::PER_PAGE ] );
+		return new \WP_REST_Response(
+			[
+				'items'    => $items,
+				'total'    => (int) $q->get_total(),
+				'page'     => (int) $r['page'],
+				'per_page' => self::PER_PAGE,
+			]
+		);
 	}
 
 	public function show( WP_REST_Request $r ) {
@@ -164,11 +175,30 @@ final class BalancesController extends Controller {
 		if ( ! get_userdata( $id ) ) {
 			return self::no_user( $id );
 		}
-		$range = [ 'from' => '1970-01-01 00:00:00', 'to' => '9999-12-31 00:00:00' ];
-		return new \WP_REST_Response( Activity::entries( $range, [ 'user_id' => $id, 'before' => (string) $r['before'], 'limit' => 50 ] ) );
+		$range = [
+			'from' => '1970-01-01 00:00:00',
+			'to'   => '9999-12-31 00:00:00',
+		];
+		return new \WP_REST_Response(
+			Activity::entries(
+				$range,
+				[
+					'user_id' => $id,
+					'before'  => (string) $r['before'],
+					'limit'   => 50,
+				]
+			)
+		);
 	}
 
 	private static function no_user( int $id ): \WP_Error {
-		return new \WP_Error( 'aipkit_unknown_user', sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $id ), [ 'status' => 404, 'field' => 'user_id' ] );
+		return new \WP_Error(
+			'aipkit_unknown_user',
+			sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $id ),
+			[
+				'status' => 404,
+				'field'  => 'user_id',
+			]
+		);
 	}
 }

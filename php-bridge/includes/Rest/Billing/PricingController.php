@@ -21,21 +21,53 @@ final class PricingController extends Controller {
 		$this->route(
 			'/pricing-rules',
 			[
-				[ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'index' ], 'capability' => Capabilities::MANAGE_PRICING ],
-				[ 'methods' => WP_REST_Server::CREATABLE, 'callback' => [ $this, 'create' ], 'capability' => Capabilities::MANAGE_PRICING ],
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'index' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
+				[
+					'methods'    => WP_REST_Server::CREATABLE,
+					'callback'   => [ $this, 'create' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
 			]
 		);
 		$this->route(
 			'/pricing-rules/(?P<id>\d+)',
 			[
-				[ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'show' ], 'capability' => Capabilities::MANAGE_PRICING ],
-				[ 'methods' => WP_REST_Server::EDITABLE, 'callback' => [ $this, 'update' ], 'capability' => Capabilities::MANAGE_PRICING ],
-				[ 'methods' => WP_REST_Server::DELETABLE, 'callback' => [ $this, 'delete' ], 'capability' => Capabilities::MANAGE_PRICING ],
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'show' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
+				[
+					'methods'    => WP_REST_Server::EDITABLE,
+					'callback'   => [ $this, 'update' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
+				[
+					'methods'    => WP_REST_Server::DELETABLE,
+					'callback'   => [ $this, 'delete' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
 			]
 		);
 		$this->route(
 			'/models',
-			[ [ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'models' ], 'capability' => Capabilities::MANAGE_PRICING, 'args' => [ 'refresh' => [ 'type' => 'boolean', 'default' => false ] ] ] ]
+			[
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'models' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+					'args'       => [
+						'refresh' => [
+							'type'    => 'boolean',
+							'default' => false,
+						],
+					],
+				],
+			]
 		);
 	}
 
@@ -45,7 +77,14 @@ final class PricingController extends Controller {
 
 	public function show( WP_REST_Request $r ) {
 		$rule = PricingRules::get( (int) $r['id'] );
-		return $rule ? new \WP_REST_Response( $rule ) : new \WP_Error( 'aipkit_rule_not_found', __( 'Pricing rule not found.', 'aipkit-usage' ), [ 'status' => 404, 'field' => 'id' ] );
+		return $rule ? new \WP_REST_Response( $rule ) : new \WP_Error(
+			'aipkit_rule_not_found',
+			__( 'Pricing rule not found.', 'aipkit-usage' ),
+			[
+				'status' => 404,
+				'field'  => 'id',
+			]
+		);
 	}
 
 	public function create( WP_REST_Request $r ) {
@@ -58,14 +97,24 @@ final class PricingController extends Controller {
 
 	public function delete( WP_REST_Request $r ) {
 		$res = PricingRules::delete( (int) $r['id'] );
-		return self::respond( is_wp_error( $res ) ? $res : [ 'deleted' => true, 'id' => (int) $r['id'] ] );
+		return self::respond(
+			is_wp_error( $res ) ? $res : [
+				'deleted' => true,
+				'id'      => (int) $r['id'],
+			]
+		);
 	}
 
 	public function models( WP_REST_Request $r ): \WP_REST_Response {
 		if ( $r['refresh'] ) {
 			ModelCatalog::forget_seen(); // "Refresh models": re-read the logs and ledger now
 		}
-		return new \WP_REST_Response( [ 'providers' => ModelCatalog::all(), 'bots' => ModelCatalog::bots() ] );
+		return new \WP_REST_Response(
+			[
+				'providers' => ModelCatalog::all(),
+				'bots'      => ModelCatalog::bots(),
+			]
+		);
 	}
 
 	private static function input( WP_REST_Request $r ): array {

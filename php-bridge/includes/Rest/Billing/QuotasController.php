@@ -16,15 +16,31 @@ final class QuotasController extends Controller {
 		$this->route(
 			'/quotas',
 			[
-				[ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'index' ], 'capability' => Capabilities::MANAGE_PRICING ],
-				[ 'methods' => WP_REST_Server::CREATABLE, 'callback' => [ $this, 'save' ], 'capability' => Capabilities::MANAGE_PRICING ],
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'index' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
+				[
+					'methods'    => WP_REST_Server::CREATABLE,
+					'callback'   => [ $this, 'save' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
 			]
 		);
 		$this->route(
 			'/quotas/(?P<id>\d+)',
 			[
-				[ 'methods' => WP_REST_Server::EDITABLE, 'callback' => [ $this, 'save' ], 'capability' => Capabilities::MANAGE_PRICING ],
-				[ 'methods' => WP_REST_Server::DELETABLE, 'callback' => [ $this, 'delete' ], 'capability' => Capabilities::MANAGE_PRICING ],
+				[
+					'methods'    => WP_REST_Server::EDITABLE,
+					'callback'   => [ $this, 'save' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
+				[
+					'methods'    => WP_REST_Server::DELETABLE,
+					'callback'   => [ $this, 'delete' ],
+					'capability' => Capabilities::MANAGE_PRICING,
+				],
 			]
 		);
 	}
@@ -32,9 +48,18 @@ final class QuotasController extends Controller {
 	public function index(): \WP_REST_Response {
 		$roles = [];
 		foreach ( wp_roles()->get_names() as $slug => $name ) {
-			$roles[] = [ 'role' => $slug, 'name' => translate_user_role( $name ) ];
+			$roles[] = [
+				'role' => $slug,
+				'name' => translate_user_role( $name ),
+			];
 		}
-		return new \WP_REST_Response( [ 'rules' => QuotaRules::all(), 'bots' => ModelCatalog::bots(), 'roles' => $roles ] );
+		return new \WP_REST_Response(
+			[
+				'rules' => QuotaRules::all(),
+				'bots'  => ModelCatalog::bots(),
+				'roles' => $roles,
+			]
+		);
 	}
 
 	public function save( WP_REST_Request $r ) {
@@ -43,16 +68,35 @@ final class QuotasController extends Controller {
 		if ( isset( $r['id'] ) ) {
 			$existing = QuotaRules::get( (int) $r['id'] );
 			if ( ! $existing ) {
-				return new \WP_Error( 'aipkit_quota_not_found', __( 'Quota rule not found.', 'aipkit-usage' ), [ 'status' => 404, 'field' => 'id' ] );
+				return new \WP_Error(
+					'aipkit_quota_not_found',
+					__( 'Quota rule not found.', 'aipkit-usage' ),
+					[
+						'status' => 404,
+						'field'  => 'id',
+					]
+				);
 			}
 			// The scope of a stored rule is its identity: editing keeps module and bot.
-			$in = array_merge( $existing, $in, [ 'module' => $existing['module'], 'bot_id' => $existing['bot_id'] ] );
+			$in = array_merge(
+				$existing,
+				$in,
+				[
+					'module' => $existing['module'],
+					'bot_id' => $existing['bot_id'],
+				]
+			);
 		}
 		return self::respond( QuotaRules::save( $in ), isset( $r['id'] ) ? 200 : 201 );
 	}
 
 	public function delete( WP_REST_Request $r ) {
 		$res = QuotaRules::delete( (int) $r['id'] );
-		return self::respond( is_wp_error( $res ) ? $res : [ 'deleted' => true, 'id' => (int) $r['id'] ] );
+		return self::respond(
+			is_wp_error( $res ) ? $res : [
+				'deleted' => true,
+				'id'      => (int) $r['id'],
+			]
+		);
 	}
 }

@@ -11,7 +11,16 @@ defined( 'ABSPATH' ) || exit;
 /** aipkit/v1/reconcile: balances that differ from the sum of their ledger entries. */
 final class ReconcileController extends Controller {
 	public function registerRoutes(): void {
-		$this->route( '/reconcile', [ [ 'methods' => WP_REST_Server::READABLE, 'callback' => [ $this, 'run' ], 'capability' => Capabilities::MANAGE_BALANCES ] ] );
+		$this->route(
+			'/reconcile',
+			[
+				[
+					'methods'    => WP_REST_Server::READABLE,
+					'callback'   => [ $this, 'run' ],
+					'capability' => Capabilities::MANAGE_BALANCES,
+				],
+			]
+		);
 	}
 
 	public function run() {

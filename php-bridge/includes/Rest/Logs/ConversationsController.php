@@ -21,7 +21,11 @@ final class ConversationsController extends Controller {
 					'callback'   => [ $this, 'list' ],
 					'capability' => 'aipkit_view_usage',
 					'args'       => [
-						'per_page' => [ 'type' => 'integer', 'default' => 20, 'enum' => ConversationList::PAGE_SIZES ],
+						'per_page' => [
+							'type'    => 'integer',
+							'default' => 20,
+							'enum'    => ConversationList::PAGE_SIZES,
+						],
 						'cursor'   => self::stringArg( 40, [ 'default' => '' ] ),
 					],
 				],
@@ -45,8 +49,15 @@ final class ConversationsController extends Controller {
 					'callback'   => [ $this, 'one' ],
 					'capability' => 'aipkit_view_usage',
 					'args'       => [
-						'id'    => [ 'type' => 'integer', 'minimum' => 1 ],
-						'after' => [ 'type' => 'integer', 'minimum' => 0, 'default' => 0 ],
+						'id'    => [
+							'type'    => 'integer',
+							'minimum' => 1,
+						],
+						'after' => [
+							'type'    => 'integer',
+							'minimum' => 0,
+							'default' => 0,
+						],
 					],
 				],
 			]
@@ -62,12 +73,22 @@ final class ConversationsController extends Controller {
 	}
 
 	public function filters( WP_REST_Request $r ) {
-		$out = [ 'bots' => [], 'modules' => [], 'ranges' => Filters::RANGES ];
+		$out = [
+			'bots'    => [],
+			'modules' => [],
+			'ranges'  => Filters::RANGES,
+		];
 		foreach ( Catalog::bots() as $id => $name ) {
-			$out['bots'][] = [ 'id' => (string) $id, 'name' => $name ];
+			$out['bots'][] = [
+				'id'   => (string) $id,
+				'name' => $name,
+			];
 		}
 		foreach ( Catalog::modules() as $id => $name ) {
-			$out['modules'][] = [ 'id' => (string) $id, 'name' => $name ];
+			$out['modules'][] = [
+				'id'   => (string) $id,
+				'name' => $name,
+			];
 		}
 		return self::respond( $out );
 	}

@@ -32,8 +32,16 @@ final class DeleteController extends Controller {
 					'callback'   => [ $this, 'delete' ],
 					'capability' => 'aipkit_delete_logs',
 					'args'       => [
-						'max_id' => [ 'type' => 'integer', 'minimum' => 0, 'required' => true ],
-						'after'  => [ 'type' => 'integer', 'minimum' => 0, 'default' => 0 ],
+						'max_id' => [
+							'type'     => 'integer',
+							'minimum'  => 0,
+							'required' => true,
+						],
+						'after'  => [
+							'type'    => 'integer',
+							'minimum' => 0,
+							'default' => 0,
+						],
 					],
 				],
 			]

@@ -23,8 +23,16 @@ final class RetentionController extends Controller {
 					'callback'   => [ $this, 'save' ],
 					'capability' => 'aipkit_manage_settings',
 					'args'       => [
-						'enabled' => [ 'type' => 'boolean', 'required' => true ],
-						'days'    => [ 'type' => 'integer', 'required' => true, 'minimum' => 1, 'maximum' => Retention::MAX_DAYS ],
+						'enabled' => [
+							'type'     => 'boolean',
+							'required' => true,
+						],
+						'days'    => [
+							'type'     => 'integer',
+							'required' => true,
+							'minimum'  => 1,
+							'maximum'  => Retention::MAX_DAYS,
+						],
 					],
 				],
 			]
