@@ -73,24 +73,24 @@ if ( 'quote' === $mode ) {
 	$s  = ( hrtime( true ) - $t ) / 1e9;
 	$cs = ( cpu_ns() - $c ) / 1e9;
 	printf( "php-ffi-price%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::call('price'): lean answer, same credits)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
-	$rules_text = Ffi::textRules( $req['rules'] ); // once per rule set, as a caller caches it
-	if ( '1.400000' !== $ffi->priceText( Ffi::textRequest( $req['usage'], $rules_text ) )['credits'] ) {
+	$rules_text = Ffi::text_rules( $req['rules'] ); // once per rule set, as a caller caches it
+	if ( '1.400000' !== $ffi->price_text( Ffi::text_request( $req['usage'], $rules_text ) )['credits'] ) {
 		fwrite( STDERR, "wrong result\n" );
 		exit( 1 );
 	}
 	$t = hrtime( true );
 	$c = cpu_ns();
 	for ( $i = 0; $i < $n; $i++ ) {
-		$r = $ffi->priceText( Ffi::textRequest( $req['usage'], $rules_text ) );
+		$r = $ffi->price_text( Ffi::text_request( $req['usage'], $rules_text ) );
 	}
 	$s  = ( hrtime( true ) - $t ) / 1e9;
 	$cs = ( cpu_ns() - $c ) / 1e9;
-	printf( "php-ffi-ptext%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::priceText(textRequest(usage, cached rules)): the hot path, answer array)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
+	printf( "php-ffi-ptext%10.0f req/s %8.3f us/call %8.3f cpu-us/call  (Ffi::price_text(textRequest(usage, cached rules)): the hot path, answer array)\n", $n / $s, $s * 1e6 / $n, $cs * 1e6 / $n );
 	$json = json_encode( $req );
 	$t    = hrtime( true );
 	$c    = cpu_ns();
 	for ( $i = 0; $i < $n; $i++ ) {
-		$r = $ffi->callJson( 'quote', $json );
+		$r = $ffi->call_json( 'quote', $json );
 	}
 	$s  = ( hrtime( true ) - $t ) / 1e9;
 	$cs = ( cpu_ns() - $c ) / 1e9;
@@ -119,11 +119,11 @@ $good = array(
 	array( 'csv_rows', array( 'rows' => array( array( 'a', '=1+2', "x\ny" ) ) ) ),
 );
 // The compact entry (aipkit_price_text) is part of the mix: its buffers are freed by the same rule.
-$text     = Ffi::textRequest( $req['usage'], Ffi::textRules( $req['rules'] ) );
+$text     = Ffi::text_request( $req['usage'], Ffi::text_rules( $req['rules'] ) );
 $bad_text = "chat\topenai\tgpt-4o\t-1\t\t\t";
 for ( $i = 0; $i < 5000; $i++ ) {
 	$ffi->call( 'quote', $req );
-	$ffi->priceText( $text );
+	$ffi->price_text( $text );
 }
 $rss0 = rss_kb();
 $mem0 = memory_get_usage();
@@ -134,7 +134,7 @@ printf( "memory     %10d %12d %12d\n", 0, $rss0, $mem0 );
 for ( $i = 1; $i <= $n; $i++ ) {
 	try {
 		if ( 0 === $i % 5 ) {
-			$ffi->priceText( 0 === $i % 10 ? $bad_text : $text );
+			$ffi->price_text( 0 === $i % 10 ? $bad_text : $text );
 		} else {
 			[ $op, $in ] = ( 0 === $i % 2 ) ? $bad[ $i % 4 ] : $good[ $i % 3 ];
 			$ffi->call( $op, $in );

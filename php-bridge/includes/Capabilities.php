@@ -27,7 +27,7 @@ final class Capabilities {
 			'admin_init',
 			static function (): void {
 				$granted = get_option( self::GRANTED_OPTION, null );
-				if ( is_array( $granted ) && self::normalise( $granted ) !== self::normalise( self::roleMap() ) ) {
+				if ( is_array( $granted ) && self::normalise( $granted ) !== self::normalise( self::role_map() ) ) {
 					self::sync();
 				}
 			}
@@ -51,7 +51,7 @@ final class Capabilities {
 	}
 
 	/** @return array<string,string[]> cap => roles */
-	public static function roleMap(): array {
+	public static function role_map(): array {
 		$map = [];
 		foreach ( self::all() as $cap ) {
 			$map[ $cap ] = [ 'administrator' ];
@@ -75,7 +75,7 @@ final class Capabilities {
 		$previous = get_option( self::GRANTED_OPTION, [] );
 		$previous = is_array( $previous ) ? $previous : [];
 		$granted  = [];
-		foreach ( self::roleMap() as $cap => $roles ) {
+		foreach ( self::role_map() as $cap => $roles ) {
 			foreach ( $roles as $role_name ) {
 				$role = get_role( $role_name );
 				if ( $role && ! $role->has_cap( $cap ) ) {
@@ -96,7 +96,7 @@ final class Capabilities {
 	}
 
 	/** Removes every aipkit capability from every role (uninstall). */
-	public static function removeAll(): void {
+	public static function remove_all(): void {
 		foreach ( wp_roles()->role_objects as $role ) {
 			foreach ( self::all() as $cap ) {
 				if ( $role->has_cap( $cap ) ) {
@@ -107,7 +107,7 @@ final class Capabilities {
 		delete_option( self::GRANTED_OPTION );
 	}
 
-	public static function currentUserCan( string $cap ): bool {
+	public static function current_user_can( string $cap ): bool {
 		return current_user_can( $cap );
 	}
 }

@@ -30,7 +30,7 @@ final class Plugin {
 	}
 
 	/** Replaces the prerequisite probe (tests inject environments they cannot create in-process). */
-	public function usePrerequisites( ?Prerequisites $prerequisites ): void {
+	public function use_prerequisites( ?Prerequisites $prerequisites ): void {
 		$this->prerequisites = $prerequisites;
 	}
 
@@ -39,7 +39,7 @@ final class Plugin {
 	 *
 	 * @return string[]
 	 */
-	private static function baseServices(): array {
+	private static function base_services(): array {
 		return [
 			Schema::class,
 			Admin\PrerequisiteNotice::class,
@@ -48,7 +48,7 @@ final class Plugin {
 	}
 
 	/** @return string[] services that need the core; Billing and Logs are added by their own issues. */
-	private static function coreServices(): array {
+	private static function core_services(): array {
 		return [
 			Capabilities::class,
 			Rest\SettingsController::class,
@@ -64,11 +64,11 @@ final class Plugin {
 			return;
 		}
 		$this->booted = true;
-		add_action( 'init', [ $this, 'loadTextDomain' ] );
+		add_action( 'init', [ $this, 'load_text_domain' ] );
 
-		$classes = self::baseServices();
-		if ( $this->prerequisites()->isMet() ) {
-			$classes = array_merge( $classes, self::coreServices() );
+		$classes = self::base_services();
+		if ( $this->prerequisites()->is_met() ) {
+			$classes = array_merge( $classes, self::core_services() );
 		}
 		foreach ( $classes as $class ) {
 			if ( class_exists( $class ) ) {
@@ -84,19 +84,19 @@ final class Plugin {
 		return $this->services[ $class ] ?? null;
 	}
 
-	public function loadTextDomain(): void {
+	public function load_text_domain(): void {
 		load_plugin_textdomain( 'aipkit-usage', false, dirname( plugin_basename( AIPKIT_USAGE_FILE ) ) . '/languages' );
 	}
 
 	/** Activation hook: refuses (with the precise reason) when the core cannot run. */
 	public static function activate( bool $network_wide = false ): void {
 		$prereq = self::instance()->prerequisites();
-		if ( ! $prereq->isMet() ) {
+		if ( ! $prereq->is_met() ) {
 			// Never leave a plugin active that cannot meter: WordPress has not yet recorded the
 			// activation, so dying here keeps it inactive.
 			wp_die(
 				wp_kses(
-					$prereq->messageHtml(),
+					$prereq->message_html(),
 					[
 						'strong' => [],
 						'br'     => [],
@@ -111,7 +111,7 @@ final class Plugin {
 			);
 		}
 		if ( $network_wide && is_multisite() ) {
-			Schema::installNetwork();
+			Schema::install_network();
 		} else {
 			Schema::install();
 		}
@@ -119,13 +119,13 @@ final class Plugin {
 
 	public static function deactivate(): void {
 		// Scheduled events are re-created by their owners on boot; clear ours so nothing runs while inactive.
-		foreach ( self::scheduledHooks() as $hook ) {
+		foreach ( self::scheduled_hooks() as $hook ) {
 			wp_unschedule_hook( $hook );
 		}
 	}
 
 	/** @return string[] every cron hook of this plugin (prefix aipkit_usage_) currently scheduled. */
-	public static function scheduledHooks(): array {
+	public static function scheduled_hooks(): array {
 		$hooks = [];
 		foreach ( (array) _get_cron_array() as $events ) {
 			foreach ( (array) $events as $hook => $unused ) {

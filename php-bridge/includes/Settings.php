@@ -75,23 +75,23 @@ final class Settings {
 		return $out;
 	}
 
-	public static function consumptionOrder(): string {
+	public static function consumption_order(): string {
 		return (string) self::all()['consumption_order'];
 	}
 
-	public static function holdLifetimeMinutes(): int {
+	public static function hold_lifetime_minutes(): int {
 		return (int) self::all()['hold_lifetime_minutes'];
 	}
 
-	public static function buyCreditsUrl(): string {
+	public static function buy_credits_url(): string {
 		return (string) self::all()['buy_credits_url'];
 	}
 
-	public static function customerDashboardUrl(): string {
+	public static function customer_dashboard_url(): string {
 		return (string) self::all()['customer_dashboard_url'];
 	}
 
-	public static function deleteDataOnUninstall(): bool {
+	public static function delete_data_on_uninstall(): bool {
 		return (bool) self::all()['delete_data_on_uninstall'];
 	}
 

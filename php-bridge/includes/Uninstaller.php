@@ -30,12 +30,12 @@ final class Uninstaller {
 	public static function site(): bool {
 		global $wpdb;
 		// Read the opt-in before the options go.
-		$drop = Settings::deleteDataOnUninstall();
+		$drop = Settings::delete_data_on_uninstall();
 
-		foreach ( Plugin::scheduledHooks() as $hook ) {
+		foreach ( Plugin::scheduled_hooks() as $hook ) {
 			wp_unschedule_hook( $hook );
 		}
-		Capabilities::removeAll();
+		Capabilities::remove_all();
 
 		$like = [
 			$wpdb->esc_like( 'aipkit_usage_' ) . '%',
@@ -49,7 +49,7 @@ final class Uninstaller {
 		}
 
 		if ( $drop ) {
-			foreach ( Schema::tableNames() as $table ) {
+			foreach ( Schema::table_names() as $table ) {
 				// Table names come from our own fixed list and the site prefix, never from input.
 				$wpdb->query( 'DROP TABLE IF EXISTS `' . esc_sql( $table ) . '`' );
 			}

@@ -46,7 +46,7 @@ final class FfiTest extends TestCase {
 	}
 
 	public function testAbiMismatchIsRefused(): void {
-		$this->assertSame( Ffi::ABI_VERSION, \FFI::cdef( 'uint32_t aipkit_abi_version(void);', Ffi::libraryPath() )->aipkit_abi_version() );
+		$this->assertSame( Ffi::ABI_VERSION, \FFI::cdef( 'uint32_t aipkit_abi_version(void);', Ffi::library_path() )->aipkit_abi_version() );
 		// A library exporting the same functions but another ABI version must be refused.
 		$dir = sys_get_temp_dir() . '/aipkit-abi-' . getmypid();
 		@mkdir( $dir );
@@ -74,18 +74,18 @@ final class FfiTest extends TestCase {
 	}
 
 	public function testMalformedJsonAndStatuses(): void {
-		[ $status, $body ] = Ffi::instance()->callJson( 'admit', '{"estimate": ' );
+		[ $status, $body ] = Ffi::instance()->call_json( 'admit', '{"estimate": ' );
 		$this->assertSame( 1, $status );
 		$this->assertSame( 'malformed_input', json_decode( $body, true )['code'] );
-		[ $status, $body ] = Ffi::instance()->callJson( 'admit', "\xff\xfe" );
+		[ $status, $body ] = Ffi::instance()->call_json( 'admit', "\xff\xfe" );
 		$this->assertSame( 1, $status );
-		[ $status, $body ] = Ffi::instance()->callJson( 'version', '' );
+		[ $status, $body ] = Ffi::instance()->call_json( 'version', '' );
 		$this->assertSame( 'malformed_input', json_decode( $body, true )['code'] );
-		[ $status, $body ] = Ffi::instance()->callJson( 'version', '{}   ' );
+		[ $status, $body ] = Ffi::instance()->call_json( 'version', '{}   ' );
 		$this->assertSame( 0, $status );
-		[ $status, $body ] = Ffi::instance()->callJson( 'version', '{} {}' );
+		[ $status, $body ] = Ffi::instance()->call_json( 'version', '{} {}' );
 		$this->assertSame( 1, $status );
-		[ $status ] = Ffi::instance()->callJson( 'csv_rows', str_repeat( '[', 10000 ) );
+		[ $status ] = Ffi::instance()->call_json( 'csv_rows', str_repeat( '[', 10000 ) );
 		$this->assertSame( 1, $status, 'deep nesting is refused, not a stack overflow' );
 	}
 
@@ -103,7 +103,7 @@ final class FfiTest extends TestCase {
 		$broken = array( '{"estimate":', "\xff\xfe", '{"a":NaN}', '{"a":Infinity}', '{"a":-Infinity}', '{"a":1e999999}', '', 'null x', '{"a":"\ud800"}', str_repeat( '[', 100 ) );
 		foreach ( array_keys( $ops ) as $op ) {
 			foreach ( $broken as $json ) {
-				[ $status, $body ] = Ffi::instance()->callJson( $op, $json );
+				[ $status, $body ] = Ffi::instance()->call_json( $op, $json );
 				$this->assertSame( 1, $status, "$op: " . bin2hex( $json ) );
 				$this->assertSame( 'malformed_input', json_decode( $body, true )['code'], "$op: $body" );
 			}
@@ -111,7 +111,7 @@ final class FfiTest extends TestCase {
 		// The compact price entry: bytes that are not UTF-8, an empty request, a wrong shape.
 		foreach ( array( "\xff\xfe", '', "chat\topenai", "{\"text\":1}" ) as $text ) {
 			try {
-				Ffi::instance()->priceText( $text );
+				Ffi::instance()->price_text( $text );
 				$this->fail( 'no exception for ' . bin2hex( $text ) );
 			} catch ( CoreException $e ) {
 				$this->assertSame( 'malformed_input', $e->getErrorCode() );
@@ -161,11 +161,11 @@ final class FfiTest extends TestCase {
 		);
 		$bad  = array( 'estimate' => 'NaN', 'balance_available' => '1', 'quota_remaining' => null, 'order' => 'balance_first' );
 		// The compact entry (aipkit_price_text) too: its answer and error buffers are freed the same way.
-		$text     = Ffi::textRequest( $good['usage'], Ffi::textRules( $good['rules'] ) );
+		$text     = Ffi::text_request( $good['usage'], Ffi::text_rules( $good['rules'] ) );
 		$bad_text = "chat\topenai\tgpt-4o\tNaN\t\t\t";
 		for ( $i = 0; $i < 2000; $i++ ) { // warm-up: allocator arenas, PHP caches
 			$ffi->call( 'quote', $good );
-			$ffi->priceText( $text );
+			$ffi->price_text( $text );
 		}
 		$before = self::rssKb();
 		for ( $i = 0; $i < 50000; $i++ ) {
@@ -178,10 +178,10 @@ final class FfiTest extends TestCase {
 						$ffi->call( 'quote', $good );
 						break;
 					case 2:
-						$ffi->priceText( $text );
+						$ffi->price_text( $text );
 						break;
 					default:
-						$ffi->priceText( $bad_text );
+						$ffi->price_text( $bad_text );
 				}
 			} catch ( CoreException $e ) {
 				unset( $e );

@@ -33,7 +33,7 @@ final class VectorsTest extends TestCase {
 	/** The compact price request through its own export (aipkit_price_text) answers like the op. */
 	private function assertFastPriceText( array $c ): void {
 		try {
-			$got = Ffi::instance()->priceText( $c['input']['text'] );
+			$got = Ffi::instance()->price_text( $c['input']['text'] );
 			$this->assertArrayHasKey( 'expect', $c, 'expected error ' . ( $c['error'] ?? '' ) );
 			$this->assertSame( self::sortDeep( $c['expect'] ), self::sortDeep( $got ) );
 		} catch ( CoreException $e ) {
@@ -49,7 +49,7 @@ final class VectorsTest extends TestCase {
 		$ffi = Ffi::instance();
 		if ( ! is_array( $c['input'] ) ) {
 			// call() takes arrays only; a non-object request goes through the raw JSON entry.
-			[ $status, $body ] = $ffi->callJson( $c['op'], json_encode( $c['input'] ) );
+			[ $status, $body ] = $ffi->call_json( $c['op'], json_encode( $c['input'] ) );
 			$this->assertSame( 1, $status );
 			$this->assertSame( $c['error'], json_decode( $body, true )['code'] );
 			return;

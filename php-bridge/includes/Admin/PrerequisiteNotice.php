@@ -17,16 +17,16 @@ final class PrerequisiteNotice {
 			return;
 		}
 		$prereq = Plugin::instance()->prerequisites();
-		if ( $prereq->isMet() ) {
+		if ( $prereq->is_met() ) {
 			return;
 		}
 		echo '<div class="notice notice-error" id="aipkit-usage-prerequisites"><p>'
-			. wp_kses( $prereq->messageHtml(), self::allowedHtml() )
+			. wp_kses( $prereq->message_html(), self::allowed_html() )
 			. '</p></div>';
 	}
 
 	/** @return array<string,array<string,bool>> */
-	public static function allowedHtml(): array {
+	public static function allowed_html(): array {
 		return [
 			'strong' => [],
 			'br'     => [],

@@ -9,19 +9,19 @@ final class Config {
 	public const DEFAULT_MESSAGE = 'You have reached your quota for this period.';
 
 	public static function order(): string {
-		return \AipkitUsage\Settings::consumptionOrder();
+		return \AipkitUsage\Settings::consumption_order();
 	}
 
 	/** Seconds a hold lives before the sweeper releases it. */
 	public static function hold_lifetime(): int {
-		return max( 1, \AipkitUsage\Settings::holdLifetimeMinutes() ) * MINUTE_IN_SECONDS;
+		return max( 1, \AipkitUsage\Settings::hold_lifetime_minutes() ) * MINUTE_IN_SECONDS;
 	}
 
 	public static function buy_credits_url(): string {
-		return \AipkitUsage\Settings::buyCreditsUrl();
+		return \AipkitUsage\Settings::buy_credits_url();
 	}
 
 	public static function dashboard_url(): string {
-		return \AipkitUsage\Settings::customerDashboardUrl();
+		return \AipkitUsage\Settings::customer_dashboard_url();
 	}
 }

@@ -24,11 +24,11 @@ final class Core {
 	}
 
 	public static function validate_rule( array $rule ) {
-		return Gateway::instance()->validateRule( [ 'rule' => $rule ] );
+		return Gateway::instance()->validate_rule( [ 'rule' => $rule ] );
 	}
 
 	public static function effective_limit( array $req ) {
-		return Gateway::instance()->effectiveLimit( $req );
+		return Gateway::instance()->effective_limit( $req );
 	}
 
 	public static function period( string $period, ?int $now = null ) {
@@ -49,7 +49,7 @@ final class Core {
 	}
 
 	public static function adjust_balance( string $current, string $expected, string $new ) {
-		return Gateway::instance()->adjustBalance(
+		return Gateway::instance()->adjust_balance(
 			[
 				'current'  => $current,
 				'expected' => $expected,
@@ -69,7 +69,7 @@ final class Core {
 
 	/** @return string|WP_Error */
 	public static function key( string $kind, array $parts ) {
-		$r = Gateway::instance()->idempotencyKey(
+		$r = Gateway::instance()->idempotency_key(
 			[
 				'kind'  => $kind,
 				'parts' => array_map( 'strval', $parts ),
@@ -79,7 +79,7 @@ final class Core {
 	}
 
 	public static function csv( array $rows ) {
-		$r = Gateway::instance()->csvRows( [ 'rows' => $rows ] );
+		$r = Gateway::instance()->csv_rows( [ 'rows' => $rows ] );
 		return is_wp_error( $r ) ? $r : (string) $r['csv'];
 	}
 }

@@ -24,17 +24,17 @@ final class Ffi {
 	/** @var \FFI\CData uint8_t* out-param, reused across calls */
 	private \FFI\CData $out;
 	/** @var \FFI\CData size_t out-param, reused across calls */
-	private \FFI\CData $outLen;
+	private \FFI\CData $out_len;
 	/** @var \FFI\CData pointers to the two out-params, made once (FFI::addr per call costs time) */
-	private \FFI\CData $outPtr;
-	private \FFI\CData $outLenPtr;
+	private \FFI\CData $out_ptr;
+	private \FFI\CData $out_len_ptr;
 
 	private function __construct( \FFI $ffi ) {
 		$this->ffi       = $ffi;
 		$this->out       = $ffi->new( 'uint8_t*' );
-		$this->outLen    = $ffi->new( 'size_t' );
-		$this->outPtr    = \FFI::addr( $this->out );
-		$this->outLenPtr = \FFI::addr( $this->outLen );
+		$this->out_len    = $ffi->new( 'size_t' );
+		$this->out_ptr    = \FFI::addr( $this->out );
+		$this->out_len_ptr = \FFI::addr( $this->out_len );
 	}
 
 	/**
@@ -49,21 +49,21 @@ final class Ffi {
 		$version = (int) $ffi->aipkit_abi_version();
 		if ( self::ABI_VERSION !== $version ) {
 			throw new \RuntimeException(
-				sprintf( 'The core library %s has ABI version %d but this plugin needs %d; rebuild or reinstall the plugin.', self::libraryPath(), $version, self::ABI_VERSION )
+				sprintf( 'The core library %s has ABI version %d but this plugin needs %d; rebuild or reinstall the plugin.', self::library_path(), $version, self::ABI_VERSION )
 			);
 		}
 		self::$instance = new self( $ffi );
 		return self::$instance;
 	}
 
-	public static function libraryPath(): string {
+	public static function library_path(): string {
 		if ( defined( 'AIPKIT_USAGE_LIB' ) && '' !== (string) constant( 'AIPKIT_USAGE_LIB' ) ) {
 			return (string) constant( 'AIPKIT_USAGE_LIB' );
 		}
 		return dirname( __DIR__, 2 ) . '/lib/libaipkit_usage.so';
 	}
 
-	public static function headerPath(): string {
+	public static function header_path(): string {
 		return dirname( __DIR__, 2 ) . '/aipkit_core.h';
 	}
 
@@ -72,12 +72,12 @@ final class Ffi {
 	 * library's absolute path in FFI_LIB (PHP resolves a relative FFI_LIB against the working
 	 * directory, so aipkit_core.h itself only works from the plugin folder).
 	 */
-	public static function preloadHeaderPath(): string {
+	public static function preload_header_path(): string {
 		return dirname( __DIR__, 2 ) . '/lib/aipkit_core.preload.h';
 	}
 
 	/** The plugin's opcache.preload entry (compiles this class so it may use FFI under ffi.enable=preload). */
-	public static function preloadScriptPath(): string {
+	public static function preload_script_path(): string {
 		return dirname( __DIR__, 2 ) . '/preload.php';
 	}
 
@@ -90,13 +90,13 @@ final class Ffi {
 				unset( $e );
 			}
 		}
-		$header = @file_get_contents( self::headerPath() );
+		$header = @file_get_contents( self::header_path() );
 		if ( false === $header ) {
-			throw new \RuntimeException( 'Cannot read the core header ' . self::headerPath() . '.' );
+			throw new \RuntimeException( 'Cannot read the core header ' . self::header_path() . '.' );
 		}
 		// FFI::cdef has no preprocessor: drop the FFI_SCOPE/FFI_LIB lines meant for FFI::load.
 		$decls = (string) preg_replace( '/^\s*#.*$/m', '', $header );
-		return \FFI::cdef( $decls, self::libraryPath() );
+		return \FFI::cdef( $decls, self::library_path() );
 	}
 
 	/**
@@ -123,11 +123,11 @@ final class Ffi {
 				}
 			}
 			if ( ! $scoped ) {
-				return 'ffi.enable=preload does not allow FFI in the ' . $sapi . ' SAPI unless the core is preloaded; set ffi.enable=1, or preload the core: ffi.preload=' . self::preloadHeaderPath() . ' (written by bin/build-core with the absolute FFI_LIB path), opcache.enable=1, opcache.preload=' . self::preloadScriptPath() . ' and opcache.preload_user=<the PHP user>.';
+				return 'ffi.enable=preload does not allow FFI in the ' . $sapi . ' SAPI unless the core is preloaded; set ffi.enable=1, or preload the core: ffi.preload=' . self::preload_header_path() . ' (written by bin/build-core with the absolute FFI_LIB path), opcache.enable=1, opcache.preload=' . self::preload_script_path() . ' and opcache.preload_user=<the PHP user>.';
 			}
 		}
 		if ( null === self::$instance ) {
-			$lib = self::libraryPath();
+			$lib = self::library_path();
 			if ( '' === (string) ini_get( 'ffi.preload' ) ) {
 				if ( ! is_file( $lib ) ) {
 					return 'The core library ' . $lib . ' is missing; run bin/build-core (or reinstall the plugin), or point the AIPKIT_USAGE_LIB constant at it.';
@@ -155,10 +155,10 @@ final class Ffi {
 	public function call( string $op, array $input ): array {
 		// json_encode([]) is "[]"; an empty request is an object.
 		$json   = [] === $input ? '{}' : self::encode( $input );
-		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
-		$body   = $this->takeOutput( $status );
+		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->out_ptr, $this->out_len_ptr );
+		$body   = $this->take_output( $status );
 		if ( 0 !== $status ) {
-			self::throwCoreError( $body, $status );
+			self::throw_core_error( $body, $status );
 		}
 		return json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
 	}
@@ -167,11 +167,11 @@ final class Ffi {
 	 * Copies the answer the library wrote to the out-params and gives the buffer straight back to the
 	 * library (the only owner allowed to free it). Status 3 means the out-params were left untouched.
 	 */
-	private function takeOutput( int $status ): string {
+	private function take_output( int $status ): string {
 		if ( 3 === $status ) {
 			throw new CoreException( 'internal_error', 'The core refused the call arguments (null pointer).', null, 3 );
 		}
-		$len = (int) $this->outLen->cdata;
+		$len = (int) $this->out_len->cdata;
 		try {
 			return \FFI::string( $this->out, $len );
 		} finally {
@@ -180,7 +180,7 @@ final class Ffi {
 	}
 
 	/** Status 1 (core error) and 2 (caught panic) carry the core's error JSON: code, message, field. */
-	private static function throwCoreError( string $body, int $status ): never {
+	private static function throw_core_error( string $body, int $status ): never {
 		$e = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
 		throw new CoreException(
 			(string) ( $e['code'] ?? 'internal_error' ),
@@ -208,11 +208,11 @@ final class Ffi {
 	 *
 	 * @return array{credits:string,rule_id:?int,fallback:bool,units:string}
 	 */
-	public function priceText( string $text ): array {
-		$status = $this->ffi->aipkit_price_text( $text, strlen( $text ), $this->outPtr, $this->outLenPtr );
-		$body   = $this->takeOutput( $status );
+	public function price_text( string $text ): array {
+		$status = $this->ffi->aipkit_price_text( $text, strlen( $text ), $this->out_ptr, $this->out_len_ptr );
+		$body   = $this->take_output( $status );
 		if ( 0 !== $status ) {
-			self::throwCoreError( $body, $status );
+			self::throw_core_error( $body, $status );
 		}
 		[ $credits, $rule_id, $fallback, $units ] = explode( "\t", $body );
 		return [
@@ -229,10 +229,10 @@ final class Ffi {
 	 *
 	 * @param array<int,array<string,mixed>> $rules Rule rows (extra DB columns are ignored).
 	 */
-	public static function textRules( array $rules ): string {
+	public static function text_rules( array $rules ): string {
 		$out = '';
 		foreach ( $rules as $r ) {
-			$out .= "\n" . self::textLine( [ $r['id'] ?? null, $r['usage_type'] ?? null, $r['provider'] ?? null, $r['model'] ?? null, $r['method'] ?? null, $r['input_rate'] ?? null, $r['output_rate'] ?? null, $r['unit_rate'] ?? null ] );
+			$out .= "\n" . self::text_line( [ $r['id'] ?? null, $r['usage_type'] ?? null, $r['provider'] ?? null, $r['model'] ?? null, $r['method'] ?? null, $r['input_rate'] ?? null, $r['output_rate'] ?? null, $r['unit_rate'] ?? null ] );
 		}
 		return $out;
 	}
@@ -243,12 +243,12 @@ final class Ffi {
 	 *
 	 * @param array<string,mixed> $usage usage_type, provider, model, input_tokens, output_tokens, images, videos.
 	 */
-	public static function textRequest( array $usage, string $text_rules ): string {
-		return self::textLine( [ $usage['usage_type'] ?? null, $usage['provider'] ?? null, $usage['model'] ?? null, $usage['input_tokens'] ?? null, $usage['output_tokens'] ?? null, $usage['images'] ?? null, $usage['videos'] ?? null ] ) . $text_rules;
+	public static function text_request( array $usage, string $text_rules ): string {
+		return self::text_line( [ $usage['usage_type'] ?? null, $usage['provider'] ?? null, $usage['model'] ?? null, $usage['input_tokens'] ?? null, $usage['output_tokens'] ?? null, $usage['images'] ?? null, $usage['videos'] ?? null ] ) . $text_rules;
 	}
 
 	/** Tab and newline are the separators: a value holding one (never valid) is refused, not shifted. */
-	private static function textLine( array $fields ): string {
+	private static function text_line( array $fields ): string {
 		foreach ( $fields as $i => $v ) {
 			if ( null === $v || is_string( $v ) || is_int( $v ) ) {
 				$fields[ $i ] = (string) $v;
@@ -264,8 +264,8 @@ final class Ffi {
 	}
 
 	/** The core's raw JSON answer (status, body) without decoding: for benchmarks and vector tests. */
-	public function callJson( string $op, string $json ): array {
-		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->outPtr, $this->outLenPtr );
-		return [ (int) $status, 3 === $status ? '' : $this->takeOutput( $status ) ];
+	public function call_json( string $op, string $json ): array {
+		$status = $this->ffi->aipkit_call( $op, strlen( $op ), $json, strlen( $json ), $this->out_ptr, $this->out_len_ptr );
+		return [ (int) $status, 3 === $status ? '' : $this->take_output( $status ) ];
 	}
 }

@@ -34,13 +34,13 @@ final class Gateway {
 	 * @param array $usage usage_type, provider, model, input_tokens, output_tokens, images, videos
 	 */
 	public function price( array $rules, array $usage ): array|WP_Error {
-		return $this->guarded( static fn ( Ffi $ffi ) => $ffi->priceText( Ffi::textRequest( $usage, Ffi::textRules( $rules ) ) ) );
+		return $this->guarded( static fn ( Ffi $ffi ) => $ffi->price_text( Ffi::text_request( $usage, Ffi::text_rules( $rules ) ) ) );
 	}
 
 	/** Runs one core call: refused cleanly when the prerequisites fail, core errors as WP_Error. */
 	private function guarded( callable $fn ): array|WP_Error {
 		$prereq = Plugin::instance()->prerequisites();
-		if ( ! $prereq->isMet() ) {
+		if ( ! $prereq->is_met() ) {
 			$problem = $prereq->problem();
 			return new WP_Error(
 				'aipkit_core_unavailable',
@@ -54,7 +54,7 @@ final class Gateway {
 		try {
 			return $fn( Ffi::instance() );
 		} catch ( CoreException $e ) {
-			return self::toWpError( $e->getErrorCode(), $e->getMessage(), $e->getField() );
+			return self::to_wp_error( $e->getErrorCode(), $e->getMessage(), $e->getField() );
 		} catch ( \Throwable $e ) {
 			// A failing FFI load after a passing prerequisite check (e.g. the file vanished mid-deploy).
 			return new WP_Error( 'aipkit_core_unavailable', $e->getMessage(), [ 'status' => 503 ] );
@@ -62,7 +62,7 @@ final class Gateway {
 	}
 
 	/** Maps a core error code (contract §2) to the WP_Error the REST layer and API functions return. */
-	public static function toWpError( string $code, string $message, ?string $field = null ): WP_Error {
+	public static function to_wp_error( string $code, string $message, ?string $field = null ): WP_Error {
 		$status = match ( $code ) {
 			'stale_balance'  => 409,
 			'internal_error' => 500,
@@ -83,7 +83,7 @@ final class Gateway {
 	}
 
 	/** @param array $request {rule:{usage_type,provider,model,method,input_rate?,output_rate?,unit_rate?}} */
-	public function validateRule( array $request ): array|WP_Error {
+	public function validate_rule( array $request ): array|WP_Error {
 		return $this->call( 'validate_rule', $request );
 	}
 
@@ -93,7 +93,7 @@ final class Gateway {
 	}
 
 	/** @param array $request {subject,roles,guest_limit,user_limit,role_limits} */
-	public function effectiveLimit( array $request ): array|WP_Error {
+	public function effective_limit( array $request ): array|WP_Error {
 		return $this->call( 'effective_limit', $request );
 	}
 
@@ -105,8 +105,8 @@ final class Gateway {
 		$now      = (int) ( $request['now'] ?? time() );
 		$request += [
 			'now'           => $now,
-			'utc_offsets'   => self::utcOffsets( $now ),
-			'start_of_week' => self::startOfWeek(),
+			'utc_offsets'   => self::utc_offsets( $now ),
+			'start_of_week' => self::start_of_week(),
 		];
 		return $this->call( 'period', $request );
 	}
@@ -122,7 +122,7 @@ final class Gateway {
 	}
 
 	/** @param array $request {current,expected,new} */
-	public function adjustBalance( array $request ): array|WP_Error {
+	public function adjust_balance( array $request ): array|WP_Error {
 		return $this->call( 'adjust_balance', $request );
 	}
 
@@ -132,22 +132,22 @@ final class Gateway {
 	}
 
 	/** @param array $request {kind, parts:[…]} */
-	public function idempotencyKey( array $request ): array|WP_Error {
+	public function idempotency_key( array $request ): array|WP_Error {
 		return $this->call( 'idempotency_key', $request );
 	}
 
 	/** @param array $request {score, scale} */
-	public function scoreBand( array $request ): array|WP_Error {
+	public function score_band( array $request ): array|WP_Error {
 		return $this->call( 'score_band', $request );
 	}
 
 	/** @param array $request {rows:[[…]]} */
-	public function csvRows( array $request ): array|WP_Error {
+	public function csv_rows( array $request ): array|WP_Error {
 		return $this->call( 'csv_rows', $request );
 	}
 
 	/** @param array $request {now, days} */
-	public function retentionCutoff( array $request ): array|WP_Error {
+	public function retention_cutoff( array $request ): array|WP_Error {
 		return $this->call( 'retention_cutoff', $request );
 	}
 
@@ -157,7 +157,7 @@ final class Gateway {
 	 *
 	 * @return array<int,array{from:?int,offset:int}>
 	 */
-	public static function utcOffsets( int $now, ?\DateTimeZone $zone = null ): array {
+	public static function utc_offsets( int $now, ?\DateTimeZone $zone = null ): array {
 		$zone ??= wp_timezone();
 		$begin = $now - 40 * DAY_IN_SECONDS;
 		$end   = $now + 40 * DAY_IN_SECONDS;
@@ -190,7 +190,7 @@ final class Gateway {
 	}
 
 	/** WordPress's first day of the week: 0 = Sunday … 6 = Saturday. */
-	public static function startOfWeek(): int {
+	public static function start_of_week(): int {
 		$day = (int) get_option( 'start_of_week', 1 );
 		return ( $day >= 0 && $day <= 6 ) ? $day : 1;
 	}

@@ -46,7 +46,7 @@ final class Prerequisites {
 			case 'ffi_preload':
 				return (string) ini_get( 'ffi.preload' );
 			case 'library_path':
-				return self::libraryPath();
+				return self::library_path();
 			case 'library_readable':
 				return is_readable( (string) $this->probe( 'library_path' ) );
 			case 'plugin_version':
@@ -68,27 +68,27 @@ final class Prerequisites {
 	}
 
 	/** The AIPKIT_USAGE_LIB constant (wp-config.php) overrides the bundled library's location. */
-	public static function libraryPath(): string {
+	public static function library_path(): string {
 		if ( defined( 'AIPKIT_USAGE_LIB' ) && '' !== (string) AIPKIT_USAGE_LIB ) {
 			return (string) AIPKIT_USAGE_LIB;
 		}
 		return AIPKIT_USAGE_DIR . 'lib/libaipkit_usage.so';
 	}
 
-	public static function headerPath(): string {
+	public static function header_path(): string {
 		return AIPKIT_USAGE_DIR . 'aipkit_core.h';
 	}
 
-	public static function preloadPath(): string {
-		return Ffi::preloadScriptPath();
+	public static function preload_path(): string {
+		return Ffi::preload_script_path();
 	}
 
 	/** For ffi.preload: lib/aipkit_core.preload.h, aipkit_core.h with the absolute FFI_LIB (bin/build-core). */
-	public static function preloadHeaderPath(): string {
-		return Ffi::preloadHeaderPath();
+	public static function preload_header_path(): string {
+		return Ffi::preload_header_path();
 	}
 
-	public function isMet(): bool {
+	public function is_met(): bool {
 		return null === $this->problem();
 	}
 
@@ -159,14 +159,14 @@ final class Prerequisites {
 	 *
 	 * @return array{simple:string[],preload:string[]}
 	 */
-	public static function fixLines(): array {
+	public static function fix_lines(): array {
 		return [
 			'simple'  => [ 'ffi.enable=1' ],
 			'preload' => [
 				'ffi.enable=preload',
-				'ffi.preload=' . self::preloadHeaderPath(),
+				'ffi.preload=' . self::preload_header_path(),
 				'opcache.enable=1',
-				'opcache.preload=' . self::preloadPath(),
+				'opcache.preload=' . self::preload_path(),
 				'opcache.preload_user=www-data',
 			],
 		];
@@ -180,7 +180,7 @@ final class Prerequisites {
 		}
 		$text = __( 'AI Puffer Usage cannot run:', 'aipkit-usage' ) . ' ' . $problem['reason'];
 		if ( in_array( $problem['code'], [ 'ffi_disabled', 'ffi_preload_only' ], true ) ) {
-			$lines = self::fixLines();
+			$lines = self::fix_lines();
 			$text .= "\n" . __( 'Fix it in php.ini (then restart PHP), either:', 'aipkit-usage' ) . "\n  " . implode( "\n  ", $lines['simple'] )
 				. "\n" . __( 'or, to allow FFI only for the preloaded core:', 'aipkit-usage' ) . "\n  " . implode( "\n  ", $lines['preload'] );
 		}
@@ -188,14 +188,14 @@ final class Prerequisites {
 	}
 
 	/** The same message as HTML, escaped, with the php.ini lines as code blocks. */
-	public function messageHtml(): string {
+	public function message_html(): string {
 		$problem = $this->problem();
 		if ( null === $problem ) {
 			return '';
 		}
 		$html = '<strong>' . esc_html__( 'AI Puffer Usage cannot run:', 'aipkit-usage' ) . '</strong> ' . esc_html( $problem['reason'] );
 		if ( in_array( $problem['code'], [ 'ffi_disabled', 'ffi_preload_only' ], true ) ) {
-			$lines = self::fixLines();
+			$lines = self::fix_lines();
 			$html .= '<br>' . esc_html__( 'Fix it in php.ini (then restart PHP), either:', 'aipkit-usage' )
 				. '<br><code>' . esc_html( implode( "\n", $lines['simple'] ) ) . '</code><br>'
 				. esc_html__( 'or, to allow FFI only for the preloaded core:', 'aipkit-usage' )

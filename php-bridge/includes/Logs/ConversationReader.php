@@ -46,7 +46,7 @@ final class ConversationReader {
 		$vectors = json_decode( (string) $r['vector_context'], true );
 		$items   = [];
 		foreach ( is_array( $vectors ) ? $vectors : [] as $v ) {
-			$band    = Gateway::instance()->scoreBand(
+			$band    = Gateway::instance()->score_band(
 				[
 					'score' => (string) ( $v['score'] ?? '' ),
 					'scale' => ( $v['scale'] ?? 'fraction' ) === 'percent' ? 'percent' : 'fraction',

@@ -40,7 +40,7 @@ final class CsvExporter {
 
 	/** Checks the core can build CSV before anything is sent. @return true|WP_Error */
 	public static function preflight() {
-		$r = Gateway::instance()->csvRows( [ 'rows' => [ self::header_row() ] ] );
+		$r = Gateway::instance()->csv_rows( [ 'rows' => [ self::header_row() ] ] );
 		return is_wp_error( $r ) ? $r : true;
 	}
 
@@ -50,7 +50,7 @@ final class CsvExporter {
 	 */
 	public static function stream( Filters $f, callable $write ) {
 		global $wpdb;
-		$head = Gateway::instance()->csvRows( [ 'rows' => [ self::header_row() ] ] );
+		$head = Gateway::instance()->csv_rows( [ 'rows' => [ self::header_row() ] ] );
 		if ( is_wp_error( $head ) ) {
 			return $head;
 		}
@@ -99,7 +99,7 @@ final class CsvExporter {
 			$after = (int) end( $rows )['id'];
 			$n     = count( $rows );
 			$rows  = null;
-			$csv   = Gateway::instance()->csvRows( [ 'rows' => $cells ] );
+			$csv   = Gateway::instance()->csv_rows( [ 'rows' => $cells ] );
 			$cells = null;
 			if ( is_wp_error( $csv ) ) {
 				return $csv;

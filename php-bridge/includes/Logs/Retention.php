@@ -97,7 +97,7 @@ final class Retention {
 			];
 		}
 		$now = $now ?? time();
-		$cut = Gateway::instance()->retentionCutoff(
+		$cut = Gateway::instance()->retention_cutoff(
 			[
 				'now'  => $now,
 				'days' => $s['days'],

@@ -14,7 +14,7 @@ defined( 'ABSPATH' ) || exit;
  *   route without one is refused at registration (no __return_true, ever);
  * - arguments carry a JSON schema (type, enum, min/max, maxLength, pattern) that WordPress
  *   validates and sanitises before the callback runs: bad input → 400 rest_invalid_param naming the field;
- * - money travels as decimal strings: use decimalArg();
+ * - money travels as decimal strings: use decimal_arg();
  * - errors are WP_Error with an HTTP status and, when about one input, data.field.
  */
 abstract class Controller {
@@ -27,9 +27,9 @@ abstract class Controller {
 	public const UNSIGNED_DECIMAL_PATTERN = '^\d{1,14}(\.\d{1,6})?$';
 
 	public function register(): void {
-		add_action( 'rest_api_init', [ $this, 'registerRoutes' ] );
+		add_action( 'rest_api_init', [ $this, 'register_routes' ] );
 		// Same callable from every controller: WordPress adds it once.
-		add_filter( 'rest_request_before_callbacks', [ self::class, 'permissionBeforeValidation' ], 10, 3 );
+		add_filter( 'rest_request_before_callbacks', [ self::class, 'permission_before_validation' ], 10, 3 );
 	}
 
 	/**
@@ -40,7 +40,7 @@ abstract class Controller {
 	 * @param mixed $response WP_Error from argument validation, or null.
 	 * @param array $handler
 	 */
-	public static function permissionBeforeValidation( $response, $handler, $request ) {
+	public static function permission_before_validation( $response, $handler, $request ) {
 		if ( ! is_wp_error( $response ) || ! $request instanceof WP_REST_Request
 			|| ! str_starts_with( (string) $request->get_route(), '/' . self::NAMESPACE . '/' )
 			|| empty( $handler['permission_callback'] ) || ! is_callable( $handler['permission_callback'] ) ) {
@@ -57,7 +57,7 @@ abstract class Controller {
 		);
 	}
 
-	abstract public function registerRoutes(): void;
+	abstract public function register_routes(): void;
 
 	/**
 	 * Registers a route. Each endpoint: methods, callback, capability (required), args (optional),
@@ -98,7 +98,7 @@ abstract class Controller {
 	}
 
 	/** Argument schema for a decimal-string credit amount. */
-	public static function decimalArg( bool $signed = false, array $extra = [] ): array {
+	public static function decimal_arg( bool $signed = false, array $extra = [] ): array {
 		return array_merge(
 			[
 				'type'        => 'string',
@@ -113,7 +113,7 @@ abstract class Controller {
 	}
 
 	/** Argument schema for bounded text. */
-	public static function stringArg( int $max_length, array $extra = [] ): array {
+	public static function string_arg( int $max_length, array $extra = [] ): array {
 		return array_merge(
 			[
 				'type'      => 'string',
@@ -124,7 +124,7 @@ abstract class Controller {
 	}
 
 	/** Argument schema for one of a fixed set of strings. */
-	public static function enumArg( array $values, array $extra = [] ): array {
+	public static function enum_arg( array $values, array $extra = [] ): array {
 		return array_merge(
 			[
 				'type' => 'string',
@@ -135,7 +135,7 @@ abstract class Controller {
 	}
 
 	/** Argument schema for a bounded integer. */
-	public static function intArg( int $min, int $max, array $extra = [] ): array {
+	public static function int_arg( int $min, int $max, array $extra = [] ): array {
 		return array_merge(
 			[
 				'type'    => 'integer',

@@ -18,7 +18,7 @@ final class CoreController extends Controller {
 	public const USAGE_TYPES = [ 'chat', 'form_submit', 'image_generate', 'image_edit', 'video_generate' ];
 	public const METHODS     = [ 'flat', 'per_1k_tokens', 'per_image', 'per_video' ];
 
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$rate  = [
 			'type'      => [ 'string', 'null' ],
 			'pattern'   => self::UNSIGNED_DECIMAL_PATTERN,
@@ -124,7 +124,7 @@ final class CoreController extends Controller {
 			'images'        => 0,
 			'videos'        => 0,
 		];
-		$valid   = $gateway->validateRule( [ 'rule' => $rule ] );
+		$valid   = $gateway->validate_rule( [ 'rule' => $rule ] );
 		if ( is_wp_error( $valid ) ) {
 			return self::withFieldPrefix( $valid, 'rule' );
 		}
@@ -153,9 +153,9 @@ final class CoreController extends Controller {
 				'plugin_version'  => AIPKIT_USAGE_VERSION,
 				'core_version'    => is_wp_error( $version ) ? null : ( $version['version'] ?? null ),
 				'abi'             => is_wp_error( $version ) ? null : ( $version['abi'] ?? null ),
-				'schema_version'  => Schema::installedVersion(),
+				'schema_version'  => Schema::installed_version(),
 				'schema_expected' => Schema::VERSION,
-				'core_available'  => $prereq->isMet(),
+				'core_available'  => $prereq->is_met(),
 				'core_problem'    => $prereq->problem(),
 			]
 		);

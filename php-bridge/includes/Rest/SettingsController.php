@@ -10,7 +10,7 @@ defined( 'ABSPATH' ) || exit;
 
 /** GET/POST aipkit/v1/settings: the plugin settings (manage_settings). */
 final class SettingsController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$args = [];
 		foreach ( Settings::schema() as $key => $schema ) {
 			$args[ $key ] = $schema + [ 'required' => false ];

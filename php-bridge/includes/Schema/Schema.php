@@ -20,9 +20,9 @@ final class Schema {
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
-		add_action( 'plugins_loaded', [ self::class, 'maybeUpgrade' ], 5 );
-		add_action( 'wp_initialize_site', [ self::class, 'onInitializeSite' ], 20 );
-		add_filter( 'wpmu_drop_tables', [ self::class, 'dropTablesWithSite' ], 10, 2 );
+		add_action( 'plugins_loaded', [ self::class, 'maybe_upgrade' ], 5 );
+		add_action( 'wp_initialize_site', [ self::class, 'on_initialize_site' ], 20 );
+		add_filter( 'wpmu_drop_tables', [ self::class, 'drop_tables_with_site' ], 10, 2 );
 	}
 
 	/** Full name of one of the plugin's tables on the current site, e.g. `wp_aipkit_ledger`. */
@@ -32,11 +32,11 @@ final class Schema {
 	}
 
 	/** @return string[] full names of all the plugin's tables on the current site */
-	public static function tableNames(): array {
+	public static function table_names(): array {
 		return array_map( [ self::class, 'table' ], Tables::NAMES );
 	}
 
-	public static function installedVersion(): string {
+	public static function installed_version(): string {
 		return (string) get_option( self::OPTION, '' );
 	}
 
@@ -59,7 +59,7 @@ final class Schema {
 
 	/** Creates or upgrades the current site's tables and records the version. */
 	public static function install(): void {
-		$from = self::installedVersion();
+		$from = self::installed_version();
 		self::apply();
 		foreach ( self::migrations() as $version => $migration ) {
 			if ( '' !== $from && version_compare( $from, (string) $version, '<' ) ) {
@@ -81,8 +81,8 @@ final class Schema {
 	}
 
 	/** Runs the upgrade when the stored schema version is not the current one. */
-	public static function maybeUpgrade(): bool {
-		if ( self::VERSION === self::installedVersion() ) {
+	public static function maybe_upgrade(): bool {
+		if ( self::VERSION === self::installed_version() ) {
 			return false;
 		}
 		global $wpdb;
@@ -92,7 +92,7 @@ final class Schema {
 			return false;
 		}
 		try {
-			if ( self::VERSION !== self::installedVersion() ) {
+			if ( self::VERSION !== self::installed_version() ) {
 				self::install();
 			}
 		} finally {
@@ -102,12 +102,12 @@ final class Schema {
 	}
 
 	/** Installs on every site of the network (network activation). */
-	public static function installNetwork(): void {
+	public static function install_network(): void {
 		Sites::each( static fn () => self::install() );
 	}
 
 	/** New site on a network where the plugin is network-active: give it its tables. */
-	public static function onInitializeSite( \WP_Site $site ): void {
+	public static function on_initialize_site( \WP_Site $site ): void {
 		if ( ! function_exists( 'is_plugin_active_for_network' ) ) {
 			require_once ABSPATH . 'wp-admin/includes/plugin.php';
 		}
@@ -128,7 +128,7 @@ final class Schema {
 	 * @param string[] $tables
 	 * @return string[]
 	 */
-	public static function dropTablesWithSite( array $tables, int $site_id ): array {
+	public static function drop_tables_with_site( array $tables, int $site_id ): array {
 		global $wpdb;
 		$prefix = $wpdb->get_blog_prefix( $site_id ) . 'aipkit_';
 		foreach ( Tables::NAMES as $name ) {

@@ -15,10 +15,10 @@ final class PreloadTest extends TestCase
 {
     public function testThePreloadVariantOfTheFixWorksInAWebSapi(): void
     {
-        $header = Ffi::preloadHeaderPath();
+        $header = Ffi::preload_header_path();
         $this->assertFileExists($header, 'bin/build-core writes the preload header');
-        $lines = Prerequisites::fixLines()['preload'];
-        $this->assertContains('ffi.preload=' . Prerequisites::preloadHeaderPath(), $lines);
+        $lines = Prerequisites::fix_lines()['preload'];
+        $this->assertContains('ffi.preload=' . Prerequisites::preload_header_path(), $lines);
 
         $docroot = sys_get_temp_dir() . '/aipkit-preload-' . getmypid();
         @mkdir($docroot);

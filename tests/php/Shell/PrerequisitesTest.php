@@ -18,7 +18,7 @@ final class PrerequisitesTest extends TestCase
 {
     protected function tearDown(): void
     {
-        Plugin::instance()->usePrerequisites(null);
+        Plugin::instance()->use_prerequisites(null);
         parent::tearDown();
     }
 
@@ -81,19 +81,19 @@ final class PrerequisitesTest extends TestCase
 
     public function testGatewayReturnsCoreUnavailableWhenPrerequisitesFail(): void
     {
-        Plugin::instance()->usePrerequisites(new Prerequisites(['ffi_enable' => '0']));
+        Plugin::instance()->use_prerequisites(new Prerequisites(['ffi_enable' => '0']));
         $result = Gateway::instance()->quote(['rules' => [], 'usage' => []]);
         $this->assertWPError($result, 'aipkit_core_unavailable');
         $this->assertSame(503, $result->get_error_data()['status']);
         $this->assertStringContainsString('ffi.enable=0', $result->get_error_message());
 
-        Plugin::instance()->usePrerequisites(null);
+        Plugin::instance()->use_prerequisites(null);
         $this->assertSame(AIPKIT_USAGE_VERSION, Gateway::instance()->version()['version']);
     }
 
     public function testNoticeAndSiteHealthShowTheProblem(): void
     {
-        Plugin::instance()->usePrerequisites(new Prerequisites(['ffi_enable' => '0']));
+        Plugin::instance()->use_prerequisites(new Prerequisites(['ffi_enable' => '0']));
         $this->actAs($this->createUser('administrator'));
         ob_start();
         (new PrerequisiteNotice())->render();
@@ -102,7 +102,7 @@ final class PrerequisitesTest extends TestCase
         $this->assertStringContainsString('ffi.enable=1', $html);
         $this->assertStringContainsString('opcache.preload=' . esc_html(AIPKIT_USAGE_DIR . 'preload.php'), $html);
 
-        $health = (new SiteHealth())->coreTest();
+        $health = (new SiteHealth())->core_test();
         $this->assertSame('critical', $health['status']);
         $this->assertStringContainsString('ffi.preload=' . esc_html(AIPKIT_USAGE_DIR . 'lib/aipkit_core.preload.h'), $health['description']);
 
@@ -111,14 +111,14 @@ final class PrerequisitesTest extends TestCase
         (new PrerequisiteNotice())->render();
         $this->assertSame('', ob_get_clean(), 'only admins who can fix it see the notice');
 
-        Plugin::instance()->usePrerequisites(null);
-        $this->assertSame('good', (new SiteHealth())->coreTest()['status']);
-        $this->assertSame('good', (new SiteHealth())->schemaTest()['status']);
+        Plugin::instance()->use_prerequisites(null);
+        $this->assertSame('good', (new SiteHealth())->core_test()['status']);
+        $this->assertSame('good', (new SiteHealth())->schema_test()['status']);
     }
 
     public function testActivationIsRefusedWithTheSameMessage(): void
     {
-        Plugin::instance()->usePrerequisites(new Prerequisites(['library_path' => '/gone/libaipkit_usage.so']));
+        Plugin::instance()->use_prerequisites(new Prerequisites(['library_path' => '/gone/libaipkit_usage.so']));
         update_option(Schema::OPTION, 'untouched');
         add_filter('wp_die_handler', static fn() => static function ($message) {
             throw new \RuntimeException('wp_die: ' . $message);

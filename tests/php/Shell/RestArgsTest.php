@@ -41,11 +41,11 @@ final class RestArgsTest extends TestCase
             'buy_credits_url' => 'https://shop.example.test/credits', 'delete_data_on_uninstall' => true,
         ]);
         $this->assertSame(200, $res->get_status(), wp_json_encode($res->get_data()));
-        $this->assertSame('quota_first', Settings::consumptionOrder());
-        $this->assertSame(30, Settings::holdLifetimeMinutes());
-        $this->assertSame('https://shop.example.test/credits', Settings::buyCreditsUrl());
-        $this->assertTrue(Settings::deleteDataOnUninstall());
-        $this->assertSame('', Settings::customerDashboardUrl());
+        $this->assertSame('quota_first', Settings::consumption_order());
+        $this->assertSame(30, Settings::hold_lifetime_minutes());
+        $this->assertSame('https://shop.example.test/credits', Settings::buy_credits_url());
+        $this->assertTrue(Settings::delete_data_on_uninstall());
+        $this->assertSame('', Settings::customer_dashboard_url());
         $this->assertSame(Settings::all(), $this->rest('GET', '/aipkit/v1/settings')->get_data());
     }
 
@@ -106,7 +106,7 @@ final class RestArgsTest extends TestCase
     {
         $res = $this->rest('POST', '/aipkit/v1/preview', array_replace_recursive(self::samplePreview(), ['rule' => ['method' => 'per_image', 'unit_rate' => '1']]));
         $this->assertSame('aipkit_method_not_allowed', $res->get_data()['code']);
-        $stale = \AipkitUsage\Core\Gateway::instance()->adjustBalance(['current' => '5', 'expected' => '4', 'new' => '6']);
+        $stale = \AipkitUsage\Core\Gateway::instance()->adjust_balance(['current' => '5', 'expected' => '4', 'new' => '6']);
         $this->assertSame('aipkit_stale_balance', $stale->get_error_code());
         $this->assertSame(409, $stale->get_error_data()['status']);
     }
@@ -124,14 +124,14 @@ final class RestArgsTest extends TestCase
     {
         $ok = ['0', '1', '1.4', '-1.5', '0.000001', '99999999999999.999999'];
         $no = ['', '1.', '.5', '1.1234567', '123456789012345', '1e3', '+1', ' 1', '1,5', '--1'];
-        $signed = Controller::decimalArg(true);
+        $signed = Controller::decimal_arg(true);
         foreach ($ok as $v) {
             $this->assertTrue(rest_validate_value_from_schema($v, $signed, 'amount'), $v);
         }
         foreach ($no as $v) {
             $this->assertWPErrorLike(rest_validate_value_from_schema($v, $signed, 'amount'), $v);
         }
-        $this->assertWPErrorLike(rest_validate_value_from_schema('-1', Controller::decimalArg(), 'amount'), 'unsigned -1');
+        $this->assertWPErrorLike(rest_validate_value_from_schema('-1', Controller::decimal_arg(), 'amount'), 'unsigned -1');
     }
 
     private function assertWPErrorLike($value, string $label): void

@@ -92,7 +92,7 @@ final class RestSecurityTest extends TestCase
             $this->assertSame(403, $res->get_status(), "{$method} {$route}");
             $this->assertSame('rest_forbidden', $res->get_data()['code']);
         }
-        $this->assertSame(15, \AipkitUsage\Settings::holdLifetimeMinutes(), 'the refused POST changed nothing');
+        $this->assertSame(15, \AipkitUsage\Settings::hold_lifetime_minutes(), 'the refused POST changed nothing');
     }
 
     public function testForgedNonceIsRefusedOnEveryEndpoint(): void

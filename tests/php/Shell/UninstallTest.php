@@ -95,7 +95,7 @@ final class UninstallTest extends TestCase
         $this->arrange(false);
         $this->runUninstall();
         $this->assertSettingsCapsAndEventsGone();
-        foreach (Schema::tableNames() as $table) {
+        foreach (Schema::table_names() as $table) {
             $this->assertSame($table, $wpdb->get_var($wpdb->prepare('SHOW TABLES LIKE %s', $table)), "{$table} kept");
         }
         $this->assertSame('5.000000', $wpdb->get_var("SELECT amount FROM {$wpdb->prefix}aipkit_ledger WHERE idempotency_key = 'purchase:shell:1'"));
@@ -107,7 +107,7 @@ final class UninstallTest extends TestCase
         $this->arrange(true);
         $this->runUninstall();
         $this->assertSettingsCapsAndEventsGone();
-        foreach (Schema::tableNames() as $table) {
+        foreach (Schema::table_names() as $table) {
             $this->assertNull($wpdb->get_var($wpdb->prepare('SHOW TABLES LIKE %s', $table)), "{$table} dropped");
         }
     }

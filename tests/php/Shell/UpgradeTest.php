@@ -65,11 +65,11 @@ final class UpgradeTest extends TestCase
         update_option(Schema::OPTION, '0');
         get_role('administrator')->remove_cap(Capabilities::MANAGE_SETTINGS);
         try {
-            $this->assertTrue(Schema::maybeUpgrade(), 'an older stored version runs the upgrade');
+            $this->assertTrue(Schema::maybe_upgrade(), 'an older stored version runs the upgrade');
             $this->assertSame(Schema::VERSION, get_option(Schema::OPTION));
             wp_roles()->for_site();
             $this->assertTrue(get_role('administrator')->has_cap(Capabilities::MANAGE_SETTINGS), 'upgrade re-grants capabilities');
-            $this->assertFalse(Schema::maybeUpgrade(), 'the current version does nothing');
+            $this->assertFalse(Schema::maybe_upgrade(), 'the current version does nothing');
         } finally {
             update_option(Schema::OPTION, Schema::VERSION);
             get_role('administrator')->add_cap(Capabilities::MANAGE_SETTINGS);

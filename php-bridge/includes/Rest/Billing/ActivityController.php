@@ -12,18 +12,18 @@ defined( 'ABSPATH' ) || exit;
 
 /** aipkit/v1/activity: cards, per-day series, keyset-paged ledger list, CSV export. */
 final class ActivityController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$args = [
-			'range'   => self::enumArg( [ '7', '30', '90', 'custom' ], [ 'default' => '30' ] ),
-			'from'    => self::stringArg( 10, [ 'default' => '' ] ),
-			'to'      => self::stringArg( 10, [ 'default' => '' ] ),
+			'range'   => self::enum_arg( [ '7', '30', '90', 'custom' ], [ 'default' => '30' ] ),
+			'from'    => self::string_arg( 10, [ 'default' => '' ] ),
+			'to'      => self::string_arg( 10, [ 'default' => '' ] ),
 			'kind'    => [
 				'type'    => 'string',
 				'enum'    => array_merge( [ '' ], Ledger::KINDS ),
 				'default' => '',
 			],
-			'user_id' => self::intArg( 0, PHP_INT_MAX, [ 'default' => 0 ] ),
-			'before'  => self::stringArg( 40, [ 'default' => '' ] ),
+			'user_id' => self::int_arg( 0, PHP_INT_MAX, [ 'default' => 0 ] ),
+			'before'  => self::string_arg( 40, [ 'default' => '' ] ),
 		];
 		$this->route(
 			'/activity',

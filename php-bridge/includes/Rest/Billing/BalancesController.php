@@ -20,7 +20,7 @@ defined( 'ABSPATH' ) || exit;
 final class BalancesController extends Controller {
 	public const PER_PAGE = 20;
 
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$cap = Capabilities::MANAGE_BALANCES;
 		$this->route(
 			'/balances',
@@ -30,8 +30,8 @@ final class BalancesController extends Controller {
 					'callback'   => [ $this, 'index' ],
 					'capability' => $cap,
 					'args'       => [
-						'search' => self::stringArg( 100, [ 'default' => '' ] ),
-						'page'   => self::intArg( 1, 100000, [ 'default' => 1 ] ),
+						'search' => self::string_arg( 100, [ 'default' => '' ] ),
+						'page'   => self::int_arg( 1, 100000, [ 'default' => 1 ] ),
 					],
 				],
 			]
@@ -51,7 +51,7 @@ final class BalancesController extends Controller {
 					'args'       => [
 						'expected_balance' => [ 'required' => true ],
 						'new_balance'      => [ 'required' => true ],
-						'reason'           => self::stringArg( 500, [ 'default' => '' ] ),
+						'reason'           => self::string_arg( 500, [ 'default' => '' ] ),
 					],
 				],
 			]
@@ -63,7 +63,7 @@ final class BalancesController extends Controller {
 					'methods'    => WP_REST_Server::CREATABLE,
 					'callback'   => [ $this, 'reset' ],
 					'capability' => $cap,
-					'args'       => [ 'scope' => self::stringArg( 140, [ 'required' => true ] ) ],
+					'args'       => [ 'scope' => self::string_arg( 140, [ 'required' => true ] ) ],
 				],
 			]
 		);
@@ -74,7 +74,7 @@ final class BalancesController extends Controller {
 					'methods'    => WP_REST_Server::READABLE,
 					'callback'   => [ $this, 'history' ],
 					'capability' => $cap,
-					'args'       => [ 'before' => self::stringArg( 40, [ 'default' => '' ] ) ],
+					'args'       => [ 'before' => self::string_arg( 40, [ 'default' => '' ] ) ],
 				],
 			]
 		);

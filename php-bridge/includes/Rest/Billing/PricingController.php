@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
 final class PricingController extends Controller {
 	private const FIELDS = [ 'usage_type', 'provider', 'model', 'method', 'input_rate', 'output_rate', 'unit_rate', 'enabled' ];
 
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/pricing-rules',
 			[

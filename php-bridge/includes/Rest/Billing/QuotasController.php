@@ -12,7 +12,7 @@ defined( 'ABSPATH' ) || exit;
 
 /** aipkit/v1/quotas: quota rules per module and optional bot/form. */
 final class QuotasController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/quotas',
 			[

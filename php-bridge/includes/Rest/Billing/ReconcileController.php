@@ -10,7 +10,7 @@ defined( 'ABSPATH' ) || exit;
 
 /** aipkit/v1/reconcile: balances that differ from the sum of their ledger entries. */
 final class ReconcileController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/reconcile',
 			[

@@ -12,7 +12,7 @@ defined( 'ABSPATH' ) || exit;
 
 /** GET aipkit/v1/logs (the list), /logs/filters (filter choices), /logs/conversations/{id}. */
 final class ConversationsController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/logs',
 			[
@@ -26,7 +26,7 @@ final class ConversationsController extends Controller {
 							'default' => 20,
 							'enum'    => ConversationList::PAGE_SIZES,
 						],
-						'cursor'   => self::stringArg( 40, [ 'default' => '' ] ),
+						'cursor'   => self::string_arg( 40, [ 'default' => '' ] ),
 					],
 				],
 			]

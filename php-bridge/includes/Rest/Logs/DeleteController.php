@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  * then POST /logs/delete is called repeatedly, one bounded batch each, until done.
  */
 final class DeleteController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/logs/count',
 			[

@@ -21,7 +21,7 @@ final class ExportController extends Controller {
 		add_filter( 'rest_pre_serve_request', [ self::class, 'serve' ], 10, 4 );
 	}
 
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/logs/export',
 			[

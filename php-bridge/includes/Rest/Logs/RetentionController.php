@@ -9,7 +9,7 @@ defined( 'ABSPATH' ) || exit;
 
 /** GET/POST aipkit/v1/logs/retention: the Set retention dialog. */
 final class RetentionController extends Controller {
-	public function registerRoutes(): void {
+	public function register_routes(): void {
 		$this->route(
 			'/logs/retention',
 			[
