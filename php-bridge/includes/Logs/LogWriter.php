@@ -93,8 +93,7 @@ final class LogWriter {
 				credits = credits + VALUES(credits),
 				first_at = LEAST(first_at, VALUES(first_at)),
 				last_preview = IF(VALUES(last_at) >= last_at, VALUES(last_preview), last_preview),
-				last_at = GREATEST(last_at, VALUES(last_at)),
-				user_id = IF(user_id = 0, VALUES(user_id), user_id)",
+				last_at = GREATEST(last_at, VALUES(last_at))",
 			$row['conversation_key'],
 			$row['module'],
 			$row['bot_id'],
@@ -111,6 +110,32 @@ final class LogWriter {
 			return 0;
 		}
 		return (int) $wpdb->insert_id;
+	}
+
+	/**
+	 * The summary key: owner, module, bot and the module's conversation id. The owner (user id, or
+	 * guest key for a guest) is part of it, so a conversation id sent by someone else (a guest who
+	 * learnt "seed-conv-alice", a user reusing a guest's id) starts that caller's own conversation
+	 * and never appends to another owner's.
+	 *
+	 * Built as `owner:` + the module-level key `module:bot:conversation` (itself hashed past 191
+	 * bytes), hashed again when the whole is too long; Schema's migration builds the same keys in SQL.
+	 */
+	public static function conversation_key( string $module, string $bot, int $user_id, string $guest_key, string $conversation ): string {
+		$base = $module . ':' . $bot . ':' . $conversation;
+		if ( strlen( $base ) > 191 ) {
+			$base = $module . ':#' . hash( 'sha256', $bot . "\0" . $conversation );
+		}
+		$key = self::owner( $user_id, $guest_key ) . ':' . $base;
+		if ( strlen( $key ) > 191 ) {
+			$key = self::owner( $user_id, $guest_key ) . ':' . $module . ':#' . hash( 'sha256', $base );
+		}
+		return $key;
+	}
+
+	/** "u<id>" for a user, "g<guest key>" for a guest (the guest key alone identifies a guest). */
+	public static function owner( int $user_id, string $guest_key ): string {
+		return $user_id > 0 ? 'u' . $user_id : 'g' . $guest_key;
 	}
 
 	/** @return array|WP_Error */
@@ -149,10 +174,7 @@ final class LogWriter {
 		if ( ! self::is_utf8( $conv ) ) {
 			return $err( 'conversation_id', __( 'conversation_id must be UTF-8.', 'aipkit-usage' ) );
 		}
-		$key = $module . ':' . $bot . ':' . $conv;
-		if ( strlen( $key ) > 191 ) {
-			$key = $module . ':#' . hash( 'sha256', $bot . "\0" . $conv );
-		}
+		$key = self::conversation_key( $module, $bot, (int) $user_id, $guest, $conv );
 		foreach ( [ 'input_tokens', 'output_tokens' ] as $f ) {
 			$v = $e[ $f ] ?? 0;
 			if ( ! ( is_int( $v ) || ( is_string( $v ) && ctype_digit( $v ) ) ) || (int) $v < 0 || (int) $v > 1000000000000 ) {

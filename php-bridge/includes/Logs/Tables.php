@@ -17,6 +17,11 @@ final class Tables {
 		return self::prefix() . 'conversations';
 	}
 
+	/** Short-word side index (TermIndex). */
+	public static function terms(): string {
+		return self::prefix() . 'log_terms';
+	}
+
 	private static function prefix(): string {
 		global $wpdb;
 		return self::$prefix ?? $wpdb->prefix . 'aipkit_';
