@@ -5,6 +5,8 @@ use AipkitUsage\Schema\Schema;
 
 defined( 'ABSPATH' ) || exit;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables/Schema) and fixed expressions; values go through prepare().
+
 /**
  * The user's credit ledger in a personal data export ("AI Puffer credits ledger"), and what the
  * logs eraser says about it: the ledger is kept (balances are proved from it, orders point at it),
@@ -22,10 +24,9 @@ final class LedgerPrivacy {
 			];
 		}
 		global $wpdb;
-		$t    = Schema::table( 'ledger' );
-		$rows = $wpdb->get_results(
+		$t     = Schema::table( 'ledger' );
+		$rows  = $wpdb->get_results(
 			$wpdb->prepare(
-				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Schema
 				"SELECT id, created_at, kind, amount, quota_amount, uncovered, balance_after, module, bot_id, provider, model,
 					input_tokens, output_tokens, order_id, note FROM {$t} WHERE user_id = %d ORDER BY id LIMIT %d OFFSET %d",
 				$user->ID,
@@ -38,7 +39,6 @@ final class LedgerPrivacy {
 		$data  = [];
 		if ( 1 === max( 1, $page ) ) {
 			$b = $wpdb->get_row(
-				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Schema
 				$wpdb->prepare( 'SELECT balance, held FROM ' . Schema::table( 'balances' ) . ' WHERE user_id = %d', $user->ID ),
 				ARRAY_A
 			);
@@ -104,7 +104,6 @@ final class LedgerPrivacy {
 	public static function retained_message( int $user_id ): ?string {
 		global $wpdb;
 		$t = Schema::table( 'ledger' );
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Schema
 		$n = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$t} WHERE user_id = %d", $user_id ) );
 		if ( 0 === $n ) {
 			return null;

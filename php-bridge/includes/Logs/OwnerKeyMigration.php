@@ -3,6 +3,8 @@ namespace AipkitUsage\Logs;
 
 defined( 'ABSPATH' ) || exit;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables/Schema) and fixed expressions; values go through prepare().
+
 /**
  * Schema upgrade to owner-keyed conversations (LogWriter::conversation_key).
  *
@@ -25,8 +27,7 @@ final class OwnerKeyMigration {
 		$max_id = (int) $wpdb->get_var( "SELECT COALESCE(MAX(id), 0) FROM {$c}" );
 
 		// Conversations with an exchange by someone other than their recorded owner.
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table names and fixed SQL only
-		$mixed = $wpdb->get_results(
+		$mixed   = $wpdb->get_results(
 			'SELECT l.conversation_id AS cid, ' . self::LOG_OWNER . " AS owner, MAX(l.user_id) AS user_id, MAX(l.guest_key) AS guest_key
 			FROM {$l} l JOIN {$c} c ON c.id = l.conversation_id
 			WHERE " . self::LOG_OWNER . ' <> ' . self::CONV_OWNER . '
@@ -57,7 +58,6 @@ final class OwnerKeyMigration {
 				)
 			);
 			$new_id = (int) $wpdb->insert_id;
-			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- LOG_OWNER is a constant
 			$wpdb->query( $wpdb->prepare( "UPDATE {$l} l SET l.conversation_id = %d WHERE l.conversation_id = %d AND " . self::LOG_OWNER . ' = %s', $new_id, $m['cid'], $owner ) );
 			$touched[ (int) $m['cid'] ] = true;
 			$touched[ $new_id ]         = true;
@@ -67,9 +67,8 @@ final class OwnerKeyMigration {
 		}
 
 		// Every summary that existed before gets its owner prefix (the split ones above already have theirs).
-		$owner = self::CONV_OWNER;
+		$owner  = self::CONV_OWNER;
 		$joined = "CONCAT({$owner}, ':', c.conversation_key)";
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed SQL expressions and table names
 		$wpdb->query(
 			$wpdb->prepare(
 				"UPDATE {$c} c SET c.conversation_key = IF(LENGTH({$joined}) <= 191, {$joined},
@@ -91,7 +90,6 @@ final class OwnerKeyMigration {
 		$l  = Tables::logs();
 		$c  = Tables::conversations();
 		$in = implode( ',', array_map( 'intval', $ids ) );
-		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integer lists and table names
 		$wpdb->query(
 			"UPDATE {$c} c JOIN (SELECT conversation_id AS cid, COUNT(*) AS n, SUM(input_tokens) AS tin, SUM(output_tokens) AS tout,
 				SUM(credits) AS cr, MIN(created_at) AS f, MAX(created_at) AS la FROM {$l} WHERE conversation_id IN ({$in}) GROUP BY conversation_id) a
@@ -103,6 +101,5 @@ final class OwnerKeyMigration {
 			$row = $wpdb->get_row( $wpdb->prepare( "SELECT conversation_id, user_message, reply FROM {$l} WHERE id = %d", $last ), ARRAY_A );
 			$wpdb->update( $c, [ 'last_preview' => LogDeleter::preview( $row ) ], [ 'id' => (int) $row['conversation_id'] ] );
 		}
-		// phpcs:enable
 	}
 }

@@ -111,14 +111,14 @@ final class ConversationOwnerTest extends TestCase
         $a1 = $this->writeLog(['user_id' => $alice, 'guest_key' => '', 'conversation_id' => 'old', 'user_message' => 'a1', 'created_at' => time() - 300]);
         $g1 = $this->writeLog(['user_id' => 0, 'guest_key' => 'gq', 'conversation_id' => 'old', 'user_message' => 'g1', 'created_at' => time() - 200]);
         $a2 = $this->writeLog(['user_id' => $alice, 'guest_key' => '', 'conversation_id' => 'old', 'user_message' => 'a2', 'created_at' => time() - 100]);
-        $solo = $this->writeLog(['user_id' => $bob, 'guest_key' => '', 'conversation_id' => str_repeat('z', 180), 'user_message' => 'solo']);
+        $solo = $this->writeLog(['user_id' => $bob, 'guest_key' => '', 'conversation_id' => str_repeat('z', 175), 'user_message' => 'solo']);
         $c = Tables::conversations();
         $l = Tables::logs();
         $keep = (int) $this->conversationOf($a1)['id'];
         $wpdb->query("UPDATE {$l} SET conversation_id = {$keep} WHERE id IN ({$g1}, {$a2})");
         $wpdb->query("DELETE FROM {$c} WHERE id <> {$keep} AND id <> " . (int) $this->conversationOf($solo)['id']);
         $wpdb->query("UPDATE {$c} SET conversation_key = 'chatbot:support:old', exchanges = 3 WHERE id = {$keep}");
-        $longBase = 'chatbot:support:' . str_repeat('z', 180);
+        $longBase = 'chatbot:support:' . str_repeat('z', 175);
         $wpdb->query($wpdb->prepare("UPDATE {$c} SET conversation_key = %s WHERE id = %d", $longBase, $this->conversationOf($solo)['id']));
 
         OwnerKeyMigration::run();
@@ -127,7 +127,7 @@ final class ConversationOwnerTest extends TestCase
         $this->assertNotSame($this->conversationOf($a1)['id'], $this->conversationOf($g1)['id']);
         $this->assertSame(LogWriter::conversation_key('chatbot', 'support', $alice, '', 'old'), $this->conversationOf($a1)['conversation_key']);
         $this->assertSame(LogWriter::conversation_key('chatbot', 'support', 0, 'gq', 'old'), $this->conversationOf($g1)['conversation_key']);
-        $this->assertSame(LogWriter::conversation_key('chatbot', 'support', $bob, '', str_repeat('z', 180)), $this->conversationOf($solo)['conversation_key']);
+        $this->assertSame(LogWriter::conversation_key('chatbot', 'support', $bob, '', str_repeat('z', 175)), $this->conversationOf($solo)['conversation_key']);
         $this->assertSame('0', $this->conversationOf($g1)['user_id']);
         $this->assertSame('a2', $this->conversationOf($a1)['last_preview']);
         $this->assertSummariesConsistent();
