@@ -21,6 +21,8 @@ final class ConversationList {
 	public static $window          = 25000;
 	private const BUDGET_S         = 1.0;
 	private const FT_SCAN_BUDGET_S = 0.12;
+	/** A short word in fewer exchanges than this drives the search through the TermIndex. */
+	private const TERM_RARE = 20000;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
@@ -37,7 +39,91 @@ final class ConversationList {
 			}
 			$before = (int) $m[1];
 		}
-		return self::page_scanned( $f, $per_page, $before );
+		$driver = self::term_driver( $f->search );
+		$page   = null !== $driver ? self::page_terms( $f, $per_page, $before, $driver ) : self::page_scanned( $f, $per_page, $before );
+		if ( is_array( $page ) ) {
+			// The words the screen highlights in each match: exactly those the search looked for.
+			$page['words'] = $f->search->words();
+		}
+		return $page;
+	}
+
+	/**
+	 * The short word to walk the TermIndex by, or null to use the scan/FULLTEXT path: the rarest
+	 * short word, unless it is frequent and a FULLTEXT word can narrow better.
+	 */
+	private static function term_driver( SearchTerms $s ): ?string {
+		if ( ! $s->terms ) {
+			return null;
+		}
+		$best = null;
+		$min  = PHP_INT_MAX;
+		foreach ( $s->terms as $w ) {
+			$n = TermIndex::bounded_count( $w, self::TERM_RARE );
+			if ( $n < $min ) {
+				$min  = $n;
+				$best = $w;
+			}
+		}
+		return ( $min < self::TERM_RARE || ! $s->indexed ) ? $best : null;
+	}
+
+	/**
+	 * Search page driven by a short word's TermIndex entries, newest first: the index is ordered by
+	 * (term, log_id), so walking it downwards from the cursor visits exactly the exchanges holding
+	 * that word; each is checked against the other words and the filters (one row each), and each
+	 * conversation is listed at its newest match. Complete pages, no time budget.
+	 */
+	private static function page_terms( Filters $f, int $n, int $before, string $driver ) {
+		global $wpdb;
+		$ti    = Tables::terms();
+		$l     = Tables::logs();
+		$where = LogQuery::log_where( $f, 'scan' );
+		$hits  = [];
+		$seen  = [];
+		$pos   = $before;
+		$chunk = 200;
+		while ( count( $hits ) <= $n ) {
+			$rows = $wpdb->get_results(
+				$wpdb->prepare(
+					"SELECT STRAIGHT_JOIN t.log_id AS hit, l.conversation_id AS cid FROM {$ti} t JOIN {$l} l ON l.id = t.log_id
+					WHERE t.term = %s AND t.log_id < %d {$where} ORDER BY t.log_id DESC LIMIT %d",
+					$driver,
+					$pos,
+					$chunk
+				),
+				ARRAY_A
+			);
+			$new = [];
+			foreach ( $rows as $r ) {
+				if ( ! isset( $seen[ $r['cid'] ] ) ) {
+					$seen[ $r['cid'] ] = true;
+					$new[]             = $r;
+				}
+			}
+			if ( $new && PHP_INT_MAX !== $before ) {
+				// Listed on an earlier page when it also matches at or above the cursor.
+				$cids  = implode( ',', array_map( 'intval', array_column( $new, 'cid' ) ) );
+				$above = array_flip(
+					$wpdb->get_col( $wpdb->prepare( "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE l.conversation_id IN ({$cids}) AND l.id >= %d {$where}", $before ) )
+				);
+				$new   = array_filter(
+					$new,
+					static function ( $r ) use ( $above ) {
+						return ! isset( $above[ $r['cid'] ] );
+					}
+				);
+			}
+			foreach ( $new as $r ) {
+				$hits[] = $r;
+			}
+			if ( count( $rows ) < $chunk ) {
+				break;
+			}
+			$pos   = (int) end( $rows )['hit'];
+			$chunk = min( $chunk * 4, 5000 );
+		}
+		return self::from_hits( $hits, $n, false, $f->search->words() );
 	}
 
 	private static function page_plain( Filters $f, int $n, string $cursor ) {
@@ -113,7 +199,7 @@ final class ConversationList {
 			}
 		}
 		if ( count( $hits ) > $n ) {
-			return self::from_hits( $hits, $n, false );
+			return self::from_hits( $hits, $n, false, $f->search->words() );
 		}
 		if ( $hi > 1 && $f->search->indexed ) {
 			// The rest from the index: conversations whose newest match (below $before) lies under
@@ -124,11 +210,11 @@ final class ConversationList {
 				$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $hi, $n + 1 - count( $hits ) ),
 				ARRAY_A
 			);
-			return self::from_hits( array_merge( $hits, $more ), $n, false );
+			return self::from_hits( array_merge( $hits, $more ), $n, false, $f->search->words() );
 		}
 		// Fewer than a page: either finished, or out of time with more left to scan below $hi.
 		$partial = $hi > 1;
-		$page    = self::from_hits( $hits, $n, false );
+		$page    = self::from_hits( $hits, $n, false, $f->search->words() );
 		if ( $partial ) {
 			$page['next_cursor'] = 'h:' . $hi;
 			$page['partial']     = true;
@@ -136,18 +222,65 @@ final class ConversationList {
 		return $page;
 	}
 
-	private static function from_hits( array $hits, int $n, bool $partial ): array {
+	private static function from_hits( array $hits, int $n, bool $partial, array $words = [] ): array {
 		$next = null;
 		if ( count( $hits ) > $n ) {
 			$hits = array_slice( $hits, 0, $n );
 			$next = 'h:' . end( $hits )['hit'];
 		}
-		$rows = self::load( array_map( 'intval', array_column( $hits, 'cid' ) ) );
+		$rows  = self::load( array_map( 'intval', array_column( $hits, 'cid' ) ) );
+		$items = self::present( $rows );
+		$match = self::matches( array_map( 'intval', array_column( $hits, 'hit' ) ), $words );
+		foreach ( $items as &$item ) {
+			$item['match'] = $match[ $item['id'] ] ?? null;
+		}
+		unset( $item );
 		return [
-			'items'       => self::present( $rows ),
+			'items'       => $items,
 			'next_cursor' => $next,
 			'partial'     => $partial,
 		];
+	}
+
+	/**
+	 * The exchange that matched, per conversation: the search result shows it (not the newest
+	 * message), and the screen highlights the search words in it.
+	 *
+	 * @param int[] $log_ids the newest matching exchange of each listed conversation
+	 * @return array<int,array> conversation id => {id, created_at, user_message, reply}
+	 */
+	private static function matches( array $log_ids, array $words ): array {
+		if ( ! $log_ids ) {
+			return [];
+		}
+		global $wpdb;
+		$l   = Tables::logs();
+		$out = [];
+		foreach ( $wpdb->get_results( "SELECT id, conversation_id, created_at, user_message, reply FROM {$l} WHERE id IN (" . implode( ',', $log_ids ) . ')', ARRAY_A ) as $r ) {
+			$out[ (int) $r['conversation_id'] ] = [
+				'id'           => (int) $r['id'],
+				'created_at'   => self::iso( $r['created_at'] ),
+				'user_message' => self::clip( (string) $r['user_message'], $words ),
+				'reply'        => self::clip( (string) $r['reply'], $words ),
+			];
+		}
+		return $out;
+	}
+
+	/** Long texts are cut for the list around the first search word (the exchange view has them whole). */
+	private static function clip( string $text, array $words ): string {
+		if ( mb_strlen( $text ) <= 600 ) {
+			return $text;
+		}
+		$at = PHP_INT_MAX;
+		foreach ( $words as $w ) {
+			$p = mb_stripos( $text, (string) $w );
+			if ( false !== $p && $p < $at ) {
+				$at = $p;
+			}
+		}
+		$start = PHP_INT_MAX === $at || $at < 200 ? 0 : $at - 100;
+		return ( $start > 0 ? '…' : '' ) . mb_substr( $text, $start, 599 ) . ( $start + 599 < mb_strlen( $text ) ? '…' : '' );
 	}
 
 	/** @return array conversation rows in the order of $ids */

@@ -4,8 +4,8 @@ namespace AipkitUsage\Logs;
 use WP_Error;
 
 /**
- * Writes one exchange: one INSERT into the logs table plus one
- * INSERT … ON DUPLICATE KEY UPDATE on the conversation summary.
+ * Writes one exchange: one INSERT into the logs table, one INSERT … ON DUPLICATE KEY UPDATE on
+ * the conversation summary and one multi-row INSERT of its short words into the TermIndex.
  *
  * The summary upsert runs first so the conversation row is locked until the
  * log row is in: a concurrent delete batch (which locks the same summary row
@@ -72,6 +72,12 @@ final class LogWriter {
 			return new WP_Error( 'aipkit_log_write_failed', __( 'The log row could not be written: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
 		}
 		$log_id = (int) $wpdb->insert_id;
+		if ( ! TermIndex::add( $log_id, TermIndex::terms( $row['user_message'], $row['reply'] ) ) ) {
+			if ( $own_tx ) {
+				$wpdb->query( 'ROLLBACK' );
+			}
+			return new WP_Error( 'aipkit_log_write_failed', __( 'The search index could not be written: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
+		}
 		if ( $own_tx ) {
 			$wpdb->query( 'COMMIT' );
 		}

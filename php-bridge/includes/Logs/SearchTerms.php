@@ -6,7 +6,8 @@ use WP_Error;
 /**
  * A user's search text split into words. Every word must occur in the user message or the reply.
  * Words the FULLTEXT index can serve (long enough, not a stopword) become `+word*` in boolean mode;
- * the rest ("short" words, stopwords and beginnings of stopwords) become escaped LIKE conditions.
+ * words shorter than the FULLTEXT minimum are looked up whole in the TermIndex ("qx", "7");
+ * the rest (stopwords, beginnings of stopwords) become escaped LIKE conditions.
  * Only letters, marks, digits and `_` (below U+10000, as InnoDB's tokenizer sees it) survive into a
  * word, so quotes and boolean operators in the input are never interpreted.
  */
@@ -18,7 +19,9 @@ final class SearchTerms {
 	public $raw;
 	/** @var string[] words for the FULLTEXT index */
 	public $indexed = [];
-	/** @var string[] substrings matched with LIKE */
+	/** @var string[] short words (TermIndex): each must be a whole word of the text */
+	public $terms = [];
+	/** @var string[] substrings matched with LIKE (stopwords, beginnings of stopwords, punctuation) */
 	public $short = [];
 
 	/** @var array|null */
@@ -46,6 +49,8 @@ final class SearchTerms {
 			$len = mb_strlen( $w );
 			if ( $len >= $cfg['min'] && $len <= $cfg['max'] && ! isset( $cfg['stop'][ $w ] ) && ! self::starts_stopword( $w, $cfg['stop'] ) ) {
 				$t->indexed[] = $w;
+			} elseif ( TermIndex::holds( $w, $cfg ) ) {
+				$t->terms[] = $w;
 			} else {
 				$t->short[] = $w;
 			}
@@ -65,6 +70,11 @@ final class SearchTerms {
 			}
 		}
 		return false;
+	}
+
+	/** @return string[] every word of the search, for highlighting (the screen marks these) */
+	public function words(): array {
+		return array_values( array_merge( $this->indexed, $this->terms, $this->short ) );
 	}
 
 	public function boolean_query(): string {

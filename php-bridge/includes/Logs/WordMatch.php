@@ -23,16 +23,23 @@ final class WordMatch {
 	/** @var array<string,string> table => collation of user_message/reply */
 	private static $collation = [];
 
-	/** @return string " AND (…)" prepared: $word starts a word in the user message or the reply */
-	public static function condition( string $word ): string {
+	/**
+	 * @param bool $whole true: $word must be a whole word (the TermIndex's match, used to check
+	 *                    that index against the text); false: $word starts a word (FULLTEXT `+word*`).
+	 * @return string " AND (…)" prepared: $word starts (or is) a word in the user message or the reply
+	 */
+	public static function condition( string $word, bool $whole = false ): string {
 		global $wpdb;
 		$coll = self::collation( Tables::logs() );
+		$end  = $whole ? ' ' : '';
 		$out  = [];
 		foreach ( [ 'l.user_message', 'l.reply' ] as $col ) {
 			$check = $wpdb->prepare(
-				"HEX(WEIGHT_STRING(CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' ')))) REGEXP CONCAT('^(?:.{4})*?', HEX(WEIGHT_STRING(CONCAT(' ', CONVERT(%s USING utf8mb4)) COLLATE {$coll})))",
+				"HEX(WEIGHT_STRING(CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), %s))) REGEXP CONCAT('^(?:.{4})*?', HEX(WEIGHT_STRING(CONCAT(' ', CONVERT(%s USING utf8mb4), %s) COLLATE {$coll})))",
 				self::SEPARATORS,
-				$word
+				$end,
+				$word,
+				$end
 			);
 			if ( preg_match( '/^[a-z0-9_]+$/', $word ) ) {
 				$like  = '%' . $wpdb->esc_like( $word ) . '%';

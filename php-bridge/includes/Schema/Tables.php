@@ -205,7 +205,6 @@ final class Tables {
 		$t['log_terms'] = "CREATE TABLE {$prefix}log_terms (
   term varchar(32) NOT NULL,
   log_id bigint(20) unsigned NOT NULL,
-  conversation_id bigint(20) unsigned NOT NULL,
   PRIMARY KEY  (term,log_id),
   KEY log_id (log_id)
 ) ENGINE=InnoDB $collate;";
