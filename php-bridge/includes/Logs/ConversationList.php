@@ -53,7 +53,8 @@ final class ConversationList {
 	 * short word, unless it is frequent and a FULLTEXT word can narrow better.
 	 */
 	private static function term_driver( SearchTerms $s ): ?string {
-		if ( ! $s->terms ) {
+		// Until the upgrade's backfill has indexed the older rows, the index alone would miss them.
+		if ( ! $s->terms || ( null === Tables::$prefix && TermIndex::backfill_pending() ) ) {
 			return null;
 		}
 		$best = null;

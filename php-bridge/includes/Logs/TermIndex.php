@@ -84,8 +84,80 @@ final class TermIndex {
 	 */
 	public static function condition( string $term ): string {
 		global $wpdb;
-		$t = Tables::terms();
-		return $wpdb->prepare( " AND EXISTS (SELECT 1 FROM {$t} ti WHERE ti.term = %s AND ti.log_id = l.id)", $term );
+		$t      = Tables::terms();
+		$exists = $wpdb->prepare( "EXISTS (SELECT 1 FROM {$t} ti WHERE ti.term = %s AND ti.log_id = l.id)", $term );
+		$b      = null === Tables::$prefix ? self::backfill_pending() : null;
+		if ( $b ) {
+			// Rows written before the index existed and not yet indexed: checked against their text.
+			$check = substr( WordMatch::condition( $term, true ), 5 );
+			return $wpdb->prepare( " AND ({$exists} OR (l.id > %d AND l.id <= %d AND {$check}))", $b['next'], $b['upto'] );
+		}
+		return ' AND ' . $exists;
+	}
+
+	// ------------------------------------------------------------ backfill after the upgrade
+
+	public const BACKFILL_HOOK   = 'aipkit_usage_logs_term_backfill';
+	public const BACKFILL_OPTION = 'aipkit_usage_logs_term_backfill';
+	private const BACKFILL_BUDGET_S = 20.0;
+
+	/** Schema upgrade: index the rows that exist now, in the background (WP-Cron, in batches). */
+	public static function start_backfill(): void {
+		global $wpdb;
+		$upto = (int) $wpdb->get_var( 'SELECT COALESCE(MAX(id), 0) FROM ' . Tables::logs() );
+		if ( 0 === $upto ) {
+			delete_option( self::BACKFILL_OPTION );
+			return;
+		}
+		update_option(
+			self::BACKFILL_OPTION,
+			[
+				'next' => 0,
+				'upto' => $upto,
+			],
+			false
+		);
+		if ( ! wp_next_scheduled( self::BACKFILL_HOOK ) ) {
+			wp_schedule_single_event( time(), self::BACKFILL_HOOK );
+		}
+	}
+
+	/** @return array{next:int,upto:int}|null what is left to index (ids in (next, upto]) */
+	public static function backfill_pending(): ?array {
+		$b = get_option( self::BACKFILL_OPTION );
+		return is_array( $b ) && isset( $b['next'], $b['upto'] ) && (int) $b['next'] < (int) $b['upto']
+			? [
+				'next' => (int) $b['next'],
+				'upto' => (int) $b['upto'],
+			] : null;
+	}
+
+	/** Cron: index batches under a time budget; reschedule until done. */
+	public static function run_backfill(): void {
+		$b = self::backfill_pending();
+		if ( ! $b ) {
+			delete_option( self::BACKFILL_OPTION );
+			return;
+		}
+		$start = microtime( true );
+		$next  = $b['next'];
+		while ( $next < $b['upto'] && microtime( true ) - $start < self::BACKFILL_BUDGET_S ) {
+			$last = self::rebuild_batch( $next, 2000, $b['upto'] );
+			$next = 0 === $last ? $b['upto'] : $last;
+			update_option(
+				self::BACKFILL_OPTION,
+				[
+					'next' => $next,
+					'upto' => $b['upto'],
+				],
+				false
+			);
+		}
+		if ( $next < $b['upto'] ) {
+			wp_schedule_single_event( time() + 30, self::BACKFILL_HOOK );
+		} else {
+			delete_option( self::BACKFILL_OPTION );
+		}
 	}
 
 	/**
@@ -99,14 +171,14 @@ final class TermIndex {
 	}
 
 	/**
-	 * Rebuilds the index for log ids in (after, upto] from the rows themselves (upgrade, bulk seed).
+	 * Indexes log ids in (after, upto] from the rows themselves (upgrade backfill, bulk seed).
 	 *
 	 * @return int the last log id handled (0 when there was none)
 	 */
-	public static function rebuild_batch( int $after, int $limit = 2000 ): int {
+	public static function rebuild_batch( int $after, int $limit = 2000, int $upto = PHP_INT_MAX ): int {
 		global $wpdb;
 		$l    = Tables::logs();
-		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, user_message, reply FROM {$l} WHERE id > %d ORDER BY id LIMIT %d", $after, $limit ), ARRAY_A );
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, user_message, reply FROM {$l} WHERE id > %d AND id <= %d ORDER BY id LIMIT %d", $after, $upto, $limit ), ARRAY_A );
 		if ( ! $rows ) {
 			return 0;
 		}

@@ -79,7 +79,11 @@ final class Schema {
 	private static function migrations(): array {
 		return [
 			// Logs (screens-logs): conversations keyed by their owner as well (issue 8.8).
-			'4' => [ \AipkitUsage\Logs\OwnerKeyMigration::class, 'run' ],
+			'4' => static function () {
+				\AipkitUsage\Logs\OwnerKeyMigration::run();
+				// Logs (screens-logs): index the short words of the exchanges that exist (issue 12.11).
+				\AipkitUsage\Logs\TermIndex::start_backfill();
+			},
 		];
 	}
 

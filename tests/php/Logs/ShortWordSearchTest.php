@@ -85,4 +85,27 @@ final class ShortWordSearchTest extends TestCase
         $this->assertFalse($page['partial']);
         $this->assertNull($page['next_cursor']);
     }
+
+    /** After the upgrade, rows written before the index are found by their text until the backfill indexed them. */
+    public function testTheUpgradeBackfillIndexesOlderRowsAndSearchFindsThemMeanwhile(): void
+    {
+        global $wpdb;
+        $a = $this->writeLog(['conversation_id' => 'old1', 'user_message' => 'ticket QX-9 lost']);
+        $b = $this->writeLog(['conversation_id' => 'old2', 'user_message' => 'QX 9 again']);
+        $wpdb->query('DELETE FROM ' . \AipkitUsage\Logs\Tables::terms()); // as before the upgrade
+        $f = Filters::from_request(['search' => 'qx-9']);
+        $this->assertSame(0, LogDeleter::count($f)['exchanges'], 'precondition: the index is empty');
+
+        \AipkitUsage\Logs\TermIndex::start_backfill();
+        $this->assertNotNull(\AipkitUsage\Logs\TermIndex::backfill_pending());
+        $this->assertNotFalse(wp_next_scheduled(\AipkitUsage\Logs\TermIndex::BACKFILL_HOOK));
+        $this->assertSame(2, LogDeleter::count($f)['exchanges'], 'meanwhile the text of unindexed rows is checked');
+        $this->assertCount(2, ConversationList::page($f, 10)['items']);
+
+        do_action(\AipkitUsage\Logs\TermIndex::BACKFILL_HOOK);
+        $this->assertNull(\AipkitUsage\Logs\TermIndex::backfill_pending());
+        $this->assertSame(2, (int) $wpdb->get_var($wpdb->prepare('SELECT COUNT(*) FROM ' . \AipkitUsage\Logs\Tables::terms() . ' WHERE term = %s', 'qx')));
+        $this->assertSame(2, LogDeleter::count($f)['exchanges']);
+        $this->assertSame([$b, $a], array_column(array_column(ConversationList::page($f, 10)['items'], 'match'), 'id'));
+    }
 }
