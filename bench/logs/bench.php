@@ -58,7 +58,7 @@ if ( 'writer' === $mode ) {
 
 // ---------------------------------------------------------------- main
 $defs = \AipkitUsage\Schema\Tables::definitions( Tables::$prefix, $wpdb->get_charset_collate() );
-foreach ( [ 'conversations', 'logs' ] as $name ) {
+foreach ( [ 'conversations', 'logs', 'log_terms' ] as $name ) {
 	$table = Tables::$prefix . $name;
 	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $table ) ) && false === $wpdb->query( $defs[ $table ] ?? $defs[ $name ] ) ) {
 		fwrite( STDERR, "cannot create {$table}: {$wpdb->last_error}\n" );

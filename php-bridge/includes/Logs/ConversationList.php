@@ -328,6 +328,7 @@ final class ConversationList {
 					'user_id'       => $uid,
 					'user_name'     => $uid ? ( $users[ $uid ] ?? sprintf( 'User #%d', $uid ) ) : '',
 					'guest_key'     => $r['guest_key'],
+					'reference'     => self::reference( $r ),
 					'first_at'      => self::iso( $r['first_at'] ),
 					'last_at'       => self::iso( $r['last_at'] ),
 					'exchanges'     => (int) $r['exchanges'],
@@ -339,6 +340,21 @@ final class ConversationList {
 			},
 			$rows
 		);
+	}
+
+	/**
+	 * The module's own conversation id, read back from the key (LogWriter::conversation_key);
+	 * null when the key had to be hashed (very long ids) or the module sent none.
+	 */
+	public static function reference( array $r ): ?string {
+		$key    = (string) ( $r['conversation_key'] ?? '' );
+		$prefix = LogWriter::owner( (int) $r['user_id'], (string) $r['guest_key'] ) . ':' . $r['module'] . ':' . $r['bot_id'] . ':';
+		if ( 0 !== strpos( $key, $prefix ) ) {
+			return null;
+		}
+		$ref = substr( $key, strlen( $prefix ) );
+		// LogWriter gives an exchange without a conversation id its own: "x" + a UUID.
+		return preg_match( '/^x[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $ref ) ? null : $ref;
 	}
 
 	public static function iso( string $mysql_utc ): string {

@@ -78,12 +78,7 @@ final class ConversationsController extends Controller {
 			'modules' => [],
 			'ranges'  => Filters::RANGES,
 		];
-		foreach ( Catalog::bots() as $id => $name ) {
-			$out['bots'][] = [
-				'id'   => (string) $id,
-				'name' => $name,
-			];
-		}
+		$out['bots'] = Catalog::bot_list();
 		foreach ( Catalog::modules() as $id => $name ) {
 			$out['modules'][] = [
 				'id'   => (string) $id,
