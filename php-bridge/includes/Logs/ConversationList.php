@@ -43,9 +43,53 @@ final class ConversationList {
 		$page   = null !== $driver ? self::page_terms( $f, $per_page, $before, $driver ) : self::page_scanned( $f, $per_page, $before );
 		if ( is_array( $page ) ) {
 			// The words the screen highlights in each match: exactly those the search looked for.
-			$page['words'] = $f->search->words();
+			$page['words']     = $f->search->words();
+			$page['highlight'] = $f->search->highlight();
 		}
 		return $page;
+	}
+
+	/** Counting stops here: the screen says "more than 10,000" rather than count a frequent word to the end. */
+	public const COUNT_CAP = 10000;
+
+	/**
+	 * How many conversations the search matches (the list shows it above the results), up to
+	 * COUNT_CAP. Driven like the page: by the rarest short word's TermIndex entries, else by
+	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit.
+	 *
+	 * @return array{conversations:int|null,capped:bool}
+	 */
+	public static function count_matches( Filters $f ): array {
+		global $wpdb;
+		if ( ! $f->search ) {
+			return [
+				'conversations' => null,
+				'capped'        => false,
+			];
+		}
+		$l      = Tables::logs();
+		$cap    = self::COUNT_CAP + 1;
+		$driver = self::term_driver( $f->search );
+		if ( null !== $driver ) {
+			$ti  = Tables::terms();
+			$sql = $wpdb->prepare( "SELECT STRAIGHT_JOIN DISTINCT l.conversation_id FROM {$ti} t JOIN {$l} l ON l.id = t.log_id WHERE t.term = %s", $driver ) . LogQuery::log_where( $f, 'scan' );
+		} elseif ( $f->search->indexed ) {
+			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'index' );
+		} else {
+			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'scan' );
+		}
+		// MariaDB: give up after 2 s rather than hold a worker (the count is extra, the page is not).
+		$n = $wpdb->get_var( "SET STATEMENT max_statement_time=2 FOR SELECT COUNT(*) FROM ({$sql} LIMIT {$cap}) z" );
+		if ( null === $n ) {
+			return [
+				'conversations' => null,
+				'capped'        => true,
+			];
+		}
+		return [
+			'conversations' => min( (int) $n, self::COUNT_CAP ),
+			'capped'        => (int) $n > self::COUNT_CAP,
+		];
 	}
 
 	/**

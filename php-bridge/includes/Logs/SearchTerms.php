@@ -77,6 +77,35 @@ final class SearchTerms {
 		return array_values( array_merge( $this->indexed, $this->terms, $this->short ) );
 	}
 
+	/**
+	 * How the screen marks each word in a match: `start` = at the start of a word (FULLTEXT
+	 * words), `whole` = a whole word (short words), `any` = anywhere (stopwords, punctuation).
+	 *
+	 * @return list<array{word:string,mode:string}>
+	 */
+	public function highlight(): array {
+		$out = [];
+		foreach ( $this->indexed as $w ) {
+			$out[] = [
+				'word' => $w,
+				'mode' => 'start',
+			];
+		}
+		foreach ( $this->terms as $w ) {
+			$out[] = [
+				'word' => $w,
+				'mode' => 'whole',
+			];
+		}
+		foreach ( $this->short as $w ) {
+			$out[] = [
+				'word' => $w,
+				'mode' => 'any',
+			];
+		}
+		return $out;
+	}
+
 	public function boolean_query(): string {
 		return implode(
 			' ',
