@@ -25,6 +25,14 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 	const [ askStop, setAskStop ] = useState( false );
 	const cancelled = useRef( false );
 	const stopRequested = useRef( false );
+	// The Delete button disappears when deleting starts: keep keyboard focus inside the dialog
+	// (on the progress line), so Escape still reaches it and a screen reader hears the progress.
+	const progressRef = useRef( null );
+	useEffect( () => {
+		if ( phase === 'deleting' && progressRef.current ) {
+			progressRef.current.focus();
+		}
+	}, [ phase ] );
 
 	useEffect( () => {
 		fetchCount( pinned ).then(
@@ -199,7 +207,12 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 						value={ done }
 						className="aipkit-logs-delete__progress"
 					/>
-					<p className="aipkit-logs-delete__progress-text">
+					<p
+						className="aipkit-logs-delete__progress-text"
+						ref={ progressRef }
+						tabIndex={ -1 }
+						aria-live="polite"
+					>
 						{ sprintf(
 							/* translators: 1: exchanges deleted so far, 2: exchanges to delete */
 							__(
