@@ -214,7 +214,7 @@ final class ConversationList {
 		$size = min( 2000, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
 			$lo   = max( 1, $hi - $size );
-			$size = min( $size * 4, self::$window );
+			$w0   = microtime( true );
 			// A conversation belongs to the window holding its newest match: skip it when it also
 			// matches above this window (it was listed there, or on an earlier page).
 			$rows = $wpdb->get_results(
@@ -238,10 +238,20 @@ final class ConversationList {
 					}
 				}
 			}
-			$hi = $lo;
-			if ( microtime( true ) - $start > $budget ) {
+			$scanned = $hi - $lo;
+			$hi      = $lo;
+			$spent   = microtime( true ) - $start;
+			if ( $spent > $budget ) {
 				break;
 			}
+			// The next window grows ×4 but never past what the rest of the budget can check at the
+			// rate just seen: one oversized window would overshoot the budget by hundreds of ms.
+			$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
+			$fits    = $per_row > 0 ? (int) ( ( $budget - $spent ) / $per_row ) : PHP_INT_MAX;
+			if ( $fits < min( 500, self::$window ) ) {
+				break;
+			}
+			$size = min( self::$window, max( 500, min( $size * 4, $fits ) ) );
 		}
 		if ( count( $hits ) > $n ) {
 			return self::from_hits( $hits, $n, false, $f->search->words() );
