@@ -34,7 +34,7 @@ final class Catalog {
 				if ( null === $id || ! is_scalar( $id ) || '' === (string) $id ) {
 					continue;
 				}
-				$name               = $v['name'] ?? $v['title'] ?? $id;
+				$name                = $v['name'] ?? $v['title'] ?? $id;
 				$out[ (string) $id ] = [
 					'name'   => is_scalar( $name ) && '' !== (string) $name ? (string) $name : (string) $id,
 					'module' => isset( $v['module'] ) && is_scalar( $v['module'] ) ? (string) $v['module'] : '',

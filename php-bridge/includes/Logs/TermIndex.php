@@ -97,8 +97,8 @@ final class TermIndex {
 
 	// ------------------------------------------------------------ backfill after the upgrade
 
-	public const BACKFILL_HOOK   = 'aipkit_usage_logs_term_backfill';
-	public const BACKFILL_OPTION = 'aipkit_usage_logs_term_backfill';
+	public const BACKFILL_HOOK      = 'aipkit_usage_logs_term_backfill';
+	public const BACKFILL_OPTION    = 'aipkit_usage_logs_term_backfill';
 	private const BACKFILL_BUDGET_S = 20.0;
 
 	/** Schema upgrade: index the rows that exist now, in the background (WP-Cron, in batches). */
