@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and condition strings built with prepare() (LogQuery, WordMatch, TermIndex).
+
 /**
  * Which modules and bots the filters offer: those registered by modules through the
  * `aipkit_usage_bots` / `aipkit_usage_modules` filters plus those seen in the logs

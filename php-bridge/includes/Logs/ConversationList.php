@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, Squiz.PHP.DisallowSizeFunctionsInLoops.Found -- SQL holds only our table names (Tables), integer lists cast with intval and condition strings built with prepare() (LogQuery, WordMatch, TermIndex); the hit list grows inside the loops.
+
 use WP_Error;
 
 /**
@@ -139,7 +141,7 @@ final class ConversationList {
 				),
 				ARRAY_A
 			);
-			$new = [];
+			$new  = [];
 			foreach ( $rows as $r ) {
 				if ( ! isset( $seen[ $r['cid'] ] ) ) {
 					$seen[ $r['cid'] ] = true;
@@ -213,8 +215,8 @@ final class ConversationList {
 		// Windows start small and grow: a frequent word fills the page from the first few thousand rows.
 		$size = min( 2000, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo   = max( 1, $hi - $size );
-			$w0   = microtime( true );
+			$lo = max( 1, $hi - $size );
+			$w0 = microtime( true );
 			// A conversation belongs to the window holding its newest match: skip it when it also
 			// matches above this window (it was listed there, or on an earlier page).
 			$rows = $wpdb->get_results(

@@ -92,7 +92,7 @@ final class ConversationsController extends Controller {
 	}
 
 	public function filters( WP_REST_Request $r ) {
-		$out = [
+		$out         = [
 			'bots'    => [],
 			'modules' => [],
 			'ranges'  => Filters::RANGES,
