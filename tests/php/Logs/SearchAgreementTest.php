@@ -51,6 +51,7 @@ final class SearchAgreementTest extends TestCase
             'code2' => ['qx 75 pending', 'no'],
             'digit' => ['order 7 of 9', 'x'],
             'accent_short' => ['Ça va', 'bien'],
+            'mixed' => ['Grüße from the Café', 'fine'],
         ];
         global $wpdb;
         foreach ($rows as $key => [$m, $r]) {
@@ -83,7 +84,10 @@ final class SearchAgreementTest extends TestCase
             'ß inside a prefix' => ['fuss', ['fussball']],
             'ligature Œ = oe' => ['oeuvre', ['oeuvre']],
             'combining accent' => ['ete', ['accent_e']],
-            'café typed plain' => ['cafe', ['cafe']],
+            'café typed plain' => ['cafe', ['cafe', 'mixed']],
+            'ß = ss in a text that also has plain accents' => ['grusse', ['mixed']],
+            'ß typed, text with ß' => ['grüße', ['mixed']],
+            'accent in the term, no expansion in the text' => ['CAFÉ', ['cafe', 'mixed']],
             'Cyrillic prefix, any case' => ['ПРИВЕТ', ['cyr_lower', 'cyr_upper']],
             'Cyrillic mid-word does not match' => ['ривет', []],
             'Cyrillic reply' => ['москва', ['cyr_lower']],
