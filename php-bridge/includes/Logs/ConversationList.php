@@ -240,7 +240,8 @@ final class ConversationList {
 					}
 				}
 			}
-			$scanned = $hi - $lo;
+			$scanned  = $hi - $lo;
+			$seen_ids = $top - $lo;
 			$hi      = $lo;
 			$spent   = microtime( true ) - $start;
 			if ( $spent > $budget ) {
@@ -251,6 +252,12 @@ final class ConversationList {
 			$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
 			$fits    = $per_row > 0 ? (int) ( ( $budget - $spent ) / $per_row ) : PHP_INT_MAX;
 			if ( $fits < min( 500, self::$window ) ) {
+				break;
+			}
+			// A rare word (or one that matches nothing) will not fill the page from the windows the
+			// budget has left: hand over to the index now rather than spend the budget finding nothing.
+			$need = $n + 1 - count( $hits );
+			if ( $f->search->indexed && ( 0 === count( $hits ) ? $seen_ids >= 2000 : $need * $seen_ids / count( $hits ) > $fits ) ) {
 				break;
 			}
 			$size = min( self::$window, max( 500, min( $size * 4, $fits ) ) );
