@@ -242,8 +242,8 @@ final class ConversationList {
 			}
 			$scanned  = $hi - $lo;
 			$seen_ids = $top - $lo;
-			$hi      = $lo;
-			$spent   = microtime( true ) - $start;
+			$hi       = $lo;
+			$spent    = microtime( true ) - $start;
 			if ( $spent > $budget ) {
 				break;
 			}
