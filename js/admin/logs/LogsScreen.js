@@ -137,15 +137,17 @@ function MatchText( { match, marks } ) {
 	const re = markPattern( marks );
 	const inMessage = re && re.test( match.user_message || '' );
 	const text = inMessage || ! match.reply ? match.user_message : match.reply;
+	// One span: the link Button lays its children out as flex items, which would drop the spaces
+	// between the text pieces and the marks.
 	return (
-		<>
+		<span className="aipkit-logs__match">
 			<span className="aipkit-logs__role">
 				{ inMessage || ! match.reply
 					? __( 'User:', 'aipkit-usage' )
 					: __( 'Reply:', 'aipkit-usage' ) }
 			</span>{ ' ' }
 			<Highlight text={ text } marks={ marks } />
-		</>
+		</span>
 	);
 }
 
