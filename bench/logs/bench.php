@@ -116,7 +116,10 @@ $report = static function ( string $label, array $m, string $target_text, string
 
 $n_logs  = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() );
 $n_convs = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::conversations() );
-printf( "rows: %d exchanges, %d conversations\n\n", $n_logs, $n_convs );
+printf( "rows: %d exchanges, %d conversations\n", $n_logs, $n_convs );
+$n_terms = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::terms() );
+$mb      = (float) $wpdb->get_var( $wpdb->prepare( 'SELECT (data_length + index_length) / 1048576 FROM information_schema.TABLES WHERE table_schema = DATABASE() AND table_name = %s', Tables::terms() ) );
+printf( "short-word index (log_terms): %d entries = %.2f per exchange, %.0f MB\n\n", $n_terms, $n_terms / max( 1, $n_logs ), $mb );
 
 $page = static function ( array $in, string $cursor = '' ) {
 	$f = Filters::from_request( $in );
