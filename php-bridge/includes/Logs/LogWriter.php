@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 use WP_Error;
 
 /**
@@ -266,6 +268,7 @@ final class LogWriter {
 			if ( ! is_array( $item ) || ! isset( $item['score'] ) || ! is_numeric( $item['score'] ) ) {
 				return new WP_Error(
 					'aipkit_invalid_log',
+					/* translators: %d: position of the item in the list, from 0 */
 					sprintf( __( 'vector_context[%d] needs a numeric score.', 'aipkit-usage' ), $i ),
 					[
 						'status' => 400,
@@ -279,6 +282,7 @@ final class LogWriter {
 			if ( $pct < 0 || $pct > 100 ) {
 				return new WP_Error(
 					'aipkit_invalid_log',
+					/* translators: %d: position of the item in the list, from 0 */
 					sprintf( __( 'vector_context[%d].score is out of range.', 'aipkit-usage' ), $i ),
 					[
 						'status' => 400,

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 /**
  * Personal data exporter and eraser for a user's logs (Tools > Export/Erase Personal Data).
  * Both page through the user's rows by id, 100 at a time, as WordPress calls them repeatedly.
@@ -103,6 +105,7 @@ final class Privacy {
 		];
 	}
 
+	// phpcs:ignore Generic.CodeAnalysis.UnusedFunctionParameter.FoundAfterLastUsed -- WordPress passes the page; each call erases the first remaining batch.
 	public static function erase( string $email, int $page = 1 ): array {
 		$user = get_user_by( 'email', $email );
 		if ( ! $user ) {

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 use WP_Error;
 
 /**
@@ -33,6 +35,7 @@ final class SearchTerms {
 			return Filters::error( 'search', __( 'Search text is not valid UTF-8.', 'aipkit-usage' ) );
 		}
 		if ( mb_strlen( $text ) > self::MAX_CHARS ) {
+			/* translators: %d: maximum number of characters */
 			return Filters::error( 'search', sprintf( __( 'Search text is limited to %d characters.', 'aipkit-usage' ), self::MAX_CHARS ) );
 		}
 		$t      = new self();
