@@ -55,7 +55,7 @@ final class Settings {
 				'maxLength'   => 2048,
 			],
 			'delete_data_on_uninstall' => [
-				'description' => __( 'Delete all tables (logs, balances, ledger) when the plugin is uninstalled.', 'aipkit-usage' ),
+				'description' => __( 'Delete all tables (balances, ledger, quotas, pricing) when the plugin is uninstalled. Conversation logs are always deleted on uninstall: no privacy eraser could reach them afterwards.', 'aipkit-usage' ),
 				'type'        => 'boolean',
 			],
 		];
