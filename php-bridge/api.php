@@ -64,7 +64,7 @@ if ( ! function_exists( 'aipkit_usage_quote' ) ) {
 		return Metering::release( $hold );
 	}
 
-	/** @return array{balance:string,held:string,available:string} */
+	/** @return array{balance:string,held:string,available:string,uncovered:string} uncovered: usage no credit paid for yet */
 	function aipkit_usage_balance( int $user_id ) {
 		return Balances::get( $user_id );
 	}

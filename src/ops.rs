@@ -374,16 +374,18 @@ fn quota_remaining(o: &Obj<'_>) -> Result<Option<Credits>, CoreError> {
 
 pub fn admit(v: &Value<'_>) -> Result<AdmitResp, CoreError> {
     let o = as_obj(v, "")?;
-    o.deny_unknown(&["estimate", "balance_available", "quota_remaining", "order"])?;
-    let a = admission::admit(
+    o.deny_unknown(&["estimate", "balance_available", "quota_remaining", "order", "uncovered", "uncovered_limit"])?;
+    let a = admission::admit_bounded(
         amount(o.str("estimate")?, "estimate")?,
         amount(o.str("balance_available")?, "balance_available")?,
         quota_remaining(&o)?,
         Order::parse(o.str("order")?, "order")?,
+        o.opt_str("uncovered")?.map_or(Ok(Credits::ZERO), |u| amount(u, "uncovered"))?,
+        opt_limit(o.opt_str("uncovered_limit")?, "uncovered_limit")?,
     )?;
     Ok(AdmitResp {
         admitted: a.admitted,
-        reason: if a.admitted { None } else { Some("quota_exceeded") },
+        reason: a.reason.map(admission::Refusal::as_str),
         hold_balance: a.hold_balance.canonical(),
         hold_quota: a.hold_quota.canonical(),
         shortfall: a.shortfall.canonical(),

@@ -397,9 +397,14 @@ def period_cases():
 
 
 # ---------------------------------------------------------------- admission
-def admit_ref(est, bal, quota, order):
+def admit_ref(est, bal, quota, order, uncovered="0", uncovered_limit=None):
     est, bal = D(est), D(bal)
     q = None if quota is None else D(quota)
+    refuse = lambda reason, short: {"admitted": False, "reason": reason, "hold_balance": canon(0), "hold_quota": canon(0), "shortfall": canon(short)}
+    if uncovered_limit is not None and D(uncovered) > D(uncovered_limit):
+        return refuse("uncovered_limit", D(uncovered) - D(uncovered_limit))
+    if q is not None and q == 0 and bal == 0:
+        return refuse("nothing_available", est)
     ok = q is None or est <= bal + q
     if not ok:
         return {"admitted": False, "reason": "quota_exceeded", "hold_balance": canon(0), "hold_quota": canon(0), "shortfall": canon(est - bal - q)}
@@ -441,6 +446,14 @@ def admission_cases():
     out += [
         case("admit 10^12-credit values", "admit", A("1000000000000", "999999999999.5", "0.5", "balance_first"), admit_ref("1000000000000", "999999999999.5", "0.5", "balance_first")),
         case("admit sum of limits near the maximum", "admit", A("99999999999999.999999", "99999999999999.999999", "99999999999999.999999", "quota_first"), admit_ref("99999999999999.999999", "99999999999999.999999", "99999999999999.999999", "quota_first")),
+        case("admit nothing available, estimate 0", "admit", A("0", "0", "0", "balance_first"), admit_ref("0", "0", "0", "balance_first")),
+        case("admit nothing available, unlimited quota admits", "admit", A("0", "0", None, "quota_first"), admit_ref("0", "0", None, "quota_first")),
+        case("admit uncovered above the bound", "admit", dict(A("1", "10", None, "balance_first"), uncovered="1.5", uncovered_limit="1"), admit_ref("1", "10", None, "balance_first", "1.5", "1")),
+        case("admit uncovered at the bound", "admit", dict(A("1", "10", None, "balance_first"), uncovered="1", uncovered_limit="1"), admit_ref("1", "10", None, "balance_first", "1", "1")),
+        case("admit uncovered without a bound", "admit", dict(A("1", "10", "0", "balance_first"), uncovered="500", uncovered_limit=None), admit_ref("1", "10", "0", "balance_first", "500", None)),
+        case("admit uncovered bound 0 refuses any uncovered", "admit", dict(A("0", "10", None, "balance_first"), uncovered="0.000001", uncovered_limit="0"), admit_ref("0", "10", None, "balance_first", "0.000001", "0")),
+        case("admit negative uncovered", "admit", dict(A("1", "10", None, "balance_first"), uncovered="-1"), error="negative_amount", field="uncovered"),
+        case("admit uncovered 1e3", "admit", dict(A("1", "10", None, "balance_first"), uncovered_limit="1e3"), error="invalid_amount", field="uncovered_limit"),
         case("admit estimate overflow", "admit", A("100000000000000", "1", "1", "balance_first"), error="amount_overflow", field="estimate"),
         case("admit negative estimate", "admit", A("-1", "3", "1", "balance_first"), error="negative_amount", field="estimate"),
         case("admit NaN estimate", "admit", A("NaN", "3", "1", "balance_first"), error="invalid_amount", field="estimate"),

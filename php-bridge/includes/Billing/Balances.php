@@ -8,22 +8,19 @@ use WP_Error;
  * conditional UPDATE, and writes its ledger row in the same transaction.
  */
 final class Balances {
-	/** @return array{balance:string,held:string,available:string} */
+	/** @return array{balance:string,held:string,available:string,uncovered:string} */
 	public static function get( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
 		if ( ! $row ) {
 			return [
 				'balance'   => '0.000000',
 				'held'      => '0.000000',
 				'available' => '0.000000',
+				'uncovered' => '0.000000',
 			];
 		}
-		return [
-			'balance'   => Decimal::db( $row['balance'] ),
-			'held'      => Decimal::db( $row['held'] ),
-			'available' => Decimal::db( $row['available'] ),
-		];
+		return self::shape( $row );
 	}
 
 	/**
@@ -31,20 +28,16 @@ final class Balances {
 	 * INSERT … ON DUPLICATE KEY UPDATE takes an exclusive lock directly (INSERT IGNORE would take a
 	 * shared one, and two shared holders upgrading to FOR UPDATE deadlock each other).
 	 *
-	 * @return array{balance:string,held:string,available:string}
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
 	 */
 	public static function lock( int $user_id ): array {
 		global $wpdb;
 		$t = Tables::balances();
 		$wpdb->query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
 		Transaction::check_error();
-		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available, uncovered FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
 		Transaction::check_error();
-		return [
-			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
-			'held'      => Decimal::db( $row['held'] ?? '0' ),
-			'available' => Decimal::db( $row['available'] ?? '0' ),
-		];
+		return self::shape( $row ?: [] );
 	}
 
 	/**
@@ -52,19 +45,25 @@ final class Balances {
 	 * who has been metered before); otherwise creates and locks it as lock() does. A first request
 	 * racing another for a missing row may deadlock on the gap lock; Transaction::run retries it.
 	 *
-	 * @return array{balance:string,held:string,available:string}
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
 	 */
 	public static function lock_existing( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
 		Transaction::check_error();
 		if ( ! $row ) {
 			return self::lock( $user_id );
 		}
+		return self::shape( $row );
+	}
+
+	/** @return array{balance:string,held:string,available:string,uncovered:string} */
+	private static function shape( array $row ): array {
 		return [
-			'balance'   => Decimal::db( $row['balance'] ),
-			'held'      => Decimal::db( $row['held'] ),
-			'available' => Decimal::db( $row['available'] ),
+			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
+			'held'      => Decimal::db( $row['held'] ?? '0' ),
+			'available' => Decimal::db( $row['available'] ?? '0' ),
+			'uncovered' => Decimal::db( $row['uncovered'] ?? '0' ),
 		];
 	}
 

@@ -24,15 +24,17 @@ final class Metering {
 			];
 			$existing = self::replay_or_sweep( $v['request_id'], $v['user_id'] );
 		} else {
-			// A guest's identity may set the cookie, which a replay must not do: look the request up first.
+			// Who the guest is comes first: a replay is only ever this guest's own request.
+			$identity = GuestIdentity::current();
 			$existing = self::find_by_request( $v['request_id'] );
 			if ( ! $existing ) {
-				$identity = GuestIdentity::current();
 				self::sweep_for( 0, $identity['subjects'] );
 			}
 		}
+		// Replays are keyed by subject and module: the cookie key for a guest, user:<id> for a user.
+		$identity['subject'] = (string) $identity['subjects'][0];
 		if ( $existing ) {
-			return self::first_authorize( $existing );
+			return self::replay( $existing, $v, $identity['subject'] );
 		}
 
 		// Lean price of the estimate against only the rules that could match; the breakdown is
@@ -45,31 +47,42 @@ final class Metering {
 		if ( is_wp_error( $ctx ) ) {
 			return $ctx;
 		}
-		$order    = Config::order();
-		$lifetime = Config::hold_lifetime();
+		$order           = Config::order();
+		$lifetime        = Config::hold_lifetime();
+		$uncovered_limit = \AipkitUsage\Settings::uncovered_limit();
 
 		$result = Transaction::run(
-			static function () use ( $v, $identity, $quote, $ctx, $order, $lifetime ) {
+			static function () use ( $v, $identity, $quote, $ctx, $order, $lifetime, $uncovered_limit ) {
 				global $wpdb;
-				$available = '0';
+				$balance = [
+					'balance'   => '0.000000',
+					'held'      => '0.000000',
+					'available' => '0.000000',
+					'uncovered' => '0.000000',
+				];
 				if ( $v['user_id'] > 0 ) {
-					$available = Balances::lock_existing( $v['user_id'] )['available'];
+					$balance = Balances::lock_existing( $v['user_id'] );
 				}
 				$ids       = Quotas::lock( $identity['subjects'], $ctx['scope'], $ctx['period_key'] );
 				$remaining = Quotas::remaining( $ids, $ctx['limit'] );
 				$admit     = Core::admit(
 					[
 						'estimate'          => $quote['credits'],
-						'balance_available' => $available,
+						'balance_available' => $balance['available'],
 						'quota_remaining'   => $remaining,
 						'order'             => $order,
+						'uncovered'         => $balance['uncovered'],
+						'uncovered_limit'   => $uncovered_limit,
 					]
 				);
 				if ( is_wp_error( $admit ) ) {
 					return $admit;
 				}
+				$refuse = static function ( string $reason, string $shortfall ) use ( $v, $identity, $quote, $ctx, $balance, $ids ) {
+					return Refusal::error( $reason, $shortfall, $v, $identity, $quote, $ctx, $balance, $ids );
+				};
 				if ( ! $admit['admitted'] ) {
-					return self::refusal( $ctx, $quote['credits'], $admit['shortfall'] );
+					return $refuse( (string) $admit['reason'], $admit['shortfall'] );
 				}
 				if ( ! Decimal::is_zero( $admit['hold_balance'] ) ) {
 					// The row is locked, so this cannot fail in practice; the condition is the database's
@@ -79,7 +92,7 @@ final class Metering {
 						return $n;
 					}
 					if ( 1 !== $n ) {
-						return self::refusal( $ctx, $quote['credits'], $admit['hold_balance'] );
+						return $refuse( 'quota_exceeded', $admit['hold_balance'] );
 					}
 				}
 				if ( ! Decimal::is_zero( $admit['hold_quota'] ) ) {
@@ -90,12 +103,13 @@ final class Metering {
 						return $n;
 					}
 					if ( count( $ids ) !== $n ) {
-						return self::refusal( $ctx, $quote['credits'], $admit['hold_quota'] );
+						return $refuse( 'quota_exceeded', $admit['hold_quota'] );
 					}
 				}
 				$row = [
 					'request_id'   => $v['request_id'],
 					'user_id'      => $v['user_id'],
+					'subject'      => $identity['subject'],
 					'subjects'     => wp_json_encode( $identity['subjects'] ),
 					'module'       => $v['module'],
 					'bot_id'       => $v['bot_id'],
@@ -121,7 +135,7 @@ final class Metering {
 					'created_at'   => gmdate( 'Y-m-d H:i:s' ),
 					'expires_at'   => gmdate( 'Y-m-d H:i:s', time() + $lifetime ),
 				];
-				$ok  = $wpdb->insert( Tables::holds(), $row, [ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ] );
+				$ok  = $wpdb->insert( Tables::holds(), $row, [ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ] );
 				if ( false === $ok ) {
 					Transaction::check_error();
 					if ( str_contains( (string) $wpdb->last_error, 'Duplicate entry' ) ) {
@@ -147,11 +161,42 @@ final class Metering {
 		if ( is_wp_error( $result ) ) {
 			if ( 'aipkit_duplicate_request' === $result->get_error_code() ) {
 				$existing = self::find_by_request( $v['request_id'] );
-				return $existing ? self::first_authorize( $existing ) : $result;
+				return $existing ? self::replay( $existing, $v, $identity['subject'] ) : $result;
 			}
-			return $result;
+			// Announced only now that the transaction is over, so a listener's own writes are kept.
+			return Refusal::announce( $result );
 		}
 		return self::first_authorize( $result );
+	}
+
+	/**
+	 * The same request id again: the first answer when it is this subject's request in this module,
+	 * a conflict when it is anyone else's (never their hold).
+	 *
+	 * @return array|WP_Error
+	 */
+	private static function replay( array $existing, array $v, string $subject ) {
+		if ( self::subject_of( $existing ) !== $subject || (string) $existing['module'] !== $v['module'] ) {
+			return new WP_Error(
+				'aipkit_request_conflict',
+				__( 'This request id is already used by another request. Send a new request id.', 'aipkit-usage' ),
+				[
+					'status' => 409,
+					'field'  => 'request_id',
+				]
+			);
+		}
+		return self::first_authorize( $existing );
+	}
+
+	/** Whom the hold charges: user:<id>, or the guest's cookie key (the first subject). */
+	private static function subject_of( array $h ): string {
+		if ( '' !== (string) ( $h['subject'] ?? '' ) ) {
+			return (string) $h['subject'];
+		}
+		// Holds placed before the subject column existed.
+		$subjects = json_decode( (string) $h['subjects'], true );
+		return (string) ( is_array( $subjects ) && isset( $subjects[0] ) ? $subjects[0] : 'user:' . (int) $h['user_id'] );
 	}
 
 	/**
@@ -222,8 +267,9 @@ final class Metering {
 					return $s;
 				}
 				// MariaDB counts changed rows, so a no-op UPDATE would look like a failed condition: skip it.
-				if ( $uid > 0 && ! ( Decimal::is_zero( $s['balance_debit'] ) && Decimal::is_zero( $hb ) ) ) {
-					$n = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET balance = balance - %s, held = held - %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held >= %s AND balance - %s >= held - %s', $s['balance_debit'], $hb, $uid, $hb, $s['balance_debit'], $hb ) );
+				// The user's uncovered total grows with what nothing paid for; admission bounds it.
+				if ( $uid > 0 && ! ( Decimal::is_zero( $s['balance_debit'] ) && Decimal::is_zero( $hb ) && Decimal::is_zero( $s['uncovered'] ) ) ) {
+					$n = Transaction::exec( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET balance = balance - %s, held = held - %s, uncovered = uncovered + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held >= %s AND balance - %s >= held - %s', $s['balance_debit'], $hb, $s['uncovered'], $uid, $hb, $s['balance_debit'], $hb ) );
 					if ( is_wp_error( $n ) ) {
 						return $n;
 					}
@@ -463,7 +509,7 @@ final class Metering {
 			);
 		}
 		// A caller holding an authorize result for another user (or request) must not spend this hold.
-		if ( is_array( $given ) && ( ( isset( $given['user_id'] ) && (int) $given['user_id'] !== (int) $h['user_id'] ) || ( isset( $given['request_id'] ) && (string) $given['request_id'] !== $h['request_id'] ) ) ) {
+		if ( is_array( $given ) && ( ( isset( $given['user_id'] ) && (int) $given['user_id'] !== (int) $h['user_id'] ) || ( isset( $given['request_id'] ) && (string) $given['request_id'] !== $h['request_id'] ) || ( isset( $given['module'] ) && (string) $given['module'] !== $h['module'] ) ) ) {
 			return new WP_Error(
 				'aipkit_hold_not_yours',
 				__( 'This hold belongs to another request.', 'aipkit-usage' ),
@@ -555,30 +601,6 @@ final class Metering {
 		}
 		$ctx = Quotas::context( $h['module'], $h['bot_id'], (int) $h['user_id'] );
 		return is_wp_error( $ctx ) ? $ctx : $ctx['limit'];
-	}
-
-	private static function refusal( array $ctx, string $estimate, string $shortfall ): WP_Error {
-		$message = '' !== (string) $ctx['message'] ? $ctx['message'] : __( Config::DEFAULT_MESSAGE, 'aipkit-usage' ); // phpcs:ignore WordPress.WP.I18n
-		return new WP_Error(
-			'aipkit_quota_exceeded',
-			$message,
-			[
-				'status'    => 429,
-				'scope'     => $ctx['scope'],
-				'estimate'  => $estimate,
-				'shortfall' => $shortfall,
-				'actions'   => [
-					'buy_credits' => [
-						'label' => __( 'Buy credits', 'aipkit-usage' ),
-						'url'   => Config::buy_credits_url(),
-					],
-					'view_usage'  => [
-						'label' => __( 'View usage', 'aipkit-usage' ),
-						'url'   => Config::dashboard_url(),
-					],
-				],
-			]
-		);
 	}
 
 	private static function rules_for( array $v ): array {

@@ -16,11 +16,12 @@ final class Quotas {
 	public static function context( string $module, string $bot_id, int $user_id, ?int $now = null ) {
 		$rule = QuotaRules::resolve( $module, $bot_id );
 		if ( ! $rule ) {
-			// No rule: unlimited, but usage is still counted (all-time) so Balances can show it.
+			// No rule: the owner's setting decides between unlimited and "the balance only" (a limit
+			// of 0); usage is still counted (all-time) so Balances can show it.
 			return [
 				'rule'       => null,
 				'scope'      => $module,
-				'limit'      => null,
+				'limit'      => 'balance_only' === \AipkitUsage\Settings::no_quota_rule() ? '0.000000' : null,
 				'period'     => 'never',
 				'period_key' => 'all',
 				'message'    => '',
