@@ -200,6 +200,26 @@ final class OwnershipAndFundsTest extends TestCase
         $this->assertWPError(Settings::update(['no_quota_rule' => 'free']), 'aipkit_invalid_setting', 400);
     }
 
+    public function testQuotasAndBalancesScreensGetTheChoiceAndTheUncoveredTotals(): void
+    {
+        $this->quota(['module' => 'chatbot', 'user_limit' => '5']);
+        $this->quota(['module' => 'ai_forms', 'bot_id' => 'form-1', 'user_limit' => '5']);
+        $u = $this->createUser();
+        global $wpdb;
+        $wpdb->query($wpdb->prepare('INSERT INTO ' . Tables::balances() . ' (user_id, balance, held, uncovered, updated_at) VALUES (%d, 2, 0, 0.25, UTC_TIMESTAMP())', $u));
+        $this->actAs($this->createUser('administrator'));
+        $q = $this->rest('GET', '/aipkit/v1/quotas')->get_data();
+        $this->assertSame('unlimited', $q['no_quota_rule']);
+        $this->assertContains('ai_forms', $q['modules_without_rule'], 'a bot rule is not a module rule');
+        $this->assertContains('image_generator', $q['modules_without_rule']);
+        $this->assertNotContains('chatbot', $q['modules_without_rule']);
+        $user = get_userdata($u);
+        $b = $this->rest('GET', '/aipkit/v1/balances', ['search' => $user->user_login])->get_data();
+        $this->assertSame('0.250000', $b['items'][0]['uncovered']);
+        $d = $this->rest('GET', '/aipkit/v1/balances/' . $u)->get_data();
+        $this->assertSame('0.250000', $d['balance']['uncovered']);
+    }
+
     public function testSettingsRefuseABadUncoveredLimitAndAnExponentLifetime(): void
     {
         $this->assertSame('1.000000', Settings::uncovered_limit());
