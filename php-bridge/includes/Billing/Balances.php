@@ -185,6 +185,16 @@ final class Balances {
 		if ( is_wp_error( $amount ) ) {
 			return $amount;
 		}
+		if ( Decimal::is_zero( $amount ) ) {
+			return new WP_Error(
+				'aipkit_invalid_amount',
+				__( 'The amount of credits to add or take back cannot be 0.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'amount',
+				]
+			);
+		}
 		if ( $user_id <= 0 ) {
 			return new WP_Error(
 				'aipkit_unknown_user',

@@ -10,6 +10,10 @@ use WP_Error;
 final class QuotaRules {
 	public const PERIODS = [ 'never', 'daily', 'weekly', 'monthly' ];
 
+	/** Longest refusal message (characters) and most role overrides one rule may carry. */
+	public const MAX_MESSAGE = 1000;
+	public const MAX_ROLES   = 100;
+
 	private const CACHE_GROUP = 'aipkit_usage_quota_rules';
 
 	/** Bumped by every write: resolve() memo keys of older generations are never read again. */
@@ -146,6 +150,17 @@ final class QuotaRules {
 				]
 			);
 		}
+		if ( count( $roles ) > self::MAX_ROLES ) {
+			return new WP_Error(
+				'aipkit_too_many_roles',
+				/* translators: %d: maximum number of role overrides */
+				sprintf( __( 'A quota can override the limit of at most %d roles.', 'aipkit-usage' ), self::MAX_ROLES ),
+				[
+					'status' => 400,
+					'field'  => 'role_limits',
+				]
+			);
+		}
 		$out['role_limits'] = [];
 		foreach ( $roles as $role => $limit ) {
 			if ( ! is_string( $role ) || ! preg_match( '/^[a-z0-9_-]{1,64}$/', $role ) ) {
@@ -175,8 +190,20 @@ final class QuotaRules {
 				]
 			);
 		}
+		$message = $in['message'] ?? '';
+		if ( ! is_string( $message ) || mb_strlen( $message ) > self::MAX_MESSAGE ) {
+			return new WP_Error(
+				'aipkit_invalid_message',
+				/* translators: %d: maximum number of characters */
+				sprintf( __( 'The quota message must be text of at most %d characters.', 'aipkit-usage' ), self::MAX_MESSAGE ),
+				[
+					'status' => 400,
+					'field'  => 'message',
+				]
+			);
+		}
 		$out['period']  = $period;
-		$out['message'] = sanitize_textarea_field( (string) ( $in['message'] ?? '' ) );
+		$out['message'] = sanitize_textarea_field( $message );
 		return $out;
 	}
 

@@ -237,6 +237,31 @@ final class OwnershipAndFundsTest extends TestCase
         $this->assertSame(['30', '2.500000', 'balance_only'], [(string) $r->get_data()['hold_lifetime_minutes'], $r->get_data()['uncovered_limit'], $r->get_data()['no_quota_rule']]);
     }
 
+    public function testSmallLimitsAreEnforcedWithAClearError(): void
+    {
+        $u = $this->createUser();
+        $r = \AipkitUsage\Billing\Balances::credit($u, '0', 'purchase', 'purchase:1:1');
+        $this->assertWPError($r, 'aipkit_invalid_amount', 400);
+        $this->assertSame('amount', $r->get_error_data()['field']);
+        $this->assertSame([], $this->ledgerRows($u));
+
+        $this->actAs($this->createUser('administrator'));
+        $long = $this->rest('POST', '/aipkit/v1/quotas', ['module' => 'chatbot', 'user_limit' => '5', 'message' => str_repeat('x', 1001)], $this->restNonce());
+        $this->assertSame(400, $long->get_status());
+        $this->assertSame('message', $long->get_data()['data']['field']);
+        $ok = $this->rest('POST', '/aipkit/v1/quotas', ['module' => 'chatbot', 'user_limit' => '5', 'message' => str_repeat('é', 1000)], $this->restNonce());
+        $this->assertSame(201, $ok->get_status(), 'a 1,000-character message is accepted');
+        $roles = [];
+        for ($i = 0; $i < 101; $i++) {
+            $roles['role' . $i] = '1';
+        }
+        $many = $this->rest('POST', '/aipkit/v1/quotas', ['module' => 'ai_forms', 'user_limit' => '5', 'role_limits' => $roles], $this->restNonce());
+        $this->assertSame(400, $many->get_status());
+        $this->assertSame('aipkit_too_many_roles', $many->get_data()['code']);
+        array_pop($roles);
+        $this->assertSame(201, $this->rest('POST', '/aipkit/v1/quotas', ['module' => 'ai_forms', 'user_limit' => '5', 'role_limits' => $roles], $this->restNonce())->get_status());
+    }
+
     private function assertWPError($value, string $code, int $status): void
     {
         $this->assertInstanceOf(\WP_Error::class, $value, 'expected ' . $code . ', got ' . wp_json_encode($value));
