@@ -158,6 +158,8 @@ def pricing_cases():
         case("validate_rule unknown method", "validate_rule", {"rule": R(method="per_token")}, error="unknown_method", field="rule.method"),
         case("validate_rule empty provider", "validate_rule", {"rule": R(provider="   ")}, error="invalid_provider", field="rule.provider"),
         case("validate_rule empty model", "validate_rule", {"rule": R(model="")}, error="invalid_model", field="rule.model"),
+        case("validate_rule model of 128 characters", "validate_rule", {"rule": R(model="é" * 128)}, {"rule": norm_rule(R(model="é" * 128))}),
+        case("validate_rule model of 129 characters", "validate_rule", {"rule": R(model="m" * 129)}, error="invalid_model", field="rule.model"),
         case("validate_rule missing method", "validate_rule", {"rule": {k: v for k, v in base.items() if k != "method"}}, error="malformed_input", field="rule.method"),
         case("validate_rule missing rule", "validate_rule", {}, error="malformed_input", field="rule"),
         case("validate_rule unknown top-level field", "validate_rule", {"rule": base, "extra": 1}, error="malformed_input", field="extra"),

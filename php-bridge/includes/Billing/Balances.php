@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -32,12 +33,13 @@ final class Balances {
 	 */
 	public static function lock( int $user_id ): array {
 		global $wpdb;
-		$t = Tables::balances();
-		$wpdb->query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
-		Transaction::check_error();
-		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available, uncovered FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
-		Transaction::check_error();
-		return self::shape( $row ?: [] );
+		$t  = Tables::balances();
+		$at = Clock::sql( Clock::current()->now() );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		Transaction::query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, %s) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id, $at ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		$row = Transaction::row( $wpdb->prepare( "SELECT balance, held, balance - held AS available, uncovered FROM $t WHERE user_id = %d FOR UPDATE", $user_id ) );
+		return self::shape( $row ?? [] );
 	}
 
 	/**
@@ -49,8 +51,7 @@ final class Balances {
 	 */
 	public static function lock_existing( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
-		Transaction::check_error();
+		$row = Transaction::row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 		if ( ! $row ) {
 			return self::lock( $user_id );
 		}
@@ -98,7 +99,13 @@ final class Balances {
 			static function () use ( $user_id, $expected, $new, $reason, $actor ) {
 				global $wpdb;
 				$row = self::lock( $user_id );
-				$adj = Core::adjust_balance( $row['balance'], $expected, $new );
+				$adj = Gateway::instance()->adjust_balance(
+					[
+						'current'  => $row['balance'],
+						'expected' => $expected,
+						'new'      => $new,
+					]
+				);
 				if ( is_wp_error( $adj ) ) {
 					if ( 'aipkit_stale_balance' === $adj->get_error_code() ) {
 						return new WP_Error(
@@ -141,10 +148,16 @@ final class Balances {
 						]
 					);
 				}
-				$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
+				$key = Gateway::instance()->idempotency_key(
+					[
+						'kind'  => 'admin_adjustment',
+						'parts' => [ (string) $user_id, wp_generate_uuid4() ],
+					]
+				);
 				if ( is_wp_error( $key ) ) {
 					return $key;
 				}
+				$key = $key['key'];
 				$id = Ledger::append(
 					[
 						'kind'            => 'admin_adjustment',

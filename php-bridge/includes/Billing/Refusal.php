@@ -25,8 +25,9 @@ final class Refusal {
 	 * @param array    $ctx       quota context (rule, scope, limit, period_key, message)
 	 * @param array    $balance   the locked balance row (balance, held, available, uncovered)
 	 * @param int[]    $ids       the locked quota counters
+	 * @param int      $now       the decision's instant (Unix seconds)
 	 */
-	public static function error( string $reason, string $shortfall, array $v, array $identity, array $quote, array $ctx, array $balance, array $ids ): WP_Error {
+	public static function error( string $reason, string $shortfall, array $v, array $identity, array $quote, array $ctx, array $balance, array $ids, int $now ): WP_Error {
 		$message = self::message( $reason, $ctx );
 		$payload = [
 			'user_id'           => (int) $v['user_id'],
@@ -43,7 +44,7 @@ final class Refusal {
 			'rule_id'           => isset( $quote['rule_id'] ) ? (int) $quote['rule_id'] : null,
 			'reason'            => $reason,
 			'message'           => $message,
-			'at'                => time(),
+			'at'                => $now,
 		];
 		return new WP_Error(
 			'aipkit_quota_exceeded',
@@ -57,11 +58,11 @@ final class Refusal {
 				'actions'     => [
 					'buy_credits' => [
 						'label' => __( 'Buy credits', 'aipkit-usage' ),
-						'url'   => Config::buy_credits_url(),
+						'url'   => \AipkitUsage\Settings::buy_credits_url(),
 					],
 					'view_usage'  => [
 						'label' => __( 'View usage', 'aipkit-usage' ),
-						'url'   => Config::dashboard_url(),
+						'url'   => \AipkitUsage\Settings::customer_dashboard_url(),
 					],
 				],
 				self::PAYLOAD => $payload,

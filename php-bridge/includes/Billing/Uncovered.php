@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -20,8 +21,9 @@ final class Uncovered {
 		}
 		$reason = sanitize_textarea_field( $reason );
 		$actor  = $actor ? $actor : get_current_user_id();
+		$now    = Clock::current()->now();
 		$result = Transaction::run(
-			static function () use ( $user_id, $expected, $reason, $actor ) {
+			static function () use ( $user_id, $expected, $reason, $actor, $now ) {
 				global $wpdb;
 				$row = Balances::lock( $user_id );
 				if ( $row['uncovered'] !== $expected ) {
@@ -47,11 +49,17 @@ final class Uncovered {
 						'ledger_id' => null,
 					];
 				}
-				Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET uncovered = 0, updated_at = UTC_TIMESTAMP() WHERE user_id = %d', $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
-				$key = Core::key( 'admin_adjustment', [ $user_id, 'uncovered-' . wp_generate_uuid4() ] );
+				Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET uncovered = 0, updated_at = %s WHERE user_id = %d', Clock::sql( $now ), $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+				$key = Gateway::instance()->idempotency_key(
+					[
+						'kind'  => 'admin_adjustment',
+						'parts' => [ (string) $user_id, 'uncovered-' . wp_generate_uuid4() ],
+					]
+				);
 				if ( is_wp_error( $key ) ) {
 					return $key;
 				}
+				$key = $key['key'];
 				// No credit moves: the entry records who forgave how much (a negative uncovered part).
 				$id = Ledger::append(
 					[
