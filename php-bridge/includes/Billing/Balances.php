@@ -123,7 +123,7 @@ final class Balances {
 							]
 						);
 					}
-					return $adj;
+					return ErrorMessages::translate( $adj );
 				}
 				if ( Decimal::is_zero( $adj['delta'] ) ) {
 					return [

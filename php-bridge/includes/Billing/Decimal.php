@@ -73,10 +73,12 @@ final class Decimal {
 	private static function error( string $code, string $field, string $message ): WP_Error {
 		return new WP_Error(
 			$code,
-			$message,
+			// The owner's sentence naming the field as the screens label it; the technical one as detail.
+			ErrorMessages::sentence( $code, $field ) ?? $message,
 			[
 				'status' => 400,
 				'field'  => $field,
+				'detail' => $message,
 			]
 		);
 	}

@@ -219,7 +219,7 @@ final class PricingRules {
 			if ( isset( $data['field'] ) && is_string( $data['field'] ) ) {
 				$data['field'] = preg_replace( '/^rule\./', '', $data['field'] );
 			}
-			return new WP_Error( $r->get_error_code(), $r->get_error_message(), $data );
+			return ErrorMessages::translate( new WP_Error( $r->get_error_code(), $r->get_error_message(), $data ) );
 		}
 		$n = $r['rule'];
 		return [

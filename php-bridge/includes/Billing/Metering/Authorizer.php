@@ -5,6 +5,7 @@ use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Clock;
 use AipkitUsage\Billing\DbException;
 use AipkitUsage\Billing\Decimal;
+use AipkitUsage\Billing\ErrorMessages;
 use AipkitUsage\Billing\GuestIdentity;
 use AipkitUsage\Billing\PricingRules;
 use AipkitUsage\Billing\Quotas;
@@ -54,7 +55,7 @@ final class Authorizer {
 		// computed once, at settle, where it goes into the ledger's rule snapshot.
 		$quote = $this->core->price( PricingRules::candidates( (string) $v['usage_type'], (string) $v['provider'], (string) $v['model'] ), Settler::usage( $v, $v['estimate'] ) );
 		if ( is_wp_error( $quote ) ) {
-			return $quote;
+			return ErrorMessages::translate( $quote );
 		}
 		$now = $this->clock->now();
 		$ctx = Quotas::context( $v['module'], $v['bot_id'], $v['user_id'], $now );

@@ -4,6 +4,7 @@ namespace AipkitUsage\Billing\Metering;
 use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Clock;
 use AipkitUsage\Billing\Decimal;
+use AipkitUsage\Billing\ErrorMessages;
 use AipkitUsage\Billing\Ledger;
 use AipkitUsage\Billing\PricingRules;
 use AipkitUsage\Billing\Quotas;
@@ -71,7 +72,7 @@ final class Settler {
 					]
 				);
 				if ( is_wp_error( $quote ) ) {
-					return $quote;
+					return ErrorMessages::translate( $quote );
 				}
 				$cost = $failed ? '0.000000' : $quote['credits'];
 
