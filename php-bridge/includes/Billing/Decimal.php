@@ -20,24 +20,24 @@ final class Decimal {
 			$value = (string) $value;
 		}
 		if ( ! is_string( $value ) ) {
-			return self::error( 'aipkit_invalid_amount', $field, sprintf( /* translators: %s: field */ __( '%s must be a decimal number written as a string, e.g. "1.5".', 'aipkit-usage' ), $field ) );
+			return self::error( 'aipkit_invalid_amount', $field, $field . ' must be a decimal number written as a string, e.g. "1.5".' );
 		}
 		$value = trim( $value );
 		if ( ! preg_match( self::PATTERN, $value, $m ) ) {
 			if ( preg_match( '/^-?\d+\.\d{7,}$/', $value ) ) {
-				return self::error( 'aipkit_invalid_amount', $field, sprintf( __( '%s has more than 6 decimal places.', 'aipkit-usage' ), $field ) );
+				return self::error( 'aipkit_invalid_amount', $field, $field . ' has more than 6 decimal places.' );
 			}
-			return self::error( 'aipkit_invalid_amount', $field, sprintf( __( '%s is not a number.', 'aipkit-usage' ), $field ) );
+			return self::error( 'aipkit_invalid_amount', $field, $field . ' is not a number.' );
 		}
 		$int = ltrim( $m[2], '0' );
 		if ( strlen( $int ) > 14 ) {
-			return self::error( 'aipkit_amount_overflow', $field, sprintf( __( '%s is too large (the limit is 99,999,999,999,999.999999).', 'aipkit-usage' ), $field ) );
+			return self::error( 'aipkit_amount_overflow', $field, $field . ' is too large (the limit is 99,999,999,999,999.999999).' );
 		}
 		$frac = str_pad( $m[3] ?? '', 6, '0' );
 		$out  = ( '' === $int ? '0' : $int ) . '.' . $frac;
 		if ( '-' === $m[1] && ! self::is_zero( $out ) ) {
 			if ( ! $allow_negative ) {
-				return self::error( 'aipkit_negative_amount', $field, sprintf( __( '%s cannot be negative.', 'aipkit-usage' ), $field ) );
+				return self::error( 'aipkit_negative_amount', $field, $field . ' cannot be negative.' );
 			}
 			$out = '-' . $out;
 		}
@@ -70,6 +70,7 @@ final class Decimal {
 		return is_wp_error( $r ) ? '0.000000' : $r;
 	}
 
+	/** @param string $message technical detail (data.detail); the message is the owner's sentence. */
 	private static function error( string $code, string $field, string $message ): WP_Error {
 		return new WP_Error(
 			$code,

@@ -45,7 +45,7 @@ final class ErrorMessages {
 			'images'                => __( 'Images', 'aipkit-usage' ),
 			'videos'                => __( 'Videos', 'aipkit-usage' ),
 		];
-		$last = (string) preg_replace( '/^.*\./', '', $field );
+		$last   = (string) preg_replace( '/^.*\./', '', $field );
 		return $labels[ $field ] ?? $labels[ $last ] ?? __( 'This value', 'aipkit-usage' );
 	}
 
