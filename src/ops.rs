@@ -20,7 +20,7 @@ use std::fmt;
 /// Every op name, as the bindings accept it.
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
-    "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff",
+    "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants",
 ];
 
 // ---------- responses ----------
@@ -150,6 +150,37 @@ pub struct CutoffResp {
 }
 
 #[derive(Serialize, Debug)]
+pub struct UsageTypeOut {
+    pub value: &'static str,
+    /// Billing methods a rule of this usage type may use, in the order screens offer them.
+    pub methods: Vec<&'static str>,
+}
+
+/// The limits and vocabularies every layer must agree on (PHP REST schemas, the admin screens),
+/// published by the core so that they are written down once.
+#[derive(Serialize, Debug)]
+pub struct ConstantsResp {
+    pub usage_types: Vec<UsageTypeOut>,
+    pub methods: Vec<&'static str>,
+    pub periods: Vec<&'static str>,
+    pub orders: Vec<&'static str>,
+    pub refusal_reasons: Vec<&'static str>,
+    pub ledger_kinds: Vec<&'static str>,
+    pub module_pattern: &'static str,
+    pub bot_id_pattern: &'static str,
+    pub request_id_pattern: &'static str,
+    pub model_max_chars: usize,
+    pub provider_max_bytes: usize,
+    pub count_max: u64,
+    pub amount_max: &'static str,
+    pub amount_decimals: u32,
+    pub key_part_max: usize,
+    pub quota_message_max_chars: usize,
+    pub quota_roles_max: usize,
+    pub error_codes: &'static [&'static str],
+}
+
+#[derive(Serialize, Debug)]
 #[serde(untagged)]
 pub enum Response {
     Version(VersionResp),
@@ -166,6 +197,7 @@ pub enum Response {
     Score(ScoreResp),
     Csv(CsvResp),
     Cutoff(CutoffResp),
+    Constants(ConstantsResp),
 }
 
 // ---------- reading helpers ----------
@@ -490,6 +522,38 @@ pub fn version(v: &Value<'_>) -> Result<VersionResp, CoreError> {
     Ok(VersionResp { version: crate::VERSION, abi: crate::ABI_VERSION })
 }
 
+/// Longest refusal message a quota rule may carry, in characters.
+pub const QUOTA_MESSAGE_MAX_CHARS: usize = 1000;
+/// Most role overrides one quota rule may carry.
+pub const QUOTA_ROLES_MAX: usize = 100;
+
+pub fn constants(v: &Value<'_>) -> Result<ConstantsResp, CoreError> {
+    as_obj(v, "")?.deny_unknown(&[])?;
+    Ok(ConstantsResp {
+        usage_types: UsageType::ALL
+            .iter()
+            .map(|t| UsageTypeOut { value: t.as_str(), methods: pricing::Method::ALL.iter().filter(|m| t.allows(**m)).map(|m| m.as_str()).collect() })
+            .collect(),
+        methods: pricing::Method::ALL.iter().map(|m| m.as_str()).collect(),
+        periods: vec!["never", "daily", "weekly", "monthly"],
+        orders: vec!["balance_first", "quota_first"],
+        refusal_reasons: vec!["quota_exceeded", "nothing_available", "uncovered_limit"],
+        ledger_kinds: vec!["purchase", "purchase_reversal", "admin_adjustment", "usage", "usage_reset"],
+        module_pattern: "^[a-z0-9_-]{1,32}$",
+        bot_id_pattern: "^[A-Za-z0-9_.-]{0,64}$",
+        request_id_pattern: "^[A-Za-z0-9_.-]{1,64}$",
+        model_max_chars: pricing::MAX_MODEL_CHARS,
+        provider_max_bytes: pricing::MAX_PROVIDER_BYTES,
+        count_max: crate::money::MAX_COUNT,
+        amount_max: "99999999999999.999999",
+        amount_decimals: crate::money::SCALE,
+        key_part_max: ledger::MAX_PART,
+        quota_message_max_chars: QUOTA_MESSAGE_MAX_CHARS,
+        quota_roles_max: QUOTA_ROLES_MAX,
+        error_codes: crate::error::ALL_CODES,
+    })
+}
+
 /// Runs one op on an already-read request value.
 pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
     Ok(match op {
@@ -508,6 +572,7 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "score_band" => Response::Score(score_band(v)?),
         "csv_rows" => Response::Csv(csv_rows(v)?),
         "retention_cutoff" => Response::Cutoff(retention_cutoff(v)?),
+        "constants" => Response::Constants(constants(v)?),
         _ => return Err(unknown_op(op)),
     })
 }

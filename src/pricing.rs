@@ -17,6 +17,8 @@ pub enum UsageType {
 }
 
 impl UsageType {
+    pub const ALL: [UsageType; 5] = [Self::Chat, Self::FormSubmit, Self::ImageGenerate, Self::ImageEdit, Self::VideoGenerate];
+
     pub fn parse(s: &str, field: &str) -> Result<Self, CoreError> {
         Ok(match s {
             "chat" => Self::Chat,
@@ -69,6 +71,8 @@ pub enum Method {
 }
 
 impl Method {
+    pub const ALL: [Method; 4] = [Self::Per1kTokens, Self::Flat, Self::PerImage, Self::PerVideo];
+
     pub fn parse(s: &str, field: &str) -> Result<Self, CoreError> {
         Ok(match s {
             "flat" => Self::Flat,

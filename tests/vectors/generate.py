@@ -626,10 +626,45 @@ def logs_cases():
     return out
 
 
+# What the core publishes for PHP and the screens (docs/contract.md, op constants): written out here
+# by hand from the contract, so a change in the core that nobody meant shows up as a failing vector.
+CONSTANTS = {
+    "usage_types": [
+        {"value": "chat", "methods": ["per_1k_tokens", "flat"]},
+        {"value": "form_submit", "methods": ["per_1k_tokens", "flat"]},
+        {"value": "image_generate", "methods": ["flat", "per_image"]},
+        {"value": "image_edit", "methods": ["flat", "per_image"]},
+        {"value": "video_generate", "methods": ["flat", "per_video"]},
+    ],
+    "methods": ["per_1k_tokens", "flat", "per_image", "per_video"],
+    "periods": ["never", "daily", "weekly", "monthly"],
+    "orders": ["balance_first", "quota_first"],
+    "refusal_reasons": ["quota_exceeded", "nothing_available", "uncovered_limit"],
+    "ledger_kinds": ["purchase", "purchase_reversal", "admin_adjustment", "usage", "usage_reset"],
+    "module_pattern": "^[a-z0-9_-]{1,32}$",
+    "bot_id_pattern": "^[A-Za-z0-9_.-]{0,64}$",
+    "request_id_pattern": "^[A-Za-z0-9_.-]{1,64}$",
+    "model_max_chars": 128,
+    "provider_max_bytes": 64,
+    "count_max": 1000000000000,
+    "amount_max": "99999999999999.999999",
+    "amount_decimals": 6,
+    "key_part_max": 64,
+    "quota_message_max_chars": 1000,
+    "quota_roles_max": 100,
+    "error_codes": ["malformed_input", "invalid_amount", "amount_overflow", "negative_amount", "invalid_rate",
+                    "missing_rate", "method_not_allowed", "unknown_usage_type", "unknown_method", "invalid_provider",
+                    "invalid_model", "invalid_period", "invalid_timezone", "invalid_order", "invalid_count",
+                    "stale_balance", "invalid_score", "invalid_key_part", "unknown_op", "internal_error"],
+}
+
+
 def misc_cases():
     return [
         case("version", "version", {}, {"version": "0.1.0", "abi": 2}),
         case("version refuses unknown fields", "version", {"x": 1}, error="malformed_input", field="x"),
+        case("constants", "constants", {}, CONSTANTS),
+        case("constants refuses unknown fields", "constants", {"model_max_chars": 191}, error="malformed_input", field="model_max_chars"),
         case("unknown op", "transfer", {}, error="unknown_op", field="op"),
         case("request is a string", "admit", "1.4", error="malformed_input"),
         case("request is a number", "quote", 5, error="malformed_input"),
@@ -667,7 +702,7 @@ def with_fields(d, **kw):
 def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
-           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff"]
+           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))

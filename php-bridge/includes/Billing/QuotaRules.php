@@ -10,9 +10,14 @@ use WP_Error;
 final class QuotaRules {
 	public const PERIODS = [ 'never', 'daily', 'weekly', 'monthly' ];
 
-	/** Longest refusal message (characters) and most role overrides one rule may carry. */
-	public const MAX_MESSAGE = 1000;
-	public const MAX_ROLES   = 100;
+	/** Longest refusal message (characters) and most role overrides one rule may carry, as the core publishes them. */
+	public static function max_message(): int {
+		return (int) CoreConstants::get( 'quota_message_max_chars', 1000 );
+	}
+
+	public static function max_roles(): int {
+		return (int) CoreConstants::get( 'quota_roles_max', 100 );
+	}
 
 	private const CACHE_GROUP = 'aipkit_usage_quota_rules';
 
@@ -104,7 +109,7 @@ final class QuotaRules {
 
 	public static function validate( array $in ) {
 		$module = $in['module'] ?? '';
-		if ( ! is_string( $module ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $module ) ) {
+		if ( ! is_string( $module ) || ! preg_match( CoreConstants::pattern( 'module_pattern', '^[a-z0-9_-]{1,32}$' ), $module ) ) {
 			return new WP_Error(
 				'aipkit_invalid_module',
 				__( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ),
@@ -118,7 +123,7 @@ final class QuotaRules {
 		if ( is_int( $bot ) ) {
 			$bot = (string) $bot;
 		}
-		if ( ! is_string( $bot ) || ! preg_match( '/^[A-Za-z0-9_.-]{0,64}$/', $bot ) ) {
+		if ( ! is_string( $bot ) || ! preg_match( CoreConstants::pattern( 'bot_id_pattern', '^[A-Za-z0-9_.-]{0,64}$' ), $bot ) ) {
 			return new WP_Error(
 				'aipkit_invalid_bot',
 				__( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ),
@@ -150,11 +155,11 @@ final class QuotaRules {
 				]
 			);
 		}
-		if ( count( $roles ) > self::MAX_ROLES ) {
+		if ( count( $roles ) > self::max_roles() ) {
 			return new WP_Error(
 				'aipkit_too_many_roles',
 				/* translators: %d: maximum number of role overrides */
-				sprintf( __( 'A quota can override the limit of at most %d roles.', 'aipkit-usage' ), self::MAX_ROLES ),
+				sprintf( __( 'A quota can override the limit of at most %d roles.', 'aipkit-usage' ), self::max_roles() ),
 				[
 					'status' => 400,
 					'field'  => 'role_limits',
@@ -180,7 +185,7 @@ final class QuotaRules {
 			$out['role_limits'][ $role ] = $v;
 		}
 		$period = $in['period'] ?? 'never';
-		if ( ! in_array( $period, self::PERIODS, true ) ) {
+		if ( ! in_array( $period, (array) CoreConstants::get( 'periods', self::PERIODS ), true ) ) {
 			return new WP_Error(
 				'aipkit_invalid_period',
 				__( 'period must be never, daily, weekly or monthly.', 'aipkit-usage' ),
@@ -191,11 +196,11 @@ final class QuotaRules {
 			);
 		}
 		$message = $in['message'] ?? '';
-		if ( ! is_string( $message ) || mb_strlen( $message ) > self::MAX_MESSAGE ) {
+		if ( ! is_string( $message ) || mb_strlen( $message ) > self::max_message() ) {
 			return new WP_Error(
 				'aipkit_invalid_message',
 				/* translators: %d: maximum number of characters */
-				sprintf( __( 'The quota message must be text of at most %d characters.', 'aipkit-usage' ), self::MAX_MESSAGE ),
+				sprintf( __( 'The quota message must be text of at most %d characters.', 'aipkit-usage' ), self::max_message() ),
 				[
 					'status' => 400,
 					'field'  => 'message',

@@ -194,4 +194,11 @@ final class Gateway {
 		$day = (int) get_option( 'start_of_week', 1 );
 		return ( $day >= 0 && $day <= 6 ) ? $day : 1;
 	}
+
+	// ---- Ops added by billing (helper money); kept together at the end to ease merges. ----
+
+	/** The limits and vocabularies the core publishes (op `constants`): usage types and their methods, patterns, maxima. */
+	public function constants(): array|WP_Error {
+		return $this->call( 'constants', [] );
+	}
 }

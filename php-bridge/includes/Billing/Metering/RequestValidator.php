@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing\Metering;
 
+use AipkitUsage\Billing\CoreConstants;
 use WP_Error;
 
 /**
@@ -16,14 +17,14 @@ final class RequestValidator {
 	/** @return array|WP_Error the normalised request */
 	public static function authorize( array $r ) {
 		$module = $r['module'] ?? '';
-		if ( ! is_string( $module ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $module ) ) {
+		if ( ! is_string( $module ) || ! preg_match( CoreConstants::pattern( 'module_pattern', '^[a-z0-9_-]{1,32}$' ), $module ) ) {
 			return self::error( 'aipkit_invalid_module', 'module', __( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ) );
 		}
 		$bot = $r['bot_id'] ?? '';
 		if ( is_int( $bot ) ) {
 			$bot = (string) $bot;
 		}
-		if ( ! is_string( $bot ) || ! preg_match( '/^[A-Za-z0-9_.-]{0,64}$/', $bot ) ) {
+		if ( ! is_string( $bot ) || ! preg_match( CoreConstants::pattern( 'bot_id_pattern', '^[A-Za-z0-9_.-]{0,64}$' ), $bot ) ) {
 			return self::error( 'aipkit_invalid_bot', 'bot_id', __( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ) );
 		}
 		foreach ( [ 'usage_type', 'provider', 'model' ] as $f ) {
@@ -56,7 +57,7 @@ final class RequestValidator {
 			return $e;
 		}
 		$rid = $r['request_id'] ?? '';
-		if ( ! is_string( $rid ) || ! preg_match( '/^[A-Za-z0-9_.-]{1,64}$/', $rid ) ) {
+		if ( ! is_string( $rid ) || ! preg_match( CoreConstants::pattern( 'request_id_pattern', '^[A-Za-z0-9_.-]{1,64}$' ), $rid ) ) {
 			return self::error( 'aipkit_invalid_key_part', 'request_id', __( 'request_id must be 1–64 characters of letters, digits, _ . or -.', 'aipkit-usage' ) );
 		}
 		$est = self::counts( is_array( $r['estimate'] ?? null ) ? $r['estimate'] : [], 'estimate' );
@@ -83,7 +84,7 @@ final class RequestValidator {
 			if ( is_string( $v ) && preg_match( '/^\d{1,13}$/', $v ) ) {
 				$v = (int) $v;
 			}
-			if ( ! is_int( $v ) || $v < 0 || $v > 1000000000000 ) {
+			if ( ! is_int( $v ) || $v < 0 || $v > (int) CoreConstants::get( 'count_max', 1000000000000 ) ) {
 				return self::error(
 					'aipkit_invalid_count',
 					"$prefix.$k",
