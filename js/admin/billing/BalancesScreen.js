@@ -343,19 +343,19 @@ export default function BalancesScreen() {
 			cell: ( u ) => <BalanceCell user={ u } />,
 		},
 		{
-			title: __( 'Uncovered', 'aipkit-usage' ),
-			cell: ( u ) =>
-				u.uncovered && u.uncovered !== '0.000000'
-					? credits( u.uncovered )
-					: '—',
-		},
-		{
 			title: __( 'Usage', 'aipkit-usage' ),
 			cell: ( u ) => <UsageList usage={ u.usage } />,
 		},
 		{
 			title: __( 'Latest Reset', 'aipkit-usage' ),
 			cell: ( u ) => u.latest_reset || '—',
+		},
+		{
+			title: __( 'Uncovered', 'aipkit-usage' ),
+			cell: ( u ) =>
+				u.uncovered && u.uncovered !== '0.000000'
+					? credits( u.uncovered )
+					: '—',
 		},
 		{
 			title: __( 'Actions', 'aipkit-usage' ),
