@@ -20,7 +20,7 @@ use std::fmt;
 /// Every op name, as the bindings accept it.
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
-    "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants",
+    "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
 ];
 
 // ---------- responses ----------
@@ -149,6 +149,22 @@ pub struct CutoffResp {
     pub cutoff: i64,
 }
 
+/// Everything a settle writes, from one core call: the price of the actual usage (with the breakdown
+/// and rule snapshot the ledger keeps), how it splits over hold / balance / quota / uncovered, and the
+/// ledger row's idempotency key (null when nothing is charged: a failed or zero-cost reply).
+#[derive(Serialize, Debug)]
+pub struct SettleUsageResp {
+    pub status: &'static str,
+    pub credits: String,
+    pub balance_debit: String,
+    pub quota_count: String,
+    pub released_balance: String,
+    pub released_quota: String,
+    pub uncovered: String,
+    pub ledger_key: Option<String>,
+    pub quote: QuoteResp,
+}
+
 #[derive(Serialize, Debug)]
 pub struct UsageTypeOut {
     pub value: &'static str,
@@ -198,6 +214,7 @@ pub enum Response {
     Csv(CsvResp),
     Cutoff(CutoffResp),
     Constants(ConstantsResp),
+    SettleUsage(SettleUsageResp),
 }
 
 // ---------- reading helpers ----------
@@ -285,6 +302,11 @@ pub fn validate_rule(v: &Value<'_>) -> Result<ValidateRuleResp, CoreError> {
 fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rules", "usage"])?;
+    quote_parts(&o)
+}
+
+/// `rules` and `usage` of a request object (quote, price, settle_usage).
+fn quote_parts(o: &Obj<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
     let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
     let u = o.obj("usage")?;
     u.deny_unknown(&["usage_type", "provider", "model", "input_tokens", "output_tokens", "images", "videos"])?;
@@ -302,7 +324,11 @@ fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
 
 pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
     let (rules, usage) = quote_input(v)?;
-    let q = pricing::quote(&rules, &usage)?;
+    quote_resp(&rules, &usage)
+}
+
+fn quote_resp(rules: &[Rule], usage: &Usage) -> Result<QuoteResp, CoreError> {
+    let q = pricing::quote(rules, usage)?;
     Ok(QuoteResp {
         credits: q.credits.canonical(),
         method: q.rule.map_or("fallback", |r| r.method.as_str()),
@@ -522,6 +548,43 @@ pub fn version(v: &Value<'_>) -> Result<VersionResp, CoreError> {
     Ok(VersionResp { version: crate::VERSION, abi: crate::ABI_VERSION })
 }
 
+/// One settle decision: price the actual usage, split it (`settle`), and name the ledger entry.
+pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rules", "usage", "failed", "hold_balance", "hold_quota", "balance_available", "quota_remaining", "order", "request_id"])?;
+    let (rules, usage) = quote_parts(&o)?;
+    let failed = match o.opt("failed") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(crate::value::wrong_type(&o.at("failed"), "a boolean", other)),
+    };
+    let request_id = o.str("request_id")?;
+    let quote = quote_resp(&rules, &usage)?;
+    // A failed reply charges nothing; the quote still says what the usage would have cost.
+    let cost = if failed { Credits::ZERO } else { Credits::parse_non_negative(&quote.credits, "credits")? };
+    let s = admission::settle(
+        amount(o.str("hold_balance")?, "hold_balance")?,
+        amount(o.str("hold_quota")?, "hold_quota")?,
+        cost,
+        amount(o.str("balance_available")?, "balance_available")?,
+        quota_remaining(&o)?,
+        Order::parse(o.str("order")?, "order")?,
+    )?;
+    let charged = !cost.is_zero();
+    let ledger_key = if charged { Some(ledger::idempotency_key(EntryKind::Usage, &[request_id.to_owned()]).map_err(|e| err(e.code(), e.to_string(), "request_id"))?) } else { None };
+    Ok(SettleUsageResp {
+        status: if charged { "settled" } else { "released" },
+        credits: cost.canonical(),
+        balance_debit: s.balance_debit.canonical(),
+        quota_count: s.quota_count.canonical(),
+        released_balance: s.released_balance.canonical(),
+        released_quota: s.released_quota.canonical(),
+        uncovered: s.uncovered.canonical(),
+        ledger_key,
+        quote,
+    })
+}
+
 /// Longest refusal message a quota rule may carry, in characters.
 pub const QUOTA_MESSAGE_MAX_CHARS: usize = 1000;
 /// Most role overrides one quota rule may carry.
@@ -573,6 +636,7 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "csv_rows" => Response::Csv(csv_rows(v)?),
         "retention_cutoff" => Response::Cutoff(retention_cutoff(v)?),
         "constants" => Response::Constants(constants(v)?),
+        "settle_usage" => Response::SettleUsage(settle_usage(v)?),
         _ => return Err(unknown_op(op)),
     })
 }

@@ -437,8 +437,47 @@ def settle_ref(hb, hq, actual, bal, quota, order):
     return {"balance_debit": canon(hb + eb), "quota_count": canon(hq + eq), "released_balance": canon(0), "released_quota": canon(0), "uncovered": canon(unc)}
 
 
-def admission_cases():
+def settle_usage_ref(rules, usage, hb, hq, bal, quota, order, request_id, failed=False):
+    q = quote_ref(rules, usage)
+    if isinstance(q, str):
+        return q
+    cost = "0" if failed else q["credits"]
+    s = settle_ref(hb, hq, cost, bal, quota, order)
+    charged = D(cost) != 0
+    return {"status": "settled" if charged else "released", "credits": canon(D(cost)), **s,
+            "ledger_key": f"usage:{request_id}" if charged else None, "quote": q}
+
+
+def settle_usage_cases():
+    R = {"id": 7, "usage_type": "chat", "provider": "openai", "model": "gpt-4o", "method": "per_1k_tokens", "input_rate": "1", "output_rate": "2"}
+    U = {"usage_type": "chat", "provider": "openai", "model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+    S = lambda hb, hq, bal, quota, order="balance_first", failed=None, rules=None, usage=None, rid="req-1": {
+        "rules": [R] if rules is None else rules, "usage": U if usage is None else usage, "hold_balance": hb, "hold_quota": hq,
+        "balance_available": bal, "quota_remaining": quota, "order": order, "request_id": rid, **({} if failed is None else {"failed": failed})}
     out = []
+    for name, args in [
+        ("under the hold", ("2", "0", "5", None)),
+        ("over the hold, from the balance", ("1", "0", "5", None)),
+        ("over everything: uncovered", ("1", "0", "0.1", "0")),
+        ("quota first", ("0", "2", "0", "10", "quota_first")),
+        ("split hold", ("1", "0.4", "0", "0")),
+    ]:
+        req = S(*args)
+        out.append(case(f"settle_usage {name}", "settle_usage", req, settle_usage_ref([R], U, *args[:4], args[4] if len(args) > 4 else "balance_first", "req-1")))
+    out += [
+        case("settle_usage failed reply charges nothing", "settle_usage", S("2", "0", "5", None, failed=True), settle_usage_ref([R], U, "2", "0", "5", None, "balance_first", "req-1", failed=True)),
+        case("settle_usage zero usage is released", "settle_usage", S("2", "0", "5", None, usage={**U, "input_tokens": 0, "output_tokens": 0}), settle_usage_ref([R], {**U, "input_tokens": 0, "output_tokens": 0}, "2", "0", "5", None, "balance_first", "req-1")),
+        case("settle_usage fallback without a rule", "settle_usage", S("0", "0", "5000", None, rules=[]), settle_usage_ref([], U, "0", "0", "5000", None, "balance_first", "req-1")),
+        case("settle_usage bad request id", "settle_usage", S("2", "0", "5", None, rid="a b"), error="invalid_key_part", field="request_id"),
+        case("settle_usage failed is not a boolean", "settle_usage", S("2", "0", "5", None, failed="yes"), error="malformed_input", field="failed"),
+        case("settle_usage negative hold", "settle_usage", S("-1", "0", "5", None), error="negative_amount", field="hold_balance"),
+        case("settle_usage missing request id", "settle_usage", {k: v for k, v in S("2", "0", "5", None).items() if k != "request_id"}, error="malformed_input", field="request_id"),
+    ]
+    return out
+
+
+def admission_cases():
+    out = settle_usage_cases()
     A = lambda e, b, q, o: {"estimate": e, "balance_available": b, "quota_remaining": q, "order": o}
     out.append(case("admit contract example", "admit", A("1.4", "3", "10", "balance_first"), admit_ref("1.4", "3", "10", "balance_first")))
     for est in ["0", "1.4", "5", "13", "13.000001"]:
@@ -702,7 +741,7 @@ def with_fields(d, **kw):
 def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
-           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants"]
+           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))

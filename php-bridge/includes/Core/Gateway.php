@@ -201,4 +201,12 @@ final class Gateway {
 	public function constants(): array|WP_Error {
 		return $this->call( 'constants', [] );
 	}
+
+	/**
+	 * One settle decision (op `settle_usage`): the price of the actual usage with its breakdown and
+	 * snapshot, the split over hold / balance / quota / uncovered, the status and the ledger key.
+	 */
+	public function settle_usage( array $request ): array|WP_Error {
+		return $this->call( 'settle_usage', $request );
+	}
 }

@@ -65,17 +65,6 @@ final class Settler {
 				$ids = HoldStore::counters( $h );
 				$uid = (int) $h['user_id'];
 
-				$quote = $core->quote(
-					[
-						'rules' => PricingRules::candidates( (string) $h['usage_type'], (string) $h['provider'], (string) $h['model'] ),
-						'usage' => self::usage( $h, $counts ),
-					]
-				);
-				if ( is_wp_error( $quote ) ) {
-					return ErrorMessages::translate( $quote );
-				}
-				$cost = $failed ? '0.000000' : $quote['credits'];
-
 				$available = $uid > 0 ? Balances::lock_existing( $uid )['available'] : '0';
 				$limit     = HoldStore::admitted_limit( $h );
 				if ( false === $limit ) {
@@ -85,19 +74,25 @@ final class Settler {
 					}
 					$limit = $ctx['limit'];
 				}
-				$s = $core->settle(
+				// One core call decides the whole settle: price, split, status and ledger key.
+				$s = $core->settle_usage(
 					[
+						'rules'             => PricingRules::candidates( (string) $h['usage_type'], (string) $h['provider'], (string) $h['model'] ),
+						'usage'             => self::usage( $h, $counts ),
+						'failed'            => $failed,
 						'hold_balance'      => $hb,
 						'hold_quota'        => $hq,
-						'actual'            => $cost,
 						'balance_available' => $available,
 						'quota_remaining'   => Quotas::remaining( $ids, $limit ),
 						'order'             => $order,
+						'request_id'        => (string) $h['request_id'],
 					]
 				);
 				if ( is_wp_error( $s ) ) {
-					return $s;
+					return ErrorMessages::translate( $s );
 				}
+				$quote = $s['quote'];
+				$cost  = $s['credits'];
 				// MariaDB counts changed rows, so a no-op UPDATE would look like a failed condition: skip it.
 				// The user's uncovered total grows with what nothing paid for; admission bounds it.
 				if ( $uid > 0 && ! ( Decimal::is_zero( $s['balance_debit'] ) && Decimal::is_zero( $hb ) && Decimal::is_zero( $s['uncovered'] ) ) ) {
@@ -114,20 +109,11 @@ final class Settler {
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, integer ids
 					Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::counters() . " SET used = used + %s, held = held - %s, updated_at = %s WHERE id IN ($in) AND held >= %s", $s['quota_count'], $hq, $at, $hq ) );
 				}
-				$charged   = ! Decimal::is_zero( $cost );
+				$charged   = 'settled' === $s['status'];
 				$ledger_id = null;
 				// Read once, after this transaction's own UPDATE of the locked row.
 				$after = $uid > 0 ? Decimal::db( Transaction::value( $wpdb->prepare( 'SELECT balance FROM ' . Tables::balances() . ' WHERE user_id = %d', $uid ) ) ) : null; // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 				if ( $charged ) {
-					$key = $core->idempotency_key(
-						[
-							'kind'  => 'usage',
-							'parts' => [ (string) $h['request_id'] ],
-						]
-					);
-					if ( is_wp_error( $key ) ) {
-						return $key;
-					}
 					$ledger_id = Ledger::append(
 						[
 							'created_at'      => $at,
@@ -155,7 +141,7 @@ final class Settler {
 								'usage'     => $counts,
 							],
 							'note'            => $quote['fallback'] ? 'No pricing rule matched: charged raw usage units.' : '',
-							'idempotency_key' => $key['key'],
+							'idempotency_key' => $s['ledger_key'],
 						],
 						false // the locked hold (status held) rules out a second usage entry; UNIQUE still guards
 					);
@@ -166,7 +152,7 @@ final class Settler {
 				$out = [
 					'hold_id'          => (int) $h['id'],
 					'request_id'       => $h['request_id'],
-					'status'           => $charged ? 'settled' : 'released',
+					'status'           => $s['status'],
 					'credits'          => $cost,
 					'balance_debit'    => $s['balance_debit'],
 					'quota_count'      => $s['quota_count'],
