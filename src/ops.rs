@@ -21,6 +21,7 @@ use std::fmt;
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
+    "authorize_plan",
 ];
 
 // ---------- responses ----------
@@ -165,6 +166,26 @@ pub struct SettleUsageResp {
     pub quote: QuoteResp,
 }
 
+/// The quota that applies to a request: which rule (the bot's own over the module's; none = the
+/// owner's no-rule choice), the subject's limit under it and the current period.
+#[derive(Serialize, Debug)]
+pub struct QuotaPlan {
+    /// "bot", "module" or null (no rule applies).
+    pub rule: Option<&'static str>,
+    pub limit: Option<String>,
+    pub period: &'static str,
+    pub period_key: String,
+    pub starts_at: Option<i64>,
+    pub next_starts_at: Option<i64>,
+}
+
+/// What authorize needs decided before it locks anything: the estimate's price and the quota.
+#[derive(Serialize, Debug)]
+pub struct AuthorizePlanResp {
+    pub price: PriceResp,
+    pub quota: QuotaPlan,
+}
+
 #[derive(Serialize, Debug)]
 pub struct UsageTypeOut {
     pub value: &'static str,
@@ -215,6 +236,7 @@ pub enum Response {
     Cutoff(CutoffResp),
     Constants(ConstantsResp),
     SettleUsage(SettleUsageResp),
+    AuthorizePlan(AuthorizePlanResp),
 }
 
 // ---------- reading helpers ----------
@@ -366,23 +388,30 @@ pub fn price_text(v: &Value<'_>) -> Result<PriceResp, CoreError> {
     crate::price_text::price(o.str("text")?)
 }
 
-pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
-    let o = as_obj(v, "")?;
-    o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
-    let subject = match o.str("subject")? {
-        "guest" => Subject::Guest,
-        "user" => Subject::User,
-        _ => return Err(err("malformed_input", "subject must be guest or user.", "subject")),
-    };
+fn subject_of(o: &Obj<'_>) -> Result<Subject, CoreError> {
+    match o.str("subject")? {
+        "guest" => Ok(Subject::Guest),
+        "user" => Ok(Subject::User),
+        _ => Err(err("malformed_input", "subject must be guest or user.", &o.at("subject"))),
+    }
+}
+
+fn roles_of(o: &Obj<'_>) -> Result<Vec<String>, CoreError> {
     let mut roles = Vec::new();
     if let Some(r) = o.opt("roles") {
-        for (i, role) in as_arr(r, "roles")?.iter().enumerate() {
-            roles.push(as_str(role, &index("roles", i))?.to_owned());
+        let path = o.at("roles");
+        for (i, role) in as_arr(r, &path)?.iter().enumerate() {
+            roles.push(as_str(role, &index(&path, i))?.to_owned());
         }
     }
+    Ok(roles)
+}
+
+/// The limit for this subject under one rule object (guest_limit, user_limit, role_limits).
+fn limit_under(rule: &Obj<'_>, subject: Subject, roles: &[String]) -> Result<Option<Credits>, CoreError> {
     let mut role_limits = BTreeMap::new();
-    if let Some(m) = o.opt("role_limits") {
-        let m = as_obj(m, "role_limits")?;
+    if let Some(m) = rule.opt("role_limits") {
+        let m = as_obj(m, &rule.at("role_limits"))?;
         for (role, lim) in m.fields() {
             let f = m.at(role);
             let lim = match lim {
@@ -392,13 +421,19 @@ pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
             role_limits.insert(role.to_string(), opt_limit(lim, &f)?);
         }
     }
-    let limit = quota::effective_limit(
+    Ok(quota::effective_limit(
         subject,
-        &roles,
-        opt_limit(o.nullable_str("guest_limit")?, "guest_limit")?,
-        opt_limit(o.nullable_str("user_limit")?, "user_limit")?,
+        roles,
+        opt_limit(rule.nullable_str("guest_limit")?, &rule.at("guest_limit"))?,
+        opt_limit(rule.nullable_str("user_limit")?, &rule.at("user_limit"))?,
         &role_limits,
-    );
+    ))
+}
+
+pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
+    let limit = limit_under(&o, subject_of(&o)?, &roles_of(&o)?)?;
     Ok(LimitResp { limit: canon(limit) })
 }
 
@@ -406,6 +441,12 @@ pub fn period_op(v: &Value<'_>) -> Result<PeriodResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["period", "now", "utc_offsets", "start_of_week"])?;
     let p = Period::parse(o.str("period")?, "period")?;
+    let info = period_at(&o, p)?;
+    Ok(PeriodResp { key: info.key, starts_at: info.starts_at, next_starts_at: info.next_starts_at })
+}
+
+/// The period `p` at the request's `now`, `utc_offsets` and `start_of_week`.
+fn period_at(o: &Obj<'_>, p: Period) -> Result<period::PeriodInfo, CoreError> {
     let now = time(o.num("now")?, "now")?;
     let mut spans = Vec::new();
     for (i, s) in o.arr("utc_offsets")?.iter().enumerate() {
@@ -422,8 +463,7 @@ pub fn period_op(v: &Value<'_>) -> Result<PeriodResp, CoreError> {
         None => 1,
         Some(v) => as_lenient_int(v, "start_of_week")?.whole(0, 6, "invalid_period", "start_of_week")?,
     };
-    let info = period::period(p, now, &spans, sow)?;
-    Ok(PeriodResp { key: info.key, starts_at: info.starts_at, next_starts_at: info.next_starts_at })
+    period::period(p, now, &spans, sow)
 }
 
 fn quota_remaining(o: &Obj<'_>) -> Result<Option<Credits>, CoreError> {
@@ -549,6 +589,7 @@ pub fn version(v: &Value<'_>) -> Result<VersionResp, CoreError> {
 }
 
 /// One settle decision: price the actual usage, split it (`settle`), and name the ledger entry.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
 pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rules", "usage", "failed", "hold_balance", "hold_quota", "balance_available", "quota_remaining", "order", "request_id"])?;
@@ -583,6 +624,62 @@ pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
         ledger_key,
         quote,
     })
+}
+
+/// One call before authorize's transaction: the estimate's price, the quota rule that applies (the
+/// bot's own rule over the module's), the subject's limit under it (no rule: unlimited, or 0 when the
+/// owner chose "balance only") and the current period key.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn authorize_plan(v: &Value<'_>) -> Result<AuthorizePlanResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rules", "usage", "bot_id", "quota_rules", "subject", "roles", "no_quota_rule", "now", "utc_offsets", "start_of_week"])?;
+    let (rules, usage) = quote_parts(&o)?;
+    let q = pricing::price(&rules, &usage, false)?;
+    let price = PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() };
+    let bot_id = o.str("bot_id")?;
+    let subject = subject_of(&o)?;
+    let roles = roles_of(&o)?;
+    let mut module_rule = None;
+    let mut bot_rule = None;
+    for (i, r) in o.arr("quota_rules")?.iter().enumerate() {
+        let path = index("quota_rules", i);
+        let r = as_obj(r, &path)?;
+        r.deny_unknown(&["bot_id", "guest_limit", "user_limit", "role_limits", "period"])?;
+        match r.str("bot_id")? {
+            "" => module_rule = module_rule.or(Some(r)),
+            b if b == bot_id => bot_rule = bot_rule.or(Some(r)),
+            _ => {}
+        }
+    }
+    let chosen = match (bot_rule, module_rule) {
+        (Some(r), _) if !bot_id.is_empty() => Some(("bot", r)),
+        (_, Some(r)) => Some(("module", r)),
+        _ => None,
+    };
+    let quota = match chosen {
+        Some((which, r)) => {
+            let p = Period::parse(r.str("period")?, &r.at("period"))?;
+            let info = period_at(&o, p)?;
+            QuotaPlan {
+                rule: Some(which),
+                limit: canon(limit_under(&r, subject, &roles)?),
+                period: p.as_str(),
+                period_key: info.key,
+                starts_at: info.starts_at,
+                next_starts_at: info.next_starts_at,
+            }
+        }
+        None => {
+            let limit = match o.str("no_quota_rule")? {
+                "unlimited" => None,
+                "balance_only" => Some(Credits::ZERO),
+                _ => return Err(err("malformed_input", "no_quota_rule must be unlimited or balance_only.", "no_quota_rule")),
+            };
+            // Usage without a rule is still counted, all-time, so Balances can show it.
+            QuotaPlan { rule: None, limit: canon(limit), period: "never", period_key: "all".to_owned(), starts_at: None, next_starts_at: None }
+        }
+    };
+    Ok(AuthorizePlanResp { price, quota })
 }
 
 /// Longest refusal message a quota rule may carry, in characters.
@@ -636,7 +733,12 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "csv_rows" => Response::Csv(csv_rows(v)?),
         "retention_cutoff" => Response::Cutoff(retention_cutoff(v)?),
         "constants" => Response::Constants(constants(v)?),
+        // Metering decisions are made on the server only (FFI, or the core compiled for PHP); the
+        // browser module stays under its size budget without them.
+        #[cfg(not(feature = "wasm"))]
         "settle_usage" => Response::SettleUsage(settle_usage(v)?),
+        #[cfg(not(feature = "wasm"))]
+        "authorize_plan" => Response::AuthorizePlan(authorize_plan(v)?),
         _ => return Err(unknown_op(op)),
     })
 }

@@ -476,8 +476,56 @@ def settle_usage_cases():
     return out
 
 
+def authorize_plan_ref(rules, usage, bot_id, quota_rules, subject, roles, no_rule, zone, now, sow=1):
+    q = quote_ref(rules, usage)
+    price = {k: q[k] for k in ("credits", "rule_id", "fallback", "units")}
+    bot = next((r for r in quota_rules if bot_id and r["bot_id"] == bot_id), None)
+    mod = next((r for r in quota_rules if r["bot_id"] == ""), None)
+    which, rule = ("bot", bot) if bot else (("module", mod) if mod else (None, None))
+    if rule is None:
+        limit = None if no_rule == "unlimited" else canon(0)
+        quota = {"rule": None, "limit": limit, "period": "never", "period_key": "all", "starts_at": None, "next_starts_at": None}
+        return None, {"price": price, "quota": quota}
+    spans, p = period_ref(zone, now, rule["period"], sow)
+    limit = limit_ref(subject, roles, rule.get("guest_limit"), rule.get("user_limit"), rule.get("role_limits", {}))
+    quota = {"rule": which, "limit": limit, "period": rule["period"], "period_key": p["key"], "starts_at": p["starts_at"], "next_starts_at": p["next_starts_at"]}
+    return spans, {"price": price, "quota": quota}
+
+
+def authorize_plan_cases():
+    R = {"id": 7, "usage_type": "chat", "provider": "openai", "model": "gpt-4o", "method": "per_1k_tokens", "input_rate": "1", "output_rate": "2"}
+    U = {"usage_type": "chat", "provider": "openai", "model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+    MOD = {"bot_id": "", "guest_limit": "5", "user_limit": "20", "role_limits": {"editor": "100", "administrator": None}, "period": "daily"}
+    BOT = {"bot_id": "sales", "guest_limit": "1", "user_limit": "3", "role_limits": {}, "period": "weekly"}
+    now = ts("Europe/Berlin", 2026, 11, 25, 12, 0)
+    out = []
+    for name, bot_id, qrules, subject, roles, no_rule in [
+        ("bot rule over module rule", "sales", [MOD, BOT], "user", ["subscriber"], "unlimited"),
+        ("module rule when the bot has none", "support", [BOT, MOD], "guest", [], "unlimited"),
+        ("module rule for a whole-module request", "", [MOD, BOT], "user", ["editor"], "unlimited"),
+        ("unlimited role", "", [MOD], "user", ["administrator", "editor"], "unlimited"),
+        ("no rule, unlimited", "support", [BOT], "user", [], "unlimited"),
+        ("no rule, balance only", "", [], "guest", [], "balance_only"),
+    ]:
+        spans, expect = authorize_plan_ref([R], U, bot_id, qrules, subject, roles, no_rule, "Europe/Berlin", now)
+        spans = spans or offsets_around("Europe/Berlin", now)
+        req = {"rules": [R], "usage": U, "bot_id": bot_id, "quota_rules": qrules, "subject": subject, "roles": roles,
+               "no_quota_rule": no_rule, "now": now, "utc_offsets": spans, "start_of_week": 1}
+        out.append(case(f"authorize_plan {name}", "authorize_plan", req, expect))
+    base = {"rules": [R], "usage": U, "bot_id": "", "quota_rules": [MOD], "subject": "user", "roles": [], "no_quota_rule": "unlimited",
+            "now": now, "utc_offsets": offsets_around("Europe/Berlin", now)}
+    out += [
+        case("authorize_plan unknown no-rule choice", "authorize_plan", {**base, "quota_rules": [], "no_quota_rule": "free"}, error="malformed_input", field="no_quota_rule"),
+        case("authorize_plan bad period", "authorize_plan", {**base, "quota_rules": [{**MOD, "period": "hourly"}]}, error="invalid_period", field="quota_rules[0].period"),
+        case("authorize_plan negative limit", "authorize_plan", {**base, "quota_rules": [{**MOD, "user_limit": "-1"}]}, error="negative_amount", field="quota_rules[0].user_limit"),
+        case("authorize_plan unknown usage type", "authorize_plan", {**base, "usage": {**U, "usage_type": "speech"}}, error="unknown_usage_type", field="usage.usage_type"),
+        case("authorize_plan unknown rule field", "authorize_plan", {**base, "quota_rules": [{**MOD, "message": "x"}]}, error="malformed_input", field="quota_rules[0].message"),
+    ]
+    return out
+
+
 def admission_cases():
-    out = settle_usage_cases()
+    out = settle_usage_cases() + authorize_plan_cases()
     A = lambda e, b, q, o: {"estimate": e, "balance_available": b, "quota_remaining": q, "order": o}
     out.append(case("admit contract example", "admit", A("1.4", "3", "10", "balance_first"), admit_ref("1.4", "3", "10", "balance_first")))
     for est in ["0", "1.4", "5", "13", "13.000001"]:
@@ -741,7 +789,8 @@ def with_fields(d, **kw):
 def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
-           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage"]
+           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
+           "authorize_plan"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
@@ -916,10 +965,18 @@ FAMILIES = {
     "bad_input": bad_input_cases,
 }
 
+# Metering decisions exist on the server only (FFI and the core compiled for PHP); the browser's
+# WebAssembly module leaves them out to stay under its size budget. Node skips these cases.
+NATIVE_ONLY = {"settle_usage", "authorize_plan"}
+
+
 if __name__ == "__main__":
     total = 0
     for fam, fn in FAMILIES.items():
         cases = fn()
+        for c in cases:
+            if c["op"] in NATIVE_ONLY:
+                c["native_only"] = True
         names = [c["name"] for c in cases]
         assert len(names) == len(set(names)), f"duplicate names in {fam}"
         with open(os.path.join(HERE, f"{fam}.json"), "w", encoding="utf-8") as f:

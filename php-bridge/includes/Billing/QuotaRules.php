@@ -62,6 +62,27 @@ final class QuotaRules {
 		return $rule;
 	}
 
+	/**
+	 * The rules that may apply to a request: the module's own (bot_id '') and the bot's; the core
+	 * chooses between them (op authorize_plan). Memoised per request like resolve().
+	 *
+	 * @return array<int,array> shaped rules
+	 */
+	public static function candidates( string $module, string $bot_id ): array {
+		$key    = self::$generation . "\0candidates\0" . Tables::quota_rules() . "\0" . $module . "\0" . $bot_id;
+		$cached = wp_cache_get( $key, self::CACHE_GROUP );
+		if ( is_array( $cached ) ) {
+			return $cached;
+		}
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+		$rows  = (array) $wpdb->get_results( $wpdb->prepare( 'SELECT * FROM ' . Tables::quota_rules() . " WHERE module = %s AND bot_id IN (%s, '')", $module, $bot_id ), ARRAY_A );
+		$rules = array_map( [ self::class, 'shape' ], $rows );
+		wp_cache_add_non_persistent_groups( [ self::CACHE_GROUP ] );
+		wp_cache_set( $key, $rules, self::CACHE_GROUP );
+		return $rules;
+	}
+
 	/** Insert or replace the rule for (module, bot_id). */
 	public static function save( array $input ) {
 		$rule = self::validate( $input );

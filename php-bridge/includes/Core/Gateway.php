@@ -209,4 +209,12 @@ final class Gateway {
 	public function settle_usage( array $request ): array|WP_Error {
 		return $this->call( 'settle_usage', $request );
 	}
+
+	/**
+	 * What authorize decides before it locks anything (op `authorize_plan`): the estimate's price,
+	 * the quota rule that applies (bot over module; none = the no-rule setting), the limit and period.
+	 */
+	public function authorize_plan( array $request ): array|WP_Error {
+		return $this->call( 'authorize_plan', $request );
+	}
 }

@@ -8,6 +8,7 @@ use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\ErrorMessages;
 use AipkitUsage\Billing\GuestIdentity;
 use AipkitUsage\Billing\PricingRules;
+use AipkitUsage\Billing\QuotaRules;
 use AipkitUsage\Billing\Quotas;
 use AipkitUsage\Billing\Refusal;
 use AipkitUsage\Billing\Tables;
@@ -51,19 +52,14 @@ final class Authorizer {
 		// The subject's own expired holds are released on its next request, not only by cron.
 		$this->releaser->expire( $expired );
 
-		// Lean price of the estimate against only the rules that could match; the breakdown is
-		// computed once, at settle, where it goes into the ledger's rule snapshot.
-		$quote = $this->core->price( PricingRules::candidates( (string) $v['usage_type'], (string) $v['provider'], (string) $v['model'] ), Settler::usage( $v, $v['estimate'] ) );
-		if ( is_wp_error( $quote ) ) {
-			return ErrorMessages::translate( $quote );
+		$now  = $this->clock->now();
+		$plan = $this->plan( $v, $now );
+		if ( is_wp_error( $plan ) ) {
+			return $plan;
 		}
-		$now = $this->clock->now();
-		$ctx = Quotas::context( $v['module'], $v['bot_id'], $v['user_id'], $now );
-		if ( is_wp_error( $ctx ) ) {
-			return $ctx;
-		}
-		$core     = $this->core;
-		$settings = [
+		[ $quote, $ctx ] = $plan;
+		$core            = $this->core;
+		$settings        = [
 			'order'           => Settings::consumption_order(),
 			'uncovered_limit' => Settings::uncovered_limit(),
 			'lifetime'        => max( 1, Settings::hold_lifetime_minutes() ) * MINUTE_IN_SECONDS,
@@ -181,6 +177,66 @@ final class Authorizer {
 			return Refusal::announce( $result );
 		}
 		return HoldStore::first_authorize( $result );
+	}
+
+	/**
+	 * One core call before the transaction: the lean price of the estimate against only the rules
+	 * that could match (the breakdown is computed once, at settle, for the ledger's rule snapshot),
+	 * and the quota that applies (rule, limit, period key).
+	 *
+	 * @return array{0:array,1:array}|WP_Error [price, quota context]
+	 */
+	private function plan( array $v, int $now ) {
+		$roles = [];
+		if ( $v['user_id'] > 0 ) {
+			$u     = get_userdata( $v['user_id'] );
+			$roles = $u ? array_values( (array) $u->roles ) : [];
+		}
+		$rules = QuotaRules::candidates( $v['module'], $v['bot_id'] );
+		$plan  = $this->core->authorize_plan(
+			[
+				'rules'         => PricingRules::candidates( (string) $v['usage_type'], (string) $v['provider'], (string) $v['model'] ),
+				'usage'         => Settler::usage( $v, $v['estimate'] ),
+				'bot_id'        => $v['bot_id'],
+				'quota_rules'   => array_map(
+					static fn( $r ) => [
+						'bot_id'      => $r['bot_id'],
+						'guest_limit' => $r['guest_limit'],
+						'user_limit'  => $r['user_limit'],
+						'role_limits' => (object) $r['role_limits'],
+						'period'      => $r['period'],
+					],
+					$rules
+				),
+				'subject'       => $v['user_id'] > 0 ? 'user' : 'guest',
+				'roles'         => $roles,
+				'no_quota_rule' => Settings::no_quota_rule(),
+				'now'           => $now,
+				'utc_offsets'   => Gateway::utc_offsets( $now ),
+				'start_of_week' => Gateway::start_of_week(),
+			]
+		);
+		if ( is_wp_error( $plan ) ) {
+			return ErrorMessages::translate( $plan );
+		}
+		$q    = $plan['quota'];
+		$rule = null;
+		foreach ( $rules as $r ) {
+			if ( ( 'bot' === $q['rule'] && $r['bot_id'] === $v['bot_id'] ) || ( 'module' === $q['rule'] && '' === $r['bot_id'] ) ) {
+				$rule = $r;
+			}
+		}
+		return [
+			$plan['price'],
+			[
+				'rule'       => $rule,
+				'scope'      => $rule ? $rule['scope'] : $v['module'],
+				'limit'      => $q['limit'],
+				'period'     => $q['period'],
+				'period_key' => $q['period_key'],
+				'message'    => $rule ? $rule['message'] : '',
+			],
+		];
 	}
 
 	/**
