@@ -21,7 +21,7 @@ use std::fmt;
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-    "authorize_plan",
+    "authorize_plan", "amount",
 ];
 
 // ---------- responses ----------
@@ -179,6 +179,12 @@ pub struct QuotaPlan {
     pub next_starts_at: Option<i64>,
 }
 
+/// A credit amount as the core reads it (PHP's input checks use this instead of a second grammar).
+#[derive(Serialize, Debug)]
+pub struct AmountResp {
+    pub amount: String,
+}
+
 /// What authorize needs decided before it locks anything: the estimate's price and the quota.
 #[derive(Serialize, Debug)]
 pub struct AuthorizePlanResp {
@@ -237,6 +243,7 @@ pub enum Response {
     Constants(ConstantsResp),
     SettleUsage(SettleUsageResp),
     AuthorizePlan(AuthorizePlanResp),
+    Amount(AmountResp),
 }
 
 // ---------- reading helpers ----------
@@ -682,6 +689,29 @@ pub fn authorize_plan(v: &Value<'_>) -> Result<AuthorizePlanResp, CoreError> {
     Ok(AuthorizePlanResp { price, quota })
 }
 
+/// Reads one credit amount: `value` a decimal string (at most 6 places, |x| < 10^14); `negative`
+/// true allows a sign. Errors name `field` (default "value"), so PHP can report the field it checked.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn amount_op(v: &Value<'_>) -> Result<AmountResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["value", "field", "negative"])?;
+    let field = o.opt_str("field")?.unwrap_or("value");
+    if field.len() > 191 {
+        return Err(err("malformed_input", "field must be at most 191 characters.", "field"));
+    }
+    let negative = match o.opt("negative") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(crate::value::wrong_type("negative", "a boolean", other)),
+    };
+    let raw = match o.req("value")? {
+        Value::Str(s) => s,
+        other => return Err(crate::value::wrong_type(field, "a string", other)),
+    };
+    let c = if negative { Credits::parse(raw, field)? } else { Credits::parse_non_negative(raw, field)? };
+    Ok(AmountResp { amount: c.canonical() })
+}
+
 /// Longest refusal message a quota rule may carry, in characters.
 pub const QUOTA_MESSAGE_MAX_CHARS: usize = 1000;
 /// Most role overrides one quota rule may carry.
@@ -739,6 +769,8 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "settle_usage" => Response::SettleUsage(settle_usage(v)?),
         #[cfg(not(feature = "wasm"))]
         "authorize_plan" => Response::AuthorizePlan(authorize_plan(v)?),
+        #[cfg(not(feature = "wasm"))]
+        "amount" => Response::Amount(amount_op(v)?),
         _ => return Err(unknown_op(op)),
     })
 }

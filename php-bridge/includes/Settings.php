@@ -196,6 +196,10 @@ final class Settings {
 			case 'delete_data_on_uninstall':
 				return is_bool( $value ) ? $value : $bad( __( 'This setting must be true or false.', 'aipkit-usage' ) );
 			case 'uncovered_limit':
+				// Stored values are canonical already (every read re-checks them): no core call for those.
+				if ( is_string( $value ) && preg_match( '/^\d{1,14}\.\d{6}$/', $value ) ) {
+					return $value;
+				}
 				$limit = \AipkitUsage\Billing\Decimal::parse( $key, $value );
 				return is_wp_error( $limit ) ? $bad( __( 'Uncovered usage limit must be a number of credits of at least 0, with at most 6 decimal places (for example "1" or "0.5").', 'aipkit-usage' ) ) : $limit;
 			case 'no_quota_rule':

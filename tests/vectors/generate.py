@@ -751,6 +751,16 @@ def misc_cases():
         case("version", "version", {}, {"version": "0.1.0", "abi": 2}),
         case("version refuses unknown fields", "version", {"x": 1}, error="malformed_input", field="x"),
         case("constants", "constants", {}, CONSTANTS),
+        case("amount canonical", "amount", {"value": "1.5"}, {"amount": "1.500000"}),
+        case("amount minus zero", "amount", {"value": "-0", "field": "amount"}, {"amount": "0.000000"}),
+        case("amount negative allowed", "amount", {"value": "-2.25", "field": "amount", "negative": True}, {"amount": "-2.250000"}),
+        case("amount largest", "amount", {"value": "99999999999999.999999"}, {"amount": "99999999999999.999999"}),
+        case("amount negative refused", "amount", {"value": "-1", "field": "new_balance"}, error="negative_amount", field="new_balance"),
+        case("amount exponent refused", "amount", {"value": "1e3", "field": "user_limit"}, error="invalid_amount", field="user_limit"),
+        case("amount 7 places refused", "amount", {"value": "1.0000001", "field": "amount"}, error="invalid_amount", field="amount"),
+        case("amount too large", "amount", {"value": "100000000000000", "field": "amount"}, error="amount_overflow", field="amount"),
+        case("amount as JSON number", "amount", {"value": 1.5, "field": "amount"}, error="malformed_input", field="amount"),
+        case("amount empty", "amount", {"value": ""}, error="invalid_amount", field="value"),
         case("constants refuses unknown fields", "constants", {"model_max_chars": 191}, error="malformed_input", field="model_max_chars"),
         case("unknown op", "transfer", {}, error="unknown_op", field="op"),
         case("request is a string", "admit", "1.4", error="malformed_input"),
@@ -790,7 +800,7 @@ def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
            "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-           "authorize_plan"]
+           "authorize_plan", "amount"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
@@ -967,7 +977,7 @@ FAMILIES = {
 
 # Metering decisions exist on the server only (FFI and the core compiled for PHP); the browser's
 # WebAssembly module leaves them out to stay under its size budget. Node skips these cases.
-NATIVE_ONLY = {"settle_usage", "authorize_plan"}
+NATIVE_ONLY = {"settle_usage", "authorize_plan", "amount"}
 
 
 if __name__ == "__main__":
