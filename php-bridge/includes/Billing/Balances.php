@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -8,22 +9,19 @@ use WP_Error;
  * conditional UPDATE, and writes its ledger row in the same transaction.
  */
 final class Balances {
-	/** @return array{balance:string,held:string,available:string} */
+	/** @return array{balance:string,held:string,available:string,uncovered:string} */
 	public static function get( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
 		if ( ! $row ) {
 			return [
 				'balance'   => '0.000000',
 				'held'      => '0.000000',
 				'available' => '0.000000',
+				'uncovered' => '0.000000',
 			];
 		}
-		return [
-			'balance'   => Decimal::db( $row['balance'] ),
-			'held'      => Decimal::db( $row['held'] ),
-			'available' => Decimal::db( $row['available'] ),
-		];
+		return self::shape( $row );
 	}
 
 	/**
@@ -31,20 +29,17 @@ final class Balances {
 	 * INSERT … ON DUPLICATE KEY UPDATE takes an exclusive lock directly (INSERT IGNORE would take a
 	 * shared one, and two shared holders upgrading to FOR UPDATE deadlock each other).
 	 *
-	 * @return array{balance:string,held:string,available:string}
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
 	 */
 	public static function lock( int $user_id ): array {
 		global $wpdb;
-		$t = Tables::balances();
-		$wpdb->query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
-		Transaction::check_error();
-		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
-		Transaction::check_error();
-		return [
-			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
-			'held'      => Decimal::db( $row['held'] ?? '0' ),
-			'available' => Decimal::db( $row['available'] ?? '0' ),
-		];
+		$t  = Tables::balances();
+		$at = Clock::sql( Clock::current()->now() );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		Transaction::query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, %s) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id, $at ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		$row = Transaction::row( $wpdb->prepare( "SELECT balance, held, balance - held AS available, uncovered FROM $t WHERE user_id = %d FOR UPDATE", $user_id ) );
+		return self::shape( $row ?? [] );
 	}
 
 	/**
@@ -52,19 +47,24 @@ final class Balances {
 	 * who has been metered before); otherwise creates and locks it as lock() does. A first request
 	 * racing another for a missing row may deadlock on the gap lock; Transaction::run retries it.
 	 *
-	 * @return array{balance:string,held:string,available:string}
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
 	 */
 	public static function lock_existing( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
-		Transaction::check_error();
+		$row = Transaction::row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 		if ( ! $row ) {
 			return self::lock( $user_id );
 		}
+		return self::shape( $row );
+	}
+
+	/** @return array{balance:string,held:string,available:string,uncovered:string} */
+	private static function shape( array $row ): array {
 		return [
-			'balance'   => Decimal::db( $row['balance'] ),
-			'held'      => Decimal::db( $row['held'] ),
-			'available' => Decimal::db( $row['available'] ),
+			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
+			'held'      => Decimal::db( $row['held'] ?? '0' ),
+			'available' => Decimal::db( $row['available'] ?? '0' ),
+			'uncovered' => Decimal::db( $row['uncovered'] ?? '0' ),
 		];
 	}
 
@@ -99,7 +99,13 @@ final class Balances {
 			static function () use ( $user_id, $expected, $new, $reason, $actor ) {
 				global $wpdb;
 				$row = self::lock( $user_id );
-				$adj = Core::adjust_balance( $row['balance'], $expected, $new );
+				$adj = Gateway::instance()->adjust_balance(
+					[
+						'current'  => $row['balance'],
+						'expected' => $expected,
+						'new'      => $new,
+					]
+				);
 				if ( is_wp_error( $adj ) ) {
 					if ( 'aipkit_stale_balance' === $adj->get_error_code() ) {
 						return new WP_Error(
@@ -117,7 +123,7 @@ final class Balances {
 							]
 						);
 					}
-					return $adj;
+					return ErrorMessages::translate( $adj );
 				}
 				if ( Decimal::is_zero( $adj['delta'] ) ) {
 					return [
@@ -142,10 +148,16 @@ final class Balances {
 						]
 					);
 				}
-				$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
+				$key = Gateway::instance()->idempotency_key(
+					[
+						'kind'  => 'admin_adjustment',
+						'parts' => [ (string) $user_id, wp_generate_uuid4() ],
+					]
+				);
 				if ( is_wp_error( $key ) ) {
 					return $key;
 				}
+				$key = $key['key'];
 				$id = Ledger::append(
 					[
 						'kind'            => 'admin_adjustment',
@@ -185,6 +197,16 @@ final class Balances {
 		$amount = Decimal::parse( 'amount', $amount, true );
 		if ( is_wp_error( $amount ) ) {
 			return $amount;
+		}
+		if ( Decimal::is_zero( $amount ) ) {
+			return new WP_Error(
+				'aipkit_invalid_amount',
+				__( 'The amount of credits to add or take back cannot be 0.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'amount',
+				]
+			);
 		}
 		if ( $user_id <= 0 ) {
 			return new WP_Error(

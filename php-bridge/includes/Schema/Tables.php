@@ -60,6 +60,7 @@ final class Tables {
   user_id bigint(20) unsigned NOT NULL,
   balance $credit,
   held $credit,
+  uncovered $credit,
   updated_at datetime NOT NULL,
   PRIMARY KEY  (user_id)
 ) ENGINE=InnoDB $collate;";
@@ -117,6 +118,7 @@ final class Tables {
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
   request_id varchar(191) NOT NULL,
   user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  subject varchar(80) NOT NULL DEFAULT '',
   subjects longtext,
   module varchar(64) NOT NULL DEFAULT '',
   bot_id varchar(64) NOT NULL DEFAULT '',
