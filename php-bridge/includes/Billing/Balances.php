@@ -36,10 +36,12 @@ final class Balances {
 	public static function lock( int $user_id ): array {
 		global $wpdb;
 		$t = Tables::balances();
-		$wpdb->query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
-		Transaction::check_error();
-		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
-		Transaction::check_error();
+		Transaction::query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
+		$row = Transaction::row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ) );
+		if ( ! $row ) {
+			// The row was created or found by the statement before, inside this transaction.
+			throw new DbException( 'The balance row vanished while locked.' );
+		}
 		return [
 			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
 			'held'      => Decimal::db( $row['held'] ?? '0' ),
@@ -56,8 +58,8 @@ final class Balances {
 	 */
 	public static function lock_existing( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
-		Transaction::check_error();
+		// A failed statement throws: "no row" here really means the user has no balance row yet.
+		$row = Transaction::row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ) );
 		if ( ! $row ) {
 			return self::lock( $user_id );
 		}
@@ -128,10 +130,7 @@ final class Balances {
 				}
 				$t = Tables::balances();
 				// Never below what in-flight requests hold: those credits are already promised.
-				$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) );
-				if ( is_wp_error( $n ) ) {
-					return $n;
-				}
+				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) );
 				if ( 1 !== $n ) {
 					return new WP_Error(
 						'aipkit_balance_below_held',
@@ -203,10 +202,7 @@ final class Balances {
 				self::lock( $user_id );
 				// A reversal never takes the balance below zero or below held credits; what cannot be
 				// taken back is reported, not silently forgiven.
-				$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) );
-				if ( is_wp_error( $n ) ) {
-					return $n;
-				}
+				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) );
 				if ( 1 !== $n ) {
 					return new WP_Error(
 						'aipkit_insufficient_balance',
@@ -217,7 +213,7 @@ final class Balances {
 						]
 					);
 				}
-				$after = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) );
+				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) );
 				$id    = Ledger::append(
 					array_merge(
 						$fields,

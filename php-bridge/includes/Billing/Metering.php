@@ -121,25 +121,18 @@ final class Metering {
 					'created_at'   => gmdate( 'Y-m-d H:i:s' ),
 					'expires_at'   => gmdate( 'Y-m-d H:i:s', time() + $lifetime ),
 				];
-				$ok  = $wpdb->insert( Tables::holds(), $row, [ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ] );
-				if ( false === $ok ) {
-					Transaction::check_error();
-					if ( str_contains( (string) $wpdb->last_error, 'Duplicate entry' ) ) {
+				try {
+					$hold_id = Transaction::insert( Tables::holds(), $row, [ '%s', '%d', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s', '%s' ] );
+				} catch ( DbException $e ) {
+					if ( 1062 === $e->getCode() ) {
 						// The same request id was authorized concurrently: undo ours, report theirs.
 						return new WP_Error( 'aipkit_duplicate_request', 'duplicate', [ 'status' => 409 ] );
 					}
-					return new WP_Error(
-						'aipkit_db_error',
-						__( 'The hold could not be placed.', 'aipkit-usage' ),
-						[
-							'status' => 500,
-							'detail' => $wpdb->last_error,
-						]
-					);
+					throw $e;
 				}
 				// The row as stored (DATETIME and DECIMAL(…,6) read back as written), so the answer needs
 				// no re-read. admit splits the whole estimate, so hold_balance + hold_quota = credits.
-				$row['id']       = (int) $wpdb->insert_id;
+				$row['id']       = $hold_id;
 				$row['estimate'] = $quote['credits'];
 				return $row;
 			}
@@ -243,7 +236,7 @@ final class Metering {
 				$charged   = ! Decimal::is_zero( $cost );
 				$ledger_id = null;
 				// Read once, after this transaction's own UPDATE of the locked row.
-				$after = $uid > 0 ? Decimal::db( $wpdb->get_var( $wpdb->prepare( 'SELECT balance FROM ' . Tables::balances() . ' WHERE user_id = %d', $uid ) ) ) : null;
+				$after = $uid > 0 ? Decimal::db( Transaction::value( $wpdb->prepare( 'SELECT balance FROM ' . Tables::balances() . ' WHERE user_id = %d', $uid ) ) ) : null;
 				if ( $charged ) {
 					$key = Core::key( 'usage', [ $h['request_id'] ] );
 					if ( is_wp_error( $key ) ) {
@@ -450,8 +443,8 @@ final class Metering {
 	/** @return array|WP_Error the locked hold row */
 	private static function lock_hold( int $hold_id, $given ) {
 		global $wpdb;
-		$h = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ), ARRAY_A );
-		Transaction::check_error();
+		// Checked: a failed read throws instead of answering "hold not found".
+		$h = Transaction::row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ) );
 		if ( ! $h ) {
 			return new WP_Error(
 				'aipkit_hold_not_found',

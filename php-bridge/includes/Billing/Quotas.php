@@ -73,9 +73,8 @@ final class Quotas {
 		foreach ( $subjects as $s ) {
 			// One statement ensures, locks and names the row: on a duplicate key InnoDB takes an
 			// exclusive lock on the existing row, and LAST_INSERT_ID(id) hands its id back.
-			$wpdb->query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $s, $scope, $period_key ) );
-			Transaction::check_error();
-			$ids[] = (int) $wpdb->insert_id;
+			Transaction::query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $s, $scope, $period_key ) );
+			$ids[] = Transaction::insert_id();
 		}
 		return $ids;
 	}
@@ -88,8 +87,7 @@ final class Quotas {
 		}
 		sort( $ids );
 		$in = implode( ',', array_map( 'intval', $ids ) );
-		$wpdb->get_results( 'SELECT id FROM ' . Tables::counters() . " WHERE id IN ($in) ORDER BY id FOR UPDATE" );
-		Transaction::check_error();
+		Transaction::rows( 'SELECT id FROM ' . Tables::counters() . " WHERE id IN ($in) ORDER BY id FOR UPDATE" );
 	}
 
 	/**
@@ -108,8 +106,7 @@ final class Quotas {
 		global $wpdb;
 		sort( $ids );
 		$in = implode( ',', array_map( 'intval', $ids ) );
-		$v  = $wpdb->get_var( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in) FOR UPDATE", $limit ) );
-		Transaction::check_error();
+		$v  = Transaction::value( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in) FOR UPDATE", $limit ) );
 		return Decimal::db( $v );
 	}
 
@@ -193,11 +190,8 @@ final class Quotas {
 					$key    = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
 					$ids    = self::lock( [ $subject ], $sc, $key );
 					$t      = Tables::counters();
-					$before = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) );
-					$n      = Transaction::exec( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
-					if ( is_wp_error( $n ) ) {
-						return $n;
-					}
+					$before = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) );
+					Transaction::query( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
 					$k = Core::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, wp_generate_uuid4() ] );
 					if ( is_wp_error( $k ) ) {
 						return $k;
