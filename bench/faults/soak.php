@@ -15,6 +15,9 @@ if ( 'setup' === $mode ) {
 }
 if ( 'worker' === $mode ) {
 	$users = json_decode( $argv[6], true );
+	if ( getenv( 'AIPKIT_SOAK_READY' ) ) {
+		touch( getenv( 'AIPKIT_SOAK_READY' ) );
+	}
 	echo wp_json_encode( aipkit_faults_worker( $users, (int) $argv[2], (int) $argv[3], (int) $argv[4], (string) $argv[5], 30, (int) ( getenv( 'AIPKIT_SOAK_PAUSE_US' ) ?: 0 ) ) ), "\n";
 	return;
 }
