@@ -21,7 +21,7 @@ use WP_Error;
  * own transaction we cannot retry the caller's work, so it answers 503 aipkit_busy.
  */
 final class Transaction {
-	private const MAX_ATTEMPTS = 8;
+	private const MAX_ATTEMPTS = 10;
 
 	/** Errors after which the same unit, run again from its start, may succeed. */
 	private const RETRY_ERRNOS = [
@@ -91,8 +91,9 @@ final class Transaction {
 				if ( $attempt >= self::MAX_ATTEMPTS ) {
 					return self::busy( $lost );
 				}
-				// Spread the retries of competing requests out so they do not collide again.
-				usleep( random_int( 1000, 5000 ) * $attempt );
+				// Spread the retries of competing requests out so they do not collide again: random, and
+				// doubling per attempt up to 100 ms (many nodes contending for one balance row under Galera).
+				usleep( min( 100000, random_int( 1000, 5000 ) << min( $attempt - 1, 6 ) ) );
 			} catch ( DbException $e ) {
 				self::rollback();
 				return self::db_error( $e );
