@@ -11,7 +11,7 @@ final class Balances {
 	/** @return array{balance:string,held:string,available:string} */
 	public static function get( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		if ( ! $row ) {
 			return [
 				'balance'   => '0.000000',
@@ -36,8 +36,8 @@ final class Balances {
 	public static function lock( int $user_id ): array {
 		global $wpdb;
 		$t = Tables::balances();
-		Transaction::query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
-		$row = Transaction::row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ) );
+		Transaction::query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+		$row = Transaction::row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		if ( ! $row ) {
 			// The row was created or found by the statement before, inside this transaction.
 			throw new DbException( 'The balance row vanished while locked.' );
@@ -59,7 +59,7 @@ final class Balances {
 	public static function lock_existing( int $user_id ): array {
 		global $wpdb;
 		// A failed statement throws: "no row" here really means the user has no balance row yet.
-		$row = Transaction::row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ) );
+		$row = Transaction::row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		if ( ! $row ) {
 			return self::lock( $user_id );
 		}
@@ -80,6 +80,7 @@ final class Balances {
 		if ( $user_id <= 0 || ! get_userdata( $user_id ) ) {
 			return new WP_Error(
 				'aipkit_unknown_user',
+				/* translators: %d: user id */
 				sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $user_id ),
 				[
 					'status' => 404,
@@ -96,7 +97,7 @@ final class Balances {
 			return $new;
 		}
 		$reason = sanitize_textarea_field( $reason );
-		$actor  = $actor ?: get_current_user_id();
+		$actor  = $actor ? $actor : get_current_user_id();
 		$result = Transaction::run(
 			static function () use ( $user_id, $expected, $new, $reason, $actor ) {
 				global $wpdb;
@@ -130,10 +131,11 @@ final class Balances {
 				}
 				$t = Tables::balances();
 				// Never below what in-flight requests hold: those credits are already promised.
-				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) );
+				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 				if ( 1 !== $n ) {
 					return new WP_Error(
 						'aipkit_balance_below_held',
+						/* translators: %s: credits currently held */
 						sprintf( __( 'The balance cannot be set below the %s credits currently held by requests in progress.', 'aipkit-usage' ), $row['held'] ),
 						[
 							'status' => 409,
@@ -202,7 +204,7 @@ final class Balances {
 				self::lock( $user_id );
 				// A reversal never takes the balance below zero or below held credits; what cannot be
 				// taken back is reported, not silently forgiven.
-				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) );
+				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 				if ( 1 !== $n ) {
 					return new WP_Error(
 						'aipkit_insufficient_balance',
@@ -213,7 +215,7 @@ final class Balances {
 						]
 					);
 				}
-				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) );
+				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 				$id    = Ledger::append(
 					array_merge(
 						$fields,

@@ -61,7 +61,7 @@ final class Ledger {
 			$row['rule_snapshot'] = wp_json_encode( $row['rule_snapshot'] );
 		}
 		$t        = Tables::ledger();
-		$existing = $check_first ? Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) : null;
+		$existing = $check_first ? Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) : null; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		if ( $existing ) {
 			return self::duplicate( (int) $existing );
 		}
@@ -77,13 +77,13 @@ final class Ledger {
 			if ( 1062 !== $e->getCode() ) {
 				throw $e;
 			}
-			return self::duplicate( (int) Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) );
+			return self::duplicate( (int) Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		}
 	}
 
 	public static function get( int $id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::ledger() . ' WHERE id = %d', $id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::ledger() . ' WHERE id = %d', $id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		return $row ? self::shape( $row ) : null;
 	}
 

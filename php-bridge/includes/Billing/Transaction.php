@@ -177,7 +177,7 @@ final class Transaction {
 			$r->free();
 			return $n;
 		}
-		return (int) mysqli_affected_rows( self::$conn );
+		return (int) self::$conn->affected_rows;
 	}
 
 	/** @return array<string,mixed>|null one row (ARRAY_A); null only when the query succeeded and found none */
@@ -230,7 +230,7 @@ final class Transaction {
 
 	/** The AUTO_INCREMENT id (or LAST_INSERT_ID(expr)) of the last INSERT run through the checked API. */
 	public static function insert_id(): int {
-		return self::$conn ? (int) mysqli_insert_id( self::$conn ) : 0;
+		return self::$conn ? (int) self::$conn->insert_id : 0;
 	}
 
 	/** Whether a statement run now would belong to a unit of work. */
@@ -252,7 +252,7 @@ final class Transaction {
 	private static function begin_unit(): void {
 		global $wpdb;
 		self::$conn      = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
-		self::$thread_id = self::$conn ? (int) mysqli_thread_id( self::$conn ) : 0;
+		self::$thread_id = self::$conn ? (int) self::$conn->thread_id : 0;
 		self::$index     = 0;
 		self::$in_unit   = true;
 	}
@@ -288,17 +288,17 @@ final class Transaction {
 		 */
 		do_action( 'aipkit_usage_tx_statement', self::$index, $sql );
 		// The filter every wpdb query passes through, so plugins that rewrite or inspect queries still see these.
-		$sql = (string) apply_filters( 'query', $sql );
+		$sql = (string) apply_filters( 'query', $sql ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.NonPrefixedHooknameFound -- WordPress's own filter, as wpdb::query applies it.
 		try {
 			// A dead socket makes mysqli warn as well as fail; the failure is handled below.
-			$r = @mysqli_query( self::$conn, $sql ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.DB.RestrictedFunctions -- see the class comment: wpdb would reconnect outside the transaction.
+			$r = @self::$conn->query( $sql ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- see the class comment: wpdb would reconnect outside the transaction; the failure is handled below.
 		} catch ( \mysqli_sql_exception $e ) {
 			self::fail( (int) $e->getCode(), $e->getMessage(), $sql );
 		}
 		if ( false === $r ) {
-			self::fail( (int) mysqli_errno( self::$conn ), (string) mysqli_error( self::$conn ), $sql );
+			self::fail( (int) self::$conn->errno, (string) self::$conn->error, $sql );
 		}
-		$thread = (int) @mysqli_thread_id( self::$conn ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- a closed handle warns.
+		$thread = (int) @self::$conn->thread_id; // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- a closed handle warns.
 		if ( self::$thread_id && $thread !== self::$thread_id ) {
 			// The client library reconnected on its own (mysqli.reconnect): the statement ran outside the transaction.
 			self::fail( 2006, 'The connection was re-established during the transaction.', $sql );
@@ -312,7 +312,7 @@ final class Transaction {
 		$wpdb->last_error = $error;
 		$wpdb->last_query = $sql;
 		if ( 0 === $errno || in_array( $errno, self::LOST_ERRNOS, true ) ) {
-			$e       = new RetryException( $error ?: 'Lost connection to the database.', $errno ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed.
+			$e       = new RetryException( '' !== $error ? $error : 'Lost connection to the database.', $errno ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed.
 			$e->lost = true;
 			throw $e;
 		}
@@ -326,7 +326,7 @@ final class Transaction {
 	private static function rollback(): void {
 		if ( self::$conn ) {
 			try {
-				@mysqli_query( self::$conn, 'ROLLBACK' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.DB.RestrictedFunctions -- the connection may be dead.
+				@self::$conn->query( 'ROLLBACK' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead.
 			} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- nothing more to undo.
 			}
 		}
@@ -334,7 +334,7 @@ final class Transaction {
 
 	private static function rollback_to( string $name ): void {
 		try {
-			@mysqli_query( self::$conn, "ROLLBACK TO SAVEPOINT $name" ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.DB.RestrictedFunctions -- best effort while an exception propagates.
+			@self::$conn->query( "ROLLBACK TO SAVEPOINT $name" ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- best effort while an exception propagates.
 		} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- the exception being handled says more.
 		}
 	}
@@ -345,7 +345,7 @@ final class Transaction {
 		if ( $wpdb->dbh instanceof \mysqli ) {
 			try {
 				// A killed connection must not be pinged back to life by a library-level reconnect.
-				@mysqli_close( $wpdb->dbh ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.DB.RestrictedFunctions -- may already be closed.
+				@$wpdb->dbh->close(); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- may already be closed.
 			} catch ( \Throwable $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- closing a dead handle.
 			}
 		}
