@@ -174,6 +174,37 @@ final class FaultsTransactionTest extends TestCase
         $this->assertReconciled();
     }
 
+    /**
+     * A plain wpdb call inside a unit that finds the connection gone reconnects silently; the unit's
+     * transaction died with the old connection, so the next checked statement must not continue on
+     * the new one (it would commit on its own): the unit starts over.
+     */
+    public function testAUnitWhoseConnectionWasReplacedStartsOver(): void
+    {
+        global $wpdb;
+        $this->startFrom(fn() => null);
+        $t = Tables::balances();
+        $u = $this->user;
+        $attempts = 0;
+        $killer = $this->killer;
+        $r = $killer->around(static function () use ($wpdb, $t, $u, &$attempts, $killer) {
+            return \AipkitUsage\Billing\Transaction::run(static function () use ($wpdb, $t, $u, &$attempts, $killer) {
+                ++$attempts;
+                \AipkitUsage\Billing\Transaction::query($wpdb->prepare("UPDATE $t SET balance = balance + 5 WHERE user_id = %d", $u)); // phpcs:ignore
+                if (1 === $attempts) {
+                    $killer->kill();
+                    $wpdb->get_var('SELECT 1'); // wpdb notices the dead connection and opens a new one
+                }
+                \AipkitUsage\Billing\Transaction::query($wpdb->prepare("UPDATE $t SET held = held + 1 WHERE user_id = %d", $u)); // phpcs:ignore
+                return 'done';
+            });
+        });
+        $this->assertSame('done', $r);
+        $this->assertSame(2, $attempts, 'the unit ran again from its start');
+        // Both changes exactly once: nothing from the dead attempt, nothing committed on its own.
+        $this->assertSame(['balance' => '15.000000', 'held' => '1.000000', 'available' => '14.000000'], aipkit_usage_balance($u));
+    }
+
     /** The hook of interfaces §1: fired before each checked statement, counting from 1 per attempt. */
     public function testStatementHookCountsEachAttemptFromOne(): void
     {

@@ -100,7 +100,8 @@ final class ConnectionKiller
         }
     }
 
-    private function kill(): void
+    /** Kills the site's current connection now (the caller's next statement on it fails). */
+    public function kill(): void
     {
         global $wpdb;
         $dbh = $wpdb->dbh;
