@@ -1,8 +1,8 @@
 <?php
 /**
  * Galera topology check (bench/galera/run). Modes (WordPress loaded on the node named by AIPKIT_GALERA_SOCK):
- *   setup CREDITS                                 → JSON [user_id]: money tables emptied, one user funded
- *   worker INDEX PROCS TOTAL PREFIX USERS_JSON    → JSON worker result (bench/faults/lib.php)
+ *   setup CREDITS GO_FILE PREFIX                  → money tables emptied, one user funded, then GO_FILE written
+ *   worker INDEX PROCS TOTAL RUNS DIR             → for each run: waits for DIR/go-RUN, writes DIR/run-RUN/worker-INDEX.json
  *   check RUN RESULTS_DIR SOCK1 SOCK2 SOCK3        → one line of figures; exit 1 when the run is not right
  */
 require dirname( __DIR__ ) . '/faults/lib.php';
@@ -12,14 +12,34 @@ use AipkitUsage\Billing\Tables;
 $mode = $argv[1] ?? '';
 if ( 'setup' === $mode ) {
 	aipkit_faults_reset();
-	echo wp_json_encode( aipkit_faults_users( 1, (string) $argv[2] ) ), "\n";
+	$users = aipkit_faults_users( 1, (string) $argv[2] );
+	// Written last and atomically: the workers start when the file appears.
+	file_put_contents( $argv[3] . '.tmp', wp_json_encode( [ 'users' => $users, 'prefix' => $argv[4] ] ) );
+	rename( $argv[3] . '.tmp', $argv[3] );
 	return;
 }
 if ( 'worker' === $mode ) {
-	$users = json_decode( $argv[6], true );
-	// A short think time between authorize and settle, as a provider call would take, widens the window
-	// in which the nodes' transactions on the same balance row conflict.
-	echo wp_json_encode( aipkit_faults_worker( $users, (int) $argv[2], (int) $argv[3], (int) $argv[4], (string) $argv[5], 30, 2000 ) ), "\n";
+	// One process for all runs (WordPress boots once): for each run, wait for its go file
+	// ({users, prefix}), do this process's share, leave the result next to it.
+	[ , , $index, $procs, $total, $runs, $dir ] = $argv;
+	for ( $run = 1; $run <= (int) $runs; $run++ ) {
+		$go       = "$dir/go-$run";
+		$deadline = microtime( true ) + 600;
+		while ( ! is_file( $go ) ) {
+			if ( microtime( true ) > $deadline ) {
+				fwrite( STDERR, "worker $index: no go for run $run\n" );
+				exit( 3 );
+			}
+			usleep( 2000 );
+		}
+		$job = json_decode( (string) file_get_contents( $go ), true );
+		wp_cache_flush(); // the rules and rows of the previous run are gone
+		// A short think time between authorize and settle, as a provider call would take, widens the
+		// window in which the nodes' transactions on the same balance row conflict.
+		$r = aipkit_faults_worker( $job['users'], (int) $index, (int) $procs, (int) $total, $job['prefix'], 30, 2000 );
+		file_put_contents( "$dir/run-$run/worker-$index.json.tmp", wp_json_encode( $r ) );
+		rename( "$dir/run-$run/worker-$index.json.tmp", "$dir/run-$run/worker-$index.json" );
+	}
 	return;
 }
 if ( 'check' !== $mode ) {
@@ -74,6 +94,8 @@ foreach ( [ $s1, $s2, $s3 ] as $n => $sock ) {
 	$db->close();
 }
 $identical = $prints[1] === $prints[2] && $prints[2] === $prints[3];
+// A worker that left no result died.
+$dead += max( 0, (int) ( getenv( 'AIPKIT_GALERA_PROCS' ) ?: 0 ) - count( glob( "$dir/worker-*.json" ) ) );
 
 global $wpdb;
 $wpdb->query( 'SET SESSION wsrep_sync_wait = 15' );
