@@ -76,6 +76,7 @@ final class Transaction {
 			}
 			$lost = false;
 			self::begin_unit();
+			++self::$depth;
 			try {
 				self::statement( 'START TRANSACTION' );
 				$result = $work();
@@ -101,6 +102,7 @@ final class Transaction {
 				self::rollback();
 				throw $e;
 			} finally {
+				--self::$depth;
 				self::end_unit();
 			}
 		}

@@ -205,6 +205,45 @@ final class FaultsTransactionTest extends TestCase
         $this->assertSame(['balance' => '15.000000', 'held' => '1.000000', 'available' => '14.000000'], aipkit_usage_balance($u));
     }
 
+    /**
+     * A unit inside a unit is a savepoint: its WP_Error undoes only its own part, and a lost
+     * connection inside it starts the outermost unit over (the savepoint died with the transaction).
+     */
+    public function testNestedUnitsUseSavepointsAndRetryTheOutermostUnit(): void
+    {
+        global $wpdb;
+        $this->startFrom(fn() => null);
+        $t = Tables::balances();
+        $u = $this->user;
+        $outer = $inner = 0;
+        $killer = $this->killer;
+        $tx = \AipkitUsage\Billing\Transaction::class;
+        $r = $killer->around(static function () use ($wpdb, $t, $u, &$outer, &$inner, $killer, $tx) {
+            return $tx::run(static function () use ($wpdb, $t, $u, &$outer, &$inner, $killer, $tx) {
+                ++$outer;
+                $tx::query($wpdb->prepare("UPDATE $t SET balance = balance + 1 WHERE user_id = %d", $u)); // phpcs:ignore
+                $refused = $tx::run(static function () use ($wpdb, $t, $u, $tx) {
+                    $tx::query($wpdb->prepare("UPDATE $t SET balance = balance + 100 WHERE user_id = %d", $u)); // phpcs:ignore
+                    return new \WP_Error('nope', 'undo my part only');
+                });
+                $kept = $tx::run(static function () use ($wpdb, $t, $u, &$inner, $killer, $tx) {
+                    ++$inner;
+                    $tx::query($wpdb->prepare("UPDATE $t SET held = held + 2 WHERE user_id = %d", $u)); // phpcs:ignore
+                    if (1 === $inner) {
+                        $killer->kill();
+                    }
+                    $tx::query($wpdb->prepare("UPDATE $t SET held = held + 1 WHERE user_id = %d", $u)); // phpcs:ignore
+                    return 'inner';
+                });
+                return [is_wp_error($refused) ? $refused->get_error_code() : 'no error', $kept];
+            });
+        });
+        $this->assertSame(['nope', 'inner'], $r);
+        $this->assertSame(2, $outer, 'the lost connection inside the savepoint restarted the outer unit');
+        $this->assertSame(2, $inner);
+        $this->assertSame(['balance' => '11.000000', 'held' => '3.000000', 'available' => '8.000000'], aipkit_usage_balance($u));
+    }
+
     /** The hook of interfaces §1: fired before each checked statement, counting from 1 per attempt. */
     public function testStatementHookCountsEachAttemptFromOne(): void
     {
