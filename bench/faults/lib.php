@@ -76,8 +76,8 @@ function aipkit_faults_users( int $n, string $credits ): array {
 }
 
 /**
- * Runs requests $index, $index + $procs, … < $total: authorize, then settle, retrying a failed settle
- * as a module keeping its hold would. Answers are kept so the checks can hold them to the database.
+ * Runs requests $index, $index + $procs, … < $total: authorize (retried with the same request id on
+ * 503 aipkit_busy), then settle, retrying a failed settle as a module keeping its hold would. Answers are kept so the checks can hold them to the database.
  */
 function aipkit_faults_worker( array $users, int $index, int $procs, int $total, string $prefix, int $settle_tries = 20, int $pause_us = 0 ): array {
 	// A metering call happens inside a page or REST request. Without this, wpdb would wp_die() (exit)
@@ -99,17 +99,25 @@ function aipkit_faults_worker( array $users, int $index, int $procs, int $total,
 	for ( $i = $index; $i < $total; $i += $procs ) {
 		++$out['requests'];
 		$rid  = $prefix . '-' . $i;
-		$hold = aipkit_usage_authorize(
-			[
-				'module'     => 'fault',
-				'usage_type' => 'chat',
-				'provider'   => 'fault',
-				'model'      => 'fault-model',
-				'user_id'    => $users[ $i % count( $users ) ],
-				'estimate'   => [ 'input_tokens' => 10 ],
-				'request_id' => $rid,
-			]
-		);
+		$req = [
+			'module'     => 'fault',
+			'usage_type' => 'chat',
+			'provider'   => 'fault',
+			'model'      => 'fault-model',
+			'user_id'    => $users[ $i % count( $users ) ],
+			'estimate'   => [ 'input_tokens' => 10 ],
+			'request_id' => $rid,
+		];
+		// 503 aipkit_busy means "try again": the same request id returns the hold if the first try
+		// did commit (its answer was lost with the connection), or places it now.
+		for ( $t = 1; ; $t++ ) {
+			$hold = aipkit_usage_authorize( $req );
+			if ( ! is_wp_error( $hold ) || 'aipkit_busy' !== $hold->get_error_code() || $t >= $settle_tries ) {
+				break;
+			}
+			$err( $hold );
+			usleep( 100000 * min( $t, 10 ) );
+		}
 		if ( is_wp_error( $hold ) ) {
 			if ( 'aipkit_quota_exceeded' === $hold->get_error_code() ) {
 				++$out['refused'];
