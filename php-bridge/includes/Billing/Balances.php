@@ -98,13 +98,27 @@ final class Balances {
 		}
 		$reason = sanitize_textarea_field( $reason );
 		$actor  = $actor ? $actor : get_current_user_id();
+		// One key per call, made before the transaction: if a COMMIT succeeds but its answer is lost
+		// with the connection, the retry finds this entry and answers it instead of "stale balance".
+		$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
+		if ( is_wp_error( $key ) ) {
+			return $key;
+		}
 		$result = Transaction::run(
-			static function () use ( $user_id, $expected, $new, $reason, $actor ) {
+			static function () use ( $user_id, $expected, $new, $reason, $actor, $key ) {
 				global $wpdb;
 				$row = self::lock( $user_id );
 				$adj = Core::adjust_balance( $row['balance'], $expected, $new );
 				if ( is_wp_error( $adj ) ) {
 					if ( 'aipkit_stale_balance' === $adj->get_error_code() ) {
+						$done = Transaction::row( $wpdb->prepare( 'SELECT id, amount, balance_after FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $key ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+						if ( $done ) {
+							return [
+								'balance'   => Decimal::db( $done['balance_after'] ),
+								'delta'     => Decimal::db( $done['amount'] ),
+								'ledger_id' => (int) $done['id'],
+							];
+						}
 						return new WP_Error(
 							'aipkit_stale_balance',
 							sprintf(
@@ -142,10 +156,6 @@ final class Balances {
 							'field'  => 'new_balance',
 						]
 					);
-				}
-				$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
-				if ( is_wp_error( $key ) ) {
-					return $key;
 				}
 				$id = Ledger::append(
 					[

@@ -178,8 +178,11 @@ final class Quotas {
 			? $wpdb->get_col( $wpdb->prepare( 'SELECT DISTINCT scope FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) )
 			: [ $scope ];
 		$user_id = self::user_of( $subject );
-		$result  = Transaction::run(
-			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb ) {
+		// One id per call, made before the transaction: if a COMMIT succeeds but its answer is lost with
+		// the connection, the retry finds its own entries and does not reset usage counted since.
+		$call   = wp_generate_uuid4();
+		$result = Transaction::run(
+			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb, $call ) {
 				$done = [];
 				foreach ( $scopes as $sc ) {
 					$parts = explode( ':', $sc, 2 );
@@ -187,15 +190,25 @@ final class Quotas {
 					if ( is_wp_error( $ctx ) ) {
 						return $ctx;
 					}
-					$key    = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$k   = Core::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, $call ] );
+					if ( is_wp_error( $k ) ) {
+						return $k;
+					}
+					$prior = Transaction::row( $wpdb->prepare( 'SELECT id, note FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $k ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+					if ( $prior ) {
+						$done[] = [
+							'scope'         => $sc,
+							'period_key'    => $key,
+							'previous_used' => preg_match( '/\(was (-?[0-9.]+)\)\.$/', (string) $prior['note'], $m ) ? Decimal::db( $m[1] ) : '0.000000',
+							'ledger_id'     => (int) $prior['id'],
+						];
+						continue;
+					}
 					$ids    = self::lock( [ $subject ], $sc, $key );
 					$t      = Tables::counters();
 					$before = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) );
 					Transaction::query( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
-					$k = Core::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, wp_generate_uuid4() ] );
-					if ( is_wp_error( $k ) ) {
-						return $k;
-					}
 					$lid = Ledger::append(
 						[
 							'kind'            => 'usage_reset',

@@ -116,6 +116,47 @@ final class FaultsTransactionTest extends TestCase
         }
     }
 
+    /**
+     * The hardest case: COMMIT succeeds but its answer is lost with the connection. The retry must
+     * find the committed work and answer it, not apply it twice (adjust must not call it "stale",
+     * reset must not zero usage again, credit reports its entry as a duplicate).
+     *
+     * @dataProvider operationNames
+     */
+    public function testACommitWhoseAnswerIsLostIsNotAppliedTwice(string $name): void
+    {
+        global $wpdb;
+        [$prepare, $run] = $this->operations()[$name];
+        $ctx = $this->startFrom($prepare);
+        $expected = $this->killer->around(fn() => $run($ctx));
+        $this->assertIsArray($expected);
+        $expectedState = $this->state();
+
+        $ctx = $this->startFrom($prepare);
+        $killer = $this->killer;
+        $lost = 0;
+        add_filter('query', static function ($sql) use ($wpdb, $killer, &$lost) {
+            if (0 === $lost && preg_match('/^\s*COMMIT\s*$/i', (string) $sql)) {
+                ++$lost;
+                $wpdb->dbh->query('COMMIT'); // the work is committed…
+                $killer->kill();             // …and the connection dies before the answer arrives
+            }
+            return $sql;
+        }, PHP_INT_MAX - 1);
+        $result = $this->killer->around(fn() => $run($ctx));
+        $this->assertSame(1, $lost, 'the fault was not injected');
+        $this->assertIsArray($result, "$name: " . (is_wp_error($result) ? $result->get_error_code() . ': ' . $result->get_error_message() : ''));
+        $this->assertTruthful($result, $name);
+        if ('credit' === $name) {
+            $this->assertTrue($result['duplicate'], 'the retry finds the committed purchase entry');
+            $this->assertSame($expected['balance'], $result['balance']);
+        } else {
+            $this->assertSame($this->normal($expected), $this->normal($result), "$name: the answer differs from the fault-free one");
+        }
+        $this->assertSame($expectedState, $this->state(), "$name: applied twice or not at all");
+        $this->assertReconciled();
+    }
+
     public static function operationNames(): array
     {
         return array_map(static fn($n) => [$n], array_combine(
