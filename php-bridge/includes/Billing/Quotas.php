@@ -219,7 +219,8 @@ final class Quotas {
 							'actor_id'        => $actor,
 							'note'            => sprintf( 'Reset %s usage for period %s (was %s).', $sc, $key, $before ),
 							'idempotency_key' => $k,
-						]
+						],
+						false // looked up above; the UNIQUE key still guards
 					);
 					if ( is_wp_error( $lid ) ) {
 						return $lid;
