@@ -52,6 +52,13 @@ final class Transaction {
 	/** Statement counter within one attempt of one unit (for the aipkit_usage_tx_statement action). */
 	private static int $index = 0;
 
+	/**
+	 * A database drop-in whose handle is not mysqli (an SQLite or PDO layer): statements then go through
+	 * $wpdb->query with the failure read from its error text. That layer's own reconnect behaviour
+	 * cannot be guarded against from here.
+	 */
+	private static bool $compat = false;
+
 	/** Whether a unit (ours or a joined caller's transaction) is in progress on this request. */
 	private static bool $in_unit = false;
 
@@ -174,6 +181,9 @@ final class Transaction {
 	 */
 	public static function query( string $sql ): int {
 		$r = self::statement( $sql );
+		if ( self::$compat ) {
+			return (int) $r;
+		}
 		if ( $r instanceof \mysqli_result ) {
 			$n = (int) $r->num_rows;
 			$r->free();
@@ -190,7 +200,11 @@ final class Transaction {
 
 	/** @return array<int,array<string,mixed>> */
 	public static function rows( string $sql ): array {
+		global $wpdb;
 		$r = self::statement( $sql );
+		if ( self::$compat ) {
+			return array_map( static fn( $o ) => get_object_vars( $o ), (array) $wpdb->last_result );
+		}
 		if ( ! $r instanceof \mysqli_result ) {
 			return [];
 		}
@@ -201,6 +215,11 @@ final class Transaction {
 
 	/** @return string|null the first column of the first row; null when the query found no row (or the value is NULL) */
 	public static function value( string $sql ): ?string {
+		if ( self::$compat ) {
+			$row = self::row( $sql );
+			$row = null === $row ? null : array_values( $row );
+			return ( ! $row || null === $row[0] ) ? null : (string) $row[0];
+		}
 		$r = self::statement( $sql );
 		if ( ! $r instanceof \mysqli_result ) {
 			return null;
@@ -232,6 +251,10 @@ final class Transaction {
 
 	/** The AUTO_INCREMENT id (or LAST_INSERT_ID(expr)) of the last INSERT run through the checked API. */
 	public static function insert_id(): int {
+		global $wpdb;
+		if ( self::$compat ) {
+			return (int) $wpdb->insert_id;
+		}
 		return self::$conn ? (int) self::$conn->insert_id : 0;
 	}
 
@@ -254,6 +277,7 @@ final class Transaction {
 	private static function begin_unit(): void {
 		global $wpdb;
 		self::$conn      = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
+		self::$compat    = is_object( $wpdb->dbh ) && ! $wpdb->dbh instanceof \mysqli;
 		self::$thread_id = self::$conn ? (int) self::$conn->thread_id : 0;
 		self::$index     = 0;
 		self::$in_unit   = true;
@@ -264,6 +288,7 @@ final class Transaction {
 		self::$thread_id = 0;
 		self::$index     = 0;
 		self::$in_unit   = false;
+		self::$compat    = false;
 	}
 
 	/**
@@ -275,6 +300,9 @@ final class Transaction {
 		global $wpdb;
 		if ( ! self::$in_unit ) {
 			throw new DbException( 'A checked statement was run outside Transaction::run.' );
+		}
+		if ( self::$compat ) {
+			return self::compat_statement( $sql );
 		}
 		if ( ! self::$conn || $wpdb->dbh !== self::$conn ) {
 			// No connection, or something inside the unit went through wpdb, lost the connection and
@@ -308,6 +336,36 @@ final class Transaction {
 		return $r;
 	}
 
+	/** @return int|bool what $wpdb->query answered */
+	private static function compat_statement( string $sql ) {
+		global $wpdb;
+		++self::$index;
+		/** This action is documented in statement() above. */
+		do_action( 'aipkit_usage_tx_statement', self::$index, $sql );
+		$r = $wpdb->query( $sql ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- callers prepare their statements.
+		if ( false === $r ) {
+			$e     = (string) $wpdb->last_error;
+			$known = [
+				'Deadlock found'     => 1213,
+				'Lock wait timeout'  => 1205,
+				'Duplicate entry'    => 1062,
+				'WSREP'              => 1047,
+				'gone away'          => 2006,
+				'Lost connection'    => 2013,
+				'database is locked' => 1205, // SQLite's busy answer.
+			];
+			$errno = -1;
+			foreach ( $known as $text => $code ) {
+				if ( str_contains( $e, $text ) ) {
+					$errno = $code;
+					break;
+				}
+			}
+			self::fail( $errno, '' !== $e ? $e : 'statement failed', $sql );
+		}
+		return $r;
+	}
+
 	private static function fail( int $errno, string $error, string $sql ): never {
 		global $wpdb;
 		// Keep wpdb's view of the last failure, as its own query() would.
@@ -326,6 +384,11 @@ final class Transaction {
 
 	/** Best effort: a dead connection has already rolled back on the server. */
 	private static function rollback(): void {
+		global $wpdb;
+		if ( self::$compat ) {
+			$wpdb->query( 'ROLLBACK' );
+			return;
+		}
 		if ( self::$conn ) {
 			try {
 				@self::$conn->query( 'ROLLBACK' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead.
@@ -335,6 +398,11 @@ final class Transaction {
 	}
 
 	private static function rollback_to( string $name ): void {
+		global $wpdb;
+		if ( self::$compat ) {
+			$wpdb->query( "ROLLBACK TO SAVEPOINT $name" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our own savepoint name.
+			return;
+		}
 		try {
 			@self::$conn->query( "ROLLBACK TO SAVEPOINT $name" ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- best effort while an exception propagates.
 		} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- the exception being handled says more.
