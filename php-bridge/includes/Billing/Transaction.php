@@ -241,7 +241,15 @@ final class Transaction {
 		$cols   = implode( ', ', array_map( static fn( $c ) => '`' . $c . '`', array_keys( $row ) ) );
 		$values = [];
 		$i      = 0;
-		foreach ( $row as $v ) {
+		foreach ( $row as $col => $v ) {
+			// wpdb::insert refuses a value longer than its column; WordPress turns strict SQL mode off,
+			// so without this check MariaDB would cut it silently.
+			if ( is_string( $v ) ) {
+				$max = $wpdb->get_col_length( $table, $col );
+				if ( is_array( $max ) && ( 'byte' === $max['type'] ? strlen( $v ) : mb_strlen( $v, 'UTF-8' ) ) > $max['length'] ) {
+					throw new DbException( sprintf( 'Data too long for column %s (at most %d %ss).', $col, $max['length'], $max['type'] ), 1406 ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed; becomes a WP_Error detail.
+				}
+			}
 			$values[] = null === $v ? 'NULL' : $wpdb->prepare( $formats[ $i ] ?? '%s', $v ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- the format is one of %s/%d.
 			++$i;
 		}

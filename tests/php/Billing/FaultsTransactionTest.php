@@ -40,6 +40,12 @@ final class FaultsTransactionTest extends TestCase
         $this->quota(['user_limit' => '1', 'period' => 'daily']);
         $this->user = $this->createUser();
         $this->killer = new ConnectionKiller();
+        // wpdb learns column lengths once per process (SHOW FULL COLUMNS); learn them now so every run
+        // of an operation has the same statements.
+        global $wpdb;
+        foreach ([Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters()] as $t) {
+            $wpdb->get_col_length($t, 'id');
+        }
     }
 
     protected function tearDown(): void
@@ -283,6 +289,19 @@ final class FaultsTransactionTest extends TestCase
         $this->assertSame(2, $outer, 'the lost connection inside the savepoint restarted the outer unit');
         $this->assertSame(2, $inner);
         $this->assertSame(['balance' => '11.000000', 'held' => '3.000000', 'available' => '8.000000'], aipkit_usage_balance($u));
+    }
+
+    /** A value longer than its column is refused (as wpdb::insert does), never cut silently; nothing changes. */
+    public function testAValueTooLongForItsColumnIsRefusedAndChangesNothing(): void
+    {
+        $this->startFrom(fn() => null);
+        $before = $this->state();
+        $r = Balances::credit($this->user, '5', 'purchase', 'purchase:too-long', ['note' => str_repeat('x', 70000)]);
+        $this->assertInstanceOf(\WP_Error::class, $r);
+        $this->assertSame('aipkit_db_error', $r->get_error_code());
+        $this->assertStringContainsString('note', $r->get_error_data()['detail']);
+        $this->assertSame($before, $this->state());
+        $this->assertReconciled();
     }
 
     /** The hook of interfaces §1: fired before each checked statement, counting from 1 per attempt. */
