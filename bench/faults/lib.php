@@ -12,28 +12,33 @@ use AipkitUsage\Billing\QuotaRules;
 use AipkitUsage\Billing\Reconciler;
 use AipkitUsage\Billing\Tables;
 
-/** Empties the money tables, sets one flat rule (1 credit per request, module "fault") and no quota. */
+/**
+ * Empties the money tables and makes sure of one flat rule (1 credit per request, module "fault") and
+ * a quota of 0 (every credit from the balance). Rules are kept between runs: on a cluster, a worker on
+ * another node must never meet a moment without them.
+ */
 function aipkit_faults_reset(): void {
 	global $wpdb;
-	foreach ( [ Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters(), Tables::ledger_daily(), Tables::pricing_rules(), Tables::quota_rules() ] as $t ) {
+	foreach ( [ Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters(), Tables::ledger_daily() ] as $t ) {
 		$wpdb->query( "DELETE FROM $t" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- plugin table name.
 	}
 	wp_cache_flush();
-	$r = PricingRules::create(
-		[
-			'usage_type' => 'chat',
-			'provider'   => 'fault',
-			'model'      => 'fault-model',
-			'method'     => 'flat',
-			'unit_rate'  => '1',
-		],
-		1
-	);
-	if ( is_wp_error( $r ) ) {
-		fwrite( STDERR, 'rule: ' . $r->get_error_message() . "\n" );
-		exit( 1 );
+	if ( ! $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::pricing_rules() . " WHERE provider = 'fault' AND enabled = 1" ) ) { // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$r = PricingRules::create(
+			[
+				'usage_type' => 'chat',
+				'provider'   => 'fault',
+				'model'      => 'fault-model',
+				'method'     => 'flat',
+				'unit_rate'  => '1',
+			],
+			1
+		);
+		if ( is_wp_error( $r ) ) {
+			fwrite( STDERR, 'rule: ' . $r->get_error_message() . "\n" );
+			exit( 1 );
+		}
 	}
-	// A quota of 0: every credit comes from the balance.
 	$q = QuotaRules::save(
 		[
 			'module'     => 'fault',
@@ -45,6 +50,7 @@ function aipkit_faults_reset(): void {
 		fwrite( STDERR, 'quota: ' . $q->get_error_message() . "\n" );
 		exit( 1 );
 	}
+	wp_cache_flush();
 }
 
 /** @return int[] ids of $n users named fault_user_N, each funded with $credits through a purchase entry */
@@ -91,6 +97,8 @@ function aipkit_faults_worker( array $users, int $index, int $procs, int $total,
 		'errors'    => [],
 		'unsettled' => 0,
 		'answers'   => [],
+		// Requests answered with a refusal or an error: the checks prove no hold or charge exists for them.
+		'not_admitted' => [],
 	];
 	$err = static function ( WP_Error $e ) use ( &$out ) {
 		$k                   = $e->get_error_code();
@@ -119,6 +127,7 @@ function aipkit_faults_worker( array $users, int $index, int $procs, int $total,
 			usleep( 100000 * min( $t, 10 ) );
 		}
 		if ( is_wp_error( $hold ) ) {
+			$out['not_admitted'][] = [ $rid, $hold->get_error_code() ];
 			if ( 'aipkit_quota_exceeded' === $hold->get_error_code() ) {
 				++$out['refused'];
 			} else {
@@ -154,9 +163,9 @@ function aipkit_faults_worker( array $users, int $index, int $procs, int $total,
 /**
  * Holds the answers and the tables to each other.
  *
- * @return array{settled_without_ledger:int, ledger_without_debit:int, open_holds:int, reconcile_ok:bool, reconcile:array}
+ * @return array{settled_without_ledger:int, ledger_without_debit:int, refused_but_held:int, open_holds:int, reconcile_ok:bool, reconcile:array}
  */
-function aipkit_faults_check( array $answers ): array {
+function aipkit_faults_check( array $answers, array $not_admitted = [] ): array {
 	global $wpdb;
 	$l                = Tables::ledger();
 	$h                = Tables::holds();
@@ -174,10 +183,16 @@ function aipkit_faults_check( array $answers ): array {
 	// Holds marked settled without their usage entry, and usage entries whose hold was never settled.
 	$settled_no_entry += (int) $wpdb->get_var( "SELECT COUNT(*) FROM $h h LEFT JOIN $l l ON l.kind = 'usage' AND l.idempotency_key = CONCAT('usage:', h.request_id) WHERE h.status = 'settled' AND l.id IS NULL" ); // phpcs:ignore
 	$ledger_no_debit   = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l l LEFT JOIN $h h ON l.idempotency_key = CONCAT('usage:', h.request_id) WHERE l.kind = 'usage' AND (h.id IS NULL OR h.status <> 'settled')" ); // phpcs:ignore
+	// A request answered "refused" (or an error) must not have a hold or a charge.
+	$refused_but_held = 0;
+	foreach ( $not_admitted as [ $rid ] ) {
+		$refused_but_held += (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM $h WHERE request_id = %s", $rid ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
 	$r                 = Reconciler::run();
 	return [
 		'settled_without_ledger' => $settled_no_entry,
 		'ledger_without_debit'   => $ledger_no_debit,
+		'refused_but_held'       => $refused_but_held,
 		'open_holds'             => (int) $wpdb->get_var( "SELECT COUNT(*) FROM $h WHERE status = 'held'" ), // phpcs:ignore
 		'reconcile_ok'           => ! is_wp_error( $r ) && $r['ok'],
 		'reconcile'              => is_wp_error( $r ) ? [ 'error' => $r->get_error_message() ] : $r,

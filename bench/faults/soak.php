@@ -33,6 +33,7 @@ if ( 'report' === $mode ) {
 	];
 	$errors  = [];
 	$answers = [];
+	$not_adm = [];
 	$bad     = 0;
 	foreach ( glob( "$dir/worker-*.json" ) as $f ) {
 		$r = json_decode( trim( (string) file_get_contents( $f ) ), true );
@@ -47,17 +48,19 @@ if ( 'report' === $mode ) {
 			$errors[ $code ] = ( $errors[ $code ] ?? 0 ) + $n;
 		}
 		array_push( $answers, ...$r['answers'] );
+		array_push( $not_adm, ...( $r['not_admitted'] ?? [] ) );
 	}
-	$c = aipkit_faults_check( $answers );
+	$c = aipkit_faults_check( $answers, $not_adm );
 	ksort( $errors );
 	printf( "requests %d (admitted %d, refused %d, settled %d, hold left unsettled %d)\n", $sum['requests'], $sum['admitted'], $sum['refused'], $sum['settled'], $sum['unsettled'] );
 	printf( "faults: MariaDB killed (SIGKILL) and restarted %d times; workers that died: %d\n", $faults, $bad );
 	printf( "errors returned: %d %s\n", array_sum( $errors ), $errors ? wp_json_encode( $errors ) : '' );
 	printf( "settled without its ledger entry: %d\n", $c['settled_without_ledger'] );
 	printf( "ledger entries without their debit: %d\n", $c['ledger_without_debit'] );
+	printf( "refused or failed answers that still left a hold: %d\n", $c['refused_but_held'] );
 	printf( "holds still open: %d\n", $c['open_holds'] );
 	printf( "reconcile: %s\n", $c['reconcile_ok'] ? 'clean' : 'MISMATCH ' . wp_json_encode( $c['reconcile'] ) );
-	exit( ( $c['reconcile_ok'] && 0 === $c['settled_without_ledger'] && 0 === $c['ledger_without_debit'] && 0 === $bad ) ? 0 : 1 );
+	exit( ( $c['reconcile_ok'] && 0 === $c['settled_without_ledger'] && 0 === $c['ledger_without_debit'] && 0 === $c['refused_but_held'] && 0 === $bad ) ? 0 : 1 );
 }
 fwrite( STDERR, "usage: soak.php setup|worker|report …\n" );
 exit( 2 );

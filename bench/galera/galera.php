@@ -24,7 +24,7 @@ if ( 'worker' === $mode ) {
 	[ , , $index, $procs, $total, $runs, $dir ] = $argv;
 	for ( $run = 1; $run <= (int) $runs; $run++ ) {
 		$go       = "$dir/go-$run";
-		$deadline = microtime( true ) + 600;
+		$deadline = microtime( true ) + 180;
 		while ( ! is_file( $go ) ) {
 			if ( microtime( true ) > $deadline ) {
 				fwrite( STDERR, "worker $index: no go for run $run\n" );
@@ -33,7 +33,12 @@ if ( 'worker' === $mode ) {
 			usleep( 2000 );
 		}
 		$job = json_decode( (string) file_get_contents( $go ), true );
-		wp_cache_flush(); // the rules and rows of the previous run are gone
+		wp_cache_flush(); // the rows of the previous run are gone
+		// This node must have applied the setup (done through node 1) before the first request reads.
+		global $wpdb;
+		$wpdb->query( 'SET SESSION wsrep_sync_wait = 15' );
+		$wpdb->get_var( 'SELECT COUNT(*) FROM ' . AipkitUsage\Billing\Tables::balances() );
+		$wpdb->query( 'SET SESSION wsrep_sync_wait = 0' );
 		// A short think time between authorize and settle, as a provider call would take, widens the
 		// window in which the nodes' transactions on the same balance row conflict.
 		$r = aipkit_faults_worker( $job['users'], (int) $index, (int) $procs, (int) $total, $job['prefix'], 30, 2000 );
@@ -57,6 +62,7 @@ $sum     = [
 ];
 $errors  = [];
 $answers = [];
+$not_adm = [];
 $dead    = 0;
 foreach ( glob( "$dir/worker-*.json" ) as $f ) {
 	$r = json_decode( trim( (string) file_get_contents( $f ) ), true );
@@ -71,6 +77,7 @@ foreach ( glob( "$dir/worker-*.json" ) as $f ) {
 		$errors[ $code ] = ( $errors[ $code ] ?? 0 ) + $n;
 	}
 	array_push( $answers, ...$r['answers'] );
+	array_push( $not_adm, ...( $r['not_admitted'] ?? [] ) );
 }
 
 // Every node, after it has applied everything the cluster committed (wsrep_sync_wait), must hold the
@@ -99,16 +106,16 @@ $dead += max( 0, (int) ( getenv( 'AIPKIT_GALERA_PROCS' ) ?: 0 ) - count( glob( "
 
 global $wpdb;
 $wpdb->query( 'SET SESSION wsrep_sync_wait = 15' );
-$c       = aipkit_faults_check( $answers );
+$c       = aipkit_faults_check( $answers, $not_adm );
 $uid     = (int) $wpdb->get_var( 'SELECT user_id FROM ' . Tables::balances() . ' LIMIT 1' );
 $bal     = aipkit_usage_balance( $uid );
 $ledger  = (string) $wpdb->get_var( $wpdb->prepare( 'SELECT COALESCE(SUM(amount), 0) FROM ' . Tables::ledger() . ' WHERE user_id = %d', $uid ) );
 $usage_n = (int) $wpdb->get_var( "SELECT COUNT(*) FROM " . Tables::ledger() . " WHERE kind = 'usage'" ); // phpcs:ignore
 $ok      = 50 === $sum['settled'] && 50 === $usage_n && $c['reconcile_ok'] && $identical && 0 === $c['open_holds']
-	&& 0 === $c['settled_without_ledger'] && 0 === $c['ledger_without_debit'] && 0 === $dead && '0.000000' === $bal['balance'];
+	&& 0 === $c['settled_without_ledger'] && 0 === $c['ledger_without_debit'] && 0 === $c['refused_but_held'] && 0 === $dead && '0.000000' === $bal['balance'];
 ksort( $errors );
 printf(
-	"run %2d: settled %d / refused %d / errors %d%s / usage entries %d / ledger sum %s vs balance %s (held %s) / holds left %d / nodes identical %s / reconcile %s%s\n",
+	"run %2d: settled %d / refused %d / errors %d%s / usage entries %d / ledger sum %s vs balance %s (held %s) / holds left %d / answers untrue %d / nodes identical %s / reconcile %s%s\n",
 	$run,
 	$sum['settled'],
 	$sum['refused'],
@@ -119,6 +126,7 @@ printf(
 	$bal['balance'],
 	$bal['held'],
 	$c['open_holds'],
+	$c['settled_without_ledger'] + $c['ledger_without_debit'] + $c['refused_but_held'],
 	$identical ? 'yes' : 'NO',
 	$c['reconcile_ok'] ? 'clean' : 'MISMATCH',
 	$ok ? '  ok' : '  FAILED'

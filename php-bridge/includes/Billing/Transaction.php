@@ -49,6 +49,9 @@ final class Transaction {
 
 	private static int $thread_id = 0;
 
+	/** Thread id of the connection that has the Galera sentinel table (see galera_begin()). */
+	private static int $sentinel_thread = 0;
+
 	/** Statement counter within one attempt of one unit (for the aipkit_usage_tx_statement action). */
 	private static int $index = 0;
 
@@ -73,10 +76,19 @@ final class Transaction {
 		}
 		global $wpdb;
 		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
-		if ( 1 === (int) $wpdb->get_var( 'SELECT @@in_transaction' ) ) {
+		$state = $wpdb->get_row( 'SELECT @@in_transaction AS t, @@wsrep_on AS w', ARRAY_A );
+		if ( ! $state ) {
+			// A server without wsrep variables (MySQL, or MariaDB built without Galera).
+			$state = [
+				't' => $wpdb->get_var( 'SELECT @@in_transaction' ),
+				'w' => 0,
+			];
+		}
+		if ( 1 === (int) $state['t'] ) {
 			return self::run_joined( $work );
 		}
-		$lost = false;
+		$galera = 1 === (int) $state['w'];
+		$lost   = false;
 		for ( $attempt = 1; ; $attempt++ ) {
 			if ( $lost && ! self::reconnect() ) {
 				return self::busy( true );
@@ -85,11 +97,18 @@ final class Transaction {
 			self::begin_unit();
 			++self::$depth;
 			try {
+				$alive = $galera ? self::galera_begin() : 0;
 				self::statement( 'START TRANSACTION' );
+				if ( $alive ) {
+					self::statement( 'INSERT INTO aipkit_tx_alive (n) VALUES (' . $alive . ')' );
+				}
 				$result = $work();
 				if ( is_wp_error( $result ) ) {
 					self::rollback();
 					return $result;
+				}
+				if ( $alive && '1' !== self::value( 'SELECT COUNT(*) FROM aipkit_tx_alive WHERE n = ' . $alive ) ) {
+					throw new RetryException( 'The cluster aborted the transaction without reporting it.', 1213 );
 				}
 				self::statement( 'COMMIT' );
 				return $result;
@@ -109,8 +128,41 @@ final class Transaction {
 				self::rollback();
 				throw $e;
 			} finally {
+				if ( $galera ) {
+					self::galera_end();
+				}
 				--self::$depth;
 				self::end_unit();
+			}
+		}
+	}
+
+	/**
+	 * Galera can abort a transaction (a brute-force abort by a write set from another node) while one
+	 * of its statements runs and still answer that statement with success; the session then goes on in
+	 * autocommit, so every later statement of the unit would commit on its own. Two defences: the unit
+	 * runs with autocommit off (later statements stay uncommitted in a new implicit transaction), and a
+	 * sentinel row in a per-connection temporary InnoDB table, written first, must still be visible
+	 * before COMMIT: a rollback behind our back takes it away, and the unit is retried.
+	 *
+	 * @return int the sentinel number for this attempt
+	 */
+	private static function galera_begin(): int {
+		static $n = 0;
+		if ( self::$sentinel_thread !== self::$thread_id ) {
+			self::statement( 'CREATE TEMPORARY TABLE IF NOT EXISTS aipkit_tx_alive (n BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=InnoDB' );
+			self::$sentinel_thread = self::$thread_id;
+		}
+		self::statement( 'SET autocommit = 0' );
+		return ++$n;
+	}
+
+	/** Back to WordPress's autocommit once the attempt is committed or rolled back (best effort on a dead connection). */
+	private static function galera_end(): void {
+		if ( self::$conn ) {
+			try {
+				@self::$conn->query( 'SET autocommit = 1' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead; a new one starts in autocommit.
+			} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- nothing to restore on a dead connection.
 			}
 		}
 	}
