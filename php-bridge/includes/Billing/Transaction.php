@@ -76,10 +76,12 @@ final class Transaction {
 		}
 		global $wpdb;
 		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
-		$state = $wpdb->get_row( 'SELECT @@in_transaction AS t, @@wsrep_on AS w', ARRAY_A );
+		static $wsrep_var = true;
+		$state            = $wsrep_var ? $wpdb->get_row( 'SELECT @@in_transaction AS t, @@wsrep_on AS w', ARRAY_A ) : null;
 		if ( ! $state ) {
-			// A server without wsrep variables (MySQL, or MariaDB built without Galera).
-			$state = [
+			// A server without wsrep variables (MySQL, or MariaDB built without Galera): ask once per process.
+			$wsrep_var = $wsrep_var && ! str_contains( (string) $wpdb->last_error, 'Unknown system variable' );
+			$state     = [
 				't' => $wpdb->get_var( 'SELECT @@in_transaction' ),
 				'w' => 0,
 			];
