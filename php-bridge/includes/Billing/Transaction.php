@@ -113,6 +113,11 @@ final class Transaction {
 					throw new RetryException( 'The cluster aborted the transaction without reporting it.', 1213 );
 				}
 				self::statement( 'COMMIT' );
+				// An abort during the check above would leave COMMIT nothing to commit and still succeed:
+				// the committed sentinel is the proof that the work was committed with it.
+				if ( $alive && '1' !== self::value( 'SELECT COUNT(*) FROM aipkit_tx_alive WHERE n = ' . $alive ) ) {
+					throw new RetryException( 'The cluster aborted the transaction without reporting it.', 1213 );
+				}
 				return $result;
 			} catch ( RetryException $e ) {
 				$lost = $e->lost;
