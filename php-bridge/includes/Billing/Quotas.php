@@ -187,8 +187,11 @@ final class Quotas {
 			: [ $scope ];
 		$user_id = self::user_of( $subject );
 		$now     = Clock::current()->now();
+		// One id per call, made before the transaction: if a COMMIT succeeds but its answer is lost with
+		// the connection, the retry finds its own entries and does not reset usage counted since.
+		$call    = wp_generate_uuid4();
 		$result  = Transaction::run(
-			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb, $now ) {
+			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb, $now, $call ) {
 				$done = [];
 				$at   = Clock::sql( $now );
 				foreach ( $scopes as $sc ) {
@@ -197,21 +200,31 @@ final class Quotas {
 					if ( is_wp_error( $ctx ) ) {
 						return $ctx;
 					}
-					$key    = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
-					$ids    = self::lock( [ $subject ], $sc, $key, $now );
-					$t      = Tables::counters();
-					$before = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
-					Transaction::query( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = %s, updated_at = %s WHERE id = %d", $at, $at, $ids[0] ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
-					$k = Gateway::instance()->idempotency_key(
+					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$k   = Gateway::instance()->idempotency_key(
 						[
 							'kind'  => 'usage_reset',
-							'parts' => [ self::key_part( $subject ), self::key_part( $sc ), $key, wp_generate_uuid4() ],
+							'parts' => [ self::key_part( $subject ), self::key_part( $sc ), $key, $call ],
 						]
 					);
 					if ( is_wp_error( $k ) ) {
 						return $k;
 					}
-					$k   = $k['key'];
+					$k     = $k['key'];
+					$prior = Transaction::row( $wpdb->prepare( 'SELECT id, note FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $k ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+					if ( $prior ) {
+						$done[] = [
+							'scope'         => $sc,
+							'period_key'    => $key,
+							'previous_used' => preg_match( '/\(was (-?[0-9.]+)\)\.$/', (string) $prior['note'], $m ) ? Decimal::db( $m[1] ) : '0.000000',
+							'ledger_id'     => (int) $prior['id'],
+						];
+						continue;
+					}
+					$ids    = self::lock( [ $subject ], $sc, $key, $now );
+					$t      = Tables::counters();
+					$before = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+					Transaction::query( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = %s, updated_at = %s WHERE id = %d", $at, $at, $ids[0] ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
 					$lid = Ledger::append(
 						[
 							'kind'            => 'usage_reset',
@@ -222,7 +235,8 @@ final class Quotas {
 							'actor_id'        => $actor,
 							'note'            => sprintf( 'Reset %s usage for period %s (was %s).', $sc, $key, $before ),
 							'idempotency_key' => $k,
-						]
+						],
+						false // looked up above; the UNIQUE key still guards
 					);
 					if ( is_wp_error( $lid ) ) {
 						return $lid;
