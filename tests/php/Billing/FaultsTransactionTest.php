@@ -194,7 +194,7 @@ final class FaultsTransactionTest extends TestCase
         $this->assertTruthful($r, 'settle after 1213 at COMMIT');
         $usage = array_values(array_filter($this->ledgerRows($this->user), static fn($l) => 'usage' === $l['kind']));
         $this->assertCount(1, $usage, 'exactly one usage entry');
-        $this->assertSame(['balance' => '9.750000', 'held' => '0.000000', 'available' => '9.750000'], aipkit_usage_balance($this->user));
+        $this->assertSame(['balance' => '9.750000', 'held' => '0.000000', 'available' => '9.750000', 'uncovered' => '0.000000'], aipkit_usage_balance($this->user));
         $this->assertReconciled();
     }
 
@@ -249,7 +249,7 @@ final class FaultsTransactionTest extends TestCase
         $this->assertSame('done', $r);
         $this->assertSame(2, $attempts, 'the unit ran again from its start');
         // Both changes exactly once: nothing from the dead attempt, nothing committed on its own.
-        $this->assertSame(['balance' => '15.000000', 'held' => '1.000000', 'available' => '14.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '15.000000', 'held' => '1.000000', 'available' => '14.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
     }
 
     /**
@@ -288,7 +288,7 @@ final class FaultsTransactionTest extends TestCase
         $this->assertSame(['nope', 'inner'], $r);
         $this->assertSame(2, $outer, 'the lost connection inside the savepoint restarted the outer unit');
         $this->assertSame(2, $inner);
-        $this->assertSame(['balance' => '11.000000', 'held' => '3.000000', 'available' => '8.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '11.000000', 'held' => '3.000000', 'available' => '8.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
     }
 
     /** A value longer than its column is refused (as wpdb::insert does), never cut silently; nothing changes. */
