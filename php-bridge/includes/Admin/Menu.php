@@ -116,6 +116,8 @@ final class Menu {
 			'capabilities'  => $caps,
 			'settings'      => current_user_can( Capabilities::MANAGE_SETTINGS ) ? Settings::all() : null,
 			'timezone'      => wp_timezone_string(),
+			// Seconds east of UTC now; time.js uses it when the zone is a fixed offset ("+05:30").
+			'utcOffset'     => (int) wp_timezone()->getOffset( new \DateTimeImmutable( 'now' ) ),
 			'start_of_week'   => (int) get_option( 'start_of_week', 1 ),
 		];
 	}
