@@ -84,7 +84,10 @@ final class Ledger {
 				]
 			);
 		}
-		return (int) $wpdb->insert_id;
+		$id = (int) $wpdb->insert_id;
+		// Same transaction as the row: the Activity rollup is never behind the ledger.
+		ActivityRollup::record( $row );
+		return $id;
 	}
 
 	public static function get( int $id ): ?array {

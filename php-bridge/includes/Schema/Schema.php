@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '3';
+	public const VERSION = '4';
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
@@ -77,7 +77,14 @@ final class Schema {
 	 * @return array<string,callable>
 	 */
 	private static function migrations(): array {
-		return [];
+		return [
+			// Activity: the lazily built per-day table gives way to a rollup kept with each ledger insert.
+			'4' => static function () {
+				global $wpdb;
+				$wpdb->query( 'DROP TABLE IF EXISTS ' . self::table( 'ledger_daily' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared,WordPress.DB.DirectDatabaseQuery.SchemaChange -- our own table name, no input.
+				\AipkitUsage\Billing\ActivityRollup::rebuild();
+			},
+		];
 	}
 
 	/** Runs the upgrade when the stored schema version is not the current one. */
