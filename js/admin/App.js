@@ -67,7 +67,10 @@ export default function App( { boot } ) {
 	const onSection = useCallback( ( name ) => toUrl( 'section', name ), [] );
 
 	// A developer check reached from Tools > Site Health, not a tab of the owner's screens.
-	if ( new URLSearchParams( window.location.search ).get( 'tab' ) === 'diagnostics' ) {
+	if (
+		new URLSearchParams( window.location.search ).get( 'tab' ) ===
+		'diagnostics'
+	) {
 		return (
 			<div className="aipkit-usage-app">
 				<p>

@@ -55,15 +55,18 @@ export function toError( e ) {
 /**
  * Calls one aipkit/v1 route.
  *
- * @param {string} path              Route below /aipkit/v1 (e.g. "/activity").
+ * @param {string} path             Route below /aipkit/v1 (e.g. "/activity").
  * @param {Object} [options]
- * @param {string} [options.method]  HTTP method (GET by default).
- * @param {Object} [options.query]   Query arguments; empty values are left out.
- * @param {Object} [options.data]    JSON body.
- * @param {Object} [options.signal]  AbortSignal.
+ * @param {string} [options.method] HTTP method (GET by default).
+ * @param {Object} [options.query]  Query arguments; empty values are left out.
+ * @param {Object} [options.data]   JSON body.
+ * @param {Object} [options.signal] AbortSignal.
  * @return {Promise<*>} The decoded answer; rejects with toError()'s Error.
  */
-export async function request( path, { method = 'GET', query, data, signal } = {} ) {
+export async function request(
+	path,
+	{ method = 'GET', query, data, signal } = {}
+) {
 	try {
 		return await apiFetch( {
 			path: addQueryArgs( NAMESPACE + path, cleanArgs( query ) ),
@@ -103,16 +106,23 @@ export function restNonce() {
  * A full URL of an aipkit/v1 route that a plain navigation can open (downloads): cookie auth
  * on a REST URL needs the nonce as `_wpnonce`. The browser then streams the file to disk.
  *
- * @param {string} path   Route below /aipkit/v1.
+ * @param {string} path    Route below /aipkit/v1.
  * @param {Object} [query] Query arguments; empty values are left out.
  * @param {Object} [boot]  Boot data (restRoot).
  * @return {string} The URL.
  */
-export function downloadUrl( path, query = {}, boot = window.aipkitUsageAdmin || {} ) {
+export function downloadUrl(
+	path,
+	query = {},
+	boot = window.aipkitUsageAdmin || {}
+) {
 	const root = boot.restRoot || window.wpApiSettings?.root || '/wp-json/';
 	// restRoot may be "…/wp-json/" or "…/?rest_route=/" (plain permalinks).
 	const base = root.includes( 'rest_route=' )
 		? addQueryArgs( root, { rest_route: NAMESPACE + path } )
 		: root.replace( /\/$/, '' ) + NAMESPACE + path;
-	return addQueryArgs( base, { ...cleanArgs( query ), _wpnonce: restNonce() } );
+	return addQueryArgs( base, {
+		...cleanArgs( query ),
+		_wpnonce: restNonce(),
+	} );
 }

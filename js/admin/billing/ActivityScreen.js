@@ -58,14 +58,14 @@ function scopeText( data, params, user ) {
 					/* translators: %s: user name */
 					__( 'user %s', 'aipkit-usage' ),
 					user.name
-			  )
+				)
 			: __( 'all users', 'aipkit-usage' ),
 		params.kind
 			? sprintf(
 					/* translators: %s: ledger entry kind */
 					__( '%s entries only', 'aipkit-usage' ),
 					KIND_LABELS[ params.kind ]
-			  )
+				)
 			: __( 'all entry types', 'aipkit-usage' ),
 	];
 	return sprintf(
@@ -134,7 +134,11 @@ export default function ActivityScreen() {
 				{ /* A plain link carrying the REST nonce: the browser streams the file to disk. */ }
 				<Button
 					variant="secondary"
-					href={ ready ? downloadUrl( '/activity/export', params ) : undefined }
+					href={
+						ready
+							? downloadUrl( '/activity/export', params )
+							: undefined
+					}
 					disabled={ ! ready }
 					download
 				>

@@ -34,8 +34,7 @@ function who( x ) {
 const COLUMNS = {
 	date: {
 		title: __( 'Date (site time)', 'aipkit-usage' ),
-		cell: ( x ) =>
-			formatSiteTime( x.at ?? utcTextToUnix( x.created_at ) ),
+		cell: ( x ) => formatSiteTime( x.at ?? utcTextToUnix( x.created_at ) ),
 	},
 	kind: {
 		title: __( 'Entry', 'aipkit-usage' ),

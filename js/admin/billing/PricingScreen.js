@@ -182,8 +182,12 @@ export default function PricingScreen() {
 						setEditing( {
 							...EMPTY_RULE,
 							...m,
-							usage_type: type ? m.usage_type : EMPTY_RULE.usage_type,
-							method: type ? type.methods[ 0 ] : EMPTY_RULE.method,
+							usage_type: type
+								? m.usage_type
+								: EMPTY_RULE.usage_type,
+							method: type
+								? type.methods[ 0 ]
+								: EMPTY_RULE.method,
 						} );
 					} }
 				/>

@@ -55,7 +55,7 @@ export default function Combobox( {
 					`${ o.label } ${ o.value } ${ o.hint || '' }`
 						.toLowerCase()
 						.includes( needle )
-			  )
+				)
 			: options
 	).slice( 0, 50 );
 
@@ -78,7 +78,12 @@ export default function Combobox( {
 		} else if ( e.key === 'ArrowUp' ) {
 			e.preventDefault();
 			setActive( ( i ) => Math.max( -1, i - 1 ) );
-		} else if ( e.key === 'Enter' && open && active >= 0 && shown[ active ] ) {
+		} else if (
+			e.key === 'Enter' &&
+			open &&
+			active >= 0 &&
+			shown[ active ]
+		) {
 			e.preventDefault();
 			pick( shown[ active ] );
 		} else if ( e.key === 'Escape' && open ) {
@@ -97,7 +102,10 @@ export default function Combobox( {
 			help={ help }
 			className={ `aipkit-combobox ${ className }` }
 		>
-			<div className="aipkit-combobox__wrap" style={ { position: 'relative' } }>
+			<div
+				className="aipkit-combobox__wrap"
+				style={ { position: 'relative' } }
+			>
 				<input
 					ref={ input }
 					id={ id }
@@ -109,7 +117,9 @@ export default function Combobox( {
 					aria-expanded={ open && shown.length > 0 }
 					aria-controls={ listId }
 					aria-activedescendant={
-						open && active >= 0 ? `${ id }-opt-${ active }` : undefined
+						open && active >= 0
+							? `${ id }-opt-${ active }`
+							: undefined
 					}
 					placeholder={ placeholder }
 					value={ typed }
@@ -171,7 +181,7 @@ export default function Combobox( {
 								/* translators: %d: number of suggestions */
 								__( '%d suggestions.', 'aipkit-usage' ),
 								shown.length
-						  )
+							)
 						: '' }
 				</span>
 			</div>

@@ -41,7 +41,8 @@ export default function UserPicker( { label, value, onChange } ) {
 			return;
 		}
 		get( '/users', { id: value } ).then(
-			( r ) => setChosen( r.items[ 0 ] || { id: value, name: `#${ value }` } ),
+			( r ) =>
+				setChosen( r.items[ 0 ] || { id: value, name: `#${ value }` } ),
 			() => setChosen( { id: value, name: `#${ value }` } )
 		);
 	}, [ value ] ); // eslint-disable-line react-hooks/exhaustive-deps
@@ -73,7 +74,10 @@ export default function UserPicker( { label, value, onChange } ) {
 		return (
 			<div className="aipkit-user-picker aipkit-user-picker--chosen">
 				<span className="aipkit-user-picker__label">{ label }</span>
-				<span className="aipkit-user-picker__chip" data-testid="user-picker-chosen">
+				<span
+					className="aipkit-user-picker__chip"
+					data-testid="user-picker-chosen"
+				>
 					{ chosen.name }
 					{ chosen.email && (
 						<span className="aipkit-combobox__hint">

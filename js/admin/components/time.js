@@ -34,7 +34,9 @@ function fixedOffset( zone ) {
 	if ( ! m ) {
 		return null;
 	}
-	return ( m[ 1 ] === '-' ? -1 : 1 ) * ( +m[ 2 ] * 3600 + +( m[ 3 ] || 0 ) * 60 );
+	return (
+		( m[ 1 ] === '-' ? -1 : 1 ) * ( +m[ 2 ] * 3600 + +( m[ 3 ] || 0 ) * 60 )
+	);
 }
 
 const formatters = {};
@@ -80,8 +82,10 @@ export function siteClock( unixSeconds, site = boot() ) {
 				+p.minute,
 				+p.second
 			);
-			offset = Math.round( ( wall - Math.floor( ms / 1000 ) * 1000 ) / 1000 );
-		} catch ( e ) {
+			offset = Math.round(
+				( wall - Math.floor( ms / 1000 ) * 1000 ) / 1000
+			);
+		} catch {
 			offset = null; // Unknown to this browser's Intl: fall back to the boot offset.
 		}
 	}
@@ -108,7 +112,11 @@ export function siteClock( unixSeconds, site = boot() ) {
  * @return {string} The text to show.
  */
 export function formatSiteTime( unixSeconds, site = boot() ) {
-	if ( unixSeconds === null || unixSeconds === undefined || unixSeconds === '' ) {
+	if (
+		unixSeconds === null ||
+		unixSeconds === undefined ||
+		unixSeconds === ''
+	) {
 		return '—';
 	}
 	const c = siteClock( unixSeconds, site );
@@ -133,12 +141,15 @@ export function formatSiteDay( unixSeconds, site = boot() ) {
  * @return {number|null} Seconds, or null when it is not such a text.
  */
 export function utcTextToUnix( text ) {
-	const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)/.exec( text || '' );
+	const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)/.exec(
+		text || ''
+	);
 	if ( ! m ) {
 		return null;
 	}
 	return (
-		Date.UTC( +m[ 1 ], +m[ 2 ] - 1, +m[ 3 ], +m[ 4 ], +m[ 5 ], +m[ 6 ] ) / 1000
+		Date.UTC( +m[ 1 ], +m[ 2 ] - 1, +m[ 3 ], +m[ 4 ], +m[ 5 ], +m[ 6 ] ) /
+		1000
 	);
 }
 

@@ -60,7 +60,10 @@ export default function ActivityCards( { cards, scope } ) {
 			className="aipkit-activity-cards"
 			aria-label={ __( 'Totals', 'aipkit-usage' ) }
 		>
-			<p className="aipkit-activity-cards__scope" data-testid="cards-scope">
+			<p
+				className="aipkit-activity-cards__scope"
+				data-testid="cards-scope"
+			>
 				{ scope }
 			</p>
 			<div className="aipkit-activity-cards__grid">

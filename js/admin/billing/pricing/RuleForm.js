@@ -209,4 +209,3 @@ export default function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 		</form>
 	);
 }
-

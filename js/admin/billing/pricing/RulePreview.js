@@ -80,10 +80,7 @@ export function usePreview( rule ) {
 export default function RulePreview( { rule } ) {
 	const preview = usePreview( rule );
 	return (
-		<div
-			className="aipkit-pricing-preview"
-			data-testid="pricing-preview"
-		>
+		<div className="aipkit-pricing-preview" data-testid="pricing-preview">
 			<h3>{ __( 'Preview of a sample charge', 'aipkit-usage' ) }</h3>
 			{ preview.error && (
 				<p className="aipkit-pricing-preview__error">

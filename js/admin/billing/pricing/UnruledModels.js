@@ -67,11 +67,21 @@ export default function UnruledModels( { onCreate, version } ) {
 			<table className="widefat striped" data-testid="unruled-models">
 				<thead>
 					<tr>
-						<th scope="col">{ __( 'Usage type', 'aipkit-usage' ) }</th>
-						<th scope="col">{ __( 'Provider & Model', 'aipkit-usage' ) }</th>
-						<th scope="col">{ __( 'Requests', 'aipkit-usage' ) }</th>
-						<th scope="col">{ __( 'Credits charged', 'aipkit-usage' ) }</th>
-						<th scope="col">{ __( 'Last used', 'aipkit-usage' ) }</th>
+						<th scope="col">
+							{ __( 'Usage type', 'aipkit-usage' ) }
+						</th>
+						<th scope="col">
+							{ __( 'Provider & Model', 'aipkit-usage' ) }
+						</th>
+						<th scope="col">
+							{ __( 'Requests', 'aipkit-usage' ) }
+						</th>
+						<th scope="col">
+							{ __( 'Credits charged', 'aipkit-usage' ) }
+						</th>
+						<th scope="col">
+							{ __( 'Last used', 'aipkit-usage' ) }
+						</th>
 						<th scope="col">
 							<span className="screen-reader-text">
 								{ __( 'Actions', 'aipkit-usage' ) }
@@ -81,7 +91,9 @@ export default function UnruledModels( { onCreate, version } ) {
 				</thead>
 				<tbody>
 					{ data.items.map( ( m ) => (
-						<tr key={ `${ m.usage_type }|${ m.provider }|${ m.model }` }>
+						<tr
+							key={ `${ m.usage_type }|${ m.provider }|${ m.model }` }
+						>
 							<td>{ typeLabel( m.usage_type ) }</td>
 							<td>
 								{ m.provider } / { m.model }
@@ -95,7 +107,10 @@ export default function UnruledModels( { onCreate, version } ) {
 									size="small"
 									label={ sprintf(
 										/* translators: 1: provider, 2: model */
-										__( 'Create rule for %1$s / %2$s', 'aipkit-usage' ),
+										__(
+											'Create rule for %1$s / %2$s',
+											'aipkit-usage'
+										),
 										m.provider,
 										m.model
 									) }
