@@ -49,6 +49,8 @@ export default function UserPicker( { label, value, onChange } ) {
 
 	useEffect( () => {
 		const n = ++seq.current;
+		// Results of an older text must never be picked with Enter: clear them until the new ones arrive.
+		setOptions( [] );
 		setLoading( true );
 		const t = setTimeout( () => {
 			get( '/users', { search: text } ).then(
