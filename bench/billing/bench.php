@@ -11,13 +11,24 @@ use AipkitUsage\Billing\Tables;
 
 global $wpdb;
 $wpdb->suppress_errors( false );
-$mode   = $argv[1] ?? 'main';
-$prefix = $wpdb->prefix . 'aipkit_bench_billing_';
+$mode           = $argv[1] ?? 'main';
+$prefix         = $wpdb->prefix . 'aipkit_bench_billing_';
 Tables::$prefix = $prefix;
-$users_total = 1000;
+$users_total    = 1000;
 
 function bench_request( int $uid, string $rid ): array {
-	return [ 'module' => 'bench', 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'user_id' => $uid, 'estimate' => [ 'input_tokens' => 100, 'output_tokens' => 50 ], 'request_id' => $rid ];
+	return [
+		'module'     => 'bench',
+		'usage_type' => 'chat',
+		'provider'   => 'bench',
+		'model'      => 'bench-model',
+		'user_id'    => $uid,
+		'estimate'   => [
+			'input_tokens'  => 100,
+			'output_tokens' => 50,
+		],
+		'request_id' => $rid,
+	];
 }
 
 function bench_one( int $uid, string $rid ): float {
@@ -27,7 +38,13 @@ function bench_one( int $uid, string $rid ): float {
 		fwrite( STDERR, 'authorize: ' . $h->get_error_message() . "\n" );
 		exit( 1 );
 	}
-	$s = aipkit_usage_settle( $h, [ 'input_tokens' => 90, 'output_tokens' => 40 ] );
+	$s = aipkit_usage_settle(
+		$h,
+		[
+			'input_tokens'  => 90,
+			'output_tokens' => 40,
+		]
+	);
 	if ( is_wp_error( $s ) ) {
 		fwrite( STDERR, 'settle: ' . $s->get_error_message() . "\n" );
 		exit( 1 );
@@ -99,14 +116,34 @@ foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_rollup
 	$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
 	$wpdb->query( "CREATE TABLE {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
 }
-PricingRules::create( [ 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ], 0 );
+PricingRules::create(
+	[
+		'usage_type'  => 'chat',
+		'provider'    => 'bench',
+		'model'       => 'bench-model',
+		'method'      => 'per_1k_tokens',
+		'input_rate'  => '1',
+		'output_rate' => '2',
+	],
+	0
+);
 
 $users = bench_users();
 if ( count( $users ) < $users_total ) {
 	$wpdb->query( 'START TRANSACTION' );
 	for ( $i = count( $users ); $i < $users_total; $i++ ) {
 		// Direct inserts: the benchmark needs user rows, not the password hashing of wp_insert_user.
-		$wpdb->insert( $wpdb->users, [ 'user_login' => "bench_billing_$i", 'user_pass' => '*', 'user_nicename' => "bench-billing-$i", 'user_email' => "bench_billing_$i@example.test", 'user_registered' => gmdate( 'Y-m-d H:i:s' ), 'display_name' => "Bench user $i (removed after the run)" ] );
+		$wpdb->insert(
+			$wpdb->users,
+			[
+				'user_login'      => "bench_billing_$i",
+				'user_pass'       => '*',
+				'user_nicename'   => "bench-billing-$i",
+				'user_email'      => "bench_billing_$i@example.test",
+				'user_registered' => gmdate( 'Y-m-d H:i:s' ),
+				'display_name'    => "Bench user $i (removed after the run)",
+			]
+		);
 	}
 	$wpdb->query( 'COMMIT' );
 	$users = bench_users();
@@ -130,10 +167,10 @@ for ( $i = 0; $i < $n; $i++ ) {
 }
 
 // The bare SQL of the same two transactions (no core calls, no PHP logic), same connection.
-$b = $prefix . 'balances';
-$c = $prefix . 'quota_counters';
-$h = $prefix . 'holds';
-$l = $prefix . 'ledger';
+$b    = $prefix . 'balances';
+$c    = $prefix . 'quota_counters';
+$h    = $prefix . 'holds';
+$l    = $prefix . 'ledger';
 $bare = [];
 for ( $i = 0; $i < $n; $i++ ) {
 	$uid = $users[ $i % count( $users ) ];
@@ -173,12 +210,19 @@ printf( "  ratio to bare SQL (p50): hot %.2fx, distinct %.2fx   (target: p50 <= 
 $site_php = dirname( __DIR__, 2 ) . '/bin/site-php';
 printf( "\nthroughput, distinct users, separate PHP processes:\n" );
 foreach ( '0' === getenv( 'AIPKIT_BENCH_PARALLEL' ) ? [] : [ 1, 2, 8 ] as $procs ) {
-	$per   = (int) ceil( 4000 / $procs );
-	$t     = microtime( true );
-	$ps    = [];
+	$per = (int) ceil( 4000 / $procs );
+	$t   = microtime( true );
+	$ps  = [];
 	for ( $p = 0; $p < $procs; $p++ ) {
-		$cmd  = [ 'bash', $site_php, __FILE__, 'worker', (string) ( $p * $per ), (string) $per, "par$procs" ];
-		$ps[] = proc_open( $cmd, [ 1 => [ 'pipe', 'w' ], 2 => [ 'pipe', 'w' ] ], $pipes_unused );
+		$cmd         = [ 'bash', $site_php, __FILE__, 'worker', (string) ( $p * $per ), (string) $per, "par$procs" ];
+		$ps[]        = proc_open(
+			$cmd,
+			[
+				1 => [ 'pipe', 'w' ],
+				2 => [ 'pipe', 'w' ],
+			],
+			$pipes_unused
+		);
 		$pipes[ $p ] = $pipes_unused;
 	}
 	$fail = 0;
@@ -186,7 +230,7 @@ foreach ( '0' === getenv( 'AIPKIT_BENCH_PARALLEL' ) ? [] : [ 1, 2, 8 ] as $procs
 		$out = stream_get_contents( $pipes[ $p ][1] );
 		$err = stream_get_contents( $pipes[ $p ][2] );
 		if ( 0 !== proc_close( $proc ) || 'ok' !== trim( $out ) ) {
-			$fail++;
+			++$fail;
 			fwrite( STDERR, $err );
 		}
 	}
@@ -247,11 +291,11 @@ function bench_activity_http( string $prefix ): void {
 		echo "  Activity over HTTP: skipped (the site has no administrator)\n";
 		return;
 	}
-	$uid     = (int) $admin[0];
-	$expires = time() + HOUR_IN_SECONDS;
-	$manager = WP_Session_Tokens::get_instance( $uid );
-	$token   = $manager->create( $expires );
-	$cookie  = wp_generate_auth_cookie( $uid, $expires, 'logged_in', $token );
+	$uid                         = (int) $admin[0];
+	$expires                     = time() + HOUR_IN_SECONDS;
+	$manager                     = WP_Session_Tokens::get_instance( $uid );
+	$token                       = $manager->create( $expires );
+	$cookie                      = wp_generate_auth_cookie( $uid, $expires, 'logged_in', $token );
 	$_COOKIE[ LOGGED_IN_COOKIE ] = $cookie;
 	wp_set_current_user( $uid );
 	$nonce = wp_create_nonce( 'wp_rest' );
@@ -265,15 +309,25 @@ function bench_activity_http( string $prefix ): void {
 			'PHP_CLI_SERVER_WORKERS' => '2',
 		]
 	);
-	$proc = proc_open( $cmd, [ 0 => [ 'file', '/dev/null', 'r' ], 1 => [ 'file', '/dev/null', 'w' ], 2 => [ 'file', '/dev/null', 'w' ] ], $pipes, null, $env );
+	$proc = proc_open(
+		$cmd,
+		[
+			0 => [ 'file', '/dev/null', 'r' ],
+			1 => [ 'file', '/dev/null', 'w' ],
+			2 => [ 'file', '/dev/null', 'w' ],
+		],
+		$pipes,
+		null,
+		$env
+	);
 	$pid  = proc_get_status( $proc )['pid'];
 	$base = home_url( '/' );
 	$host = wp_parse_url( $base );
 	// The site URL names the site's own port: call ours with the site's Host header.
-	$url  = static function ( string $route, array $args ) use ( $port, $host ) {
+	$url = static function ( string $route, array $args ) use ( $port, $host ) {
 		return add_query_arg( array_merge( [ 'rest_route' => $route ], $args ), "http://127.0.0.1:$port" . ( $host['path'] ?? '/' ) );
 	};
-	$get  = static function ( string $u ) use ( $cookie, $nonce, $host ) {
+	$get = static function ( string $u ) use ( $cookie, $nonce, $host ) {
 		$c = curl_init( $u );
 		curl_setopt_array(
 			$c,
@@ -302,7 +356,7 @@ function bench_activity_http( string $prefix ): void {
 		printf( "\nActivity over HTTP (php -S, opcache on; cards + series + first page):\n" );
 		foreach ( [ '7', '30', '90' ] as $range ) {
 			[ $code, $first, $body ] = $get( $url( '/aipkit/v1/activity', [ 'range' => $range ] ) );
-			$next = [];
+			$next                    = [];
 			for ( $i = 0; $i < 5; $i++ ) {
 				$next[] = $get( $url( '/aipkit/v1/activity', [ 'range' => $range ] ) )[1];
 			}
@@ -317,7 +371,15 @@ function bench_activity_http( string $prefix ): void {
 				count( $d['series'] ?? [] )
 			);
 		}
-		[ $code, $ms ] = $get( $url( '/aipkit/v1/activity', [ 'range' => '90', 'user_id' => bench_users()[1] ] ) );
+		[ $code, $ms ] = $get(
+			$url(
+				'/aipkit/v1/activity',
+				[
+					'range'   => '90',
+					'user_id' => bench_users()[1],
+				]
+			)
+		);
 		printf( "  90 days, one user: %6.1f ms (HTTP %d)\n", $ms, $code );
 	} finally {
 		exec( 'kill -TERM -- -' . (int) $pid . ' 2>/dev/null' );

@@ -13,7 +13,10 @@ final class Activity {
 	/** @return array{from:string,to:string}|WP_Error UTC DATETIME bounds, to exclusive */
 	public static function range( string $range, string $from = '', string $to = '' ) {
 		if ( 'custom' === $range ) {
-			foreach ( [ 'from' => $from, 'to' => $to ] as $field => $value ) {
+			foreach ( [
+				'from' => $from,
+				'to'   => $to,
+			] as $field => $value ) {
 				// Checked before any date parsing: PHP's date functions throw on a NUL byte.
 				if ( ! preg_match( '/^\d{4}-\d{2}-\d{2}$/D', $value ) ) {
 					return new WP_Error(
@@ -121,11 +124,11 @@ final class Activity {
 			$day      = $d->format( 'Y-m-d' );
 			$x        = $days[ $day ] ?? [];
 			$series[] = [
-				'day'     => $day,
-				'at'      => $d->getTimestamp(),
-				'added'   => self::sum( $x['added'] ?? $zero ),
-				'removed' => self::sum( $x['removed'] ?? $zero ),
-				'debited' => self::sum( $x['debited'] ?? $zero ),
+				'day'        => $day,
+				'at'         => $d->getTimestamp(),
+				'added'      => self::sum( $x['added'] ?? $zero ),
+				'removed'    => self::sum( $x['removed'] ?? $zero ),
+				'debited'    => self::sum( $x['debited'] ?? $zero ),
 				'quota'      => self::sum( $x['quota'] ?? $zero ),
 				'quota_only' => self::sum( $x['quota_only'] ?? $zero ),
 				'entries'    => (int) ( $x['entries'] ?? 0 ),

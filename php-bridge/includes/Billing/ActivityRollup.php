@@ -12,6 +12,7 @@ namespace AipkitUsage\Billing;
  * each side) live from the ledger; a user filter reads the ledger through KEY user_activity.
  * All sums stay in SQL DECIMAL(30+,6); PHP only moves the strings.
  */
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table and index names are our own (Tables::*), the filters are prepared by kind_sql()/ledger_queries(), every value goes through prepare().
 final class ActivityRollup {
 	public const BUCKET = 900;
 
@@ -32,16 +33,6 @@ final class ActivityRollup {
 		$neg    = str_starts_with( $amount, '-' );
 		$zero   = Decimal::is_zero( $amount );
 		$quota  = (string) ( $row['quota_amount'] ?? '0' );
-		$values = [
-			$bucket,
-			(string) $row['kind'],
-			$neg || $zero ? '0' : $amount,
-			$neg ? substr( $amount, 1 ) : '0',
-			$quota,
-			$zero ? $quota : '0',
-			$zero ? 1 : 0,
-			(string) ( $row['uncovered'] ?? '0' ),
-		];
 		Transaction::query(
 			$wpdb->prepare(
 				'INSERT INTO ' . Tables::ledger_rollup() . ' (bucket, kind, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
@@ -49,7 +40,14 @@ final class ActivityRollup {
 				 ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
 				   quota_only = quota_only + VALUES(quota_only), quota_only_entries = quota_only_entries + VALUES(quota_only_entries),
 				   uncovered = uncovered + VALUES(uncovered), entries = entries + 1',
-				$values
+				$bucket,
+				(string) $row['kind'],
+				$neg || $zero ? '0' : $amount,
+				$neg ? substr( $amount, 1 ) : '0',
+				$quota,
+				$zero ? $quota : '0',
+				$zero ? 1 : 0,
+				(string) ( $row['uncovered'] ?? '0' )
 			)
 		);
 	}
@@ -119,9 +117,10 @@ final class ActivityRollup {
 	 * @return array<int,array{0:int,1:int,2:int}> start, end, offset
 	 */
 	private static function pieces( int $start, int $end ): array {
-		$tz   = wp_timezone();
-		$cuts = [ [ $start, (int) $tz->getOffset( new \DateTimeImmutable( '@' . $start ) ) ] ];
-		foreach ( $tz->getTransitions( $start, $end ) ?: [] as $i => $t ) {
+		$tz          = wp_timezone();
+		$cuts        = [ [ $start, (int) $tz->getOffset( new \DateTimeImmutable( '@' . $start ) ) ] ];
+		$transitions = $tz->getTransitions( $start, $end );
+		foreach ( is_array( $transitions ) ? $transitions : [] as $i => $t ) {
 			if ( $i > 0 && $t['ts'] > $start && $t['ts'] < $end ) {
 				$cuts[] = [ (int) $t['ts'], (int) $t['offset'] ];
 			}
@@ -207,9 +206,10 @@ final class ActivityRollup {
 			ARRAY_A
 		);
 		$out  = [];
-		foreach ( $rows ?: [] as $x ) {
+		foreach ( is_array( $rows ) ? $rows : [] as $x ) {
 			$out[ null === $x['day'] ? '' : $x['day'] ] = $x;
 		}
 		return $out;
 	}
 }
+// phpcs:enable

@@ -9,9 +9,10 @@ use AipkitUsage\Core\Gateway;
  * ledger once per CACHE_TTL; whether a rule covers each one is asked of the core against the
  * rules as they are now, so a new rule removes its model from the list at once.
  */
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the table name is our own (Tables::ledger()); values are prepared.
 final class UnruledModels {
-	public const DAYS      = 30;
-	private const CACHE    = 'aipkit_usage_used_models';
+	public const DAYS       = 30;
+	private const CACHE     = 'aipkit_usage_used_models';
 	private const CACHE_TTL = 10 * MINUTE_IN_SECONDS;
 
 	/** @return array<int,array{usage_type:string,provider:string,model:string,uses:int,credits:string,last_at:int}> */
@@ -50,13 +51,13 @@ final class UnruledModels {
 			$wpdb->prepare(
 				"SELECT usage_type, provider, model, COUNT(*) AS uses, SUM(-amount) AS credits, MAX(created_at) AS last_at
 				 FROM $l FORCE INDEX (kind_created) WHERE kind = 'usage' AND created_at >= %s AND model <> ''
-				 GROUP BY usage_type, provider, model ORDER BY uses DESC LIMIT 200", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our own table name.
+				 GROUP BY usage_type, provider, model ORDER BY uses DESC LIMIT 200",
 				gmdate( 'Y-m-d H:i:s', time() - self::DAYS * DAY_IN_SECONDS )
 			),
 			ARRAY_A
 		);
 		$out  = [];
-		foreach ( $rows ?: [] as $r ) {
+		foreach ( is_array( $rows ) ? $rows : [] as $r ) {
 			$out[] = [
 				'usage_type' => (string) $r['usage_type'],
 				'provider'   => (string) $r['provider'],
@@ -74,3 +75,4 @@ final class UnruledModels {
 		delete_transient( self::CACHE );
 	}
 }
+// phpcs:enable

@@ -10,19 +10,19 @@ final class UserSearch {
 
 	/**
 	 * @param string $term    what the person typed (empty: the first users by name)
-	 * @param int[]  $include ids to return whatever the term (the picker's current value)
+	 * @param int[]  $ids     ids to return whatever the term (the picker's current value)
 	 * @return array<int,array{id:int,name:string,email:string,login:string}>
 	 */
-	public static function find( string $term, array $include = [] ): array {
+	public static function find( string $term, array $ids = [] ): array {
 		$args = [
 			'number'      => self::LIMIT,
 			'orderby'     => 'display_name',
 			'fields'      => [ 'ID', 'display_name', 'user_email', 'user_login' ],
 			'count_total' => false,
 		];
-		$include = array_values( array_filter( array_map( 'intval', $include ) ) );
-		if ( $include ) {
-			$args['include'] = $include;
+		$ids  = array_values( array_filter( array_map( 'intval', $ids ) ) );
+		if ( $ids ) {
+			$args['include'] = $ids;
 		} else {
 			$term = trim( $term );
 			if ( '' !== $term ) {

@@ -16,8 +16,20 @@ final class ActivityController extends Controller {
 	public function register_routes(): void {
 		$args = [
 			'range'   => self::enum_arg( [ '7', '30', '90', 'custom' ], [ 'default' => '30' ] ),
-			'from'    => self::string_arg( 10, [ 'default' => '', 'pattern' => '^(\\d{4}-\\d{2}-\\d{2})?$' ] ),
-			'to'      => self::string_arg( 10, [ 'default' => '', 'pattern' => '^(\\d{4}-\\d{2}-\\d{2})?$' ] ),
+			'from'    => self::string_arg(
+				10,
+				[
+					'default' => '',
+					'pattern' => '^(\\d{4}-\\d{2}-\\d{2})?$',
+				]
+			),
+			'to'      => self::string_arg(
+				10,
+				[
+					'default' => '',
+					'pattern' => '^(\\d{4}-\\d{2}-\\d{2})?$',
+				]
+			),
 			'kind'    => [
 				'type'    => 'string',
 				'enum'    => array_merge( [ '' ], Ledger::KINDS ),
