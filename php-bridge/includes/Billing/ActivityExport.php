@@ -18,6 +18,15 @@ final class ActivityExport {
 		return 'aipkit-ledger-' . wp_date( 'Y-m-d' ) . '.csv';
 	}
 
+	/**
+	 * Writes the CSV page by page through $write.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function stream( callable $write ) {
+		return Activity::csv( $this->range, $this->filters, $write );
+	}
+
 	/** Sends headers and the CSV, flushing after each page. */
 	public function send(): void {
 		if ( function_exists( 'set_time_limit' ) ) {
@@ -30,9 +39,7 @@ final class ActivityExport {
 		header( 'Content-Disposition: attachment; filename="' . $this->filename() . '"' );
 		header( 'X-Content-Type-Options: nosniff' );
 		header( 'Cache-Control: no-store' );
-		$result = Activity::csv(
-			$this->range,
-			$this->filters,
+		$result = $this->stream(
 			static function ( string $bytes ) {
 				echo $bytes; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- CSV built and neutralised by the core.
 				flush();
