@@ -250,15 +250,21 @@ if ( $target > 0 ) {
 	$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
 	$t    = microtime( true );
 	while ( $have < $target ) {
-		$add = min( $have, $target - $have );
+		// At most 100,000 rows per statement: one huge INSERT … SELECT holds a million row locks and
+		// a long undo log, and a failure then costs a rollback of minutes.
+		$add = min( $have, $target - $have, 100000 );
 		// Doubling with INSERT … SELECT, spreading rows over the last 120 days and the ledger kinds.
-		$wpdb->query(
+		$ok = $wpdb->query(
 			"INSERT INTO $l (created_at, kind, user_id, subject, amount, quota_amount, uncovered, idempotency_key, rule_snapshot, note)
 			 SELECT UTC_TIMESTAMP() - INTERVAL ((id * 7919) % (120 * 86400)) SECOND,
 			        ELT(1 + id % 5, 'usage', 'usage', 'usage', 'purchase', 'admin_adjustment'),
 			        user_id, subject, IF(id % 5 < 3, -0.17, 10), IF(id % 7 = 0, 0.2, 0), 0, CONCAT('fill:', $have, ':', id), NULL, ''
 			 FROM $l ORDER BY id LIMIT $add"
 		);
+		if ( false === $ok ) {
+			fwrite( STDERR, 'ledger fill failed: ' . $wpdb->last_error . "\n" );
+			exit( 1 );
+		}
 		$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
 	}
 	printf( "\nledger filled to %d rows in %.1f s\n", $have, microtime( true ) - $t );
