@@ -12,7 +12,7 @@ use AipkitUsage\Billing\Tables;
 global $wpdb;
 $wpdb->suppress_errors( false );
 $mode           = $argv[1] ?? 'main';
-$prefix         = $wpdb->prefix . 'aipkit_bench_billing_';
+$prefix         = $wpdb->prefix . ( getenv( 'AIPKIT_BENCH_TABLES' ) ?: 'aipkit_bench_billing_' ); // AIPKIT_BENCH_TABLES: another set of copies (e.g. an interrupted run left its tables locked).
 Tables::$prefix = $prefix;
 $users_total    = 1000;
 
