@@ -275,6 +275,19 @@ if ( $target > 0 ) {
 	printf( "rollup rebuilt from the ledger in %.1f s (one-time: schema upgrade of an existing site)\n", microtime( true ) - $t );
 	$w = Activity::aggregate( Activity::range( '90' ) );
 	printf( "  check: 90-day rollup %s the direct aggregate\n", Activity::direct( Activity::range( '90' ) ) === $w ? 'equals' : 'DIFFERS FROM' );
+	// In-process (no HTTP, no WordPress bootstrap): what the Activity request itself costs.
+	printf( "\nActivity in-process (cards + series + first page):\n" );
+	foreach ( [ '7', '30', '90' ] as $range ) {
+		$times = [];
+		for ( $i = 0; $i < 6; $i++ ) {
+			$t = hrtime( true );
+			Activity::aggregate( Activity::range( $range ) );
+			Activity::entries( Activity::range( $range ), [] );
+			$times[] = ( hrtime( true ) - $t ) / 1e6;
+		}
+		$first = array_shift( $times );
+		printf( "  %2s days: first %6.1f ms, next median %6.1f ms\n", $range, $first, bench_pct( $times, .5 ) );
+	}
 	bench_activity_http( $prefix );
 }
 
@@ -355,11 +368,14 @@ function bench_activity_http( string $prefix ): void {
 		for ( $i = 0; $i < 50 && 0 === $get( $url( '/', [] ) )[0]; $i++ ) {
 			usleep( 100000 );
 		}
-		// Warm PHP itself (opcache) on another route, so "first" measures the Activity data path.
-		for ( $i = 0; $i < 3; $i++ ) {
-			$get( $url( '/aipkit/v1/users', [ 'search' => 'x' ] ) );
+		// Warm PHP itself (opcache) on another route, so "first" measures the Activity data path; its
+		// median is the floor any aipkit/v1 request pays here (WordPress bootstrap, auth, JSON).
+		$floor = [];
+		for ( $i = 0; $i < 6; $i++ ) {
+			$floor[] = $get( $url( '/aipkit/v1/users', [ 'id' => 1 ] ) )[1];
 		}
 		printf( "\nActivity over HTTP (php -S, opcache on; cards + series + first page):\n" );
+		printf( "  baseline: a trivial aipkit/v1 route (users?id=1) median %6.1f ms\n", bench_pct( array_slice( $floor, 2 ), .5 ) );
 		foreach ( [ '7', '30', '90' ] as $range ) {
 			[ $code, $first, $body ] = $get( $url( '/aipkit/v1/activity', [ 'range' => $range ] ) );
 			$next                    = [];
