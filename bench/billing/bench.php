@@ -11,24 +11,14 @@ use AipkitUsage\Billing\Tables;
 
 global $wpdb;
 $wpdb->suppress_errors( false );
-$mode           = $argv[1] ?? 'main';
-$prefix         = $wpdb->prefix . ( getenv( 'AIPKIT_BENCH_TABLES' ) ?: 'aipkit_bench_billing_' ); // AIPKIT_BENCH_TABLES: another set of copies (e.g. an interrupted run left its tables locked).
+$mode   = $argv[1] ?? 'main';
+// AIPKIT_BENCH_TABLES names another set of copies (e.g. when an interrupted run left its tables locked).
+$prefix = $wpdb->prefix . ( getenv( 'AIPKIT_BENCH_TABLES' ) ?: 'aipkit_bench_billing_' );
 Tables::$prefix = $prefix;
-$users_total    = 1000;
+$users_total = 1000;
 
 function bench_request( int $uid, string $rid ): array {
-	return [
-		'module'     => 'bench',
-		'usage_type' => 'chat',
-		'provider'   => 'bench',
-		'model'      => 'bench-model',
-		'user_id'    => $uid,
-		'estimate'   => [
-			'input_tokens'  => 100,
-			'output_tokens' => 50,
-		],
-		'request_id' => $rid,
-	];
+	return [ 'module' => 'bench', 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'user_id' => $uid, 'estimate' => [ 'input_tokens' => 100, 'output_tokens' => 50 ], 'request_id' => $rid ];
 }
 
 function bench_one( int $uid, string $rid ): float {
@@ -38,13 +28,7 @@ function bench_one( int $uid, string $rid ): float {
 		fwrite( STDERR, 'authorize: ' . $h->get_error_message() . "\n" );
 		exit( 1 );
 	}
-	$s = aipkit_usage_settle(
-		$h,
-		[
-			'input_tokens'  => 90,
-			'output_tokens' => 40,
-		]
-	);
+	$s = aipkit_usage_settle( $h, [ 'input_tokens' => 90, 'output_tokens' => 40 ] );
 	if ( is_wp_error( $s ) ) {
 		fwrite( STDERR, 'settle: ' . $s->get_error_message() . "\n" );
 		exit( 1 );
@@ -116,34 +100,14 @@ foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_rollup
 	$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
 	$wpdb->query( "CREATE TABLE {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
 }
-PricingRules::create(
-	[
-		'usage_type'  => 'chat',
-		'provider'    => 'bench',
-		'model'       => 'bench-model',
-		'method'      => 'per_1k_tokens',
-		'input_rate'  => '1',
-		'output_rate' => '2',
-	],
-	0
-);
+PricingRules::create( [ 'usage_type' => 'chat', 'provider' => 'bench', 'model' => 'bench-model', 'method' => 'per_1k_tokens', 'input_rate' => '1', 'output_rate' => '2' ], 0 );
 
 $users = bench_users();
 if ( count( $users ) < $users_total ) {
 	$wpdb->query( 'START TRANSACTION' );
 	for ( $i = count( $users ); $i < $users_total; $i++ ) {
 		// Direct inserts: the benchmark needs user rows, not the password hashing of wp_insert_user.
-		$wpdb->insert(
-			$wpdb->users,
-			[
-				'user_login'      => "bench_billing_$i",
-				'user_pass'       => '*',
-				'user_nicename'   => "bench-billing-$i",
-				'user_email'      => "bench_billing_$i@example.test",
-				'user_registered' => gmdate( 'Y-m-d H:i:s' ),
-				'display_name'    => "Bench user $i (removed after the run)",
-			]
-		);
+		$wpdb->insert( $wpdb->users, [ 'user_login' => "bench_billing_$i", 'user_pass' => '*', 'user_nicename' => "bench-billing-$i", 'user_email' => "bench_billing_$i@example.test", 'user_registered' => gmdate( 'Y-m-d H:i:s' ), 'display_name' => "Bench user $i (removed after the run)" ] );
 	}
 	$wpdb->query( 'COMMIT' );
 	$users = bench_users();
@@ -167,10 +131,10 @@ for ( $i = 0; $i < $n; $i++ ) {
 }
 
 // The bare SQL of the same two transactions (no core calls, no PHP logic), same connection.
-$b    = $prefix . 'balances';
-$c    = $prefix . 'quota_counters';
-$h    = $prefix . 'holds';
-$l    = $prefix . 'ledger';
+$b = $prefix . 'balances';
+$c = $prefix . 'quota_counters';
+$h = $prefix . 'holds';
+$l = $prefix . 'ledger';
 $bare = [];
 for ( $i = 0; $i < $n; $i++ ) {
 	$uid = $users[ $i % count( $users ) ];
@@ -210,19 +174,12 @@ printf( "  ratio to bare SQL (p50): hot %.2fx, distinct %.2fx   (target: p50 <= 
 $site_php = dirname( __DIR__, 2 ) . '/bin/site-php';
 printf( "\nthroughput, distinct users, separate PHP processes:\n" );
 foreach ( '0' === getenv( 'AIPKIT_BENCH_PARALLEL' ) ? [] : [ 1, 2, 8 ] as $procs ) {
-	$per = (int) ceil( 4000 / $procs );
-	$t   = microtime( true );
-	$ps  = [];
+	$per   = (int) ceil( 4000 / $procs );
+	$t     = microtime( true );
+	$ps    = [];
 	for ( $p = 0; $p < $procs; $p++ ) {
-		$cmd         = [ 'bash', $site_php, __FILE__, 'worker', (string) ( $p * $per ), (string) $per, "par$procs" ];
-		$ps[]        = proc_open(
-			$cmd,
-			[
-				1 => [ 'pipe', 'w' ],
-				2 => [ 'pipe', 'w' ],
-			],
-			$pipes_unused
-		);
+		$cmd  = [ 'bash', $site_php, __FILE__, 'worker', (string) ( $p * $per ), (string) $per, "par$procs" ];
+		$ps[] = proc_open( $cmd, [ 1 => [ 'pipe', 'w' ], 2 => [ 'pipe', 'w' ] ], $pipes_unused );
 		$pipes[ $p ] = $pipes_unused;
 	}
 	$fail = 0;
@@ -230,7 +187,7 @@ foreach ( '0' === getenv( 'AIPKIT_BENCH_PARALLEL' ) ? [] : [ 1, 2, 8 ] as $procs
 		$out = stream_get_contents( $pipes[ $p ][1] );
 		$err = stream_get_contents( $pipes[ $p ][2] );
 		if ( 0 !== proc_close( $proc ) || 'ok' !== trim( $out ) ) {
-			++$fail;
+			$fail++;
 			fwrite( STDERR, $err );
 		}
 	}
