@@ -123,7 +123,7 @@ final class ActivityCardsTest extends TestCase
     public function testSumsBeyondTenToTheFourteenStayExact(): void
     {
         foreach ([1, 2, 3] as $i) {
-            $this->assertIsInt(Ledger::append(['kind' => 'purchase', 'user_id' => $this->bob, 'amount' => '99999999999999.999999', 'idempotency_key' => "purchase:big:$i"]));
+            $this->assertIsInt(\AipkitUsage\Billing\Transaction::run(fn() => Ledger::append(['kind' => 'purchase', 'user_id' => $this->bob, 'amount' => '99999999999999.999999', 'idempotency_key' => "purchase:big:$i"])));
         }
         $c = Activity::aggregate(Activity::range('7'), ['kind' => 'purchase'])['cards'];
         $this->assertSame('300000000000004.999997', $c['credits_added'], '3 × (10^14 − 0.000001) + the purchase of 5');

@@ -107,8 +107,8 @@ final class ActivityRollupTest extends TestCase
         // Rows appended through the ledger (an open quarter hour and a closed one) show up at once.
         $r = $ranges['partial first day to now'];
         $before = Activity::aggregate($r)['cards']['ledger_entries'];
-        $this->assertIsInt(Ledger::append(['created_at' => gmdate('Y-m-d H:i:s', $this->now - 60), 'kind' => 'purchase', 'user_id' => 1, 'amount' => '3.500000', 'idempotency_key' => 'rollup-test:late']));
-        $this->assertIsInt(Ledger::append(['created_at' => gmdate('Y-m-d H:i:s', $this->now - 86400 * 9), 'kind' => 'admin_adjustment', 'user_id' => 1, 'amount' => '-2.250000', 'idempotency_key' => 'rollup-test:old']));
+        $this->assertIsInt(\AipkitUsage\Billing\Transaction::run(fn() => Ledger::append(['created_at' => gmdate('Y-m-d H:i:s', $this->now - 60), 'kind' => 'purchase', 'user_id' => 1, 'amount' => '3.500000', 'idempotency_key' => 'rollup-test:late'])));
+        $this->assertIsInt(\AipkitUsage\Billing\Transaction::run(fn() => Ledger::append(['created_at' => gmdate('Y-m-d H:i:s', $this->now - 86400 * 9), 'kind' => 'admin_adjustment', 'user_id' => 1, 'amount' => '-2.250000', 'idempotency_key' => 'rollup-test:old'])));
         $this->assertSame($before + 2, Activity::aggregate($r)['cards']['ledger_entries'], 'both appended rows counted through the rollup, no rebuild');
         $this->assertSameFigures($r, 'after a new row');
     }
