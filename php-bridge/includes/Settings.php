@@ -23,8 +23,14 @@ final class Settings {
 			'buy_credits_url'          => '',
 			'customer_dashboard_url'   => '',
 			'delete_data_on_uninstall' => false,
+			// WooCommerce credit packages (helper woo).
+			'woocommerce_grant_statuses'          => [ 'completed' ],
+			'woocommerce_allow_negative_balance'  => false,
 		];
 	}
+
+	/** Order statuses (without "wc-") an admin may choose to grant credits on. */
+	public const GRANT_STATUSES = [ 'completed', 'processing' ];
 
 	/**
 	 * JSON schema of each setting; the REST controller uses it for arguments too.
@@ -56,6 +62,19 @@ final class Settings {
 			],
 			'delete_data_on_uninstall' => [
 				'description' => __( 'Delete all tables (logs, balances, ledger) when the plugin is uninstalled.', 'aipkit-usage' ),
+				'type'        => 'boolean',
+			],
+			// WooCommerce credit packages (helper woo).
+			'woocommerce_grant_statuses'         => [
+				'description' => __( 'Order statuses that grant the credits of credit packages (Completed always; Processing may be added).', 'aipkit-usage' ),
+				'type'        => 'array',
+				'items'       => [
+					'type' => 'string',
+					'enum' => self::GRANT_STATUSES,
+				],
+			],
+			'woocommerce_allow_negative_balance' => [
+				'description' => __( 'Allow negative balance after refunds: a refund takes back all its credits even when the customer already spent them.', 'aipkit-usage' ),
 				'type'        => 'boolean',
 			],
 		];
@@ -93,6 +112,15 @@ final class Settings {
 
 	public static function delete_data_on_uninstall(): bool {
 		return (bool) self::all()['delete_data_on_uninstall'];
+	}
+
+	/** @return string[] order statuses (without "wc-") on which credit packages are granted */
+	public static function woocommerce_grant_statuses(): array {
+		return (array) self::all()['woocommerce_grant_statuses'];
+	}
+
+	public static function woocommerce_allow_negative_balance(): bool {
+		return (bool) self::all()['woocommerce_allow_negative_balance'];
 	}
 
 	/**
@@ -169,7 +197,14 @@ final class Settings {
 				}
 				return $clean;
 			case 'delete_data_on_uninstall':
+			case 'woocommerce_allow_negative_balance':
 				return is_bool( $value ) ? $value : $bad( __( 'This setting must be true or false.', 'aipkit-usage' ) );
+			case 'woocommerce_grant_statuses':
+				if ( ! is_array( $value ) || array_diff( $value, self::GRANT_STATUSES ) ) {
+					return $bad( __( 'Grant statuses may be Completed and Processing only.', 'aipkit-usage' ) );
+				}
+				// Completed always grants: an order that is finished must have its credits.
+				return array_values( array_intersect( self::GRANT_STATUSES, array_merge( [ 'completed' ], $value ) ) );
 		}
 		return $bad( __( 'Unknown setting.', 'aipkit-usage' ) );
 	}
