@@ -16,6 +16,8 @@ if ( ! class_exists( 'WooCommerce' ) ) {
 	return;
 }
 wp_set_current_user( 1 );
+// No mail transport on a local site: the order mails would only print sendmail errors.
+add_filter( 'pre_wp_mail', '__return_false' );
 
 $aipkit_seed_find = static function ( string $name, string $type ) {
 	$found = wc_get_products(

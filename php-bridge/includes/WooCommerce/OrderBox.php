@@ -48,7 +48,7 @@ final class OrderBox {
 		if ( ! $packages ) {
 			echo '<p class="aipkit-usage-order-box__empty">' . esc_html__( 'No credit packages in this order.', 'aipkit-usage' ) . '</p>';
 		} else {
-			$ledger_url = admin_url( 'admin.php?page=aipkit-usage#/billing/activity' );
+			$ledger_url = admin_url( 'admin.php?page=aipkit-usage&tab=billing&section=activity' );
 			echo '<table class="widefat striped aipkit-usage-order-box"><thead><tr>';
 			foreach ( [ __( 'Item', 'aipkit-usage' ), __( 'Credits bought', 'aipkit-usage' ), __( 'Granted', 'aipkit-usage' ), __( 'Reversed', 'aipkit-usage' ) ] as $h ) {
 				echo '<th scope="col">' . esc_html( $h ) . '</th>';
