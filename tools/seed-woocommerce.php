@@ -8,6 +8,7 @@
  */
 
 defined( 'ABSPATH' ) || exit( "Run with WordPress loaded.\n" );
+// phpcs:disable WordPress.WP.AlternativeFunctions.file_system_operations_fwrite -- a CLI script reporting on STDOUT.
 
 use AipkitUsage\WooCommerce\CreditPackage;
 

@@ -82,7 +82,7 @@ for ( $i = 0; $i < $n + 10; $i++ ) {
 	$order->calculate_totals();
 	$order->save();
 	$orders[] = $order->get_id();
-	$t = hrtime( true );
+	$t        = hrtime( true );
 	$order->update_status( 'completed' );
 	$elapsed = ( hrtime( true ) - $t ) / 1e6;
 	if ( $i >= 10 ) { // The first orders warm caches.
@@ -91,7 +91,7 @@ for ( $i = 0; $i < $n + 10; $i++ ) {
 		$times['hook_cpu'][]  = $last[1];
 	}
 }
-$pct = static function ( array $v, float $p ): float {
+$pct     = static function ( array $v, float $p ): float {
 	sort( $v );
 	return $v[ (int) floor( ( count( $v ) - 1 ) * $p ) ];
 };

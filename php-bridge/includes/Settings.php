@@ -18,14 +18,14 @@ final class Settings {
 	/** @return array<string,mixed> */
 	public static function defaults(): array {
 		return [
-			'consumption_order'        => 'balance_first',
-			'hold_lifetime_minutes'    => 15,
-			'buy_credits_url'          => '',
-			'customer_dashboard_url'   => '',
-			'delete_data_on_uninstall' => false,
+			'consumption_order'                  => 'balance_first',
+			'hold_lifetime_minutes'              => 15,
+			'buy_credits_url'                    => '',
+			'customer_dashboard_url'             => '',
+			'delete_data_on_uninstall'           => false,
 			// WooCommerce credit packages (helper woo).
-			'woocommerce_grant_statuses'          => [ 'completed' ],
-			'woocommerce_allow_negative_balance'  => false,
+			'woocommerce_grant_statuses'         => [ 'completed' ],
+			'woocommerce_allow_negative_balance' => false,
 		];
 	}
 
@@ -39,28 +39,28 @@ final class Settings {
 	 */
 	public static function schema(): array {
 		return [
-			'consumption_order'        => [
+			'consumption_order'                  => [
 				'description' => __( 'Which covers usage first: the prepaid balance or the periodic quota.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'enum'        => self::ORDERS,
 			],
-			'hold_lifetime_minutes'    => [
+			'hold_lifetime_minutes'              => [
 				'description' => __( 'Minutes an admission hold stays reserved before it expires.', 'aipkit-usage' ),
 				'type'        => 'integer',
 				'minimum'     => 1,
 				'maximum'     => 1440,
 			],
-			'buy_credits_url'          => [
+			'buy_credits_url'                    => [
 				'description' => __( 'Default buy credits URL for dashboard buttons and quota messages.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
 			],
-			'customer_dashboard_url'   => [
+			'customer_dashboard_url'             => [
 				'description' => __( 'Customer dashboard URL (the page holding [aipkit_token_usage]).', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
 			],
-			'delete_data_on_uninstall' => [
+			'delete_data_on_uninstall'           => [
 				'description' => __( 'Delete all tables (logs, balances, ledger) when the plugin is uninstalled.', 'aipkit-usage' ),
 				'type'        => 'boolean',
 			],

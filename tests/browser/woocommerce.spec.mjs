@@ -38,7 +38,7 @@ test('a credit product made in the product editor grants its credits when its or
 	await page.locator('#title').fill(title);
 	await page.locator('#_regular_price').fill('30');
 	await page.getByRole('link', { name: 'AI Puffer: Credit Package' }).click();
-	await page.getByLabel('Sell this product as an AI Puffer credit package').check();
+	await page.getByRole('checkbox', { name: 'Sell this product as an AI Puffer credit package' }).check();
 	const amount = page.getByLabel('Credits Granted Per Quantity');
 	await amount.fill('1.1234567');
 	await page.locator('#publish').click();
@@ -46,7 +46,7 @@ test('a credit product made in the product editor grants its credits when its or
 	const productId = Number(new URL(page.url()).searchParams.get('post'));
 	expect(productId).toBeGreaterThan(0);
 	await page.getByRole('link', { name: 'AI Puffer: Credit Package' }).click();
-	await page.getByLabel('Sell this product as an AI Puffer credit package').check();
+	await page.getByRole('checkbox', { name: 'Sell this product as an AI Puffer credit package' }).check();
 	await page.getByLabel('Credits Granted Per Quantity').fill('300');
 	await page.locator('#publish').click();
 	await expect(page.locator('#message')).toBeVisible();

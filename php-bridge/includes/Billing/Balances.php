@@ -234,11 +234,10 @@ final class Balances {
 					$uncollected = Decimal::db( $split['uncovered'] );
 				}
 				// Never below held credits unless negative balances are allowed: those are already promised.
-				$guard = $allow_negative ? '' : ' AND balance + %s >= held';
-				$sql   = $allow_negative
+				$sql = $allow_negative
 					? $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d", $take, $user_id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
-					: $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d" . $guard, $take, $user_id, $take ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
-				$n     = Transaction::query( $sql );
+					: $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $take, $user_id, $take ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+				$n   = Transaction::query( $sql );
 				if ( 1 !== $n && ! Decimal::is_zero( $take ) ) {
 					return new WP_Error(
 						'aipkit_insufficient_balance',

@@ -59,9 +59,9 @@ final class Diagnostics {
 				'uncollected' => $g['uncollected'] ?? null,
 			];
 		}
-		$total  = Amounts::sum( $totals );
-		$labels = implode( ', ', array_map( 'wc_get_order_status_name', $statuses ) );
-		$checks = [
+		$total      = Amounts::sum( $totals );
+		$labels     = implode( ', ', array_map( 'wc_get_order_status_name', $statuses ) );
+		$checks     = [
 			[
 				'key'     => 'status',
 				'label'   => __( 'Order status', 'aipkit-usage' ),

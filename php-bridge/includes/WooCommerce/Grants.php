@@ -258,7 +258,7 @@ final class Grants {
 	/** @return array<int,array<string,mixed>> the order's ledger entries, oldest first */
 	public static function ledger_rows( int $order_id ): array {
 		global $wpdb;
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
 		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, created_at, kind, user_id, amount, uncovered, balance_after, order_item_id, note FROM ' . Tables::ledger() . ' WHERE order_id = %d ORDER BY id', $order_id ), ARRAY_A );
 		return is_array( $rows ) ? $rows : [];
 	}

@@ -57,14 +57,14 @@ final class Module {
 				continue;
 			}
 			$out[] = [
-				'id'        => (int) $id,
-				'name'      => $p->get_name(),
-				'type'      => $p->get_type(),
-				'status'    => $p->get_status(),
-				'credits'   => ProductEditor::amounts( $p ),
-				'price'     => html_entity_decode( wp_strip_all_tags( wc_price( (float) $p->get_price() ) ) ),
-				'edit_url'  => get_edit_post_link( $id, 'raw' ),
-				'view_url'  => get_permalink( $id ),
+				'id'       => (int) $id,
+				'name'     => $p->get_name(),
+				'type'     => $p->get_type(),
+				'status'   => $p->get_status(),
+				'credits'  => ProductEditor::amounts( $p ),
+				'price'    => html_entity_decode( wp_strip_all_tags( wc_price( (float) $p->get_price() ) ) ),
+				'edit_url' => get_edit_post_link( $id, 'raw' ),
+				'view_url' => get_permalink( $id ),
 			];
 		}
 		return $out;

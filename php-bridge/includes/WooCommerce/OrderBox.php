@@ -90,6 +90,7 @@ final class OrderBox {
 	}
 
 	public static function can_grant(): bool {
+		// phpcs:ignore WordPress.WP.Capabilities.Unknown -- WooCommerce's capability.
 		return Capabilities::current_user_can( Capabilities::MANAGE_BALANCES ) && current_user_can( 'edit_shop_orders' );
 	}
 

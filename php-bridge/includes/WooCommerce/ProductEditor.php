@@ -35,10 +35,12 @@ final class ProductEditor {
 		echo '<div id="aipkit_credit_package_data" class="panel woocommerce_options_panel hidden"><div class="options_group">';
 		woocommerce_wp_checkbox(
 			[
-				'id'          => CreditPackage::FLAG,
-				'label'       => __( 'Credit package', 'aipkit-usage' ),
-				'description' => __( 'Sell this product as an AI Puffer credit package', 'aipkit-usage' ),
-				'value'       => $product ? ( 'yes' === $product->get_meta( CreditPackage::FLAG ) ? 'yes' : 'no' ) : 'no',
+				'id'                => CreditPackage::FLAG,
+				'label'             => __( 'Credit package', 'aipkit-usage' ),
+				'description'       => __( 'Sell this product as an AI Puffer credit package', 'aipkit-usage' ),
+				'value'             => $product ? ( 'yes' === $product->get_meta( CreditPackage::FLAG ) ? 'yes' : 'no' ) : 'no',
+				// The sentence beside the box is what it does; screen readers get it as the name.
+				'custom_attributes' => [ 'aria-label' => __( 'Sell this product as an AI Puffer credit package', 'aipkit-usage' ) ],
 			]
 		);
 		woocommerce_wp_text_input(
@@ -98,7 +100,7 @@ final class ProductEditor {
 	/** @param \WC_Product_Variation $variation */
 	public static function save_variation( $variation, $i ): void {
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- WooCommerce verified the save-variations nonce.
-		$raw   = isset( $_POST[ CreditPackage::CREDITS ][ $i ] ) ? sanitize_text_field( wp_unslash( $_POST[ CreditPackage::CREDITS ][ $i ] ) ) : null;
+		$raw = isset( $_POST[ CreditPackage::CREDITS ][ $i ] ) ? sanitize_text_field( wp_unslash( $_POST[ CreditPackage::CREDITS ][ $i ] ) ) : null;
 		if ( null === $raw ) {
 			return;
 		}

@@ -57,10 +57,10 @@ final class WooCommerceController extends Controller {
 		$active = Module::active();
 		return rest_ensure_response(
 			[
-				'active'   => $active,
-				'version'  => $active ? (string) WC()->version : null,
-				'hpos'     => $active && Module::hpos(),
-				'products' => Module::products(),
+				'active'          => $active,
+				'version'         => $active ? (string) WC()->version : null,
+				'hpos'            => $active && Module::hpos(),
+				'products'        => Module::products(),
 				'new_product_url' => $active ? admin_url( 'post-new.php?post_type=product' ) : null,
 			]
 		);
@@ -72,6 +72,7 @@ final class WooCommerceController extends Controller {
 	}
 
 	public function grant( WP_REST_Request $r ) {
+		// phpcs:ignore WordPress.WP.Capabilities.Unknown -- WooCommerce's capability.
 		if ( ! current_user_can( 'edit_shop_orders' ) ) {
 			return new WP_Error( 'rest_forbidden', __( 'Sorry, you are not allowed to edit orders.', 'aipkit-usage' ), [ 'status' => 403 ] );
 		}
