@@ -12,7 +12,11 @@ test.skip(!['current', 'legacy'].includes(STACK), `WooCommerce is not on this st
 test.setTimeout(240_000);
 const go = (page, url) => page.goto(url, { waitUntil: 'domcontentloaded' });
 
-const api = (page, path, options = {}) => page.evaluate(([p, o]) => window.wp.apiFetch({ path: p, ...o }), [path, options]);
+const api = async (page, path, options = {}) => {
+	// The page may just have navigated (a form submit): wait until its scripts set up wp.apiFetch.
+	await page.waitForFunction(() => typeof window.wp?.apiFetch === 'function');
+	return page.evaluate(([p, o]) => window.wp.apiFetch({ path: p, ...o }), [path, options]);
+};
 
 /** Opens an order's edit screen (HPOS or posts storage). */
 async function openOrder(page, id) {
@@ -23,12 +27,18 @@ async function openOrder(page, id) {
 	await expect(page.locator('#order_status')).toBeAttached();
 }
 
+/** The product editor's credit package panel (its tab works once WooCommerce's scripts ran). */
+async function openCreditTab(page) {
+	await page.waitForLoadState('load');
+	await page.getByRole('link', { name: 'AI Puffer: Credit Package' }).click();
+	await expect(page.getByRole('checkbox', { name: 'Sell this product as an AI Puffer credit package' })).toBeVisible();
+}
+
 const creditsAdded = async (page) => {
 	await go(page, `${PAGE}&tab=billing&section=activity`);
-	const card = page.locator('[data-card="credits_added"]');
-	await expect(card).toBeVisible();
-	const text = await card.innerText();
-	return Number((text.match(/([\d.,]+)\s*$/) || [])[1]?.replace(/,/g, '') ?? NaN);
+	const value = page.getByTestId('card-credits_added');
+	await expect(value).toBeVisible();
+	return Number((await value.innerText()).replace(/,/g, ''));
 };
 
 test('a credit product made in the product editor grants its credits when its order is completed', async ({ admin: page }) => {
@@ -37,7 +47,7 @@ test('a credit product made in the product editor grants its credits when its or
 	const title = `E2E credits ${Date.now()}`;
 	await page.locator('#title').fill(title);
 	await page.locator('#_regular_price').fill('30');
-	await page.getByRole('link', { name: 'AI Puffer: Credit Package' }).click();
+	await openCreditTab(page);
 	await page.getByRole('checkbox', { name: 'Sell this product as an AI Puffer credit package' }).check();
 	const amount = page.getByLabel('Credits Granted Per Quantity');
 	await amount.fill('1.1234567');
@@ -45,12 +55,13 @@ test('a credit product made in the product editor grants its credits when its or
 	await expect(page.locator('#woocommerce_errors, .notice-error, .error').first()).toContainText('was not saved');
 	const productId = Number(new URL(page.url()).searchParams.get('post'));
 	expect(productId).toBeGreaterThan(0);
-	await page.getByRole('link', { name: 'AI Puffer: Credit Package' }).click();
+	await openCreditTab(page);
 	await page.getByRole('checkbox', { name: 'Sell this product as an AI Puffer credit package' }).check();
 	await page.getByLabel('Credits Granted Per Quantity').fill('300');
 	await page.locator('#publish').click();
-	await expect(page.locator('#message')).toBeVisible();
-	await page.getByRole('link', { name: 'AI Puffer: Credit Package' }).click();
+	await expect(page.locator('#message.updated')).toContainText('Product updated');
+	await expect(page.locator('#woocommerce_errors')).toHaveCount(0);
+	await openCreditTab(page);
 	await expect(page.getByLabel('Credits Granted Per Quantity')).toHaveValue('300');
 
 	// The products list shows the amount; Billing > WooCommerce lists the product.
@@ -79,7 +90,7 @@ test('a credit product made in the product editor grants its credits when its or
 
 	const ledger = (await api(page, `/aipkit/v1/woocommerce/orders/${order.id}/diagnostics`)).ledger;
 	expect(ledger.map((r) => [r.kind, r.amount])).toEqual([['purchase', '300.000000']]);
-	await expect(page.locator('.order_notes, #woocommerce-order-notes')).toContainText(`Granted 300 AI credits to alice, ledger #${ledger[0].id}.`);
+	await expect(page.locator('ul.order_notes')).toContainText(`Granted 300 AI credits to alice, ledger #${ledger[0].id}.`);
 	const box = page.locator('#aipkit-usage-credits');
 	await expect(box).toContainText('Credits bought');
 	await expect(box.locator('tbody tr').first()).toContainText('300');
