@@ -21,7 +21,9 @@ final class OrderItems {
 
 	/** @param \WC_Order_Item $item */
 	public static function freeze( $item ): void {
-		if ( ! $item instanceof \WC_Order_Item_Product ) {
+		// Refund lines are copies of the refunded item, meta ids included: writing to them would
+		// overwrite the original item's frozen amounts.
+		if ( ! $item instanceof \WC_Order_Item_Product || $item->get_quantity() < 0 || '' !== (string) $item->get_meta( '_refunded_item_id' ) ) {
 			return;
 		}
 		$per_unit = (string) $item->get_meta( self::PER_UNIT );
