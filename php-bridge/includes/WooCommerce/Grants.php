@@ -75,6 +75,16 @@ final class Grants {
 		$order_id = (int) $order->get_id();
 		foreach ( $items as $item_id => $item ) {
 			$frozen = OrderItems::frozen( $item );
+			// Units refunded before the grant are not granted (refunds after it are reversed instead).
+			$refunded = abs( (int) $order->get_qty_refunded_for_item( $item_id ) );
+			if ( $refunded > 0 && ! Decimal::is_zero( $frozen['total'] ) ) {
+				$net = CreditPackage::total( $frozen['per_unit'], (int) $item->get_quantity() - $refunded );
+				if ( is_wp_error( $net ) ) {
+					self::failed_note( $order, $net );
+					continue;
+				}
+				$frozen['total'] = $net;
+			}
 			if ( Decimal::is_zero( $frozen['total'] ) ) {
 				$order->add_order_note(
 					/* translators: %s: product name */

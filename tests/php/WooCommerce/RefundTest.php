@@ -107,6 +107,18 @@ final class RefundTest extends WooTestCase
         $this->assertSame('-70.000000', $this->balance($alice));
     }
 
+    public function testUnitsRefundedBeforeTheGrantAreNotGranted(): void
+    {
+        $alice = $this->customer();
+        $order = $this->order($alice, [[$this->creditProduct('100'), 3]], 'processing');
+        $item_id = array_key_first($order->get_items());
+        $this->refund($order, ['amount' => '10.00', 'line_items' => [$item_id => ['qty' => 1, 'refund_total' => '10.00']]]);
+        $this->assertSame([], $this->ledger($order->get_id()));
+        wc_get_order($order->get_id())->update_status('completed');
+        $this->assertSame('200.000000', $this->kinds($order->get_id(), 'purchase')[0]['amount']);
+        $this->assertSame('200.000000', $this->balance($alice));
+    }
+
     public function testCreditRefusesAReversalBelowHeldWithoutOptions(): void
     {
         $alice = $this->customer();
