@@ -58,7 +58,6 @@ pidfile_pid() { if [ -f "$1" ]; then tr -dc "0-9" < "$1"; fi; return 0; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-
 admin_password() {
   local f="$AIPKIT_LOCAL/credentials"
   if [ -n "${AIPKIT_ADMIN_PASSWORD:-}" ]; then
