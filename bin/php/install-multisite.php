@@ -22,7 +22,7 @@ if ($step === '') {
     exit(0);
 }
 
-require __DIR__ . '/wp-env.php';
+require __DIR__ . '/cli-context.php';
 
 if ($step === '--single') {
     define('WP_INSTALLING', true);

@@ -1,7 +1,7 @@
 <?php
 // Installs WordPress into the database named by the install's wp-config.php (no-op when installed),
 // sets pretty permalinks and makes the admin password match the one in .local/credentials.
-require __DIR__ . '/wp-env.php';
+require __DIR__ . '/cli-context.php';
 
 define('WP_INSTALLING', true);
 require $aipkit_wp_dir . '/wp-load.php';
@@ -30,6 +30,26 @@ if (!is_blog_installed()) {
         wp_set_password($password, $user->ID);
         echo "admin password updated to the one in credentials\n";
     }
+}
+
+// A site whose active theme is missing or broken serves every front-end page as an empty 200.
+// Switch to a bundled default theme when the active one is gone (copies made before the theme was
+// installed); exit 3 (bin/lib/wordpress.sh prints the one-line reason) when there is none at all.
+$theme = wp_get_theme();
+if (!$theme->exists() || $theme->errors()) {
+    $usable = null;
+    foreach (['twentytwentyfive', 'twentytwentyfour', 'twentytwentythree'] as $candidate) {
+        $t = wp_get_theme($candidate);
+        if ($t->exists() && !$t->errors()) {
+            $usable = $candidate;
+            break;
+        }
+    }
+    if (null === $usable) {
+        exit(3);
+    }
+    switch_theme($usable);
+    echo "theme set to {$usable} (the active theme was missing)\n";
 }
 
 // Installation mails go nowhere on a local site; WordPress calls this from wp_install().

@@ -1,7 +1,7 @@
 <?php
 // bin/site-php FILE [args]: runs FILE with WordPress loaded, at global scope like wp eval-file.
 // Inside FILE, $argv/$argc are FILE's own (FILE first), as if it had been run with php directly.
-require __DIR__ . '/wp-env.php';
+require __DIR__ . '/cli-context.php';
 if ($argc < 2) {
     fwrite(STDERR, "usage: bin/site-php FILE.php [args...]\n");
     exit(2);

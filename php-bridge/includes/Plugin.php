@@ -57,6 +57,7 @@ final class Plugin {
 			Health\SampleChargeCheck::class,
 			'AipkitUsage\\Billing\\Module',
 			'AipkitUsage\\Logs\\Module',
+			'AipkitUsage\\WooCommerce\\Module',
 		];
 	}
 

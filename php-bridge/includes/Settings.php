@@ -21,16 +21,22 @@ final class Settings {
 	/** @return array<string,mixed> */
 	public static function defaults(): array {
 		return [
-			'consumption_order'        => 'balance_first',
-			'hold_lifetime_minutes'    => 15,
-			'buy_credits_url'          => '',
-			'customer_dashboard_url'   => '',
-			'delete_data_on_uninstall' => false,
+			'consumption_order'                  => 'balance_first',
+			'hold_lifetime_minutes'              => 15,
+			'buy_credits_url'                    => '',
+			'customer_dashboard_url'             => '',
+			'delete_data_on_uninstall'           => false,
 			// Metering (helper money): uncovered usage bound and what a module without a quota rule allows.
-			'uncovered_limit'          => '1.000000',
-			'no_quota_rule'            => 'unlimited',
+			'uncovered_limit'                    => '1.000000',
+			'no_quota_rule'                      => 'unlimited',
+			// WooCommerce credit packages (helper woo).
+			'woocommerce_grant_statuses'         => [ 'completed' ],
+			'woocommerce_allow_negative_balance' => false,
 		];
 	}
+
+	/** Order statuses (without "wc-") an admin may choose to grant credits on. */
+	public const GRANT_STATUSES = [ 'completed', 'processing' ];
 
 	/**
 	 * JSON schema of each setting; the REST controller uses it for arguments too.
@@ -39,40 +45,53 @@ final class Settings {
 	 */
 	public static function schema(): array {
 		return [
-			'consumption_order'        => [
+			'consumption_order'                  => [
 				'description' => __( 'Which covers usage first: the prepaid balance or the periodic quota.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'enum'        => self::ORDERS,
 			],
-			'hold_lifetime_minutes'    => [
+			'hold_lifetime_minutes'              => [
 				'description' => __( 'Minutes an admission hold stays reserved before it expires.', 'aipkit-usage' ),
 				'type'        => 'integer',
 				'minimum'     => 1,
 				'maximum'     => 1440,
 			],
-			'buy_credits_url'          => [
+			'buy_credits_url'                    => [
 				'description' => __( 'Default buy credits URL for dashboard buttons and quota messages.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
 			],
-			'customer_dashboard_url'   => [
+			'customer_dashboard_url'             => [
 				'description' => __( 'Customer dashboard URL (the page holding [aipkit_token_usage]).', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
 			],
-			'delete_data_on_uninstall' => [
+			'delete_data_on_uninstall'           => [
 				'description' => __( 'Delete all tables (balances, ledger, quotas, pricing) when the plugin is uninstalled. Conversation logs are always deleted on uninstall: no privacy eraser could reach them afterwards.', 'aipkit-usage' ),
 				'type'        => 'boolean',
 			],
-			'uncovered_limit'          => [
+			'uncovered_limit'                    => [
 				'description' => __( 'Credits of usage a user may run up beyond their balance and quota before further requests are refused (a decimal string).', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 32,
 			],
-			'no_quota_rule'            => [
+			'no_quota_rule'                      => [
 				'description' => __( 'When no quota rule applies to a module: unlimited usage, or the credit balance only.', 'aipkit-usage' ),
 				'type'        => 'string',
 				'enum'        => self::NO_QUOTA_RULE,
+			],
+			// WooCommerce credit packages (helper woo).
+			'woocommerce_grant_statuses'         => [
+				'description' => __( 'Order statuses that grant the credits of credit packages (Completed always; Processing may be added).', 'aipkit-usage' ),
+				'type'        => 'array',
+				'items'       => [
+					'type' => 'string',
+					'enum' => self::GRANT_STATUSES,
+				],
+			],
+			'woocommerce_allow_negative_balance' => [
+				'description' => __( 'Allow negative balance after refunds: a refund takes back all its credits even when the customer already spent them.', 'aipkit-usage' ),
+				'type'        => 'boolean',
 			],
 		];
 	}
@@ -118,6 +137,15 @@ final class Settings {
 
 	public static function no_quota_rule(): string {
 		return (string) self::all()['no_quota_rule'];
+	}
+
+	/** @return string[] order statuses (without "wc-") on which credit packages are granted */
+	public static function woocommerce_grant_statuses(): array {
+		return (array) self::all()['woocommerce_grant_statuses'];
+	}
+
+	public static function woocommerce_allow_negative_balance(): bool {
+		return (bool) self::all()['woocommerce_allow_negative_balance'];
 	}
 
 	/**
@@ -194,6 +222,7 @@ final class Settings {
 				}
 				return $clean;
 			case 'delete_data_on_uninstall':
+			case 'woocommerce_allow_negative_balance':
 				return is_bool( $value ) ? $value : $bad( __( 'This setting must be true or false.', 'aipkit-usage' ) );
 			case 'uncovered_limit':
 				// Stored values are canonical already (every read re-checks them): no core call for those.
@@ -204,6 +233,12 @@ final class Settings {
 				return is_wp_error( $limit ) ? $bad( __( 'Uncovered usage limit must be a number of credits of at least 0, with at most 6 decimal places (for example "1" or "0.5").', 'aipkit-usage' ) ) : $limit;
 			case 'no_quota_rule':
 				return in_array( $value, self::NO_QUOTA_RULE, true ) ? $value : $bad( __( 'When no quota rule applies must be unlimited or balance only.', 'aipkit-usage' ) );
+			case 'woocommerce_grant_statuses':
+				if ( ! is_array( $value ) || array_diff( $value, self::GRANT_STATUSES ) ) {
+					return $bad( __( 'Grant statuses may be Completed and Processing only.', 'aipkit-usage' ) );
+				}
+				// Completed always grants: an order that is finished must have its credits.
+				return array_values( array_intersect( self::GRANT_STATUSES, array_merge( [ 'completed' ], $value ) ) );
 		}
 		return $bad( __( 'Unknown setting.', 'aipkit-usage' ) );
 	}

@@ -142,11 +142,11 @@ test.describe('WooCommerce tab', () => {
 	// The refused save below is a real 400 from the server, which Chromium logs as a failed resource.
 	test.use({ allowedConsoleErrors: [/status of 400/] });
 
-	test('the WooCommerce tab says what it will do and edits the customer dashboard settings', async ({ admin: page }) => {
+	test('the WooCommerce tab says what it does and edits the customer dashboard settings', async ({ admin: page }) => {
 		await page.goto(`${PAGE}&tab=billing&section=woocommerce`);
 		const screen = page.locator('[data-screen="woocommerce"]');
 		await expect(screen.getByRole('heading', { name: 'WooCommerce Integration' })).toBeVisible();
-		await expect(screen).toContainText('not available yet');
+		await expect(screen).toContainText('Products marked as an AI Puffer credit package add their credits');
 		await expect(screen).toContainText('[aipkit_token_usage]');
 		const dashboard = screen.getByLabel('Customer dashboard URL');
 		const buy = screen.getByLabel('Default buy credits URL');

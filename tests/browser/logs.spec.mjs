@@ -136,7 +136,8 @@ test('delete logs states what will go, confirms, shows progress and removes exac
 	await action(page, 'Delete logs');
 	await dialog.getByRole('button', { name: 'Delete logs' }).click();
 	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toHaveText('Deleted 2 of 2 exchanges.');
-	await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+	// The dialog's own "Close" button (newer WordPress also names the title bar's icon button "Close").
+	await dialog.locator('button.is-primary', { hasText: /^Close$/ }).click();
 	await expect(page.locator('.aipkit-logs__empty')).toBeVisible();
 	await page.getByLabel('Module').selectOption('');
 	await expect(rows(page)).toHaveCount(2);

@@ -1,5 +1,6 @@
 <?php
-// PHPUnit bootstrap for the WordPress integration suite: reinstalls the test database (aipkit_test)
+// PHPUnit bootstrap for the WordPress integration suite: reinstalls the test database (aipkit_test,
+// or AIPKIT_TEST_DB for another stack)
 // from nothing, activates the plugin in a separate process (so its activation creates the tables
 // before any test runs; DDL inside a test would commit the test's transaction), then loads WordPress.
 //
@@ -34,8 +35,13 @@ putenv('AIPKIT_WP_DIR=' . $aipkit_wp_dir);
 // 1. Fresh database.
 $aipkit_socket = (getenv('AIPKIT_LOCAL_DIR') ?: $aipkit_root . '/.local') . '/mysql.sock';
 $aipkit_db = new mysqli('localhost', 'root', '', '', 0, $aipkit_socket);
-$aipkit_db->query('DROP DATABASE IF EXISTS `aipkit_test`');
-$aipkit_db->query('CREATE DATABASE `aipkit_test` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+$aipkit_db_name = getenv('AIPKIT_TEST_DB') ?: 'aipkit_test';
+if (!preg_match('/^aipkit_test[a-z0-9_]*$/', $aipkit_db_name)) {
+    fwrite(STDERR, "error: AIPKIT_TEST_DB must start with aipkit_test (it is dropped and made again)\n");
+    exit(1);
+}
+$aipkit_db->query('DROP DATABASE IF EXISTS `' . $aipkit_db_name . '`');
+$aipkit_db->query('CREATE DATABASE `' . $aipkit_db_name . '` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
 $aipkit_db->close();
 
 // 2. Install and activate, each in its own process (see bin/php/*.php).
@@ -44,9 +50,18 @@ $aipkit_env = 'AIPKIT_WP_DIR=' . escapeshellarg($aipkit_wp_dir) . ' AIPKIT_INSTA
 foreach (
     [
         'install' => $aipkit_env . $aipkit_php . escapeshellarg($aipkit_root . '/bin/php/install-wp.php'),
+        // WooCommerce (when the test copy has it) in its own process, then the plugin, then WooCommerce's
+        // first-visit set-up (AIPKIT_WC_HPOS=off in the environment selects posts storage).
+        'activate WooCommerce' => is_file($aipkit_wp_dir . '/wp-content/plugins/woocommerce/woocommerce.php')
+            ? $aipkit_env . 'AIPKIT_ACTIVATE_ONLY=woocommerce/woocommerce.php ' . $aipkit_php . escapeshellarg($aipkit_root . '/bin/php/activate.php') : null,
         'activate' => $aipkit_env . 'AIPKIT_ACTIVATE_ONLY=aipkit-usage/aipkit-usage.php ' . $aipkit_php . escapeshellarg($aipkit_root . '/bin/php/activate.php'),
+        'set up WooCommerce' => is_file($aipkit_wp_dir . '/wp-content/plugins/woocommerce/woocommerce.php')
+            ? $aipkit_env . $aipkit_php . escapeshellarg($aipkit_root . '/bin/php/setup-woocommerce.php') : null,
     ] as $aipkit_step => $aipkit_cmd
 ) {
+    if (null === $aipkit_cmd) {
+        continue;
+    }
     exec($aipkit_cmd . ' 2>&1', $aipkit_out, $aipkit_rc);
     if ($aipkit_rc !== 0) {
         fwrite(STDERR, "error: test site {$aipkit_step} failed:\n" . implode("\n", $aipkit_out) . "\n");
@@ -56,7 +71,7 @@ foreach (
 }
 
 // 3. Load WordPress (with the plugin active) into this process.
-require $aipkit_root . '/bin/php/wp-env.php';
+require $aipkit_root . '/bin/php/cli-context.php';
 // Globals that wp-config.php / wp-settings.php read back through `global` must be global before loading.
 global $table_prefix, $wpdb, $wp_version, $wp_db_version, $shortcode_tags, $wp_rewrite, $wp, $wp_query,
     $wp_the_query, $wp_roles, $wp_locale, $wp_embed, $wp_widget_factory, $wp_filter, $wp_actions,

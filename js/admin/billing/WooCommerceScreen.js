@@ -1,13 +1,17 @@
 import { __ } from '@wordpress/i18n';
-import { useState } from '@wordpress/element';
+import { useEffect, useState } from '@wordpress/element';
 import {
 	Button,
 	Card,
 	CardBody,
+	CheckboxControl,
 	Notice,
+	Spinner,
 	TextControl,
 } from '@wordpress/components';
 import { api } from './api';
+import CreditProducts from './woocommerce/CreditProducts';
+import CheckOrder from './woocommerce/CheckOrder';
 
 const FIELDS = [
 	{
@@ -43,8 +47,8 @@ function errorField( e ) {
 }
 
 /**
- * Billing > WooCommerce. The credit-package integration itself is a later issue; until then the tab
- * says what it will do and edits the two settings the customer dashboard already uses.
+ * Billing > WooCommerce: whether WooCommerce is active, the credit packages on sale, "Check an order",
+ * and the settings of the integration and of the customer dashboard.
  *
  * @param {Object} props
  * @param {Object} props.boot The page's boot data (capabilities, settings).
@@ -52,16 +56,33 @@ function errorField( e ) {
 export default function WooCommerceScreen( { boot } ) {
 	const canEdit =
 		!! boot?.capabilities?.aipkit_manage_settings && !! boot?.settings;
-	const [ values, setValues ] = useState( () =>
-		Object.fromEntries(
+	const canManage = !! boot?.capabilities?.aipkit_manage_balances;
+	const [ shop, setShop ] = useState( null );
+	const [ shopError, setShopError ] = useState( null );
+	useEffect( () => {
+		if ( ! canManage ) {
+			return;
+		}
+		api( '/woocommerce' )
+			.then( setShop )
+			.catch( ( e ) => setShopError( e.message ) );
+	}, [ canManage ] );
+	const [ values, setValues ] = useState( () => ( {
+		...Object.fromEntries(
 			FIELDS.map( ( f ) => [ f.key, boot?.settings?.[ f.key ] ?? '' ] )
-		)
-	);
+		),
+		grant_processing: (
+			boot?.settings?.woocommerce_grant_statuses ?? []
+		).includes( 'processing' ),
+		allow_negative: !! boot?.settings?.woocommerce_allow_negative_balance,
+	} ) );
 	const [ saved, setSaved ] = useState( values );
 	const [ busy, setBusy ] = useState( false );
 	const [ notice, setNotice ] = useState( null );
 	const [ invalid, setInvalid ] = useState( null );
-	const dirty = FIELDS.some( ( f ) => values[ f.key ] !== saved[ f.key ] );
+	const dirty = Object.keys( values ).some(
+		( k ) => values[ k ] !== saved[ k ]
+	);
 
 	async function save( event ) {
 		event.preventDefault();
@@ -69,16 +90,28 @@ export default function WooCommerceScreen( { boot } ) {
 		setNotice( null );
 		setInvalid( null );
 		try {
-			const changes = Object.fromEntries(
-				FIELDS.map( ( f ) => [ f.key, values[ f.key ].trim() ] )
-			);
+			const changes = {
+				...Object.fromEntries(
+					FIELDS.map( ( f ) => [ f.key, values[ f.key ].trim() ] )
+				),
+				woocommerce_grant_statuses: values.grant_processing
+					? [ 'completed', 'processing' ]
+					: [ 'completed' ],
+				woocommerce_allow_negative_balance: values.allow_negative,
+			};
 			const result = await api( '/settings', {
 				method: 'POST',
 				data: changes,
 			} );
-			const next = Object.fromEntries(
-				FIELDS.map( ( f ) => [ f.key, result?.[ f.key ] ?? '' ] )
-			);
+			const next = {
+				...Object.fromEntries(
+					FIELDS.map( ( f ) => [ f.key, result?.[ f.key ] ?? '' ] )
+				),
+				grant_processing: (
+					result?.woocommerce_grant_statuses ?? []
+				).includes( 'processing' ),
+				allow_negative: !! result?.woocommerce_allow_negative_balance,
+			};
 			setValues( next );
 			setSaved( next );
 			setNotice( {
@@ -99,13 +132,49 @@ export default function WooCommerceScreen( { boot } ) {
 				<h2>{ __( 'WooCommerce Integration', 'aipkit-usage' ) }</h2>
 				<p>
 					{ __(
-						'Selling credit packages through WooCommerce is not available yet. When it is, products marked as an AI Puffer credit package will add their credits to the buyer’s balance when the order is paid (a WordPress user account is required; guest orders cannot receive credits), and refunds will take them back — each as an entry in the ledger.',
+						'Products marked as an AI Puffer credit package add their credits to the buyer’s balance when the order is completed (a WordPress user account is required; guest orders receive no credits), and refunds or cancellations take them back — each as an entry in the ledger.',
 						'aipkit-usage'
 					) }
 				</p>
+				{ canManage && ! shop && ! shopError && <Spinner /> }
+				{ shopError && (
+					<Notice status="error" isDismissible={ false }>
+						{ shopError }
+					</Notice>
+				) }
+				{ shop && ! shop.active && (
+					<Notice
+						status="warning"
+						isDismissible={ false }
+						className="aipkit-usage-woocommerce__inactive"
+					>
+						{ __(
+							'WooCommerce is not active. Install and activate WooCommerce to sell credit packages; the ledger keeps every purchase and reversal recorded before.',
+							'aipkit-usage'
+						) }
+					</Notice>
+				) }
+				{ shop?.active && (
+					<>
+						<h3>{ __( 'Credit products', 'aipkit-usage' ) }</h3>
+						<CreditProducts
+							products={ shop.products }
+							newProductUrl={ shop.new_product_url }
+						/>
+						<h3>{ __( 'Check an order', 'aipkit-usage' ) }</h3>
+						<p>
+							{ __(
+								'Credits were not granted after a purchase? Enter the order number to see the four checks (order status, linked user, credit package, amount) and what the ledger holds for it.',
+								'aipkit-usage'
+							) }
+						</p>
+						<CheckOrder canGrant={ canManage } />
+					</>
+				) }
+				<h3>{ __( 'Settings', 'aipkit-usage' ) }</h3>
 				<p>
 					{ __(
-						'The customer dashboard settings below are used already: create a page (for example “Credits & Usage”) with the [aipkit_token_usage] shortcode, publish it and enter its address.',
+						'For the customer dashboard: create a page (for example “Credits & Usage”) with the [aipkit_token_usage] shortcode, publish it and enter its address.',
 						'aipkit-usage'
 					) }
 				</p>
@@ -156,6 +225,40 @@ export default function WooCommerceScreen( { boot } ) {
 								}
 							/>
 						) ) }
+						<CheckboxControl
+							label={ __(
+								'Also grant credits when an order is Processing',
+								'aipkit-usage'
+							) }
+							help={ __(
+								'Completed always grants. With this on, paid orders grant as soon as they are Processing.',
+								'aipkit-usage'
+							) }
+							checked={ values.grant_processing }
+							onChange={ ( v ) =>
+								setValues( ( old ) => ( {
+									...old,
+									grant_processing: v,
+								} ) )
+							}
+						/>
+						<CheckboxControl
+							label={ __(
+								'Allow negative balance after refunds',
+								'aipkit-usage'
+							) }
+							help={ __(
+								'Off: a refund takes back only what the balance still holds and records the rest as uncollected. On: it takes back everything, even if the balance goes negative.',
+								'aipkit-usage'
+							) }
+							checked={ values.allow_negative }
+							onChange={ ( v ) =>
+								setValues( ( old ) => ( {
+									...old,
+									allow_negative: v,
+								} ) )
+							}
+						/>
 						<Button
 							variant="primary"
 							type="submit"
@@ -169,7 +272,7 @@ export default function WooCommerceScreen( { boot } ) {
 				) : (
 					<p className="aipkit-usage-woocommerce__readonly">
 						{ __(
-							'Only users who can manage AI Puffer Usage settings can change the customer dashboard URL and the default buy credits URL.',
+							'Only users who can manage AI Puffer Usage settings can change these settings.',
 							'aipkit-usage'
 						) }
 					</p>

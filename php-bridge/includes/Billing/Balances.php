@@ -204,10 +204,18 @@ final class Balances {
 	 * Adds (or, with a negative amount, removes) credits for an external event such as a purchase or
 	 * its reversal. The idempotency key makes a repeated event report the first entry, not pay twice.
 	 *
-	 * @param array $fields extra ledger columns (order_id, order_item_id, note, actor_id)
-	 * @return array|WP_Error {balance, ledger_id, duplicate}
+	 * A reversal never takes the balance below the credits held by requests in flight. By default a
+	 * reversal the balance cannot cover is refused (409 aipkit_insufficient_balance). With
+	 * $options['partial'] it takes what the balance allows and records the rest as `uncovered` on the
+	 * entry (returned as `uncollected`: never silently forgiven); with $options['allow_negative'] it
+	 * takes the whole amount even when the balance goes negative. Both in the same transaction as the
+	 * ledger row.
+	 *
+	 * @param array $fields  extra ledger columns (order_id, order_item_id, note, actor_id)
+	 * @param array $options {partial?: bool, allow_negative?: bool} for negative amounts
+	 * @return array|WP_Error {balance, ledger_id, amount, uncollected, duplicate}
 	 */
-	public static function credit( int $user_id, $amount, string $kind, string $idempotency_key, array $fields = [] ) {
+	public static function credit( int $user_id, $amount, string $kind, string $idempotency_key, array $fields = [], array $options = [] ) {
 		$amount = Decimal::parse( 'amount', $amount, true );
 		if ( is_wp_error( $amount ) ) {
 			return $amount;
@@ -232,15 +240,44 @@ final class Balances {
 				]
 			);
 		}
-		$result = Transaction::run(
-			static function () use ( $user_id, $amount, $kind, $idempotency_key, $fields ) {
+		$partial        = ! empty( $options['partial'] );
+		$allow_negative = ! empty( $options['allow_negative'] );
+		$result         = Transaction::run(
+			static function () use ( $user_id, $amount, $kind, $idempotency_key, $fields, $partial, $allow_negative ) {
 				global $wpdb;
-				$t = Tables::balances();
-				self::lock( $user_id );
-				// A reversal never takes the balance below zero or below held credits; what cannot be
-				// taken back is reported, not silently forgiven.
-				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
-				if ( 1 !== $n ) {
+				$t           = Tables::balances();
+				$row         = self::lock( $user_id );
+				$take        = $amount;
+				$uncollected = '0.000000';
+				if ( str_starts_with( $amount, '-' ) && ! $allow_negative && $partial ) {
+					// The core splits the reversal into what the balance above held credits covers and
+					// the uncovered rest, as it does for a usage charge beyond its hold.
+					$available = str_starts_with( $row['available'], '-' ) ? '0' : $row['available'];
+					$split     = Gateway::instance()->settle(
+						[
+							'hold_balance'      => '0',
+							'hold_quota'        => '0',
+							'actual'            => Decimal::negate( $amount ),
+							'balance_available' => $available,
+							'quota_remaining'   => '0',
+							'order'             => 'balance_first',
+						]
+					);
+					if ( is_wp_error( $split ) ) {
+						return $split;
+					}
+					$take        = Decimal::negate( Decimal::db( $split['balance_debit'] ) );
+					$uncollected = Decimal::db( $split['uncovered'] );
+				}
+				// Never below held credits unless negative balances are allowed: those are already promised.
+				// What cannot be taken back joins the user's uncovered total (never silently forgiven): above
+				// the uncovered limit the user is refused until it is covered or the owner clears it.
+				$at  = Clock::sql( Clock::current()->now() );
+				$sql = $allow_negative
+					? $wpdb->prepare( "UPDATE $t SET balance = balance + %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d", $take, $uncollected, $at, $user_id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+					: $wpdb->prepare( "UPDATE $t SET balance = balance + %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d AND balance + %s >= held", $take, $uncollected, $at, $user_id, $take ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+				$n   = Transaction::query( $sql );
+				if ( 1 !== $n && ! Decimal::is_zero( $take ) ) {
 					return new WP_Error(
 						'aipkit_insufficient_balance',
 						__( 'The balance is too low for this reversal.', 'aipkit-usage' ),
@@ -250,7 +287,7 @@ final class Balances {
 						]
 					);
 				}
-				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
 				$id    = Ledger::append(
 					array_merge(
 						$fields,
@@ -258,7 +295,8 @@ final class Balances {
 							'kind'            => $kind,
 							'user_id'         => $user_id,
 							'subject'         => 'user:' . $user_id,
-							'amount'          => $amount,
+							'amount'          => $take,
+							'uncovered'       => $uncollected,
 							'balance_after'   => $after,
 							'idempotency_key' => $idempotency_key,
 						]
@@ -268,9 +306,10 @@ final class Balances {
 					return $id;
 				}
 				return [
-					'balance'   => $after,
-					'ledger_id' => $id,
-					'amount'    => $amount,
+					'balance'     => $after,
+					'ledger_id'   => $id,
+					'amount'      => $take,
+					'uncollected' => $uncollected,
 				];
 			}
 		);
@@ -284,7 +323,7 @@ final class Balances {
 		}
 		if ( ! is_wp_error( $result ) ) {
 			$result['duplicate'] = false;
-			do_action( 'aipkit_usage_balance_changed', $user_id, $result['balance'], $amount, $kind, $result['ledger_id'] );
+			do_action( 'aipkit_usage_balance_changed', $user_id, $result['balance'], $result['amount'], $kind, $result['ledger_id'] );
 		}
 		return $result;
 	}

@@ -94,6 +94,7 @@ final class Tables {
   KEY created_id (created_at,id),
   KEY user_created (user_id,created_at),
   KEY kind_created (kind,created_at),
+  KEY order_item (order_id,order_item_id),
   KEY activity_cover (created_at,kind,amount,quota_amount,uncovered),
   KEY user_activity (user_id,created_at,kind,amount,quota_amount,uncovered)
 ) ENGINE=InnoDB $collate;";

@@ -6,7 +6,7 @@
 $aipkit_worker_index = (int) $aipkit_worker_index;
 $aipkit_worker_args = json_decode($aipkit_worker_args_json, true);
 
-require dirname(__DIR__, 3) . '/bin/php/wp-env.php';
+require dirname(__DIR__, 3) . '/bin/php/cli-context.php';
 require $aipkit_wp_dir . '/wp-load.php';
 
 touch($aipkit_worker_barrier . '.ready.' . $aipkit_worker_index);

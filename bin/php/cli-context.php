@@ -1,5 +1,5 @@
 <?php
-// Shared preamble for CLI scripts that load a local WordPress: picks the install from AIPKIT_WP_DIR
+// Shared preamble for CLI scripts that load a local WordPress (named apart from @wordpress/env): picks the install from AIPKIT_WP_DIR
 // and fakes the bits of a web request WordPress reads, so CLI runs don't emit notices.
 $aipkit_wp_dir = getenv('AIPKIT_WP_DIR');
 if (!$aipkit_wp_dir || !is_file($aipkit_wp_dir . '/wp-config.php')) {
