@@ -56,6 +56,7 @@ final class Plugin {
 			Admin\Menu::class,
 			'AipkitUsage\\Billing\\Module',
 			'AipkitUsage\\Logs\\Module',
+			'AipkitUsage\\Dashboard\\Module',
 		];
 	}
 

@@ -145,6 +145,9 @@ final class Metering {
 			}
 		);
 		if ( is_wp_error( $result ) ) {
+			if ( 'aipkit_quota_exceeded' === $result->get_error_code() ) {
+				do_action( 'aipkit_usage_refused', Refusals::from_metering( $v, $identity, $quote, $ctx, $result ) ); // Interim (helper dashboard): helper money fires this (interfaces §2).
+			}
 			if ( 'aipkit_duplicate_request' === $result->get_error_code() ) {
 				$existing = self::find_by_request( $v['request_id'] );
 				return $existing ? self::first_authorize( $existing ) : $result;

@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily' ];
+	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily', 'refusals' ];
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -92,6 +92,7 @@ final class Tables {
   UNIQUE KEY idempotency_key (idempotency_key),
   KEY created_id (created_at,id),
   KEY user_created (user_id,created_at),
+  KEY user_kind_created (user_id,kind,created_at),
   KEY kind_created (kind,created_at),
   KEY activity_cover (created_at,kind,amount,quota_amount,uncovered)
 ) ENGINE=InnoDB $collate;";
@@ -196,6 +197,29 @@ final class Tables {
   KEY conversation_id_id (conversation_id,id),
   KEY created_id (created_at,id),
   FULLTEXT KEY content (user_message,reply)
+) ENGINE=InnoDB $collate;";
+
+		// Admission refusals (Billing\Refusals), so "Why was this refused?" can show a user's last ones.
+		$t['refusals'] = "CREATE TABLE {$prefix}refusals (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  created_at datetime NOT NULL,
+  user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  guest_key varchar(80) NOT NULL DEFAULT '',
+  module varchar(64) NOT NULL DEFAULT '',
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  usage_type varchar(32) NOT NULL DEFAULT '',
+  provider varchar(64) NOT NULL DEFAULT '',
+  model varchar(128) NOT NULL DEFAULT '',
+  estimate $credit,
+  balance_available $credit,
+  held $credit,
+  quota longtext,
+  rule_id bigint(20) unsigned DEFAULT NULL,
+  reason varchar(64) NOT NULL DEFAULT '',
+  message text,
+  PRIMARY KEY  (id),
+  KEY user_created (user_id,created_at),
+  KEY created_at (created_at)
 ) ENGINE=InnoDB $collate;";
 
 		$out = [];
