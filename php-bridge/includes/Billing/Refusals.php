@@ -67,7 +67,7 @@ final class Refusals {
 	/** Deletes refusals older than KEEP_DAYS. @return int rows deleted */
 	public static function prune(): int {
 		global $wpdb;
-		return (int) $wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Tables::refusals() . ' WHERE created_at < %s LIMIT 5000', gmdate( 'Y-m-d H:i:s', time() - self::KEEP_DAYS * DAY_IN_SECONDS ) ) );
+		return (int) $wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Tables::refusals() . ' WHERE created_at < %s LIMIT 5000', gmdate( 'Y-m-d H:i:s', time() - self::KEEP_DAYS * DAY_IN_SECONDS ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
 	}
 
 	/**
@@ -84,8 +84,8 @@ final class Refusals {
 				$where .= $wpdb->prepare( ' AND bot_id = %s', $bot_id );
 			}
 		}
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name and the prepared $where.
-		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT * FROM ' . Tables::refusals() . " WHERE $where ORDER BY created_at DESC, id DESC LIMIT %d", max( 1, min( 100, $limit ) ) ), ARRAY_A ) ?: [];
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name and the prepared $where.
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT * FROM ' . Tables::refusals() . " WHERE $where ORDER BY created_at DESC, id DESC LIMIT %d", max( 1, min( 100, $limit ) ) ), ARRAY_A ) ?? [];
 		return array_map( [ self::class, 'shape' ], $rows );
 	}
 
@@ -109,10 +109,10 @@ final class Refusals {
 		];
 		$quota   = [];
 		foreach ( (array) $identity['subjects'] as $subject ) {
-			$c       = $wpdb->get_row( $wpdb->prepare( 'SELECT used, held FROM ' . Tables::counters() . ' WHERE subject = %s AND scope = %s AND period_key = %s', $subject, $ctx['scope'], $ctx['period_key'] ), ARRAY_A );
-			$used    = Decimal::db( $c['used'] ?? '0' );
-			$held    = Decimal::db( $c['held'] ?? '0' );
-			$left    = null;
+			$c    = $wpdb->get_row( $wpdb->prepare( 'SELECT used, held FROM ' . Tables::counters() . ' WHERE subject = %s AND scope = %s AND period_key = %s', $subject, $ctx['scope'], $ctx['period_key'] ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
+			$used = Decimal::db( $c['used'] ?? '0' );
+			$held = Decimal::db( $c['held'] ?? '0' );
+			$left = null;
 			if ( null !== $ctx['limit'] ) {
 				$left = Decimal::db( $wpdb->get_var( $wpdb->prepare( 'SELECT GREATEST(CAST(%s AS DECIMAL(20,6)) - CAST(%s AS DECIMAL(20,6)) - CAST(%s AS DECIMAL(20,6)), 0)', $ctx['limit'], $used, $held ) ) );
 			}

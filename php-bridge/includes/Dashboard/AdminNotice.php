@@ -32,7 +32,7 @@ final class AdminNotice {
 			/* translators: %s: user display name and login */
 			? esc_html( sprintf( __( 'What this dashboard shows for %s:', 'aipkit-usage' ), $user->display_name . ' (' . $user->user_login . ')' ) )
 			: esc_html__( 'No such user: enter a login, email or user ID.', 'aipkit-usage' );
-		$out  .= '</p><ul class="aipkit-dashboard-admin__checks">';
+		$out .= '</p><ul class="aipkit-dashboard-admin__checks">';
 		foreach ( $items as $item ) {
 			$out .= '<li class="aipkit-dashboard-admin__check aipkit-dashboard-admin__check--' . esc_attr( $item['status'] ) . '"><span class="screen-reader-text">' . esc_html( self::status_label( $item['status'] ) ) . ': </span>' . esc_html( $item['text'] ) . '</li>';
 		}
@@ -58,7 +58,7 @@ final class AdminNotice {
 			'status' => 'info',
 			'text'   => __( 'Logged-out visitors see a sentence and a login link that returns to this page, not the dashboard.', 'aipkit-usage' ),
 		];
-		$page = Settings::dashboard_page_id();
+		$page  = Settings::dashboard_page_id();
 		if ( is_singular() && get_queried_object_id() && get_queried_object_id() !== $page ) {
 			$out[] = [
 				'status' => 'hidden',
@@ -82,7 +82,7 @@ final class AdminNotice {
 					/* translators: 1: allowed roles, 2: the user's roles */
 					$has ? __( 'Role access: limited to %1$s; this user (%2$s) may see the dashboard.', 'aipkit-usage' ) : __( 'Role access: limited to %1$s; this user (%2$s) gets the "no access" message instead of the dashboard.', 'aipkit-usage' ),
 					implode( ', ', $roles ),
-					implode( ', ', (array) $user->roles ) ?: __( 'no role', 'aipkit-usage' )
+					$user->roles ? implode( ', ', (array) $user->roles ) : __( 'no role', 'aipkit-usage' )
 				),
 			];
 		}
@@ -165,7 +165,7 @@ final class AdminNotice {
 	/** @return array<string,int> module => number of usage charges */
 	private static function usage_counts( int $user_id ): array {
 		global $wpdb;
-		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT module, COUNT(*) AS n FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind = 'usage' GROUP BY module", $user_id ), ARRAY_A ) ?: [];
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT module, COUNT(*) AS n FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind = 'usage' GROUP BY module", $user_id ), ARRAY_A ) ?? []; // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
 		$out  = [];
 		foreach ( $rows as $r ) {
 			$out[ $r['module'] ] = (int) $r['n'];

@@ -140,7 +140,7 @@ final class Data {
 				$subject
 			),
 			ARRAY_A
-		) ?: [];
+		) ?? [];
 		// phpcs:enable
 		$out = [];
 		foreach ( $rows as $r ) {
@@ -154,12 +154,12 @@ final class Data {
 		global $wpdb;
 		$rows = $wpdb->get_results(
 			$wpdb->prepare(
-				'SELECT id, created_at, kind, amount, order_id, note FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind IN ('purchase', 'purchase_reversal') ORDER BY created_at DESC, id DESC LIMIT %d",
+				'SELECT id, created_at, kind, amount, order_id, note FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind IN ('purchase', 'purchase_reversal') ORDER BY created_at DESC, id DESC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
 				$user_id,
 				self::RECENT
 			),
 			ARRAY_A
-		) ?: [];
+		) ?? [];
 		$out  = [];
 		foreach ( $rows as $r ) {
 			$order = null === $r['order_id'] ? null : (int) $r['order_id'];
@@ -189,10 +189,10 @@ final class Data {
 		global $wpdb;
 		$in   = implode( ',', array_map( static fn( $m ) => $wpdb->prepare( '%s', $m ), $modules ) );
 		$rows = $wpdb->get_results(
-			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $in is a list of prepared literals.
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- $in is a list of prepared literals.
 			$wpdb->prepare( 'SELECT id, created_at, module, bot_id, amount, quota_amount, uncovered, quota_amount - amount AS credits FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind = 'usage' AND module IN ($in) ORDER BY created_at DESC, id DESC LIMIT %d", $user_id, self::RECENT ),
 			ARRAY_A
-		) ?: [];
+		) ?? [];
 		$labels = self::module_labels();
 		$bots   = self::bot_names();
 		$out    = [];

@@ -150,7 +150,7 @@ final class Renderer {
 				$u['module_label'],
 				$u['bot_name']
 			);
-			$from  = [];
+			$from = [];
 			if ( ! \AipkitUsage\Billing\Decimal::is_zero( $u['from_balance'] ) ) {
 				/* translators: %s: credits */
 				$from[] = sprintf( __( 'Balance: %s', 'aipkit-usage' ), Format::credits( $u['from_balance'] ) );

@@ -45,7 +45,7 @@ final class Shortcode {
 	/** Page caches must not keep one user's dashboard for the next visitor. */
 	public static function no_cache(): void {
 		if ( ! defined( 'DONOTCACHEPAGE' ) ) {
-			define( 'DONOTCACHEPAGE', true );
+			define( 'DONOTCACHEPAGE', true ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.NonPrefixedConstantFound -- the constant page caches read.
 		}
 		if ( ! headers_sent() ) {
 			nocache_headers();
@@ -83,7 +83,7 @@ final class Shortcode {
 		if ( ! $post instanceof \WP_Post ) {
 			return;
 		}
-		if ( has_shortcode( (string) $post->post_content, self::TAG ) || (int) $post->ID === \AipkitUsage\Settings::dashboard_page_id() ) {
+		if ( has_shortcode( (string) $post->post_content, self::TAG ) || \AipkitUsage\Settings::dashboard_page_id() === (int) $post->ID ) {
 			self::no_cache();
 			self::enqueue();
 		}

@@ -58,9 +58,9 @@ final class WhyRefused {
 		}
 		$module     = '' !== $module ? $module : ( $last['module'] ?? 'chatbot' );
 		$bot_id     = (string) ( $in['bot_id'] ?? ( $last['bot_id'] ?? '' ) );
-		$usage_type = (string) ( ( $in['usage_type'] ?? '' ) ?: ( $last['usage_type'] ?? ( self::TYPES[ $module ] ?? 'chat' ) ) );
-		$provider   = strtolower( trim( (string) ( ( $in['provider'] ?? '' ) ?: ( $last['provider'] ?? '' ) ) ) );
-		$model      = trim( (string) ( ( $in['model'] ?? '' ) ?: ( $last['model'] ?? '' ) ) );
+		$usage_type = self::given( $in, 'usage_type', $last['usage_type'] ?? ( self::TYPES[ $module ] ?? 'chat' ) );
+		$provider   = strtolower( trim( self::given( $in, 'provider', $last['provider'] ?? '' ) ) );
+		$model      = trim( self::given( $in, 'model', $last['model'] ?? '' ) );
 
 		$counts = [];
 		$given  = false;
@@ -118,36 +118,42 @@ final class WhyRefused {
 		}
 
 		return [
-			'user'       => [
+			'user'          => [
 				'id'    => $user_id,
 				'name'  => $user->display_name,
 				'login' => $user->user_login,
 				'roles' => array_values( (array) $user->roles ),
 			],
-			'module'     => $module,
-			'bot_id'     => $bot_id,
-			'usage_type' => $usage_type,
-			'provider'   => $provider,
-			'model'      => $model,
-			'counts'     => $counts,
-			'balance'    => $balance,
-			'quota'      => $quota,
-			'order'      => Config::order(),
-			'rule'       => $rule,
-			'fallback'   => $quote ? (bool) $quote['fallback'] : null,
-			'breakdown'  => $quote['breakdown'] ?? [],
-			'estimate'   => $estimate,
+			'module'        => $module,
+			'bot_id'        => $bot_id,
+			'usage_type'    => $usage_type,
+			'provider'      => $provider,
+			'model'         => $model,
+			'counts'        => $counts,
+			'balance'       => $balance,
+			'quota'         => $quota,
+			'order'         => Config::order(),
+			'rule'          => $rule,
+			'fallback'      => $quote ? (bool) $quote['fallback'] : null,
+			'breakdown'     => $quote['breakdown'] ?? [],
+			'estimate'      => $estimate,
 			'estimate_from' => $source,
-			'decision'   => $decision,
-			'reasons'    => self::reasons( $balance, $quota, $quote, $estimate, $decision, $provider, $model ),
-			'refusals'   => $refusals,
+			'decision'      => $decision,
+			'reasons'       => self::reasons( $balance, $quota, $quote, $estimate, $decision, $provider, $model ),
+			'refusals'      => $refusals,
 		];
+	}
+
+	/** The request's value of $key unless empty, else $fallback. */
+	private static function given( array $in, string $key, string $fallback ): string {
+		$v = (string) ( $in[ $key ] ?? '' );
+		return '' !== $v ? $v : $fallback;
 	}
 
 	/** The applicable quota scope and its current-period counter, remaining computed in DECIMAL by MariaDB. */
 	private static function quota( int $user_id, array $ctx ): array {
 		global $wpdb;
-		$c    = $wpdb->get_row( $wpdb->prepare( 'SELECT used, held FROM ' . Tables::counters() . ' WHERE subject = %s AND scope = %s AND period_key = %s', 'user:' . $user_id, $ctx['scope'], $ctx['period_key'] ), ARRAY_A );
+		$c    = $wpdb->get_row( $wpdb->prepare( 'SELECT used, held FROM ' . Tables::counters() . ' WHERE subject = %s AND scope = %s AND period_key = %s', 'user:' . $user_id, $ctx['scope'], $ctx['period_key'] ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
 		$used = Decimal::db( $c['used'] ?? '0' );
 		$held = Decimal::db( $c['held'] ?? '0' );
 		$left = null;

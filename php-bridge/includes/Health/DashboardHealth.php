@@ -22,7 +22,7 @@ final class DashboardHealth {
 
 	/** @param array<string,mixed> $tests */
 	public function add_tests( $tests ) {
-		$tests                                   = is_array( $tests ) ? $tests : [];
+		$tests                                       = is_array( $tests ) ? $tests : [];
 		$tests['direct']['aipkit_usage_dashboard']   = [
 			'label' => __( 'AI Puffer customer dashboard page', 'aipkit-usage' ),
 			'test'  => [ $this, 'dashboard_test' ],
@@ -81,7 +81,7 @@ final class DashboardHealth {
 	public function logs_test(): array {
 		global $wpdb;
 		$names = [ Schema::table( 'logs' ), Schema::table( 'conversations' ) ];
-		$stats = $wpdb->get_results( $wpdb->prepare( 'SELECT TABLE_NAME AS t, TABLE_ROWS AS r, DATA_LENGTH + INDEX_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (%s, %s)', $names[0], $names[1] ), ARRAY_A ) ?: [];
+		$stats = $wpdb->get_results( $wpdb->prepare( 'SELECT TABLE_NAME AS t, TABLE_ROWS AS r, DATA_LENGTH + INDEX_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (%s, %s)', $names[0], $names[1] ), ARRAY_A ) ?? [];
 		$rows  = 0;
 		$bytes = 0;
 		foreach ( $stats as $s ) {
@@ -98,14 +98,14 @@ final class DashboardHealth {
 			/* translators: %d: days */
 			? sprintf( _n( 'Auto-delete removes logs older than %d day.', 'Auto-delete removes logs older than %d days.', $ret['days'], 'aipkit-usage' ), $ret['days'] )
 			: __( 'Auto-delete is off: logs are kept until deleted by hand.', 'aipkit-usage' );
-		$text      = sprintf(
+		$text = sprintf(
 			/* translators: 1: approximate number of log rows, 2: size, 3: retention sentence */
 			__( 'About %1$s log exchanges use %2$s (logs and conversations, with indexes). %3$s', 'aipkit-usage' ),
 			number_format_i18n( $rows ),
 			size_format( $bytes, 1 ),
 			$retention
 		);
-		$link      = '<p><a href="' . esc_url( admin_url( 'admin.php?page=aipkit-usage&tab=logs' ) ) . '">' . esc_html__( 'Open Usage > Logs to set retention', 'aipkit-usage' ) . '</a></p>';
+		$link = '<p><a href="' . esc_url( admin_url( 'admin.php?page=aipkit-usage&tab=logs' ) ) . '">' . esc_html__( 'Open Usage > Logs to set retention', 'aipkit-usage' ) . '</a></p>';
 		if ( ! $ret['enabled'] && $bytes > self::LOGS_LARGE ) {
 			return self::result( 'aipkit_usage_logs_size', 'recommended', __( 'AI Puffer logs are large and never deleted', 'aipkit-usage' ), $text, $link );
 		}
@@ -116,7 +116,7 @@ final class DashboardHealth {
 	public function grants_test(): array {
 		global $wpdb;
 		$since  = gmdate( 'Y-m-d H:i:s', time() - 30 * DAY_IN_SECONDS );
-		$counts = $wpdb->get_row( $wpdb->prepare( 'SELECT SUM(kind = %s) AS purchases, SUM(kind = %s) AS reversals FROM ' . BillingTables::ledger() . ' WHERE kind IN (%s, %s) AND created_at >= %s', 'purchase', 'purchase_reversal', 'purchase', 'purchase_reversal', $since ), ARRAY_A );
+		$counts = $wpdb->get_row( $wpdb->prepare( 'SELECT SUM(kind = %s) AS purchases, SUM(kind = %s) AS reversals FROM ' . BillingTables::ledger() . ' WHERE kind IN (%s, %s) AND created_at >= %s', 'purchase', 'purchase_reversal', 'purchase', 'purchase_reversal', $since ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
 		$text   = sprintf(
 			/* translators: 1: purchases, 2: reversals */
 			__( 'Last 30 days: %1$d credit purchases and %2$d reversals recorded in the ledger.', 'aipkit-usage' ),
@@ -164,7 +164,7 @@ final class DashboardHealth {
 		}
 		global $wpdb;
 		$in      = implode( ',', array_map( 'intval', $ids ) );
-		$granted = array_map( 'intval', $wpdb->get_col( 'SELECT DISTINCT order_id FROM ' . BillingTables::ledger() . " WHERE kind = 'purchase' AND order_id IN ($in)" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers only.
+		$granted = array_map( 'intval', $wpdb->get_col( 'SELECT DISTINCT order_id FROM ' . BillingTables::ledger() . " WHERE kind = 'purchase' AND order_id IN ($in)" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name and integers only.
 		return array_values( array_diff( $ids, $granted ) );
 	}
 
