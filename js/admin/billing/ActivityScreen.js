@@ -14,6 +14,7 @@ import { __ } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
 import { api, credits, KIND_LABELS, qs } from './api';
 import LedgerTable from './LedgerTable';
+import { activityPreset } from './activityLink';
 
 const RANGES = [
 	{ value: '7', label: __( 'Last 7 days', 'aipkit-usage' ) },
@@ -141,11 +142,12 @@ function Series( { series } ) {
 }
 
 export default function ActivityScreen() {
-	const [ range, setRange ] = useState( '30' );
-	const [ from, setFrom ] = useState( '' );
-	const [ to, setTo ] = useState( '' );
+	const [ preset ] = useState( activityPreset );
+	const [ range, setRange ] = useState( preset.range );
+	const [ from, setFrom ] = useState( preset.from );
+	const [ to, setTo ] = useState( preset.to );
 	const [ kind, setKind ] = useState( '' );
-	const [ userId, setUserId ] = useState( '' );
+	const [ userId, setUserId ] = useState( preset.userId );
 	const [ data, setData ] = useState( null );
 	const [ items, setItems ] = useState( [] );
 	const [ cursor, setCursor ] = useState( null );

@@ -20,6 +20,7 @@ import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
 import { api, credits, METHOD_LABELS, USAGE_TYPES } from './api';
+import PricingModelsHint from './PricingModelsHint';
 
 const EMPTY = {
 	usage_type: 'chat',
@@ -236,10 +237,13 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 				label={ __( 'Model (free text)', 'aipkit-usage' ) }
 				value={ rule.model }
 				onChange={ set( 'model' ) }
-				help={ __(
-					'Model missing from the list? Open AI Providers, confirm the provider API settings are saved and sync models, or type the model name here (or * for every model of the provider).',
-					'aipkit-usage'
-				) }
+				help={
+					<PricingModelsHint
+						catalog={ catalog }
+						provider={ rule.provider }
+						onPick={ set( 'model' ) }
+					/>
+				}
 			/>
 			<SelectControl
 				label={ __( 'Billing method', 'aipkit-usage' ) }

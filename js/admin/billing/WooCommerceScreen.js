@@ -8,16 +8,10 @@ import {
 	TextControl,
 } from '@wordpress/components';
 import { api } from './api';
+import DashboardPagePicker from './DashboardPagePicker';
 
 const FIELDS = [
-	{
-		key: 'customer_dashboard_url',
-		label: __( 'Customer dashboard URL', 'aipkit-usage' ),
-		help: __(
-			'The page that shows the [aipkit_token_usage] shortcode: users’ credits, purchases and quotas.',
-			'aipkit-usage'
-		),
-	},
+	// customer_dashboard_url: chosen as a page by DashboardPagePicker.
 	{
 		key: 'buy_credits_url',
 		label: __( 'Default buy credits URL', 'aipkit-usage' ),
@@ -109,6 +103,7 @@ export default function WooCommerceScreen( { boot } ) {
 						'aipkit-usage'
 					) }
 				</p>
+				<DashboardPagePicker boot={ boot } />
 				{ canEdit ? (
 					<form
 						className="aipkit-usage-woocommerce__form"

@@ -166,15 +166,16 @@ final class WhyRefused {
 			$next = is_wp_error( $p ) ? null : $p['next_starts_at'];
 		}
 		return [
-			'scope'      => $ctx['scope'],
-			'has_rule'   => null !== $ctx['rule'],
-			'limit'      => $ctx['limit'],
-			'used'       => $used,
-			'held'       => $held,
-			'remaining'  => $left,
-			'period'     => $ctx['period'],
-			'period_key' => $ctx['period_key'],
-			'next_reset' => $next,
+			'scope'           => $ctx['scope'],
+			'has_rule'        => null !== $ctx['rule'],
+			'limit'           => $ctx['limit'],
+			'used'            => $used,
+			'held'            => $held,
+			'remaining'       => $left,
+			'period'          => $ctx['period'],
+			'period_key'      => $ctx['period_key'],
+			'next_reset'      => $next,
+			'next_reset_text' => null === $next ? null : Format::datetime( (int) $next ),
 		];
 	}
 

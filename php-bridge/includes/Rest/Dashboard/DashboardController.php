@@ -60,8 +60,21 @@ final class DashboardController extends Controller {
 			[
 				'items'  => PageSetup::pages( trim( (string) $r['search'] ) ),
 				'status' => PageSetup::status(),
+				'roles'  => self::roles(),
 			]
 		);
+	}
+
+	/** @return array<int,array{slug:string,name:string}> the site's roles, for the role access setting */
+	private static function roles(): array {
+		$out = [];
+		foreach ( wp_roles()->get_names() as $slug => $name ) {
+			$out[] = [
+				'slug' => (string) $slug,
+				'name' => translate_user_role( $name ),
+			];
+		}
+		return $out;
 	}
 
 	public function status(): \WP_REST_Response {
