@@ -15,16 +15,25 @@ defined( 'ABSPATH' ) || exit;
 final class AdminNotice {
 	public const PARAM = 'aipkit_dashboard_user';
 
+	/** Once per page: a widget and the page content may both hold the shortcode. */
+	private static bool $shown = false;
+
 	public static function visible(): bool {
 		return current_user_can( Capabilities::MANAGE_SETTINGS );
 	}
 
+	/** Allows the box again (a new page render; tests rendering several pages in one process). */
+	public static function reset(): void {
+		self::$shown = false;
+	}
+
 	/** @param array $atts parsed attributes of this dashboard */
 	public static function render( array $atts ): string {
-		if ( ! self::visible() ) {
+		if ( self::$shown || ! self::visible() ) {
 			return '';
 		}
-		$user  = self::chosen_user();
+		self::$shown = true;
+		$user        = self::chosen_user();
 		$items = self::checks( $atts, $user );
 		$out   = '<aside class="aipkit-dashboard-admin" aria-label="' . esc_attr__( 'Dashboard troubleshooting (administrators only)', 'aipkit-usage' ) . '">';
 		$out  .= '<p class="aipkit-dashboard-admin__title"><strong>' . esc_html__( 'Only administrators see this box.', 'aipkit-usage' ) . '</strong> ';

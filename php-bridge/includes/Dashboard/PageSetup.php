@@ -34,7 +34,8 @@ final class PageSetup {
 	public static function describe( \WP_Post $p ): array {
 		return [
 			'id'            => (int) $p->ID,
-			'title'         => '' === $p->post_title ? sprintf( /* translators: %d: page id */ __( '(no title) #%d', 'aipkit-usage' ), $p->ID ) : $p->post_title,
+			// Plain text for the admin screen (stored titles may hold entities such as &amp;).
+			'title'         => '' === $p->post_title ? sprintf( /* translators: %d: page id */ __( '(no title) #%d', 'aipkit-usage' ), $p->ID ) : wp_specialchars_decode( $p->post_title, ENT_QUOTES ),
 			'url'           => (string) get_permalink( $p ),
 			'status'        => $p->post_status,
 			'has_shortcode' => has_shortcode( (string) $p->post_content, Shortcode::TAG ),

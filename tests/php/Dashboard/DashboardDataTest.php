@@ -174,8 +174,10 @@ final class DashboardDataTest extends TestCase
         $_GET['aipkit_dashboard_user'] = get_userdata($this->uid)->user_login;
         \AipkitUsage\Settings::update(['dashboard_roles' => ['editor']]);
         $this->charge([]);
+        \AipkitUsage\Dashboard\AdminNotice::reset();
         try {
             $html = do_shortcode('[aipkit_token_usage aiforms="no"]');
+            $this->assertStringNotContainsString('Only administrators', do_shortcode('[aipkit_token_usage]'), 'one box per page, not one per dashboard');
         } finally {
             unset($_GET['aipkit_dashboard_user']);
         }

@@ -1,0 +1,197 @@
+// The customer dashboard [aipkit_token_usage] in Chromium against the seeded e2e site: alice's balance,
+// purchase and quota bars; attributes hiding sections; the logged-out login round trip; a widget in a
+// classic theme and the page in Twenty Twenty-Five; the admin-only troubleshooting box; "Why was
+// this refused?" for bob; the page picker with "Create the page for me"; the Pricing models hint;
+// the WooCommerce My Account tab when WooCommerce is installed on the e2e site.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './helpers/fixtures.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BILLING = '/wp-admin/admin.php?page=aipkit-usage&tab=billing';
+
+function setup(theme = 'classic') {
+	const out = execFileSync(
+		path.join(ROOT, 'bin/site-php'),
+		[path.join(ROOT, 'tests/php/Dashboard/fixtures/browser-setup.php'), 'setup', theme],
+		{
+			env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
+			encoding: 'utf8',
+		}
+	);
+	return JSON.parse(out.slice(out.indexOf('{')));
+}
+
+/** "65.400000" → "65.4", as the dashboard prints credits. */
+const trim = (v) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+
+let site;
+test.beforeEach(() => {
+	site = setup('classic');
+});
+
+test('alice sees her balance, the purchase and her quota bars; the page is not cached', async ({ page, loginAs }) => {
+	expect(site.theme).toBe('aipkit-test-classic');
+	await loginAs('alice', 'alice-demo-password');
+	const response = await page.goto(site.dashboard);
+	expect(response.headers()['cache-control']).toMatch(/no-cache|no-store/);
+
+	const dash = page.locator('#main .aipkit-dashboard');
+	await expect(dash.getByRole('heading', { name: 'Credits & Usage' })).toBeVisible();
+	await expect(dash.locator('.aipkit-dashboard__figure--available dd')).toHaveText(`${trim(site.alice.available)} credits`);
+	await expect(dash.locator('.aipkit-dashboard__figure--held dd')).toHaveText(`${trim(site.alice.held)} credits`);
+
+	const purchase = dash.locator('.aipkit-dashboard__purchases tr', { hasText: 'Order #1001' });
+	await expect(purchase).toContainText('+40');
+
+	const bar = dash.getByRole('progressbar', { name: 'Chatbot', exact: true });
+	await expect(bar).toHaveAttribute('aria-valuemax', '20');
+	await expect(bar).toHaveAttribute('aria-valuemin', '0');
+	await expect(bar).toHaveAttribute('aria-valuetext', /of 20 credits used/);
+	await expect(dash.getByRole('progressbar', { name: 'Chatbot: Demo Sales Bot' })).toHaveAttribute('aria-valuemax', '50');
+	await expect(dash.locator('[data-scope="chatbot"]')).toContainText('Next reset:');
+	await expect(dash.locator('.aipkit-dashboard__usage tbody tr').first()).toBeVisible();
+
+	// Customers never see the administrators' box; the stylesheet is on this page only.
+	await expect(page.locator('.aipkit-dashboard-admin')).toHaveCount(0);
+	await expect(page.locator('link#aipkit-usage-dashboard-css')).toHaveCount(1);
+});
+
+test('attributes hide sections (classic editor text) and a widget shows its own dashboard', async ({ page, loginAs }) => {
+	await loginAs('alice', 'alice-demo-password');
+	await page.goto(site.attributes);
+	const main = page.locator('#main');
+	await expect(main.getByRole('heading', { name: 'Just forms' })).toBeVisible();
+	await expect(main.getByText('Only your AI Forms quota.')).toBeVisible();
+	await expect(main.getByRole('progressbar', { name: 'AI Forms' })).toBeVisible();
+	await expect(main.getByRole('progressbar', { name: /Chatbot/ })).toHaveCount(0);
+	await expect(main.locator('[data-scope="image_generator"]')).toHaveCount(0);
+	await expect(main.getByRole('heading', { name: 'Recent purchases' })).toHaveCount(0);
+	await expect(main.locator('.aipkit-dashboard__buy')).toHaveCount(0);
+
+	const widget = page.locator('#sidebar');
+	await expect(widget.getByRole('heading', { name: 'Widget dashboard' })).toBeVisible();
+	await expect(widget.locator('[data-scope="image_generator"]')).toBeVisible();
+	await expect(widget.locator('[data-scope^="chatbot"]')).toHaveCount(0);
+	await expect(widget.getByRole('heading', { name: 'Recent purchases' })).toHaveCount(0);
+});
+
+test('a logged-out visitor gets a login link that comes back to the dashboard', async ({ page }) => {
+	await page.goto(site.dashboard);
+	const main = page.locator('#main');
+	await expect(main.getByText('Log in to see your credits, purchases and quota usage.')).toBeVisible();
+	await expect(page.locator('.aipkit-dashboard__balance')).toHaveCount(0);
+	await main.getByRole('link', { name: 'Log in', exact: true }).click();
+	await expect(page).toHaveURL(/wp-login\.php\?redirect_to=/);
+	await page.locator('#user_login').fill('alice');
+	await page.locator('#user_pass').fill('alice-demo-password');
+	await Promise.all([page.waitForURL(site.dashboard), page.locator('#wp-submit').click()]);
+	await expect(main.locator('.aipkit-dashboard__figure--available')).toBeVisible();
+});
+
+test('the dashboard renders in a block theme (Twenty Twenty-Five; Twenty Twenty-Three before WordPress 6.7)', async ({ page, loginAs }) => {
+	const block = setup('block');
+	test.skip(Boolean(block.skip), block.skip);
+	try {
+		expect(block.theme).toMatch(/^twentytwenty(five|three)$/);
+		await loginAs('alice', 'alice-demo-password');
+		await page.goto(site.dashboard);
+		await expect(page.locator('.aipkit-dashboard__title')).toHaveText('Credits & Usage');
+		await expect(page.getByRole('progressbar', { name: 'Chatbot', exact: true })).toBeVisible();
+		await expect(page.locator('link#aipkit-usage-dashboard-css')).toHaveCount(1);
+		// No widget area here: a page without the shortcode loads none of the dashboard's assets.
+		await page.goto('/demo-chat/');
+		await expect(page.locator('.aipkit-dashboard')).toHaveCount(0);
+		await expect(page.locator('link#aipkit-usage-dashboard-css')).toHaveCount(0);
+	} finally {
+		setup('classic');
+	}
+});
+
+test('administrators see what hides what for a chosen user', async ({ admin: page }) => {
+	await page.goto(site.dashboard);
+	// One box per page, though the page content and the sidebar widget both hold a dashboard.
+	await expect(page.locator('.aipkit-dashboard-admin')).toHaveCount(1);
+	const box = page.locator('.aipkit-dashboard-admin');
+	await expect(box).toContainText('Only administrators see this box.');
+	await box.getByLabel('Check another user (login, email or ID)').fill('bob');
+	await box.getByRole('button', { name: 'Check' }).click();
+	await expect(page).toHaveURL(/aipkit_dashboard_user=bob/);
+	await expect(box).toContainText('What this dashboard shows for');
+	await expect(box).toContainText('(bob)');
+	await expect(box).toContainText('Role access: every logged-in user may see the dashboard.');
+	await expect(box).toContainText(/Chatbot: shown; \d+ charges? recorded for this user\./);
+	await expect(box).toContainText('Image Generator: shown, but no usage is recorded');
+});
+
+test('"Why was this refused?" explains bob\'s refusal on Balances', async ({ admin: page }) => {
+	expect(site.bob_refused).toBe('aipkit_quota_exceeded');
+	await page.goto(`${BILLING}&section=balances`);
+	const row = page.locator('.aipkit-balances-table tbody tr', { hasText: 'bob@example.test' });
+	await row.getByRole('button', { name: 'Why was this refused?' }).click();
+	const dialog = page.getByRole('dialog', { name: /Why was this refused\?/ });
+	await expect(dialog).toBeVisible();
+	await expect(dialog.getByLabel('Module')).toHaveValue('chatbot');
+	await expect(dialog.getByLabel('Bot or form ID')).toHaveValue('demo-support');
+	await expect(dialog.getByLabel('Model')).toHaveValue('demo-chat');
+	await expect(dialog.locator('.aipkit-why__decision')).toHaveText('Refused: quota_exceeded');
+	await expect(dialog.locator('.aipkit-why__quota')).toContainText('chatbot');
+	await expect(dialog.locator('.aipkit-why__figures')).toContainText('#');
+	const refusals = dialog.locator('.aipkit-why__refusals tbody tr');
+	await expect(refusals.first()).toContainText('chatbot:demo-support');
+	await expect(refusals.first()).toContainText('quota_exceeded');
+
+	// A small request now: the remaining quota covers it.
+	await dialog.getByLabel('Input tokens').fill('100');
+	await dialog.getByRole('button', { name: 'Check' }).click();
+	await expect(dialog.locator('.aipkit-why__decision')).toHaveText('Admitted');
+	await page.keyboard.press('Escape');
+
+	// History links to Activity with the range and the user preset.
+	await row.getByRole('button', { name: 'History' }).click();
+	const link = page.getByRole('link', { name: /Open these entries in Activity/ });
+	await expect(link).toHaveAttribute('href', new RegExp(`section=activity.*range=custom.*user_id=${site.bob_id}`));
+	await link.click();
+	await expect(page.getByLabel('Date range')).toHaveValue('custom');
+});
+
+test('Billing > WooCommerce: page picker, warning, and "Create the page for me"', async ({ admin: page }) => {
+	await page.goto(`${BILLING}&section=woocommerce`);
+	const picker = page.locator('.aipkit-usage-dashboard-page');
+	const select = picker.getByLabel('Customer dashboard page');
+	await expect(select.locator('option:checked')).toHaveText('Credits & Usage');
+	await expect(picker.locator('.aipkit-usage-dashboard-page__warning')).toHaveCount(0);
+
+	await select.selectOption({ label: 'Demo Chat (no dashboard shortcode)' });
+	await expect(picker.locator('.aipkit-usage-dashboard-page__warning')).toContainText('does not contain the [aipkit_token_usage] shortcode');
+
+	await picker.getByRole('button', { name: 'Create the page for me' }).click();
+	await expect(picker.getByRole('status')).toContainText('was published and chosen');
+	await expect(picker.locator('.aipkit-usage-dashboard-page__warning')).toHaveCount(0);
+	const created = await picker.getByRole('link', { name: 'View the dashboard page' }).getAttribute('href');
+	expect(created).not.toBe(site.dashboard);
+	await page.goto(created);
+	await expect(page.locator('#main .aipkit-dashboard__title')).toHaveText('Credits & Usage');
+	await expect(page.locator('.aipkit-dashboard-admin')).toContainText('Only administrators see this box.');
+});
+
+test('the Pricing form offers models registered by modules instead of a missing screen', async ({ admin: page }) => {
+	await page.goto(`${BILLING}&section=pricing`);
+	await page.getByRole('button', { name: 'New Pricing' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByLabel('Provider (free text)').fill('demo');
+	const hint = dialog.locator('.aipkit-pricing-models-hint');
+	await expect(hint).not.toContainText('AI Providers');
+	await expect(hint).toContainText(/Seen in your logs|Registered by AI modules/);
+	await hint.getByRole('button', { name: 'Use model demo-chat-large' }).click();
+	await expect(dialog.getByLabel('Model (free text)')).toHaveValue('demo-chat-large');
+});
+
+test('WooCommerce My Account has a Credits & Usage tab', async ({ page, loginAs }) => {
+	test.skip(!site.woocommerce, 'WooCommerce is not installed on the e2e site (bin/test-browser installs only the plugin and the demo module)');
+	await loginAs('alice', 'alice-demo-password');
+	await page.goto(site.my_account);
+	await page.getByRole('link', { name: 'Credits & Usage' }).click();
+	await expect(page.locator('.aipkit-dashboard__figure--available')).toBeVisible();
+});
