@@ -34,10 +34,10 @@ final class AdminNotice {
 		}
 		self::$shown = true;
 		$user        = self::chosen_user();
-		$items = self::checks( $atts, $user );
-		$out   = '<aside class="aipkit-dashboard-admin" aria-label="' . esc_attr__( 'Dashboard troubleshooting (administrators only)', 'aipkit-usage' ) . '">';
-		$out  .= '<p class="aipkit-dashboard-admin__title"><strong>' . esc_html__( 'Only administrators see this box.', 'aipkit-usage' ) . '</strong> ';
-		$out  .= $user
+		$items       = self::checks( $atts, $user );
+		$out         = '<aside class="aipkit-dashboard-admin" aria-label="' . esc_attr__( 'Dashboard troubleshooting (administrators only)', 'aipkit-usage' ) . '">';
+		$out        .= '<p class="aipkit-dashboard-admin__title"><strong>' . esc_html__( 'Only administrators see this box.', 'aipkit-usage' ) . '</strong> ';
+		$out        .= $user
 			/* translators: %s: user display name and login */
 			? esc_html( sprintf( __( 'What this dashboard shows for %s:', 'aipkit-usage' ), $user->display_name . ' (' . $user->user_login . ')' ) )
 			: esc_html__( 'No such user: enter a login, email or user ID.', 'aipkit-usage' );
