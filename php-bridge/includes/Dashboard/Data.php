@@ -50,7 +50,8 @@ final class Data {
 		foreach ( QuotaRules::all() as $rule ) {
 			$rules[ $rule['module'] ][] = $rule;
 		}
-		$scopes = [];
+		$scopes  = [];
+		$periods = [];
 		foreach ( $modules as $module ) {
 			$has_module_rule = false;
 			foreach ( $rules[ $module ] ?? [] as $rule ) {
@@ -69,7 +70,7 @@ final class Data {
 				];
 			}
 			foreach ( $rules[ $module ] ?? [] as $rule ) {
-				$limit  = Core::effective_limit(
+				$limit = Core::effective_limit(
 					[
 						'subject'     => 'user',
 						'roles'       => $roles,
@@ -78,7 +79,9 @@ final class Data {
 						'role_limits' => (object) $rule['role_limits'],
 					]
 				);
-				$period = Core::period( $rule['period'], $now );
+				// Every rule of one period shares its key and next reset: one core call per period.
+				$periods[ $rule['period'] ] ??= Core::period( $rule['period'], $now );
+				$period                       = $periods[ $rule['period'] ];
 				if ( is_wp_error( $limit ) || is_wp_error( $period ) ) {
 					continue;
 				}
@@ -152,15 +155,27 @@ final class Data {
 	/** @return array<int,array{id:int,at:int,kind:string,credits:string,order_id:?int,order_url:string,note:string}> */
 	public static function purchases( int $user_id ): array {
 		global $wpdb;
+		$t    = Tables::ledger();
+		$cols = 'id, created_at, kind, amount, order_id, note';
+		// One branch per kind, each reading at most RECENT rows backwards along (user_id, kind, created_at):
+		// with IN (...) the server may instead walk all of the user's rows, most of them usage.
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name and a fixed column list.
 		$rows = $wpdb->get_results(
 			$wpdb->prepare(
-				'SELECT id, created_at, kind, amount, order_id, note FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind IN ('purchase', 'purchase_reversal') ORDER BY created_at DESC, id DESC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
+				"(SELECT $cols FROM $t FORCE INDEX (user_kind_created) WHERE user_id = %d AND kind = 'purchase' ORDER BY created_at DESC, id DESC LIMIT %d)
+				 UNION ALL
+				 (SELECT $cols FROM $t FORCE INDEX (user_kind_created) WHERE user_id = %d AND kind = 'purchase_reversal' ORDER BY created_at DESC, id DESC LIMIT %d)
+				 ORDER BY created_at DESC, id DESC LIMIT %d",
 				$user_id,
+				self::RECENT,
+				$user_id,
+				self::RECENT,
 				self::RECENT
 			),
 			ARRAY_A
 		) ?? [];
-		$out  = [];
+		// phpcs:enable
+		$out = [];
 		foreach ( $rows as $r ) {
 			$order = null === $r['order_id'] ? null : (int) $r['order_id'];
 			$out[] = [
@@ -189,8 +204,8 @@ final class Data {
 		global $wpdb;
 		$in   = implode( ',', array_map( static fn( $m ) => $wpdb->prepare( '%s', $m ), $modules ) );
 		$rows = $wpdb->get_results(
-			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- $in is a list of prepared literals.
-			$wpdb->prepare( 'SELECT id, created_at, module, bot_id, amount, quota_amount, uncovered, quota_amount - amount AS credits FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind = 'usage' AND module IN ($in) ORDER BY created_at DESC, id DESC LIMIT %d", $user_id, self::RECENT ),
+			// Backwards along (user_id, kind, created_at): stops after RECENT matching rows.
+			$wpdb->prepare( 'SELECT id, created_at, module, bot_id, amount, quota_amount, uncovered, quota_amount - amount AS credits FROM ' . Tables::ledger() . " FORCE INDEX (user_kind_created) WHERE user_id = %d AND kind = 'usage' AND module IN ($in) ORDER BY created_at DESC, id DESC LIMIT %d", $user_id, self::RECENT ), // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name and prepared literals.
 			ARRAY_A
 		) ?? [];
 		$labels = self::module_labels();
