@@ -11,10 +11,10 @@ import { test, expect } from './helpers/fixtures.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BILLING = '/wp-admin/admin.php?page=aipkit-usage&tab=billing';
 
-function setup(theme = 'classic') {
+function fixture(...args) {
 	const out = execFileSync(
 		path.join(ROOT, 'bin/site-php'),
-		[path.join(ROOT, 'tests/php/Dashboard/fixtures/browser-setup.php'), 'setup', theme],
+		[path.join(ROOT, 'tests/php/Dashboard/fixtures/browser-setup.php'), ...args],
 		{
 			env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
 			encoding: 'utf8',
@@ -23,12 +23,17 @@ function setup(theme = 'classic') {
 	return JSON.parse(out.slice(out.indexOf('{')));
 }
 
+const setup = (theme = 'classic') => fixture('setup', theme);
+
 /** "65.400000" → "65.4", as the dashboard prints credits. */
 const trim = (v) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
 
 let site;
 test.beforeEach(() => {
 	site = setup('classic');
+});
+test.afterAll(() => {
+	fixture('teardown');
 });
 
 test('alice sees her balance, the purchase and her quota bars; the page is not cached', async ({ page, loginAs }) => {
@@ -188,10 +193,42 @@ test('the Pricing form offers models registered by modules instead of a missing 
 	await expect(dialog.getByLabel('Model (free text)')).toHaveValue('demo-chat-large');
 });
 
-test('WooCommerce My Account has a Credits & Usage tab', async ({ page, loginAs }) => {
-	test.skip(!site.woocommerce, 'WooCommerce is not installed on the e2e site (bin/test-browser installs only the plugin and the demo module)');
-	await loginAs('alice', 'alice-demo-password');
-	await page.goto(site.my_account);
-	await page.getByRole('link', { name: 'Credits & Usage' }).click();
-	await expect(page.locator('.aipkit-dashboard__figure--available')).toBeVisible();
+test('WooCommerce My Account: a Credits & Usage tab, and the purchase of a completed order linked to it', async ({ page }) => {
+	test.setTimeout(180_000);
+	const on = fixture('wc-activate');
+	test.skip(Boolean(on.skip), on.skip);
+	try {
+		expect(on.error).toBeNull();
+		const wc = fixture('wc-install');
+		test.skip(Boolean(wc.skip), wc.skip);
+		// WooCommerce sends customers to My Account instead of wp-admin: log in through its own form.
+		await page.context().clearCookies();
+		await page.goto(wc.my_account);
+		await page.locator('#username').fill('alice');
+		await page.locator('#password').fill('alice-demo-password');
+		await page.getByRole('button', { name: 'Log in' }).click();
+		const tab = page.getByRole('link', { name: 'Credits & Usage' });
+		await expect(tab).toBeVisible();
+		await tab.click();
+		await expect(page).toHaveURL(/aipkit-credits/);
+		const main = page.locator('#main');
+		await expect(main.locator('.aipkit-dashboard__figure--available')).toBeVisible();
+		// The purchase of the completed order links to My Account's view of that order.
+		const order = main.locator('.aipkit-dashboard__purchases a', { hasText: `Order #${wc.order_id}` });
+		await expect(order).toHaveAttribute('href', new RegExp(`view-order/${wc.order_id}`));
+		await order.click();
+		await expect(page.locator('#main').getByText('100 AI credits')).toBeVisible();
+		// A credit product is on sale and no URL is set: the button goes to the shop.
+		await page.goto(site.dashboard);
+		await expect(page.locator('#main .aipkit-dashboard__buy a')).toHaveAttribute('href', wc.shop);
+
+		// The setting turns the tab off.
+		expect(fixture('tab', 'off').tab).toBe(false);
+		await page.goto(wc.my_account);
+		await expect(page.locator('.woocommerce-MyAccount-navigation')).toBeVisible();
+		await expect(page.getByRole('link', { name: 'Credits & Usage' })).toHaveCount(0);
+	} finally {
+		fixture('tab', 'on');
+		fixture('wc-off');
+	}
 });
