@@ -63,6 +63,27 @@ test('alice sees her balance, the purchase and her quota bars; the page is not c
 	await expect(page.locator('link#aipkit-usage-dashboard-css')).toHaveCount(1);
 });
 
+test('right-to-left sites mirror the dashboard (bars fill from the right, text starts on the right)', async ({ page, loginAs }) => {
+	expect(fixture('rtl', 'on').rtl).toBe(true);
+	try {
+		await loginAs('alice', 'alice-demo-password');
+		await page.goto(site.dashboard);
+		await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+		const bar = page.locator('#main [data-scope="chatbot"] .aipkit-dashboard__bar');
+		const fill = bar.locator('.aipkit-dashboard__bar-fill');
+		await expect(bar).toBeVisible();
+		const b = await bar.boundingBox();
+		const f = await fill.boundingBox();
+		expect(f.width).toBeGreaterThan(0);
+		expect(f.width).toBeLessThan(b.width);
+		expect(Math.abs(f.x + f.width - (b.x + b.width))).toBeLessThan(1.5); // anchored at the right edge
+		const cell = page.locator('#main .aipkit-dashboard__purchases th').first();
+		expect(await cell.evaluate((el) => getComputedStyle(el).textAlign)).toMatch(/^(start|right)$/);
+	} finally {
+		fixture('rtl', 'off');
+	}
+});
+
 test('attributes hide sections (classic editor text) and a widget shows its own dashboard', async ({ page, loginAs }) => {
 	await loginAs('alice', 'alice-demo-password');
 	await page.goto(site.attributes);
