@@ -104,7 +104,9 @@ test('attributes hide sections (classic editor text) and a widget shows its own 
 });
 
 test('a logged-out visitor gets a login link that comes back to the dashboard', async ({ page }) => {
-	await page.goto(site.dashboard);
+	// WordPress itself sends no-cache headers only to logged-in users: these come from the dashboard.
+	const response = await page.goto(site.dashboard);
+	expect(response.headers()['cache-control']).toMatch(/no-cache|no-store/);
 	const main = page.locator('#main');
 	await expect(main.getByText('Log in to see your credits, purchases and quota usage.')).toBeVisible();
 	await expect(page.locator('.aipkit-dashboard__balance')).toHaveCount(0);
