@@ -169,6 +169,8 @@ test('"Why was this refused?" explains bob\'s refusal on Balances', async ({ adm
 	const refusals = dialog.locator('.aipkit-why__refusals tbody tr');
 	await expect(refusals.first()).toContainText('chatbot:demo-support');
 	await expect(refusals.first()).toContainText('quota_exceeded');
+	await expect(refusals.first().locator('td').first()).not.toBeEmpty(); // when, in site time
+	await expect(dialog).toContainText('No purchase is recorded for this user');
 
 	// A small request now: the remaining quota covers it.
 	await dialog.getByLabel('Input tokens').fill('100');

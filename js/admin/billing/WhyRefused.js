@@ -167,6 +167,43 @@ function Answer( { d } ) {
 					</tr>
 				</tbody>
 			</table>
+			<h3>{ __( 'Latest purchases', 'aipkit-usage' ) }</h3>
+			{ d.purchases.length === 0 ? (
+				<p>
+					{ __(
+						'No purchase is recorded for this user: if they bought credits, check that the WooCommerce order is completed and linked to this account.',
+						'aipkit-usage'
+					) }
+				</p>
+			) : (
+				<ul className="aipkit-why__purchases">
+					{ d.purchases.map( ( p ) => (
+						<li key={ p.id }>
+							{ p.kind === 'purchase_reversal'
+								? sprintf(
+										/* translators: 1: date, 2: credits, 3: order number */
+										__(
+											'%1$s: refund %2$s credits (order #%3$s)',
+											'aipkit-usage'
+										),
+										p.at_text,
+										credits( p.credits ),
+										p.order_id ?? '—'
+									)
+								: sprintf(
+										/* translators: 1: date, 2: credits, 3: order number */
+										__(
+											'%1$s: +%2$s credits (order #%3$s)',
+											'aipkit-usage'
+										),
+										p.at_text,
+										credits( p.credits ),
+										p.order_id ?? '—'
+									) }
+						</li>
+					) ) }
+				</ul>
+			) }
 			<h3>{ __( 'Last refusals', 'aipkit-usage' ) }</h3>
 			{ d.refusals.length === 0 ? (
 				<p>

@@ -139,8 +139,22 @@ final class WhyRefused {
 			'estimate'      => $estimate,
 			'estimate_from' => $source,
 			'decision'      => $decision,
-			'reasons'       => self::reasons( $balance, $quota, $quote, $estimate, $decision, $provider, $model ),
-			'refusals'      => $refusals,
+			'reasons'       => self::reasons( $balance, $quota, $quote, $estimate, $decision, $provider, $model, $refusals ),
+			// "Confirm the order is completed / the balance increased": the user's latest purchases and refunds.
+			'purchases'     => array_map(
+				static function ( $p ) {
+					$p['at_text'] = Format::datetime( $p['at'] );
+					return $p;
+				},
+				array_slice( Data::purchases( $user_id ), 0, 5 )
+			),
+			'refusals'      => array_map(
+				static function ( $r ) {
+					$r['at_text'] = Format::datetime( $r['at'] );
+					return $r;
+				},
+				$refusals
+			),
 		];
 	}
 
@@ -180,7 +194,7 @@ final class WhyRefused {
 	}
 
 	/** @return string[] plain sentences, most important first */
-	private static function reasons( array $balance, array $quota, ?array $quote, ?string $estimate, ?array $decision, string $provider, string $model ): array {
+	private static function reasons( array $balance, array $quota, ?array $quote, ?string $estimate, ?array $decision, string $provider, string $model, array $refusals ): array {
 		$out = [];
 		if ( '' === $provider || '' === $model ) {
 			$out[] = __( 'Enter the provider and model the module uses to see the matching pricing rule and its estimate.', 'aipkit-usage' );
@@ -207,6 +221,9 @@ final class WhyRefused {
 					$decision['shortfall']
 				);
 			}
+		}
+		if ( ! $refusals ) {
+			$out[] = __( 'No refusal is recorded for this user account. A quota message seen while logged out was the guest quota: ask the user to log in first.', 'aipkit-usage' );
 		}
 		if ( ! Decimal::is_zero( $balance['held'] ) ) {
 			/* translators: %s: held credits */

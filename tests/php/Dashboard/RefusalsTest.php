@@ -57,11 +57,15 @@ final class RefusalsTest extends TestCase
         $this->assertSame('2.000000', $d['decision']['shortfall']);
         $this->assertStringContainsString('is refused (quota_exceeded)', implode(' ', $d['reasons']));
         $this->assertCount(1, $d['refusals']);
+        $this->assertSame(\AipkitUsage\Dashboard\Format::datetime($d['refusals'][0]['at']), $d['refusals'][0]['at_text']);
+        $this->assertSame(\AipkitUsage\Dashboard\Format::datetime($d['quota']['next_reset']), $d['quota']['next_reset_text']);
+        $this->assertSame([], $d['purchases']);
 
-        // After buying credits the same request would be admitted.
-        $this->fund($bob, '10');
+        // After buying credits the same request would be admitted, and the purchase is listed.
+        \AipkitUsage\Billing\Balances::credit($bob, '10', 'purchase', 'purchase:555:1', ['order_id' => 555]);
         $d = $this->restData($this->rest('GET', "/aipkit/v1/balances/$bob/why", ['module' => 'chatbot', 'bot_id' => 'sales']));
         $this->assertTrue($d['decision']['admitted']);
+        $this->assertSame([555, '10.000000'], [$d['purchases'][0]['order_id'], $d['purchases'][0]['credits']]);
 
         // Counts given: priced against the rule; an unknown model falls back.
         $d = $this->restData($this->rest('GET', "/aipkit/v1/balances/$bob/why", ['module' => 'chatbot', 'bot_id' => 'sales', 'provider' => 'openai', 'model' => 'other-model', 'input_tokens' => 1000]));
@@ -78,6 +82,8 @@ final class RefusalsTest extends TestCase
         $this->assertSame(401, $this->rest('GET', "/aipkit/v1/balances/$bob/why")->get_status());
         $this->actAs($this->createUser('administrator'));
         $this->assertSame(404, $this->rest('GET', '/aipkit/v1/balances/999999/why')->get_status());
+        $d = $this->restData($this->rest('GET', "/aipkit/v1/balances/$bob/why"));
+        $this->assertStringContainsString('No refusal is recorded for this user account', implode(' ', $d['reasons']));
     }
 
     public function testRecordIgnoresGarbageAndPrunes(): void
