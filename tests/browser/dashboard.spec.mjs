@@ -43,7 +43,10 @@ test('alice sees her balance, the purchase and her quota bars; the page is not c
 	expect(response.headers()['cache-control']).toMatch(/no-cache|no-store/);
 
 	const dash = page.locator('#main .aipkit-dashboard');
-	await expect(dash.getByRole('heading', { name: 'Credits & Usage' })).toBeVisible();
+	// The page made by "Create the page for me": its title is the heading, the dashboard adds none.
+	await expect(page.locator('#main h1')).toHaveText('Credits & Usage');
+	await expect(dash.locator('.aipkit-dashboard__title')).toHaveCount(0);
+	await expect(dash.getByText('View your credits, purchases, and quotas.')).toBeVisible();
 	await expect(dash.locator('.aipkit-dashboard__figure--available dd')).toHaveText(`${trim(site.alice.available)} credits`);
 	await expect(dash.locator('.aipkit-dashboard__figure--held dd')).toHaveText(`${trim(site.alice.held)} credits`);
 
@@ -125,7 +128,7 @@ test('the dashboard renders in a block theme (Twenty Twenty-Five; Twenty Twenty-
 		expect(block.theme).toMatch(/^twentytwenty(five|three)$/);
 		await loginAs('alice', 'alice-demo-password');
 		await page.goto(site.dashboard);
-		await expect(page.locator('.aipkit-dashboard__title')).toHaveText('Credits & Usage');
+		await expect(page.locator('.aipkit-dashboard__figure--available')).toBeVisible();
 		await expect(page.getByRole('progressbar', { name: 'Chatbot', exact: true })).toBeVisible();
 		await expect(page.locator('link#aipkit-usage-dashboard-css')).toHaveCount(1);
 		// No widget area here: a page without the shortcode loads none of the dashboard's assets.
@@ -202,7 +205,10 @@ test('Billing > WooCommerce: page picker, warning, and "Create the page for me"'
 	const created = await picker.getByRole('link', { name: 'View the dashboard page' }).getAttribute('href');
 	expect(created).not.toBe(site.dashboard);
 	await page.goto(created);
-	await expect(page.locator('#main .aipkit-dashboard__title')).toHaveText('Credits & Usage');
+	// The page's title is the heading; the dashboard adds no second one.
+	await expect(page.locator('#main h1')).toHaveText('Credits & Usage');
+	await expect(page.locator('#main .aipkit-dashboard__title')).toHaveCount(0);
+	await expect(page.locator('#main .aipkit-dashboard__figure--available')).toBeVisible();
 	await expect(page.locator('.aipkit-dashboard-admin')).toContainText('Only administrators see this box.');
 });
 

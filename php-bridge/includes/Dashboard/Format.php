@@ -17,7 +17,9 @@ final class Format {
 	/** Site-time date and time with the zone shown, e.g. "November 30, 2026 2:05 pm CET". */
 	public static function datetime( int $unix ): string {
 		$format = get_option( 'date_format', 'Y-m-d' ) . ' ' . get_option( 'time_format', 'H:i' );
-		return wp_date( $format, $unix ) . ' ' . wp_date( 'T', $unix );
+		// A site on UTC+0 without a named zone reads better as "UTC" than PHP's "GMT+0000".
+		$zone = '+00:00' === wp_timezone_string() ? 'UTC' : wp_date( 'T', $unix );
+		return wp_date( $format, $unix ) . ' ' . $zone;
 	}
 
 	/** ISO 8601 with the site's offset, for <time datetime>. */

@@ -12,8 +12,11 @@ defined( 'ABSPATH' ) || exit;
  * lacks it.
  */
 final class PageSetup {
-	/** Block markup of a new dashboard page: a Shortcode block, so the block editor shows it as such. */
-	public const CONTENT = "<!-- wp:shortcode -->\n[aipkit_token_usage]\n<!-- /wp:shortcode -->";
+	/**
+	 * Block markup of a new dashboard page: a Shortcode block, so the block editor shows it as such. The
+	 * page's own title already says "Credits & Usage", so the dashboard's heading is left out.
+	 */
+	public const CONTENT = "<!-- wp:shortcode -->\n[aipkit_token_usage title=\"\"]\n<!-- /wp:shortcode -->";
 
 	/** @return array<int,array{id:int,title:string,url:string,has_shortcode:bool}> published pages, newest first */
 	public static function pages( string $search = '' ): array {

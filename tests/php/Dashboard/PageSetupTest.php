@@ -20,7 +20,8 @@ final class PageSetupTest extends TestCase
         $d = $this->restData($res);
         $page = get_post($d['page']['id']);
         $this->assertSame('publish', $page->post_status);
-        $this->assertStringContainsString('[aipkit_token_usage]', $page->post_content);
+        $this->assertStringContainsString('[aipkit_token_usage title=""]', $page->post_content);
+        $this->assertSame('Credits & Usage', $page->post_title);
         $this->assertSame('', $d['warning']);
         $this->assertSame($page->ID, Settings::dashboard_page_id());
         $this->assertSame(get_permalink($page), Settings::customer_dashboard_url());
