@@ -212,6 +212,26 @@ test('Billing > WooCommerce: page picker, warning, and "Create the page for me"'
 	await expect(page.locator('.aipkit-dashboard-admin')).toContainText('Only administrators see this box.');
 });
 
+test('role access set on Billing > WooCommerce: other users get a clear message', async ({ admin: page, browser }) => {
+	await page.goto(`${BILLING}&section=woocommerce`);
+	const picker = page.locator('.aipkit-usage-dashboard-page');
+	await expect(picker).toContainText('Every logged-in user may see the dashboard.');
+	await picker.getByRole('checkbox', { name: 'Editor' }).check();
+	await expect(picker.getByRole('status')).toHaveText('Role access saved.');
+	await expect(picker).toContainText('Only users with a ticked role see the dashboard');
+
+	const context = await browser.newContext();
+	const alice = await context.newPage();
+	await alice.goto('/wp-login.php');
+	await alice.locator('#user_login').fill('alice');
+	await alice.locator('#user_pass').fill('alice-demo-password');
+	await Promise.all([alice.waitForURL(/\/wp-admin\//), alice.locator('#wp-submit').click()]);
+	await alice.goto(site.dashboard);
+	await expect(alice.locator('#main')).toContainText('Your account does not have access to the credits dashboard.');
+	await expect(alice.locator('.aipkit-dashboard__balance')).toHaveCount(0);
+	await context.close();
+});
+
 test('the Pricing form offers models registered by modules instead of a missing screen', async ({ admin: page }) => {
 	await page.goto(`${BILLING}&section=pricing`);
 	await page.getByRole('button', { name: 'New Pricing' }).click();

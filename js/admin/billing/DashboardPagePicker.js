@@ -58,7 +58,15 @@ export default function DashboardPagePicker( { boot } ) {
 		}
 	}
 
+	// The checkbox or toggle shows the new value at once; a refused save puts the old one back.
 	async function saveSetting( changes, done ) {
+		const before = { roles, tab };
+		if ( 'dashboard_roles' in changes ) {
+			setRoles( changes.dashboard_roles );
+		}
+		if ( 'dashboard_my_account_tab' in changes ) {
+			setTab( changes.dashboard_my_account_tab );
+		}
 		setBusy( true );
 		setNotice( null );
 		try {
@@ -70,6 +78,8 @@ export default function DashboardPagePicker( { boot } ) {
 			setTab( s.dashboard_my_account_tab !== false );
 			setNotice( { status: 'success', text: done } );
 		} catch ( e ) {
+			setRoles( before.roles );
+			setTab( before.tab );
 			setNotice( { status: 'error', text: e.message } );
 		} finally {
 			setBusy( false );
