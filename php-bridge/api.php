@@ -9,10 +9,10 @@
  */
 
 use AipkitUsage\Billing\Balances;
-use AipkitUsage\Billing\Core;
 use AipkitUsage\Billing\Metering;
 use AipkitUsage\Billing\PricingRules;
 use AipkitUsage\Billing\Quotas;
+use AipkitUsage\Core\Gateway;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -33,7 +33,12 @@ if ( ! function_exists( 'aipkit_usage_quote' ) ) {
 			'images'        => $request['images'] ?? 0,
 			'videos'        => $request['videos'] ?? 0,
 		];
-		return Core::quote( PricingRules::enabled(), $usage );
+		return Gateway::instance()->quote(
+			[
+				'rules' => PricingRules::enabled(),
+				'usage' => $usage,
+			]
+		);
 	}
 
 	/**
@@ -64,7 +69,7 @@ if ( ! function_exists( 'aipkit_usage_quote' ) ) {
 		return Metering::release( $hold );
 	}
 
-	/** @return array{balance:string,held:string,available:string} */
+	/** @return array{balance:string,held:string,available:string,uncovered:string} uncovered: usage no credit paid for yet */
 	function aipkit_usage_balance( int $user_id ) {
 		return Balances::get( $user_id );
 	}

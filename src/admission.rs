@@ -21,9 +21,32 @@ impl Order {
     }
 }
 
+/// Why a request was refused (the `reason` of `admit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The estimate is more than the balance and the quota leave.
+    QuotaExceeded,
+    /// Neither balance nor quota has anything left: refused whatever the estimate (0 included),
+    /// so an estimate that prices at 0 never opens the door to uncovered usage.
+    NothingAvailable,
+    /// The subject's unpaid (uncovered) usage is above the site's bound.
+    UncoveredLimit,
+}
+
+impl Refusal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::NothingAvailable => "nothing_available",
+            Self::UncoveredLimit => "uncovered_limit",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Admission {
     pub admitted: bool,
+    pub reason: Option<Refusal>,
     pub hold_balance: Credits,
     pub hold_quota: Credits,
     pub shortfall: Credits,
@@ -49,18 +72,39 @@ fn take(want: Credits, have: Option<Credits>) -> Result<(Credits, Credits), Core
 
 /// All inputs are non-negative (checked by the caller); `quota_remaining` None = unlimited.
 pub fn admit(estimate: Credits, balance_available: Credits, quota_remaining: Option<Credits>, order: Order) -> Result<Admission, CoreError> {
+    admit_bounded(estimate, balance_available, quota_remaining, order, Credits::ZERO, None)
+}
+
+fn refused(reason: Refusal, shortfall: Credits) -> Admission {
+    Admission { admitted: false, reason: Some(reason), hold_balance: Credits::ZERO, hold_quota: Credits::ZERO, shortfall }
+}
+
+/// `admit` for a subject that already owes `uncovered` credits; `uncovered_limit` None = unbounded.
+/// A subject above the bound is refused (shortfall: what it must cover to get back under it); a
+/// subject with nothing available at all is refused whatever the estimate (shortfall: the estimate).
+pub fn admit_bounded(
+    estimate: Credits,
+    balance_available: Credits,
+    quota_remaining: Option<Credits>,
+    order: Order,
+    uncovered: Credits,
+    uncovered_limit: Option<Credits>,
+) -> Result<Admission, CoreError> {
+    if let Some(limit) = uncovered_limit {
+        if uncovered > limit {
+            return Ok(refused(Refusal::UncoveredLimit, uncovered.checked_sub(limit, "uncovered")?));
+        }
+    }
+    if quota_remaining.is_some_and(|q| q.is_zero()) && balance_available.is_zero() {
+        return Ok(refused(Refusal::NothingAvailable, estimate));
+    }
     // The sum of two in-range amounts may exceed the credit range; compare it unbounded
     // (rust_decimal holds 2 × 10^14 exactly) so large balances never turn into an error.
     let available = quota_remaining.map(|q| balance_available.decimal() + q.decimal());
     let admitted = available.is_none_or(|a| estimate.decimal() <= a);
     if !admitted {
         let short = estimate.decimal() - available.unwrap_or_default();
-        return Ok(Admission {
-            admitted: false,
-            hold_balance: Credits::ZERO,
-            hold_quota: Credits::ZERO,
-            shortfall: Credits::from_exact(short, "shortfall")?,
-        });
+        return Ok(refused(Refusal::QuotaExceeded, Credits::from_exact(short, "shortfall")?));
     }
     let (hold_balance, hold_quota) = match order {
         Order::BalanceFirst => {
@@ -72,7 +116,7 @@ pub fn admit(estimate: Credits, balance_available: Credits, quota_remaining: Opt
             (rest, q)
         }
     };
-    Ok(Admission { admitted: true, hold_balance, hold_quota, shortfall: Credits::ZERO })
+    Ok(Admission { admitted: true, reason: None, hold_balance, hold_quota, shortfall: Credits::ZERO })
 }
 
 /// Charges `actual` against the holds first; any excess against what is still available, in order;
@@ -146,6 +190,23 @@ mod tests {
         assert_eq!((a.admitted, a.hold_balance, a.hold_quota), (true, c("0"), c("5")));
         let a = admit(c("5"), c("5"), Some(c("0")), Order::QuotaFirst).unwrap();
         assert_eq!((a.admitted, a.hold_balance, a.hold_quota), (true, c("5"), c("0")));
+    }
+
+    #[test]
+    fn nothing_available_is_refused_whatever_the_estimate() {
+        let a = admit(c("0"), c("0"), Some(c("0")), Order::BalanceFirst).unwrap();
+        assert_eq!((a.admitted, a.reason, a.shortfall), (false, Some(Refusal::NothingAvailable), c("0")));
+        // Unlimited quota (the owner's choice) still admits a zero balance.
+        assert!(admit(c("0"), c("0"), None, Order::BalanceFirst).unwrap().admitted);
+        assert!(admit(c("0"), c("0.000001"), Some(c("0")), Order::BalanceFirst).unwrap().admitted);
+    }
+
+    #[test]
+    fn uncovered_above_the_bound_is_refused() {
+        let a = admit_bounded(c("1"), c("10"), None, Order::BalanceFirst, c("1.5"), Some(c("1"))).unwrap();
+        assert_eq!((a.admitted, a.reason, a.shortfall), (false, Some(Refusal::UncoveredLimit), c("0.5")));
+        assert!(admit_bounded(c("1"), c("10"), None, Order::BalanceFirst, c("1"), Some(c("1"))).unwrap().admitted);
+        assert!(admit_bounded(c("1"), c("10"), None, Order::BalanceFirst, c("99"), None).unwrap().admitted);
     }
 
     #[test]

@@ -20,7 +20,8 @@ use std::fmt;
 /// Every op name, as the bindings accept it.
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
-    "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff",
+    "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
+    "authorize_plan", "amount",
 ];
 
 // ---------- responses ----------
@@ -149,6 +150,79 @@ pub struct CutoffResp {
     pub cutoff: i64,
 }
 
+/// Everything a settle writes, from one core call: the price of the actual usage (with the breakdown
+/// and rule snapshot the ledger keeps), how it splits over hold / balance / quota / uncovered, and the
+/// ledger row's idempotency key (null when nothing is charged: a failed or zero-cost reply).
+#[derive(Serialize, Debug)]
+pub struct SettleUsageResp {
+    pub status: &'static str,
+    pub credits: String,
+    pub balance_debit: String,
+    pub quota_count: String,
+    pub released_balance: String,
+    pub released_quota: String,
+    pub uncovered: String,
+    pub ledger_key: Option<String>,
+    pub quote: QuoteResp,
+}
+
+/// The quota that applies to a request: which rule (the bot's own over the module's; none = the
+/// owner's no-rule choice), the subject's limit under it and the current period.
+#[derive(Serialize, Debug)]
+pub struct QuotaPlan {
+    /// "bot", "module" or null (no rule applies).
+    pub rule: Option<&'static str>,
+    pub limit: Option<String>,
+    pub period: &'static str,
+    pub period_key: String,
+    pub starts_at: Option<i64>,
+    pub next_starts_at: Option<i64>,
+}
+
+/// A credit amount as the core reads it (PHP's input checks use this instead of a second grammar).
+#[derive(Serialize, Debug)]
+pub struct AmountResp {
+    pub amount: String,
+}
+
+/// What authorize needs decided before it locks anything: the estimate's price and the quota.
+#[derive(Serialize, Debug)]
+pub struct AuthorizePlanResp {
+    pub price: PriceResp,
+    pub quota: QuotaPlan,
+}
+
+#[derive(Serialize, Debug)]
+pub struct UsageTypeOut {
+    pub value: &'static str,
+    /// Billing methods a rule of this usage type may use, in the order screens offer them.
+    pub methods: Vec<&'static str>,
+}
+
+/// The limits and vocabularies every layer must agree on (PHP REST schemas, the admin screens),
+/// published by the core so that they are written down once.
+#[derive(Serialize, Debug)]
+pub struct ConstantsResp {
+    pub usage_types: Vec<UsageTypeOut>,
+    pub methods: Vec<&'static str>,
+    pub periods: Vec<&'static str>,
+    pub orders: Vec<&'static str>,
+    pub refusal_reasons: Vec<&'static str>,
+    pub ledger_kinds: Vec<&'static str>,
+    pub module_pattern: &'static str,
+    pub bot_id_pattern: &'static str,
+    pub request_id_pattern: &'static str,
+    pub model_max_chars: usize,
+    pub provider_max_bytes: usize,
+    pub count_max: u64,
+    pub amount_max: &'static str,
+    pub amount_decimals: u32,
+    pub key_part_max: usize,
+    pub quota_message_max_chars: usize,
+    pub quota_roles_max: usize,
+    pub error_codes: &'static [&'static str],
+}
+
 #[derive(Serialize, Debug)]
 #[serde(untagged)]
 pub enum Response {
@@ -166,6 +240,10 @@ pub enum Response {
     Score(ScoreResp),
     Csv(CsvResp),
     Cutoff(CutoffResp),
+    Constants(ConstantsResp),
+    SettleUsage(SettleUsageResp),
+    AuthorizePlan(AuthorizePlanResp),
+    Amount(AmountResp),
 }
 
 // ---------- reading helpers ----------
@@ -253,6 +331,11 @@ pub fn validate_rule(v: &Value<'_>) -> Result<ValidateRuleResp, CoreError> {
 fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["rules", "usage"])?;
+    quote_parts(&o)
+}
+
+/// `rules` and `usage` of a request object (quote, price, settle_usage).
+fn quote_parts(o: &Obj<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
     let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
     let u = o.obj("usage")?;
     u.deny_unknown(&["usage_type", "provider", "model", "input_tokens", "output_tokens", "images", "videos"])?;
@@ -270,7 +353,11 @@ fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
 
 pub fn quote(v: &Value<'_>) -> Result<QuoteResp, CoreError> {
     let (rules, usage) = quote_input(v)?;
-    let q = pricing::quote(&rules, &usage)?;
+    quote_resp(&rules, &usage)
+}
+
+fn quote_resp(rules: &[Rule], usage: &Usage) -> Result<QuoteResp, CoreError> {
+    let q = pricing::quote(rules, usage)?;
     Ok(QuoteResp {
         credits: q.credits.canonical(),
         method: q.rule.map_or("fallback", |r| r.method.as_str()),
@@ -308,23 +395,30 @@ pub fn price_text(v: &Value<'_>) -> Result<PriceResp, CoreError> {
     crate::price_text::price(o.str("text")?)
 }
 
-pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
-    let o = as_obj(v, "")?;
-    o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
-    let subject = match o.str("subject")? {
-        "guest" => Subject::Guest,
-        "user" => Subject::User,
-        _ => return Err(err("malformed_input", "subject must be guest or user.", "subject")),
-    };
+fn subject_of(o: &Obj<'_>) -> Result<Subject, CoreError> {
+    match o.str("subject")? {
+        "guest" => Ok(Subject::Guest),
+        "user" => Ok(Subject::User),
+        _ => Err(err("malformed_input", "subject must be guest or user.", &o.at("subject"))),
+    }
+}
+
+fn roles_of(o: &Obj<'_>) -> Result<Vec<String>, CoreError> {
     let mut roles = Vec::new();
     if let Some(r) = o.opt("roles") {
-        for (i, role) in as_arr(r, "roles")?.iter().enumerate() {
-            roles.push(as_str(role, &index("roles", i))?.to_owned());
+        let path = o.at("roles");
+        for (i, role) in as_arr(r, &path)?.iter().enumerate() {
+            roles.push(as_str(role, &index(&path, i))?.to_owned());
         }
     }
+    Ok(roles)
+}
+
+/// The limit for this subject under one rule object (guest_limit, user_limit, role_limits).
+fn limit_under(rule: &Obj<'_>, subject: Subject, roles: &[String]) -> Result<Option<Credits>, CoreError> {
     let mut role_limits = BTreeMap::new();
-    if let Some(m) = o.opt("role_limits") {
-        let m = as_obj(m, "role_limits")?;
+    if let Some(m) = rule.opt("role_limits") {
+        let m = as_obj(m, &rule.at("role_limits"))?;
         for (role, lim) in m.fields() {
             let f = m.at(role);
             let lim = match lim {
@@ -334,13 +428,19 @@ pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
             role_limits.insert(role.to_string(), opt_limit(lim, &f)?);
         }
     }
-    let limit = quota::effective_limit(
+    Ok(quota::effective_limit(
         subject,
-        &roles,
-        opt_limit(o.nullable_str("guest_limit")?, "guest_limit")?,
-        opt_limit(o.nullable_str("user_limit")?, "user_limit")?,
+        roles,
+        opt_limit(rule.nullable_str("guest_limit")?, &rule.at("guest_limit"))?,
+        opt_limit(rule.nullable_str("user_limit")?, &rule.at("user_limit"))?,
         &role_limits,
-    );
+    ))
+}
+
+pub fn effective_limit(v: &Value<'_>) -> Result<LimitResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["subject", "roles", "guest_limit", "user_limit", "role_limits"])?;
+    let limit = limit_under(&o, subject_of(&o)?, &roles_of(&o)?)?;
     Ok(LimitResp { limit: canon(limit) })
 }
 
@@ -348,6 +448,12 @@ pub fn period_op(v: &Value<'_>) -> Result<PeriodResp, CoreError> {
     let o = as_obj(v, "")?;
     o.deny_unknown(&["period", "now", "utc_offsets", "start_of_week"])?;
     let p = Period::parse(o.str("period")?, "period")?;
+    let info = period_at(&o, p)?;
+    Ok(PeriodResp { key: info.key, starts_at: info.starts_at, next_starts_at: info.next_starts_at })
+}
+
+/// The period `p` at the request's `now`, `utc_offsets` and `start_of_week`.
+fn period_at(o: &Obj<'_>, p: Period) -> Result<period::PeriodInfo, CoreError> {
     let now = time(o.num("now")?, "now")?;
     let mut spans = Vec::new();
     for (i, s) in o.arr("utc_offsets")?.iter().enumerate() {
@@ -364,8 +470,7 @@ pub fn period_op(v: &Value<'_>) -> Result<PeriodResp, CoreError> {
         None => 1,
         Some(v) => as_lenient_int(v, "start_of_week")?.whole(0, 6, "invalid_period", "start_of_week")?,
     };
-    let info = period::period(p, now, &spans, sow)?;
-    Ok(PeriodResp { key: info.key, starts_at: info.starts_at, next_starts_at: info.next_starts_at })
+    period::period(p, now, &spans, sow)
 }
 
 fn quota_remaining(o: &Obj<'_>) -> Result<Option<Credits>, CoreError> {
@@ -374,16 +479,18 @@ fn quota_remaining(o: &Obj<'_>) -> Result<Option<Credits>, CoreError> {
 
 pub fn admit(v: &Value<'_>) -> Result<AdmitResp, CoreError> {
     let o = as_obj(v, "")?;
-    o.deny_unknown(&["estimate", "balance_available", "quota_remaining", "order"])?;
-    let a = admission::admit(
+    o.deny_unknown(&["estimate", "balance_available", "quota_remaining", "order", "uncovered", "uncovered_limit"])?;
+    let a = admission::admit_bounded(
         amount(o.str("estimate")?, "estimate")?,
         amount(o.str("balance_available")?, "balance_available")?,
         quota_remaining(&o)?,
         Order::parse(o.str("order")?, "order")?,
+        o.opt_str("uncovered")?.map_or(Ok(Credits::ZERO), |u| amount(u, "uncovered"))?,
+        opt_limit(o.opt_str("uncovered_limit")?, "uncovered_limit")?,
     )?;
     Ok(AdmitResp {
         admitted: a.admitted,
-        reason: if a.admitted { None } else { Some("quota_exceeded") },
+        reason: a.reason.map(admission::Refusal::as_str),
         hold_balance: a.hold_balance.canonical(),
         hold_quota: a.hold_quota.canonical(),
         shortfall: a.shortfall.canonical(),
@@ -488,6 +595,155 @@ pub fn version(v: &Value<'_>) -> Result<VersionResp, CoreError> {
     Ok(VersionResp { version: crate::VERSION, abi: crate::ABI_VERSION })
 }
 
+/// One settle decision: price the actual usage, split it (`settle`), and name the ledger entry.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rules", "usage", "failed", "hold_balance", "hold_quota", "balance_available", "quota_remaining", "order", "request_id"])?;
+    let (rules, usage) = quote_parts(&o)?;
+    let failed = match o.opt("failed") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(crate::value::wrong_type(&o.at("failed"), "a boolean", other)),
+    };
+    let request_id = o.str("request_id")?;
+    let quote = quote_resp(&rules, &usage)?;
+    // A failed reply charges nothing; the quote still says what the usage would have cost.
+    let cost = if failed { Credits::ZERO } else { Credits::parse_non_negative(&quote.credits, "credits")? };
+    let s = admission::settle(
+        amount(o.str("hold_balance")?, "hold_balance")?,
+        amount(o.str("hold_quota")?, "hold_quota")?,
+        cost,
+        amount(o.str("balance_available")?, "balance_available")?,
+        quota_remaining(&o)?,
+        Order::parse(o.str("order")?, "order")?,
+    )?;
+    let charged = !cost.is_zero();
+    let ledger_key = if charged { Some(ledger::idempotency_key(EntryKind::Usage, &[request_id.to_owned()]).map_err(|e| err(e.code(), e.to_string(), "request_id"))?) } else { None };
+    Ok(SettleUsageResp {
+        status: if charged { "settled" } else { "released" },
+        credits: cost.canonical(),
+        balance_debit: s.balance_debit.canonical(),
+        quota_count: s.quota_count.canonical(),
+        released_balance: s.released_balance.canonical(),
+        released_quota: s.released_quota.canonical(),
+        uncovered: s.uncovered.canonical(),
+        ledger_key,
+        quote,
+    })
+}
+
+/// One call before authorize's transaction: the estimate's price, the quota rule that applies (the
+/// bot's own rule over the module's), the subject's limit under it (no rule: unlimited, or 0 when the
+/// owner chose "balance only") and the current period key.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn authorize_plan(v: &Value<'_>) -> Result<AuthorizePlanResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["rules", "usage", "bot_id", "quota_rules", "subject", "roles", "no_quota_rule", "now", "utc_offsets", "start_of_week"])?;
+    let (rules, usage) = quote_parts(&o)?;
+    let q = pricing::price(&rules, &usage, false)?;
+    let price = PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() };
+    let bot_id = o.str("bot_id")?;
+    let subject = subject_of(&o)?;
+    let roles = roles_of(&o)?;
+    let mut module_rule = None;
+    let mut bot_rule = None;
+    for (i, r) in o.arr("quota_rules")?.iter().enumerate() {
+        let path = index("quota_rules", i);
+        let r = as_obj(r, &path)?;
+        r.deny_unknown(&["bot_id", "guest_limit", "user_limit", "role_limits", "period"])?;
+        match r.str("bot_id")? {
+            "" => module_rule = module_rule.or(Some(r)),
+            b if b == bot_id => bot_rule = bot_rule.or(Some(r)),
+            _ => {}
+        }
+    }
+    let chosen = match (bot_rule, module_rule) {
+        (Some(r), _) if !bot_id.is_empty() => Some(("bot", r)),
+        (_, Some(r)) => Some(("module", r)),
+        _ => None,
+    };
+    let quota = match chosen {
+        Some((which, r)) => {
+            let p = Period::parse(r.str("period")?, &r.at("period"))?;
+            let info = period_at(&o, p)?;
+            QuotaPlan {
+                rule: Some(which),
+                limit: canon(limit_under(&r, subject, &roles)?),
+                period: p.as_str(),
+                period_key: info.key,
+                starts_at: info.starts_at,
+                next_starts_at: info.next_starts_at,
+            }
+        }
+        None => {
+            let limit = match o.str("no_quota_rule")? {
+                "unlimited" => None,
+                "balance_only" => Some(Credits::ZERO),
+                _ => return Err(err("malformed_input", "no_quota_rule must be unlimited or balance_only.", "no_quota_rule")),
+            };
+            // Usage without a rule is still counted, all-time, so Balances can show it.
+            QuotaPlan { rule: None, limit: canon(limit), period: "never", period_key: "all".to_owned(), starts_at: None, next_starts_at: None }
+        }
+    };
+    Ok(AuthorizePlanResp { price, quota })
+}
+
+/// Reads one credit amount: `value` a decimal string (at most 6 places, |x| < 10^14); `negative`
+/// true allows a sign. Errors name `field` (default "value"), so PHP can report the field it checked.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn amount_op(v: &Value<'_>) -> Result<AmountResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["value", "field", "negative"])?;
+    let field = o.opt_str("field")?.unwrap_or("value");
+    if field.len() > 191 {
+        return Err(err("malformed_input", "field must be at most 191 characters.", "field"));
+    }
+    let negative = match o.opt("negative") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(crate::value::wrong_type("negative", "a boolean", other)),
+    };
+    let raw = match o.req("value")? {
+        Value::Str(s) => s,
+        other => return Err(crate::value::wrong_type(field, "a string", other)),
+    };
+    let c = if negative { Credits::parse(raw, field)? } else { Credits::parse_non_negative(raw, field)? };
+    Ok(AmountResp { amount: c.canonical() })
+}
+
+/// Longest refusal message a quota rule may carry, in characters.
+pub const QUOTA_MESSAGE_MAX_CHARS: usize = 1000;
+/// Most role overrides one quota rule may carry.
+pub const QUOTA_ROLES_MAX: usize = 100;
+
+pub fn constants(v: &Value<'_>) -> Result<ConstantsResp, CoreError> {
+    as_obj(v, "")?.deny_unknown(&[])?;
+    Ok(ConstantsResp {
+        usage_types: UsageType::ALL
+            .iter()
+            .map(|t| UsageTypeOut { value: t.as_str(), methods: pricing::Method::ALL.iter().filter(|m| t.allows(**m)).map(|m| m.as_str()).collect() })
+            .collect(),
+        methods: pricing::Method::ALL.iter().map(|m| m.as_str()).collect(),
+        periods: vec!["never", "daily", "weekly", "monthly"],
+        orders: vec!["balance_first", "quota_first"],
+        refusal_reasons: vec!["quota_exceeded", "nothing_available", "uncovered_limit"],
+        ledger_kinds: vec!["purchase", "purchase_reversal", "admin_adjustment", "usage", "usage_reset"],
+        module_pattern: "^[a-z0-9_-]{1,32}$",
+        bot_id_pattern: "^[A-Za-z0-9_.-]{0,64}$",
+        request_id_pattern: "^[A-Za-z0-9_.-]{1,64}$",
+        model_max_chars: pricing::MAX_MODEL_CHARS,
+        provider_max_bytes: pricing::MAX_PROVIDER_BYTES,
+        count_max: crate::money::MAX_COUNT,
+        amount_max: "99999999999999.999999",
+        amount_decimals: crate::money::SCALE,
+        key_part_max: ledger::MAX_PART,
+        quota_message_max_chars: QUOTA_MESSAGE_MAX_CHARS,
+        quota_roles_max: QUOTA_ROLES_MAX,
+        error_codes: crate::error::ALL_CODES,
+    })
+}
+
 /// Runs one op on an already-read request value.
 pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
     Ok(match op {
@@ -506,6 +762,15 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "score_band" => Response::Score(score_band(v)?),
         "csv_rows" => Response::Csv(csv_rows(v)?),
         "retention_cutoff" => Response::Cutoff(retention_cutoff(v)?),
+        "constants" => Response::Constants(constants(v)?),
+        // Metering decisions are made on the server only (FFI, or the core compiled for PHP); the
+        // browser module stays under its size budget without them.
+        #[cfg(not(feature = "wasm"))]
+        "settle_usage" => Response::SettleUsage(settle_usage(v)?),
+        #[cfg(not(feature = "wasm"))]
+        "authorize_plan" => Response::AuthorizePlan(authorize_plan(v)?),
+        #[cfg(not(feature = "wasm"))]
+        "amount" => Response::Amount(amount_op(v)?),
         _ => return Err(unknown_op(op)),
     })
 }

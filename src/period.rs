@@ -23,6 +23,15 @@ impl Period {
             _ => return Err(err("invalid_period", "Reset period must be never, daily, weekly or monthly.", field)),
         })
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Never => "never",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+        }
+    }
 }
 
 /// One offset and the UTC instant it starts at (`None` = since forever).

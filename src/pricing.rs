@@ -17,6 +17,8 @@ pub enum UsageType {
 }
 
 impl UsageType {
+    pub const ALL: [UsageType; 5] = [Self::Chat, Self::FormSubmit, Self::ImageGenerate, Self::ImageEdit, Self::VideoGenerate];
+
     pub fn parse(s: &str, field: &str) -> Result<Self, CoreError> {
         Ok(match s {
             "chat" => Self::Chat,
@@ -69,6 +71,8 @@ pub enum Method {
 }
 
 impl Method {
+    pub const ALL: [Method; 4] = [Self::Per1kTokens, Self::Flat, Self::PerImage, Self::PerVideo];
+
     pub fn parse(s: &str, field: &str) -> Result<Self, CoreError> {
         Ok(match s {
             "flat" => Self::Flat,
@@ -134,16 +138,21 @@ pub struct RuleDraft<'a> {
 pub fn normalise_provider(raw: &str, field: &str) -> Result<String, CoreError> {
     let t = raw.trim();
     let p = if t.bytes().any(|b| b.is_ascii_uppercase()) { t.to_ascii_lowercase() } else { t.to_owned() };
-    if p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if p.is_empty() || p.len() > MAX_PROVIDER_BYTES || !p.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(err("invalid_provider", "Provider must be a non-empty name of at most 64 plain ASCII characters.", field));
     }
     Ok(p)
 }
 
+/// Longest model name, in characters: the tables store it in VARCHAR(128) (pricing_rules, holds, ledger).
+pub const MAX_MODEL_CHARS: usize = 128;
+/// Longest provider id, in bytes (VARCHAR(64)).
+pub const MAX_PROVIDER_BYTES: usize = 64;
+
 pub fn normalise_model(raw: &str, field: &str) -> Result<String, CoreError> {
     let m = raw.trim();
-    if m.is_empty() || m.chars().count() > 191 || m.chars().any(char::is_control) {
-        return Err(err("invalid_model", "Model must be a non-empty name of at most 191 characters (or * for every model).", field));
+    if m.is_empty() || m.chars().count() > MAX_MODEL_CHARS || m.chars().any(char::is_control) {
+        return Err(err("invalid_model", "Model must be a non-empty name of at most 128 characters (or * for every model).", field));
     }
     Ok(m.to_owned())
 }

@@ -82,12 +82,16 @@ foreach ( [ 'chatbot' => 9, 'ai_forms' => 5, 'image_generator' => 3 ] as $module
 		QuotaRules::save( [ 'module' => $module, 'bot_id' => "b$b", 'user_limit' => (string) ( 10 * $b ), 'period' => [ 'daily', 'weekly', 'monthly', 'never' ][ $b % 4 ] ] );
 	}
 }
-$wpdb->query( 'START TRANSACTION' );
-foreach ( Data::quotas( $uid, $modules ) as $q ) {
-	Quotas::lock( [ "user:$uid" ], $q['scope'], $q['period_key'] );
-	$wpdb->query( $wpdb->prepare( "UPDATE {$prefix}quota_counters SET used = '3.500000' WHERE subject = %s AND scope = %s", "user:$uid", $q['scope'] ) );
-}
-$wpdb->query( 'COMMIT' );
+$bench_scopes = Data::quotas( $uid, $modules );
+\AipkitUsage\Billing\Transaction::run(
+	static function () use ( $bench_scopes, $uid ) {
+		foreach ( $bench_scopes as $q ) {
+			Quotas::lock( [ "user:$uid" ], $q['scope'], $q['period_key'] );
+		}
+		return true;
+	}
+);
+$wpdb->query( $wpdb->prepare( "UPDATE {$prefix}quota_counters SET used = '3.500000' WHERE subject = %s", "user:$uid" ) );
 printf( "setup: %d ledger rows, %d quota scopes for user #%d in %.1f s (tables %s*)\n", $rows_total, count( QuotaRules::all() ), $uid, ( hrtime( true ) - $t0 ) / 1e9, $prefix );
 
 wp_set_current_user( $uid );

@@ -58,7 +58,7 @@ if ( 'writer' === $mode ) {
 
 // ---------------------------------------------------------------- main
 $defs = \AipkitUsage\Schema\Tables::definitions( Tables::$prefix, $wpdb->get_charset_collate() );
-foreach ( [ 'conversations', 'logs' ] as $name ) {
+foreach ( [ 'conversations', 'logs', 'log_terms' ] as $name ) {
 	$table = Tables::$prefix . $name;
 	if ( ! $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $table ) ) && false === $wpdb->query( $defs[ $table ] ?? $defs[ $name ] ) ) {
 		fwrite( STDERR, "cannot create {$table}: {$wpdb->last_error}\n" );
@@ -116,7 +116,10 @@ $report = static function ( string $label, array $m, string $target_text, string
 
 $n_logs  = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() );
 $n_convs = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::conversations() );
-printf( "rows: %d exchanges, %d conversations\n\n", $n_logs, $n_convs );
+printf( "rows: %d exchanges, %d conversations\n", $n_logs, $n_convs );
+$n_terms = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::terms() );
+$mb      = (float) $wpdb->get_var( $wpdb->prepare( 'SELECT (data_length + index_length) / 1048576 FROM information_schema.TABLES WHERE table_schema = DATABASE() AND table_name = %s', Tables::terms() ) );
+printf( "short-word index (log_terms): %d entries = %.2f per exchange, %.0f MB\n\n", $n_terms, $n_terms / max( 1, $n_logs ), $mb );
 
 $page = static function ( array $in, string $cursor = '' ) {
 	$f = Filters::from_request( $in );
@@ -141,7 +144,68 @@ foreach ( [ 'warranty', 'refund invoice', 'Grüße', 'café checkout', 'seed-ben
 $m = $time( fn() => $page( [ 'search' => 'warranty', 'module' => 'chatbot', 'range' => '30' ] ) );
 $report( 'search: "warranty" + chatbot + 30 days', $m, '<= 300 ms', sprintf( '  %d items', count( $m[2]['items'] ) ) );
 $m = $time( fn() => $page( [ 'search' => 'ai' ] ), 3 );
-$report( 'search: "ai" (short word only)', $m, 'bounded ~1 s', sprintf( '  %d items, partial=%s', count( $m[2]['items'] ), $m[2]['partial'] ? 'yes' : 'no' ) );
+$report( 'search: "ai" (short word only)', $m, '<= 300 ms', sprintf( '  %d items, partial=%s', count( $m[2]['items'] ), $m[2]['partial'] ? 'yes' : 'no' ) );
+
+// Short tokens (words under the FULLTEXT minimum) through the TermIndex, in-process.
+$code = (string) $wpdb->get_var( 'SELECT REGEXP_SUBSTR(user_message, \'[A-Z]{2}-[0-9]{1,2}\') FROM ' . Tables::logs() . " WHERE user_message LIKE '%Booking %' ORDER BY id DESC LIMIT 1" );
+$short_cases = array_values( array_filter( [ $code, 'Order 42', '7', 'q_' ] ) );
+foreach ( $short_cases as $q ) {
+	$m = $time( fn() => $page( [ 'search' => $q ] ) );
+	$report( "search: \"{$q}\" (short tokens)", $m, '<= 300 ms', sprintf( '  %d items, partial=%s', count( $m[2]['items'] ), $m[2]['partial'] ? 'yes' : 'no' ) );
+}
+
+// The same searches over HTTP: a php -S of its own serving the site with the Logs area pointed at
+// the benchmark tables (bench/logs/http-prefix.php), an administrator's cookie and REST nonce.
+echo "\nsearch over HTTP (GET /wp-json/aipkit/v1/logs, per_page=20; cookie + nonce of an administrator)…\n";
+$http_port = (int) ( getenv( 'AIPKIT_BENCH_HTTP_PORT' ) ?: ( (int) ( getenv( 'AIPKIT_PORT' ) ?: 8080 ) + 7 ) );
+$wp_dir    = (string) ( getenv( 'AIPKIT_WP_DIR' ) ?: ABSPATH );
+$server    = proc_open(
+	[ PHP_BINARY, '-d', 'ffi.enable=1', '-d', 'memory_limit=512M', '-d', 'auto_prepend_file=' . __DIR__ . '/http-prefix.php', '-S', "127.0.0.1:{$http_port}", '-t', $wp_dir, $root . '/bin/router.php' ],
+	[ 0 => [ 'file', '/dev/null', 'r' ], 1 => [ 'file', '/dev/null', 'w' ], 2 => [ 'file', '/dev/null', 'w' ] ],
+	$server_pipes,
+	null,
+	array_merge( getenv(), [ 'PHP_CLI_SERVER_WORKERS' => '2', 'AIPKIT_DOCROOT' => $wp_dir ] )
+);
+$admin_id = (int) ( get_users( [ 'role' => 'administrator', 'number' => 1, 'fields' => 'ID' ] )[0] ?? 1 );
+$expire   = time() + HOUR_IN_SECONDS;
+$token    = WP_Session_Tokens::get_instance( $admin_id )->create( $expire );
+$cookie   = wp_generate_auth_cookie( $admin_id, $expire, 'logged_in', $token );
+$_COOKIE[ LOGGED_IN_COOKIE ] = $cookie;
+wp_set_current_user( $admin_id );
+$nonce = wp_create_nonce( 'wp_rest' );
+$get   = static function ( string $route, array $args ) use ( $http_port, $cookie, $nonce ) {
+	$url = "http://127.0.0.1:{$http_port}/?rest_route=" . rawurlencode( $route ) . '&' . http_build_query( $args );
+	$ch  = curl_init( $url );
+	curl_setopt_array( $ch, [
+		CURLOPT_RETURNTRANSFER => true,
+		CURLOPT_HTTPHEADER     => [ 'X-WP-Nonce: ' . $nonce, 'Cookie: ' . LOGGED_IN_COOKIE . '=' . rawurlencode( $cookie ) ],
+		CURLOPT_TIMEOUT        => 30,
+	] );
+	$body = curl_exec( $ch );
+	$code = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+	curl_close( $ch );
+	return [ $code, json_decode( (string) $body, true ) ];
+};
+for ( $i = 0; $i < 50; $i++ ) { // wait for the server
+	if ( @fsockopen( '127.0.0.1', $http_port ) ) {
+		break;
+	}
+	usleep( 100000 );
+}
+$get( '/aipkit/v1/logs', [ 'per_page' => 20 ] ); // warm-up (opcache, FFI header)
+foreach ( array_merge( [ 'warranty', 'refund invoice', 'Grüße', 'café checkout', 'seed-benchmark-marker', 'kangaroo' ], $short_cases ) as $q ) {
+	$m = $time( fn() => $get( '/aipkit/v1/logs', [ 'per_page' => 20, 'search' => $q ] ) );
+	[ $code_http, $body ] = $m[2];
+	$report( "HTTP search: \"{$q}\"", $m, '<= 300 ms', 200 === $code_http ? sprintf( '  %d items, partial=%s', count( $body['items'] ?? [] ), ! empty( $body['partial'] ) ? 'yes' : 'no' ) : "  HTTP {$code_http}" );
+}
+foreach ( [ 'warranty', $code ?: '7' ] as $q ) {
+	$m = $time( fn() => $get( '/aipkit/v1/logs/matches', [ 'search' => $q ] ), 3 );
+	[ $code_http, $body ] = $m[2];
+	$report( "HTTP match count: \"{$q}\"", $m, 'extra request', 200 === $code_http ? sprintf( '  %s conversations%s', var_export( $body['conversations'] ?? null, true ), ! empty( $body['capped'] ) ? '+' : '' ) : "  HTTP {$code_http}" );
+}
+proc_terminate( $server );
+proc_close( $server );
+WP_Session_Tokens::get_instance( $admin_id )->destroy( $token );
 
 // Export: a separate process, so its peak memory is the export's own.
 echo "\nexport of all rows (separate process)…\n";

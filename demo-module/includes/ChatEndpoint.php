@@ -81,7 +81,7 @@ final class ChatEndpoint {
 				'model'      => $bot['model'],
 				'user_id'    => $user_id,
 				'estimate'   => 'image_generate' === $bot['usage_type']
-					? [ 'images' => 1 ]
+					? [ 'images' => SimulatedProvider::image_count( $message ) ]
 					: [
 						'input_tokens'  => SimulatedProvider::input_tokens( $message ),
 						'output_tokens' => 200,

@@ -19,10 +19,18 @@ final class SimulatedProvider {
 		return self::tokens( self::SYSTEM_PROMPT ) + self::tokens( $message );
 	}
 
+	/**
+	 * How many images a prompt asks for ("a cat and a dog" → 2, at most 4). The endpoint authorizes
+	 * exactly this many before generating: a module must authorize what it will deliver.
+	 */
+	public static function image_count( string $message ): int {
+		return max( 1, min( 4, (int) preg_match_all( '/\band\b/i', $message ) + 1 ) );
+	}
+
 	/** @return array{reply:string,input_tokens:int,output_tokens:int,images:int,vector_context:array,chunks:string[],image_urls:string[]} */
 	public static function complete( string $usage_type, string $message ): array {
 		if ( 'image_generate' === $usage_type ) {
-			$n    = max( 1, min( 4, (int) preg_match_all( '/\band\b/i', $message ) + 1 ) );
+			$n    = self::image_count( $message );
 			$urls = [];
 			for ( $i = 0; $i < $n; $i++ ) {
 				$urls[] = PlaceholderImage::data_url( $message, $i );

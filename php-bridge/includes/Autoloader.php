@@ -10,11 +10,11 @@ defined( 'ABSPATH' ) || exit;
 final class Autoloader {
 	public static function register( string $prefix, string $base_dir ): void {
 		spl_autoload_register(
-			static function ( string $class ) use ( $prefix, $base_dir ): void {
-				if ( 0 !== strncmp( $class, $prefix, strlen( $prefix ) ) ) {
+			static function ( string $class_name ) use ( $prefix, $base_dir ): void {
+				if ( 0 !== strncmp( $class_name, $prefix, strlen( $prefix ) ) ) {
 					return;
 				}
-				$relative = substr( $class, strlen( $prefix ) );
+				$relative = substr( $class_name, strlen( $prefix ) );
 				// Class names come from code, but refuse path tricks anyway.
 				if ( ! preg_match( '/^[A-Za-z0-9_\\\\]+$/', $relative ) ) {
 					return;

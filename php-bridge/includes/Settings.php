@@ -15,6 +15,9 @@ final class Settings {
 
 	public const ORDERS = [ 'balance_first', 'quota_first' ];
 
+	/** When no quota rule applies to a module: usage is unlimited, or only the balance pays. */
+	public const NO_QUOTA_RULE = [ 'unlimited', 'balance_only' ];
+
 	/** @return array<string,mixed> */
 	public static function defaults(): array {
 		return [
@@ -23,6 +26,9 @@ final class Settings {
 			'buy_credits_url'          => '',
 			'customer_dashboard_url'   => '',
 			'delete_data_on_uninstall' => false,
+			// Metering (helper money): uncovered usage bound and what a module without a quota rule allows.
+			'uncovered_limit'          => '1.000000',
+			'no_quota_rule'            => 'unlimited',
 			// Customer dashboard ([aipkit_token_usage], helper "dashboard").
 			'dashboard_page_id'        => 0,
 			'dashboard_roles'          => [],
@@ -59,8 +65,18 @@ final class Settings {
 				'maxLength'   => 2048,
 			],
 			'delete_data_on_uninstall' => [
-				'description' => __( 'Delete all tables (logs, balances, ledger) when the plugin is uninstalled.', 'aipkit-usage' ),
+				'description' => __( 'Delete all tables (balances, ledger, quotas, pricing) when the plugin is uninstalled. Conversation logs are always deleted on uninstall: no privacy eraser could reach them afterwards.', 'aipkit-usage' ),
 				'type'        => 'boolean',
+			],
+			'uncovered_limit'          => [
+				'description' => __( 'Credits of usage a user may run up beyond their balance and quota before further requests are refused (a decimal string).', 'aipkit-usage' ),
+				'type'        => 'string',
+				'maxLength'   => 32,
+			],
+			'no_quota_rule'            => [
+				'description' => __( 'When no quota rule applies to a module: unlimited usage, or the credit balance only.', 'aipkit-usage' ),
+				'type'        => 'string',
+				'enum'        => self::NO_QUOTA_RULE,
 			],
 			// Customer dashboard ([aipkit_token_usage], helper "dashboard").
 			'dashboard_page_id'        => [
@@ -118,6 +134,15 @@ final class Settings {
 
 	public static function delete_data_on_uninstall(): bool {
 		return (bool) self::all()['delete_data_on_uninstall'];
+	}
+
+	/** Canonical decimal string (6 places). */
+	public static function uncovered_limit(): string {
+		return (string) self::all()['uncovered_limit'];
+	}
+
+	public static function no_quota_rule(): string {
+		return (string) self::all()['no_quota_rule'];
 	}
 
 	public static function dashboard_page_id(): int {
@@ -209,6 +234,15 @@ final class Settings {
 			case 'delete_data_on_uninstall':
 			case 'dashboard_my_account_tab':
 				return is_bool( $value ) ? $value : $bad( __( 'This setting must be true or false.', 'aipkit-usage' ) );
+			case 'uncovered_limit':
+				// Stored values are canonical already (every read re-checks them): no core call for those.
+				if ( is_string( $value ) && preg_match( '/^\d{1,14}\.\d{6}$/', $value ) ) {
+					return $value;
+				}
+				$limit = \AipkitUsage\Billing\Decimal::parse( $key, $value );
+				return is_wp_error( $limit ) ? $bad( __( 'Uncovered usage limit must be a number of credits of at least 0, with at most 6 decimal places (for example "1" or "0.5").', 'aipkit-usage' ) ) : $limit;
+			case 'no_quota_rule':
+				return in_array( $value, self::NO_QUOTA_RULE, true ) ? $value : $bad( __( 'When no quota rule applies must be unlimited or balance only.', 'aipkit-usage' ) );
 			case 'dashboard_page_id':
 				if ( ( is_int( $value ) || ( is_string( $value ) && ctype_digit( $value ) ) ) && (int) $value >= 0 ) {
 					return (int) $value;

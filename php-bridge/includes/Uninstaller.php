@@ -7,11 +7,16 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * What uninstall.php does, per site: always removes this plugin's options, transients,
- * capabilities and scheduled events (hooks prefixed aipkit_usage_); drops the tables (logs,
- * balances, ledger…) only when that site's admin opted in with `delete_data_on_uninstall`,
- * so financial records are never lost by accident.
+ * capabilities and scheduled events (hooks prefixed aipkit_usage_), and always drops the
+ * conversation logs (PERSONAL_TABLES): they hold what people typed, and once the plugin is gone
+ * no privacy eraser can reach them. The money tables (balances, ledger, holds, quotas, pricing)
+ * are dropped only when that site's admin opted in with `delete_data_on_uninstall`, so financial
+ * records are never lost by accident. Settings and readme.txt say so where the choice is made.
  */
 final class Uninstaller {
+	/** Tables (without the aipkit_ prefix) that hold people's own words: dropped on every uninstall. */
+	public const PERSONAL_TABLES = [ 'logs', 'conversations', 'log_terms' ];
+
 	/** @return array<int,bool> site id => whether its tables were dropped */
 	public static function run(): array {
 		$result = [];
@@ -48,6 +53,9 @@ final class Uninstaller {
 			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s", $pattern ) );
 		}
 
+		foreach ( self::PERSONAL_TABLES as $name ) {
+			$wpdb->query( 'DROP TABLE IF EXISTS `' . esc_sql( Schema::table( $name ) ) . '`' );
+		}
 		if ( $drop ) {
 			foreach ( Schema::table_names() as $table ) {
 				// Table names come from our own fixed list and the site prefix, never from input.

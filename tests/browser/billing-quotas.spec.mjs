@@ -54,3 +54,18 @@ test('create a quota with a role override, edit it, delete it with confirmation'
 	await expect(page.getByRole('button', { name: 'New quota' })).toBeVisible();
 	await expect(page.locator('tr', { hasText: 'Demo Support Bot' })).toHaveCount(0);
 });
+
+test('the owner chooses what a module without a quota rule allows', async ({ admin: page }) => {
+	await page.goto(QUOTAS);
+	const choice = page.getByLabel('When no quota rule applies');
+	await expect(choice).toHaveValue('unlimited');
+	await expect(page.locator('.aipkit-quotas-no-rule')).toContainText(/Modules without a rule: |Every module has a quota rule\./);
+	await choice.selectOption('balance_only');
+	await expect(page.locator('.aipkit-quotas-no-rule')).toContainText('paid from the credit balance only');
+	await page.reload();
+	await expect(page.getByLabel('When no quota rule applies')).toHaveValue('balance_only');
+	// Back to the default for the other tests on this site.
+	await page.getByLabel('When no quota rule applies').selectOption('unlimited');
+	await page.reload();
+	await expect(page.getByLabel('When no quota rule applies')).toHaveValue('unlimited');
+});

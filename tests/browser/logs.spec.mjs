@@ -45,12 +45,12 @@ test('filters narrow the conversation list', async ({ admin: page }) => {
 	await page.getByLabel('Module').selectOption('');
 	await page.getByLabel('Date range').selectOption('30');
 	await expect(rows(page)).toHaveCount(2);
-	await page.getByLabel('Chatbot').selectOption('__none__');
+	await page.getByLabel('Bot', { exact: true }).selectOption('__none__');
 	await expect(rows(page)).toHaveCount(0);
 	await page.getByLabel('Date range').selectOption('');
 	await expect(rows(page)).toHaveCount(1);
 	await expect(rows(page).first()).toContainText('an old question');
-	await page.getByLabel('Chatbot').selectOption('');
+	await page.getByLabel('Bot', { exact: true }).selectOption('');
 	await page.getByLabel('Search logs').fill('form');
 	await expect(rows(page)).toHaveCount(1);
 	await page.getByLabel('Search logs').fill('zzzz-nothing');
@@ -60,7 +60,7 @@ test('filters narrow the conversation list', async ({ admin: page }) => {
 test('a hostile log renders inert; the exchange view and score badge show everything as text', async ({ admin: page }) => {
 	await openLogs(page);
 	await page.getByLabel('Module').selectOption('chatbot');
-	await page.getByLabel('Chatbot').selectOption('e2e-bot');
+	await page.getByLabel('Bot', { exact: true }).selectOption('e2e-bot');
 	await expect(rows(page)).toHaveCount(1);
 	const row = rows(page).first();
 	await expect(row).toContainText('Guest e2egue');
@@ -170,7 +170,7 @@ test('set retention saves the toggle, a preset or a custom number of days', asyn
 test('a long conversation is read to its end with Load more', async ({ admin: page }) => {
 	seed('--long=205');
 	await openLogs(page);
-	await page.getByLabel('Chatbot').selectOption('e2e-long');
+	await page.getByLabel('Bot', { exact: true }).selectOption('e2e-long');
 	await expect(rows(page)).toHaveCount(1);
 	await rows(page).first().locator('.aipkit-logs__open').click();
 	const modal = page.locator('.aipkit-logs-conversation');
@@ -190,13 +190,13 @@ test('each row shows time, source, user name or Guest + key, exchanges, tokens, 
 	await openLogs(page);
 	const cells = (row) => row.locator('td');
 	const named = rows(page).filter({ hasText: 'named question 2' });
-	await expect(cells(named)).toHaveText([/\d/, 'e2e-named', 'admin', '3', '63', '0.000375', 'named question 2']);
+	await expect(cells(named)).toHaveText([/\d/, 'e2e-namedChatbot', 'admin', '3', '63', '0.000375', 'named question 2']);
 	const guest = rows(page).filter({ hasText: 'second question' });
-	await expect(cells(guest)).toHaveText([/\d/, 'e2e-bot', 'Guest e2egue', '2', '300', '0.300000', 'second question']);
+	await expect(cells(guest)).toHaveText([/\d/, 'e2e-botChatbot', 'Guest e2egue', '2', '300', '0.300000', 'second question']);
 	// Newest first: the named conversation's last exchange is the newest.
 	await expect(rows(page).first()).toContainText('named question 2');
 	// A conversation with no bot shows its module as the source.
-	await expect(cells(rows(page).filter({ hasText: 'an old question' })).nth(1)).toHaveText('Chatbot');
+	await expect(cells(rows(page).filter({ hasText: 'an old question' })).nth(1)).toHaveText('Chatbot (no bot)');
 
 	const perPage = page.getByLabel('Per page');
 	await expect(perPage).toHaveValue('20');
@@ -256,4 +256,125 @@ test('export and delete with a forged or missing nonce, or without the capabilit
 	await loginAs(process.env.AIPKIT_E2E_USER || 'admin', process.env.AIPKIT_E2E_PASSWORD || 'e2e-password');
 	await openLogs(page);
 	await expect(rows(page)).toHaveCount(3);
+});
+
+// ---------------------------------------------------------------- issue 12 items 7–10
+
+test('after deleting the selected bot\'s logs the screen shows that filter\'s empty state', async ({ admin: page }) => {
+	await openLogs(page);
+	const bot = page.getByLabel('Bot', { exact: true });
+	await bot.selectOption('e2e-form');
+	await expect(rows(page)).toHaveCount(1);
+	await action(page, 'Delete logs');
+	const dialog = page.locator('.aipkit-logs-delete');
+	await dialog.getByRole('button', { name: 'Delete logs' }).click();
+	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toHaveText('Deleted 2 of 2 exchanges.');
+	await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+	await expect(page.locator('.components-notice.is-error')).toHaveCount(0);
+	await expect(page.getByText('Unknown chatbot.')).toHaveCount(0);
+	await expect(page.locator('.aipkit-logs__empty')).toContainText('No logs for e2e-form.');
+	// The filter still says which bot it is.
+	await expect(bot).toHaveValue('e2e-form');
+	await page.locator('.aipkit-logs__empty').getByRole('button', { name: 'Show all bots' }).click();
+	await expect(bot).toHaveValue('');
+	await expect(rows(page)).toHaveCount(2);
+});
+
+test('closing the delete dialog mid-way asks whether to stop, then says what was deleted', async ({ admin: page }) => {
+	seed('--long=2500');
+	// Each batch answers late (the server still does the work), so there is time to close mid-way.
+	await page.route(/logs\/delete/, async (route) => {
+		await new Promise((r) => setTimeout(r, 1500));
+		await route.continue();
+	});
+	await openLogs(page);
+	await page.getByLabel('Bot', { exact: true }).selectOption('e2e-long');
+	await expect(rows(page)).toHaveCount(1);
+	await action(page, 'Delete logs');
+	const dialog = page.locator('.aipkit-logs-delete');
+	await expect(dialog.locator('.aipkit-logs-delete__summary')).toContainText('2500 exchanges in 1 conversation');
+	await dialog.getByRole('button', { name: 'Delete logs' }).click();
+	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toBeVisible();
+	await page.keyboard.press('Escape');
+	const ask = dialog.getByRole('alertdialog', { name: 'Stop deleting?' });
+	await expect(ask).toBeVisible();
+	// "Keep deleting" carries on…
+	await ask.getByRole('button', { name: 'Keep deleting' }).click();
+	await expect(ask).toHaveCount(0);
+	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toHaveText('Deleted 1000 of 2500 exchanges.');
+	// …closing again and "Stop" ends after the batch in flight.
+	await dialog.getByRole('button', { name: 'Close' }).first().click();
+	await dialog.getByRole('alertdialog').getByRole('button', { name: 'Stop' }).click();
+	const stopped = dialog.locator('.aipkit-logs-delete__stopped');
+	await expect(stopped).toHaveText('Stopped. 2000 of 2500 matching exchanges were deleted; 500 were kept.');
+	await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+	await expect(page.locator('.components-notice.is-success')).toContainText('Deleting stopped: 2000 exchanges were deleted, the rest were kept.');
+	await expect(rows(page)).toHaveCount(1);
+	await expect(rows(page).first().locator('td').nth(3)).toHaveText('500');
+});
+
+test('bots show names with their id, grouped by module, in the filter and the list', async ({ admin: page }) => {
+	await openLogs(page);
+	const bot = page.getByLabel('Bot', { exact: true });
+	const groups = await bot.locator('optgroup').evaluateAll((els) =>
+		Object.fromEntries(els.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent)]))
+	);
+	// Registered by the demo module through aipkit_usage_bots (names), plus bots seen in logs (ids).
+	expect(groups.Chatbot).toEqual(expect.arrayContaining(['Demo Support Bot (demo-support)', 'Demo Sales Bot (demo-sales)', 'e2e-bot']));
+	expect(groups['AI Forms']).toEqual(expect.arrayContaining(['Demo Product Description Form (demo-form)', 'e2e-form']));
+	expect(groups['Image Generator']).toEqual(['Demo Image Generator (demo-images)']);
+	expect(groups.Chatbot).not.toContain('Demo Product Description Form (demo-form)');
+	const source = rows(page).filter({ hasText: 'form request two' }).locator('.aipkit-logs__source');
+	await expect(source.locator('.aipkit-logs__module')).toHaveText('AI Forms');
+});
+
+test('the exchange view has a header: user, module, bot, conversation id, first and last time', async ({ admin: page }) => {
+	await openLogs(page);
+	await rows(page).filter({ hasText: 'second question' }).locator('.aipkit-logs__open').click();
+	const header = page.locator('.aipkit-logs-conversation__header');
+	await expect(header).toBeVisible();
+	const facts = await header.evaluate((dl) => {
+		const out = {};
+		const dts = dl.querySelectorAll('dt');
+		dts.forEach((dt) => { out[dt.textContent] = dt.nextElementSibling.textContent; });
+		return out;
+	});
+	expect(facts.User).toBe('Guest e2egue');
+	expect(facts.Module).toBe('Chatbot');
+	expect(facts.Bot).toBe('e2e-bot');
+	expect(facts['Conversation ID']).toBe('hostile');
+	expect(facts['First message']).toMatch(/\d/);
+	expect(facts['Last message']).toMatch(/\d/);
+	expect(facts['First message']).not.toBe(facts['Last message']); // 60 s and 30 s ago
+	// Each exchange names its own user.
+	await expect(page.locator('.aipkit-logs-exchange .aipkit-logs-msg__who').first()).toHaveText('Guest e2egue');
+});
+
+test('search results show the matching exchange with the words marked, and how many conversations match', async ({ admin: page }) => {
+	seed('--booking');
+	await openLogs(page);
+	const search = page.getByLabel('Search logs');
+	// A short booking code, in an older exchange: the match is shown, not the newest message.
+	await search.fill('QX-7');
+	await expect(rows(page)).toHaveCount(1);
+	const cell = rows(page).first().locator('.aipkit-logs__open');
+	await expect(cell).toContainText('Where is my booking QX-7?');
+	await expect(cell.locator('mark')).toHaveText(['QX', '7']);
+	await expect(page.locator('.aipkit-logs__match-count')).toHaveText('1 conversation matches this search.');
+	// A word in the first exchange of a two-exchange conversation.
+	await search.fill('one');
+	await expect(rows(page)).toHaveCount(1);
+	await expect(rows(page).first().locator('.aipkit-logs__open')).toContainText('form request one');
+	await expect(rows(page).first().locator('mark')).toHaveText(['one']);
+	// Hostile text is escaped first, then marked: no element comes out of the log text.
+	await search.fill('script');
+	await expect(rows(page)).toHaveCount(1);
+	await expect(rows(page).first().locator('mark').first()).toHaveText('script');
+	await expect(page.locator('.aipkit-logs__table script, .aipkit-logs__table img')).toHaveCount(0);
+	expect(await page.evaluate(() => window.__aipkitXss)).toBeUndefined();
+	// Several matches are counted.
+	await search.fill('booking');
+	await expect(rows(page)).toHaveCount(2);
+	await expect(page.locator('.aipkit-logs__match-count')).toHaveText('2 conversations match this search.');
+	await expect(page.getByRole('button', { name: 'Keep searching' })).toHaveCount(0);
 });

@@ -158,6 +158,8 @@ def pricing_cases():
         case("validate_rule unknown method", "validate_rule", {"rule": R(method="per_token")}, error="unknown_method", field="rule.method"),
         case("validate_rule empty provider", "validate_rule", {"rule": R(provider="   ")}, error="invalid_provider", field="rule.provider"),
         case("validate_rule empty model", "validate_rule", {"rule": R(model="")}, error="invalid_model", field="rule.model"),
+        case("validate_rule model of 128 characters", "validate_rule", {"rule": R(model="é" * 128)}, {"rule": norm_rule(R(model="é" * 128))}),
+        case("validate_rule model of 129 characters", "validate_rule", {"rule": R(model="m" * 129)}, error="invalid_model", field="rule.model"),
         case("validate_rule missing method", "validate_rule", {"rule": {k: v for k, v in base.items() if k != "method"}}, error="malformed_input", field="rule.method"),
         case("validate_rule missing rule", "validate_rule", {}, error="malformed_input", field="rule"),
         case("validate_rule unknown top-level field", "validate_rule", {"rule": base, "extra": 1}, error="malformed_input", field="extra"),
@@ -397,9 +399,14 @@ def period_cases():
 
 
 # ---------------------------------------------------------------- admission
-def admit_ref(est, bal, quota, order):
+def admit_ref(est, bal, quota, order, uncovered="0", uncovered_limit=None):
     est, bal = D(est), D(bal)
     q = None if quota is None else D(quota)
+    refuse = lambda reason, short: {"admitted": False, "reason": reason, "hold_balance": canon(0), "hold_quota": canon(0), "shortfall": canon(short)}
+    if uncovered_limit is not None and D(uncovered) > D(uncovered_limit):
+        return refuse("uncovered_limit", D(uncovered) - D(uncovered_limit))
+    if q is not None and q == 0 and bal == 0:
+        return refuse("nothing_available", est)
     ok = q is None or est <= bal + q
     if not ok:
         return {"admitted": False, "reason": "quota_exceeded", "hold_balance": canon(0), "hold_quota": canon(0), "shortfall": canon(est - bal - q)}
@@ -430,8 +437,95 @@ def settle_ref(hb, hq, actual, bal, quota, order):
     return {"balance_debit": canon(hb + eb), "quota_count": canon(hq + eq), "released_balance": canon(0), "released_quota": canon(0), "uncovered": canon(unc)}
 
 
-def admission_cases():
+def settle_usage_ref(rules, usage, hb, hq, bal, quota, order, request_id, failed=False):
+    q = quote_ref(rules, usage)
+    if isinstance(q, str):
+        return q
+    cost = "0" if failed else q["credits"]
+    s = settle_ref(hb, hq, cost, bal, quota, order)
+    charged = D(cost) != 0
+    return {"status": "settled" if charged else "released", "credits": canon(D(cost)), **s,
+            "ledger_key": f"usage:{request_id}" if charged else None, "quote": q}
+
+
+def settle_usage_cases():
+    R = {"id": 7, "usage_type": "chat", "provider": "openai", "model": "gpt-4o", "method": "per_1k_tokens", "input_rate": "1", "output_rate": "2"}
+    U = {"usage_type": "chat", "provider": "openai", "model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+    S = lambda hb, hq, bal, quota, order="balance_first", failed=None, rules=None, usage=None, rid="req-1": {
+        "rules": [R] if rules is None else rules, "usage": U if usage is None else usage, "hold_balance": hb, "hold_quota": hq,
+        "balance_available": bal, "quota_remaining": quota, "order": order, "request_id": rid, **({} if failed is None else {"failed": failed})}
     out = []
+    for name, args in [
+        ("under the hold", ("2", "0", "5", None)),
+        ("over the hold, from the balance", ("1", "0", "5", None)),
+        ("over everything: uncovered", ("1", "0", "0.1", "0")),
+        ("quota first", ("0", "2", "0", "10", "quota_first")),
+        ("split hold", ("1", "0.4", "0", "0")),
+    ]:
+        req = S(*args)
+        out.append(case(f"settle_usage {name}", "settle_usage", req, settle_usage_ref([R], U, *args[:4], args[4] if len(args) > 4 else "balance_first", "req-1")))
+    out += [
+        case("settle_usage failed reply charges nothing", "settle_usage", S("2", "0", "5", None, failed=True), settle_usage_ref([R], U, "2", "0", "5", None, "balance_first", "req-1", failed=True)),
+        case("settle_usage zero usage is released", "settle_usage", S("2", "0", "5", None, usage={**U, "input_tokens": 0, "output_tokens": 0}), settle_usage_ref([R], {**U, "input_tokens": 0, "output_tokens": 0}, "2", "0", "5", None, "balance_first", "req-1")),
+        case("settle_usage fallback without a rule", "settle_usage", S("0", "0", "5000", None, rules=[]), settle_usage_ref([], U, "0", "0", "5000", None, "balance_first", "req-1")),
+        case("settle_usage bad request id", "settle_usage", S("2", "0", "5", None, rid="a b"), error="invalid_key_part", field="request_id"),
+        case("settle_usage failed is not a boolean", "settle_usage", S("2", "0", "5", None, failed="yes"), error="malformed_input", field="failed"),
+        case("settle_usage negative hold", "settle_usage", S("-1", "0", "5", None), error="negative_amount", field="hold_balance"),
+        case("settle_usage missing request id", "settle_usage", {k: v for k, v in S("2", "0", "5", None).items() if k != "request_id"}, error="malformed_input", field="request_id"),
+    ]
+    return out
+
+
+def authorize_plan_ref(rules, usage, bot_id, quota_rules, subject, roles, no_rule, zone, now, sow=1):
+    q = quote_ref(rules, usage)
+    price = {k: q[k] for k in ("credits", "rule_id", "fallback", "units")}
+    bot = next((r for r in quota_rules if bot_id and r["bot_id"] == bot_id), None)
+    mod = next((r for r in quota_rules if r["bot_id"] == ""), None)
+    which, rule = ("bot", bot) if bot else (("module", mod) if mod else (None, None))
+    if rule is None:
+        limit = None if no_rule == "unlimited" else canon(0)
+        quota = {"rule": None, "limit": limit, "period": "never", "period_key": "all", "starts_at": None, "next_starts_at": None}
+        return None, {"price": price, "quota": quota}
+    spans, p = period_ref(zone, now, rule["period"], sow)
+    limit = limit_ref(subject, roles, rule.get("guest_limit"), rule.get("user_limit"), rule.get("role_limits", {}))
+    quota = {"rule": which, "limit": limit, "period": rule["period"], "period_key": p["key"], "starts_at": p["starts_at"], "next_starts_at": p["next_starts_at"]}
+    return spans, {"price": price, "quota": quota}
+
+
+def authorize_plan_cases():
+    R = {"id": 7, "usage_type": "chat", "provider": "openai", "model": "gpt-4o", "method": "per_1k_tokens", "input_rate": "1", "output_rate": "2"}
+    U = {"usage_type": "chat", "provider": "openai", "model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+    MOD = {"bot_id": "", "guest_limit": "5", "user_limit": "20", "role_limits": {"editor": "100", "administrator": None}, "period": "daily"}
+    BOT = {"bot_id": "sales", "guest_limit": "1", "user_limit": "3", "role_limits": {}, "period": "weekly"}
+    now = ts("Europe/Berlin", 2026, 11, 25, 12, 0)
+    out = []
+    for name, bot_id, qrules, subject, roles, no_rule in [
+        ("bot rule over module rule", "sales", [MOD, BOT], "user", ["subscriber"], "unlimited"),
+        ("module rule when the bot has none", "support", [BOT, MOD], "guest", [], "unlimited"),
+        ("module rule for a whole-module request", "", [MOD, BOT], "user", ["editor"], "unlimited"),
+        ("unlimited role", "", [MOD], "user", ["administrator", "editor"], "unlimited"),
+        ("no rule, unlimited", "support", [BOT], "user", [], "unlimited"),
+        ("no rule, balance only", "", [], "guest", [], "balance_only"),
+    ]:
+        spans, expect = authorize_plan_ref([R], U, bot_id, qrules, subject, roles, no_rule, "Europe/Berlin", now)
+        spans = spans or offsets_around("Europe/Berlin", now)
+        req = {"rules": [R], "usage": U, "bot_id": bot_id, "quota_rules": qrules, "subject": subject, "roles": roles,
+               "no_quota_rule": no_rule, "now": now, "utc_offsets": spans, "start_of_week": 1}
+        out.append(case(f"authorize_plan {name}", "authorize_plan", req, expect))
+    base = {"rules": [R], "usage": U, "bot_id": "", "quota_rules": [MOD], "subject": "user", "roles": [], "no_quota_rule": "unlimited",
+            "now": now, "utc_offsets": offsets_around("Europe/Berlin", now)}
+    out += [
+        case("authorize_plan unknown no-rule choice", "authorize_plan", {**base, "quota_rules": [], "no_quota_rule": "free"}, error="malformed_input", field="no_quota_rule"),
+        case("authorize_plan bad period", "authorize_plan", {**base, "quota_rules": [{**MOD, "period": "hourly"}]}, error="invalid_period", field="quota_rules[0].period"),
+        case("authorize_plan negative limit", "authorize_plan", {**base, "quota_rules": [{**MOD, "user_limit": "-1"}]}, error="negative_amount", field="quota_rules[0].user_limit"),
+        case("authorize_plan unknown usage type", "authorize_plan", {**base, "usage": {**U, "usage_type": "speech"}}, error="unknown_usage_type", field="usage.usage_type"),
+        case("authorize_plan unknown rule field", "authorize_plan", {**base, "quota_rules": [{**MOD, "message": "x"}]}, error="malformed_input", field="quota_rules[0].message"),
+    ]
+    return out
+
+
+def admission_cases():
+    out = settle_usage_cases() + authorize_plan_cases()
     A = lambda e, b, q, o: {"estimate": e, "balance_available": b, "quota_remaining": q, "order": o}
     out.append(case("admit contract example", "admit", A("1.4", "3", "10", "balance_first"), admit_ref("1.4", "3", "10", "balance_first")))
     for est in ["0", "1.4", "5", "13", "13.000001"]:
@@ -441,6 +535,14 @@ def admission_cases():
     out += [
         case("admit 10^12-credit values", "admit", A("1000000000000", "999999999999.5", "0.5", "balance_first"), admit_ref("1000000000000", "999999999999.5", "0.5", "balance_first")),
         case("admit sum of limits near the maximum", "admit", A("99999999999999.999999", "99999999999999.999999", "99999999999999.999999", "quota_first"), admit_ref("99999999999999.999999", "99999999999999.999999", "99999999999999.999999", "quota_first")),
+        case("admit nothing available, estimate 0", "admit", A("0", "0", "0", "balance_first"), admit_ref("0", "0", "0", "balance_first")),
+        case("admit nothing available, unlimited quota admits", "admit", A("0", "0", None, "quota_first"), admit_ref("0", "0", None, "quota_first")),
+        case("admit uncovered above the bound", "admit", dict(A("1", "10", None, "balance_first"), uncovered="1.5", uncovered_limit="1"), admit_ref("1", "10", None, "balance_first", "1.5", "1")),
+        case("admit uncovered at the bound", "admit", dict(A("1", "10", None, "balance_first"), uncovered="1", uncovered_limit="1"), admit_ref("1", "10", None, "balance_first", "1", "1")),
+        case("admit uncovered without a bound", "admit", dict(A("1", "10", "0", "balance_first"), uncovered="500", uncovered_limit=None), admit_ref("1", "10", "0", "balance_first", "500", None)),
+        case("admit uncovered bound 0 refuses any uncovered", "admit", dict(A("0", "10", None, "balance_first"), uncovered="0.000001", uncovered_limit="0"), admit_ref("0", "10", None, "balance_first", "0.000001", "0")),
+        case("admit negative uncovered", "admit", dict(A("1", "10", None, "balance_first"), uncovered="-1"), error="negative_amount", field="uncovered"),
+        case("admit uncovered 1e3", "admit", dict(A("1", "10", None, "balance_first"), uncovered_limit="1e3"), error="invalid_amount", field="uncovered_limit"),
         case("admit estimate overflow", "admit", A("100000000000000", "1", "1", "balance_first"), error="amount_overflow", field="estimate"),
         case("admit negative estimate", "admit", A("-1", "3", "1", "balance_first"), error="negative_amount", field="estimate"),
         case("admit NaN estimate", "admit", A("NaN", "3", "1", "balance_first"), error="invalid_amount", field="estimate"),
@@ -611,10 +713,55 @@ def logs_cases():
     return out
 
 
+# What the core publishes for PHP and the screens (docs/contract.md, op constants): written out here
+# by hand from the contract, so a change in the core that nobody meant shows up as a failing vector.
+CONSTANTS = {
+    "usage_types": [
+        {"value": "chat", "methods": ["per_1k_tokens", "flat"]},
+        {"value": "form_submit", "methods": ["per_1k_tokens", "flat"]},
+        {"value": "image_generate", "methods": ["flat", "per_image"]},
+        {"value": "image_edit", "methods": ["flat", "per_image"]},
+        {"value": "video_generate", "methods": ["flat", "per_video"]},
+    ],
+    "methods": ["per_1k_tokens", "flat", "per_image", "per_video"],
+    "periods": ["never", "daily", "weekly", "monthly"],
+    "orders": ["balance_first", "quota_first"],
+    "refusal_reasons": ["quota_exceeded", "nothing_available", "uncovered_limit"],
+    "ledger_kinds": ["purchase", "purchase_reversal", "admin_adjustment", "usage", "usage_reset"],
+    "module_pattern": "^[a-z0-9_-]{1,32}$",
+    "bot_id_pattern": "^[A-Za-z0-9_.-]{0,64}$",
+    "request_id_pattern": "^[A-Za-z0-9_.-]{1,64}$",
+    "model_max_chars": 128,
+    "provider_max_bytes": 64,
+    "count_max": 1000000000000,
+    "amount_max": "99999999999999.999999",
+    "amount_decimals": 6,
+    "key_part_max": 64,
+    "quota_message_max_chars": 1000,
+    "quota_roles_max": 100,
+    "error_codes": ["malformed_input", "invalid_amount", "amount_overflow", "negative_amount", "invalid_rate",
+                    "missing_rate", "method_not_allowed", "unknown_usage_type", "unknown_method", "invalid_provider",
+                    "invalid_model", "invalid_period", "invalid_timezone", "invalid_order", "invalid_count",
+                    "stale_balance", "invalid_score", "invalid_key_part", "unknown_op", "internal_error"],
+}
+
+
 def misc_cases():
     return [
         case("version", "version", {}, {"version": "0.1.0", "abi": 2}),
         case("version refuses unknown fields", "version", {"x": 1}, error="malformed_input", field="x"),
+        case("constants", "constants", {}, CONSTANTS),
+        case("amount canonical", "amount", {"value": "1.5"}, {"amount": "1.500000"}),
+        case("amount minus zero", "amount", {"value": "-0", "field": "amount"}, {"amount": "0.000000"}),
+        case("amount negative allowed", "amount", {"value": "-2.25", "field": "amount", "negative": True}, {"amount": "-2.250000"}),
+        case("amount largest", "amount", {"value": "99999999999999.999999"}, {"amount": "99999999999999.999999"}),
+        case("amount negative refused", "amount", {"value": "-1", "field": "new_balance"}, error="negative_amount", field="new_balance"),
+        case("amount exponent refused", "amount", {"value": "1e3", "field": "user_limit"}, error="invalid_amount", field="user_limit"),
+        case("amount 7 places refused", "amount", {"value": "1.0000001", "field": "amount"}, error="invalid_amount", field="amount"),
+        case("amount too large", "amount", {"value": "100000000000000", "field": "amount"}, error="amount_overflow", field="amount"),
+        case("amount as JSON number", "amount", {"value": 1.5, "field": "amount"}, error="malformed_input", field="amount"),
+        case("amount empty", "amount", {"value": ""}, error="invalid_amount", field="value"),
+        case("constants refuses unknown fields", "constants", {"model_max_chars": 191}, error="malformed_input", field="model_max_chars"),
         case("unknown op", "transfer", {}, error="unknown_op", field="op"),
         case("request is a string", "admit", "1.4", error="malformed_input"),
         case("request is a number", "quote", 5, error="malformed_input"),
@@ -652,7 +799,8 @@ def with_fields(d, **kw):
 def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
-           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff"]
+           "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
+           "authorize_plan", "amount"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
@@ -827,10 +975,18 @@ FAMILIES = {
     "bad_input": bad_input_cases,
 }
 
+# Metering decisions exist on the server only (FFI and the core compiled for PHP); the browser's
+# WebAssembly module leaves them out to stay under its size budget. Node skips these cases.
+NATIVE_ONLY = {"settle_usage", "authorize_plan", "amount"}
+
+
 if __name__ == "__main__":
     total = 0
     for fam, fn in FAMILIES.items():
         cases = fn()
+        for c in cases:
+            if c["op"] in NATIVE_ONLY:
+                c["native_only"] = True
         names = [c["name"] for c in cases]
         assert len(names) == len(set(names)), f"duplicate names in {fam}"
         with open(os.path.join(HERE, f"{fam}.json"), "w", encoding="utf-8") as f:

@@ -69,6 +69,49 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 	);
 }
 
+/*
+ * Uncovered usage: delivered but paid by neither balance nor quota. Above the "uncovered usage limit"
+ * setting the user is refused until the owner clears it here (recorded in the ledger).
+ */
+function ConfirmClearUncovered( { user, onDone, onCancel } ) {
+	const [ busy, setBusy ] = useState( false );
+	const [ error, setError ] = useState( null );
+	const run = async () => {
+		if ( busy ) {
+			return;
+		}
+		setBusy( true );
+		try {
+			await api( `/balances/${ user.user_id }/clear-uncovered`, {
+				method: 'POST',
+				data: { expected_uncovered: user.uncovered },
+			} );
+			onDone();
+		} catch ( e ) {
+			setError( e.message );
+			setBusy( false );
+		}
+	};
+	return (
+		<ConfirmDialog
+			title={ __( 'Clear uncovered usage?', 'aipkit-usage' ) }
+			message={ sprintf(
+				/* translators: 1: credits, 2: user */ __(
+					'Forgive the %1$s credits of usage that %2$s received without paying? No credits move; the clearing is recorded in the ledger and the user can be admitted again.',
+					'aipkit-usage'
+				),
+				credits( user.uncovered ),
+				user.name
+			) }
+			confirmLabel={ __( 'Clear uncovered usage', 'aipkit-usage' ) }
+			onConfirm={ run }
+			onCancel={ onCancel }
+			busy={ busy }
+			error={ error }
+		/>
+	);
+}
+
 function UsageList( { usage } ) {
 	if ( ! usage?.length ) {
 		return <span>{ __( 'No usage recorded', 'aipkit-usage' ) }</span>;
@@ -285,6 +328,7 @@ export default function BalancesScreen() {
 	const [ details, setDetails ] = useState( null );
 	const [ history, setHistory ] = useState( null );
 	const [ resetAll, setResetAll ] = useState( null );
+	const [ clearUncovered, setClearUncovered ] = useState( null );
 	const [ why, setWhy ] = useState( null );
 
 	const load = useCallback( () => {
@@ -325,6 +369,13 @@ export default function BalancesScreen() {
 			cell: ( u ) => u.latest_reset || '—',
 		},
 		{
+			title: __( 'Uncovered', 'aipkit-usage' ),
+			cell: ( u ) =>
+				u.uncovered && u.uncovered !== '0.000000'
+					? credits( u.uncovered )
+					: '—',
+		},
+		{
 			title: __( 'Actions', 'aipkit-usage' ),
 			cell: ( u ) => (
 				<RowActions
@@ -338,6 +389,12 @@ export default function BalancesScreen() {
 							isDestructive: true,
 							onClick: () => setResetAll( u ),
 						},
+						u.uncovered &&
+							u.uncovered !== '0.000000' && {
+								label: __( 'Clear uncovered', 'aipkit-usage' ),
+								isDestructive: true,
+								onClick: () => setClearUncovered( u ),
+							},
 						{
 							label: __( 'History', 'aipkit-usage' ),
 							onClick: () => setHistory( u ),
@@ -456,6 +513,16 @@ export default function BalancesScreen() {
 				<History
 					user={ history }
 					onClose={ () => setHistory( null ) }
+				/>
+			) }
+			{ clearUncovered && (
+				<ConfirmClearUncovered
+					user={ clearUncovered }
+					onCancel={ () => setClearUncovered( null ) }
+					onDone={ () => {
+						setClearUncovered( null );
+						load();
+					} }
 				/>
 			) }
 			{ why && (

@@ -19,7 +19,7 @@ import DataTable from '../components/DataTable';
 import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
-import { api, credits, METHOD_LABELS, USAGE_TYPES } from './api';
+import { api, credits, METHOD_LABELS, USAGE_TYPES, useUsageTypes } from './api';
 import PricingModelsHint from './PricingModelsHint';
 
 const EMPTY = {
@@ -105,7 +105,13 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 	const [ saving, setSaving ] = useState( false );
 	const [ error, setError ] = useState( null );
 	const preview = usePreview( rule );
-	const type = USAGE_TYPES.find( ( t ) => t.value === rule.usage_type );
+	const types = useUsageTypes();
+	if ( ! types ) {
+		return <Spinner />;
+	}
+	const type = types.find( ( t ) => t.value === rule.usage_type ) || {
+		methods: [],
+	};
 	const set = ( k ) => ( v ) => setRule( ( r ) => ( { ...r, [ k ]: v } ) );
 
 	const providerOptions = ( catalog?.providers || [] ).map( ( p ) => ( {
@@ -179,12 +185,12 @@ function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 			<SelectControl
 				label={ __( 'Usage type', 'aipkit-usage' ) }
 				value={ rule.usage_type }
-				options={ USAGE_TYPES.map( ( t ) => ( {
+				options={ types.map( ( t ) => ( {
 					value: t.value,
 					label: t.label,
 				} ) ) }
 				onChange={ ( v ) => {
-					const methods = USAGE_TYPES.find(
+					const methods = types.find(
 						( t ) => t.value === v
 					).methods;
 					setRule( ( r ) => ( {

@@ -32,6 +32,80 @@ const PERIODS = [
 	{ value: 'weekly', label: __( 'Weekly', 'aipkit-usage' ) },
 	{ value: 'monthly', label: __( 'Monthly', 'aipkit-usage' ) },
 ];
+const NO_RULE_CHOICES = [
+	{
+		value: 'unlimited',
+		label: __( 'Unlimited', 'aipkit-usage' ),
+	},
+	{
+		value: 'balance_only',
+		label: __( 'Credit balance only', 'aipkit-usage' ),
+	},
+];
+const moduleLabel = ( m ) => MODULES.find( ( x ) => x.value === m )?.label || m;
+
+/*
+ * The owner's choice for modules without a quota rule (setting no_quota_rule), with those modules
+ * listed, so "no rule" is never a silent free pass.
+ */
+function NoRuleSetting( { value, modules, onSaved } ) {
+	const [ busy, setBusy ] = useState( false );
+	const [ error, setError ] = useState( null );
+	const change = async ( v ) => {
+		setBusy( true );
+		setError( null );
+		try {
+			await api( '/settings', {
+				method: 'POST',
+				data: { no_quota_rule: v },
+			} );
+			onSaved();
+		} catch ( e ) {
+			setError( e.message );
+		}
+		setBusy( false );
+	};
+	return (
+		<div className="aipkit-quotas-no-rule">
+			<SelectControl
+				label={ __( 'When no quota rule applies', 'aipkit-usage' ) }
+				value={ value }
+				options={ NO_RULE_CHOICES }
+				onChange={ change }
+				disabled={ busy }
+				help={
+					value === 'unlimited'
+						? __(
+								'Requests in a module without a rule are admitted even when the user has no credits left.',
+								'aipkit-usage'
+							)
+						: __(
+								'Requests in a module without a rule are paid from the credit balance only; guests are refused.',
+								'aipkit-usage'
+							)
+				}
+				__nextHasNoMarginBottom
+			/>
+			<p>
+				{ modules.length === 0
+					? __( 'Every module has a quota rule.', 'aipkit-usage' )
+					: sprintf(
+							/* translators: %s: list of modules */ __(
+								'Modules without a rule: %s',
+								'aipkit-usage'
+							),
+							modules.map( moduleLabel ).join( ', ' )
+						) }
+			</p>
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
+		</div>
+	);
+}
+
 const limitText = ( v ) =>
 	v === null || v === undefined
 		? __( 'Unlimited', 'aipkit-usage' )
@@ -355,10 +429,15 @@ export default function QuotasScreen() {
 			<CardBody>
 				<p>
 					{ __(
-						'Quotas limit usage for guests, users or roles when a balance is not enough. A module without a quota rule is unlimited.',
+						'Quotas limit usage for guests, users or roles when a balance is not enough.',
 						'aipkit-usage'
 					) }
 				</p>
+				<NoRuleSetting
+					value={ data.no_quota_rule }
+					modules={ data.modules_without_rule || [] }
+					onSaved={ load }
+				/>
 				{ data.rules.length === 0 ? (
 					<EmptyState
 						id="quotas"
@@ -366,7 +445,7 @@ export default function QuotasScreen() {
 					>
 						<p>
 							{ __(
-								'Every module is unlimited. Add a quota to limit guests, users or roles per day, week or month.',
+								'No module has a quota yet. Add a quota to limit guests, users or roles per day, week or month.',
 								'aipkit-usage'
 							) }
 						</p>
@@ -402,7 +481,7 @@ export default function QuotasScreen() {
 				<ConfirmDialog
 					title={ __( 'Delete this quota rule?', 'aipkit-usage' ) }
 					message={ __(
-						'Without a rule the scope falls back to the module rule, or becomes unlimited.',
+						'Without a rule the scope falls back to the module rule, or to the "When no quota rule applies" choice.',
 						'aipkit-usage'
 					) }
 					confirmLabel={ __( 'Delete quota', 'aipkit-usage' ) }

@@ -1,5 +1,7 @@
 import apiFetch from '@wordpress/api-fetch';
+import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
+import { loadCore } from '../wasm';
 
 /**
  * apiFetch for aipkit/v1 billing routes; errors become readable messages that keep code/field.
@@ -57,33 +59,73 @@ export function credits( value ) {
 	return s.includes( '.' ) ? s.replace( /0+$/, '' ).replace( /\.$/, '' ) : s;
 }
 
+/*
+ * Usage types as the screens name them. Which billing methods each one allows is the core's rule
+ * (op `constants`), read through useUsageTypes(), so the screens never keep a second copy of it.
+ */
 export const USAGE_TYPES = [
-	{
-		value: 'chat',
-		label: __( 'Chat', 'aipkit-usage' ),
-		methods: [ 'per_1k_tokens', 'flat' ],
-	},
-	{
-		value: 'form_submit',
-		label: __( 'Form Submit', 'aipkit-usage' ),
-		methods: [ 'per_1k_tokens', 'flat' ],
-	},
-	{
-		value: 'image_generate',
-		label: __( 'Image Generate', 'aipkit-usage' ),
-		methods: [ 'per_image', 'flat' ],
-	},
-	{
-		value: 'image_edit',
-		label: __( 'Image Edit', 'aipkit-usage' ),
-		methods: [ 'per_image', 'flat' ],
-	},
-	{
-		value: 'video_generate',
-		label: __( 'Video Generate', 'aipkit-usage' ),
-		methods: [ 'per_video', 'flat' ],
-	},
+	{ value: 'chat', label: __( 'Chat', 'aipkit-usage' ) },
+	{ value: 'form_submit', label: __( 'Form Submit', 'aipkit-usage' ) },
+	{ value: 'image_generate', label: __( 'Image Generate', 'aipkit-usage' ) },
+	{ value: 'image_edit', label: __( 'Image Edit', 'aipkit-usage' ) },
+	{ value: 'video_generate', label: __( 'Video Generate', 'aipkit-usage' ) },
 ];
+
+let constantsLoading = null;
+
+/**
+ * The core's published constants (usage types and their methods, patterns, maxima), loaded once.
+ *
+ * @return {Promise<Object>} The answer of the core's `constants` op.
+ */
+export function coreConstants() {
+	if ( ! constantsLoading ) {
+		constantsLoading = loadCore().then( ( core ) =>
+			core.call( 'constants', {} )
+		);
+		constantsLoading.catch( () => {
+			constantsLoading = null;
+		} );
+	}
+	return constantsLoading;
+}
+
+/**
+ * USAGE_TYPES with `methods` from the core; null while loading. Without the core (not built) every
+ * method is offered and the server, which runs the same core, refuses a combination that does not fit.
+ *
+ * @return {Array|null} [{ value, label, methods }]
+ */
+export function useUsageTypes() {
+	const [ types, setTypes ] = useState( null );
+	useEffect( () => {
+		let live = true;
+		coreConstants().then(
+			( c ) =>
+				live &&
+				setTypes(
+					USAGE_TYPES.map( ( t ) => ( {
+						...t,
+						methods:
+							c.usage_types.find( ( u ) => u.value === t.value )
+								?.methods || [],
+					} ) )
+				),
+			() =>
+				live &&
+				setTypes(
+					USAGE_TYPES.map( ( t ) => ( {
+						...t,
+						methods: Object.keys( METHOD_LABELS ),
+					} ) )
+				)
+		);
+		return () => {
+			live = false;
+		};
+	}, [] );
+	return types;
+}
 
 export const METHOD_LABELS = {
 	per_1k_tokens: __( 'Per 1K Tokens', 'aipkit-usage' ),

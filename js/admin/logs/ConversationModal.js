@@ -61,6 +61,69 @@ function Meta( { ex } ) {
 	);
 }
 
+function guestLabel( key ) {
+	return key
+		? sprintf(
+				/* translators: %s: first characters of the guest's key */
+				__( 'Guest %s', 'aipkit-usage' ),
+				key.slice( 0, 6 )
+			)
+		: __( 'Guest', 'aipkit-usage' );
+}
+
+/**
+ * Who, where and when: user, module, bot, the module's conversation id, first and last time.
+ *
+ * @param {Object} props
+ * @param {Object} props.c The conversation summary.
+ */
+function Header( { c } ) {
+	const rows = [
+		[
+			__( 'User', 'aipkit-usage' ),
+			c.user_id ? c.user_name : guestLabel( c.guest_key ),
+		],
+		[ __( 'Module', 'aipkit-usage' ), c.module_name || c.module ],
+		[
+			__( 'Bot', 'aipkit-usage' ),
+			c.bot_id
+				? `${ c.bot_name || c.bot_id }${
+						c.bot_name && c.bot_name !== c.bot_id
+							? ` (${ c.bot_id })`
+							: ''
+					}`
+				: __( 'No bot', 'aipkit-usage' ),
+		],
+		[
+			__( 'Conversation ID', 'aipkit-usage' ),
+			c.reference ||
+				sprintf(
+					/* translators: %d: internal conversation number */
+					__( '#%d (none sent by the module)', 'aipkit-usage' ),
+					c.id
+				),
+		],
+		[
+			__( 'First message', 'aipkit-usage' ),
+			new Date( c.first_at ).toLocaleString(),
+		],
+		[
+			__( 'Last message', 'aipkit-usage' ),
+			new Date( c.last_at ).toLocaleString(),
+		],
+	];
+	return (
+		<dl className="aipkit-logs-conversation__header">
+			{ rows.map( ( [ label, value ] ) => (
+				<div key={ label } style={ { display: 'contents' } }>
+					<dt>{ label }</dt>
+					<dd>{ value }</dd>
+				</div>
+			) ) }
+		</dl>
+	);
+}
+
 /**
  * The full exchange of one conversation, in order, paged by log id ("Load more" appends the next
  * page, so a long conversation can be read to its end). Message text is rendered as text, never as HTML.
@@ -124,6 +187,7 @@ export default function ConversationModal( { id, onClose } ) {
 					{ error }
 				</Notice>
 			) }
+			{ conversation && <Header c={ conversation } /> }
 			{ ! exchanges && ! error && <Spinner /> }
 			{ exchanges &&
 				exchanges.map( ( ex ) => (
@@ -133,7 +197,11 @@ export default function ConversationModal( { id, onClose } ) {
 						data-log-id={ ex.id }
 					>
 						<div className="aipkit-logs-msg is-user">
-							<strong>{ __( 'User', 'aipkit-usage' ) }</strong>
+							<strong className="aipkit-logs-msg__who">
+								{ ex.user_id
+									? ex.user_name
+									: guestLabel( ex.guest_key ) }
+							</strong>
 							<p className="aipkit-logs-msg__text">
 								{ ex.user_message }
 							</p>

@@ -21,7 +21,18 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 	const [ error, setError ] = useState( null );
 	const [ done, setDone ] = useState( 0 );
 	const [ phase, setPhase ] = useState( 'counting' );
+	// Closing while deleting first asks; "Stop" ends after the batch in flight (each batch is whole).
+	const [ askStop, setAskStop ] = useState( false );
 	const cancelled = useRef( false );
+	const stopRequested = useRef( false );
+	// The Delete button disappears when deleting starts: keep keyboard focus inside the dialog
+	// (on the progress line), so Escape still reaches it and a screen reader hears the progress.
+	const progressRef = useRef( null );
+	useEffect( () => {
+		if ( phase === 'deleting' && progressRef.current ) {
+			progressRef.current.focus();
+		}
+	}, [ phase ] );
 
 	useEffect( () => {
 		fetchCount( pinned ).then(
@@ -45,6 +56,12 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 				if ( cancelled.current ) {
 					return;
 				}
+				if ( stopRequested.current ) {
+					setAskStop( false );
+					setPhase( 'stopped' );
+					onDeleted( total, true );
+					return;
+				}
 				const r = await deleteBatch( pinned, count.max_id, after );
 				total += r.deleted;
 				after = r.last_id;
@@ -61,12 +78,57 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 		}
 	};
 
+	const requestClose = () => {
+		if ( phase === 'deleting' ) {
+			setAskStop( true );
+			return;
+		}
+		onClose();
+	};
+
 	return (
 		<Modal
 			title={ __( 'Delete logs', 'aipkit-usage' ) }
-			onRequestClose={ onClose }
+			onRequestClose={ requestClose }
 			className="aipkit-logs-delete"
 		>
+			{ askStop && phase === 'deleting' && (
+				<div
+					className="aipkit-logs-delete__ask-stop"
+					role="alertdialog"
+					aria-label={ __( 'Stop deleting?', 'aipkit-usage' ) }
+				>
+					<p>
+						<strong>
+							{ __( 'Stop deleting?', 'aipkit-usage' ) }
+						</strong>{ ' ' }
+						{ sprintf(
+							/* translators: 1: exchanges deleted so far, 2: exchanges to delete */
+							__(
+								'%1$d of %2$d exchanges are deleted so far. If you stop, the deleted ones stay deleted and the rest are kept.',
+								'aipkit-usage'
+							),
+							done,
+							count.exchanges
+						) }
+					</p>
+					<Button
+						variant="primary"
+						onClick={ () => setAskStop( false ) }
+					>
+						{ __( 'Keep deleting', 'aipkit-usage' ) }
+					</Button>{ ' ' }
+					<Button
+						variant="secondary"
+						isDestructive
+						onClick={ () => {
+							stopRequested.current = true;
+						} }
+					>
+						{ __( 'Stop', 'aipkit-usage' ) }
+					</Button>
+				</div>
+			) }
 			{ error && (
 				<Notice status="error" isDismissible={ false }>
 					{ error }
@@ -119,6 +181,25 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 					) }
 				</>
 			) }
+			{ phase === 'stopped' && (
+				<>
+					<p className="aipkit-logs-delete__stopped" role="status">
+						{ sprintf(
+							/* translators: 1: exchanges deleted, 2: exchanges that matched, 3: exchanges kept */
+							__(
+								'Stopped. %1$d of %2$d matching exchanges were deleted; %3$d were kept.',
+								'aipkit-usage'
+							),
+							done,
+							count.exchanges,
+							count.exchanges - done
+						) }
+					</p>
+					<Button variant="primary" onClick={ onClose }>
+						{ __( 'Close', 'aipkit-usage' ) }
+					</Button>
+				</>
+			) }
 			{ ( phase === 'deleting' || phase === 'finished' ) && (
 				<>
 					<progress
@@ -126,7 +207,12 @@ export default function DeleteDialog( { filters, onClose, onDeleted } ) {
 						value={ done }
 						className="aipkit-logs-delete__progress"
 					/>
-					<p className="aipkit-logs-delete__progress-text">
+					<p
+						className="aipkit-logs-delete__progress-text"
+						ref={ progressRef }
+						tabIndex={ -1 }
+						aria-live="polite"
+					>
 						{ sprintf(
 							/* translators: 1: exchanges deleted so far, 2: exchanges to delete */
 							__(

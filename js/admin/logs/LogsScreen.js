@@ -9,9 +9,16 @@ import {
 	TextControl,
 } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
-import { exportUrl, fetchFilterChoices, fetchPage } from './api';
+import { __, _n, sprintf } from '@wordpress/i18n';
+import {
+	exportUrl,
+	fetchFilterChoices,
+	fetchMatchCount,
+	fetchPage,
+} from './api';
+import BotName from './BotName';
 import ConversationModal from './ConversationModal';
+import Highlight, { markPattern } from './Highlight';
 import DeleteDialog from './DeleteDialog';
 import RetentionDialog from './RetentionDialog';
 
@@ -29,6 +36,41 @@ function storedPageSize() {
 	}
 }
 
+/**
+ * What an empty list means for these filters (a bot whose logs were deleted: "No logs for …").
+ *
+ * @param {Object} props
+ * @param {Object} props.page    The page answer.
+ * @param {Object} props.filters The active filters.
+ * @param {Object} props.bot     The selected bot's details, when known.
+ */
+function EmptyText( { page, filters, bot } ) {
+	if ( page.partial ) {
+		return __( 'Still searching older logs…', 'aipkit-usage' );
+	}
+	if ( filters.bot === '__none__' ) {
+		return __(
+			'No logs without a bot match these filters.',
+			'aipkit-usage'
+		);
+	}
+	if ( filters.bot ) {
+		const name = bot && bot.name ? bot.name : filters.bot;
+		return filters.search || filters.range || filters.module
+			? sprintf(
+					/* translators: %s: bot name */
+					__( 'No logs of %s match these filters.', 'aipkit-usage' ),
+					name
+				)
+			: sprintf(
+					/* translators: %s: bot name */
+					__( 'No logs for %s.', 'aipkit-usage' ),
+					name
+				);
+	}
+	return __( 'No logs match these filters.', 'aipkit-usage' );
+}
+
 function userLabel( row ) {
 	if ( row.user_id ) {
 		return row.user_name;
@@ -40,6 +82,73 @@ function userLabel( row ) {
 				row.guest_key.slice( 0, 6 )
 			)
 		: __( 'Guest', 'aipkit-usage' );
+}
+
+/**
+ * The bots for the filter, grouped by module (chatbot / AI forms / image generator…) in the order
+ * of the module list; a bot still selected after its logs were deleted stays listed.
+ *
+ * @param {Object} choices  { bots, modules } from /logs/filters.
+ * @param {string} selected The selected bot id ('' or '__none__' for none).
+ * @param {Object} known    Bots seen earlier in this visit, by id.
+ * @return {Array<{label: string, bots: Array}>} Groups of bots.
+ */
+function botGroups( choices, selected, known ) {
+	const bots = [ ...choices.bots ];
+	if (
+		selected &&
+		selected !== '__none__' &&
+		! bots.some( ( b ) => b.id === selected )
+	) {
+		bots.push( known[ selected ] || { id: selected, name: selected } );
+	}
+	const order = choices.modules.map( ( m ) => m.id );
+	const groups = new Map();
+	for ( const b of bots ) {
+		const key = b.module || '';
+		if ( ! groups.has( key ) ) {
+			groups.set( key, {
+				key,
+				label: b.module_name || __( 'Other', 'aipkit-usage' ),
+				bots: [],
+			} );
+		}
+		groups.get( key ).bots.push( b );
+	}
+	const rank = ( k ) => ( order.includes( k ) ? order.indexOf( k ) : 1e6 );
+	return [ ...groups.values() ].sort(
+		( a, b ) => rank( a.key ) - rank( b.key )
+	);
+}
+
+function botOptionLabel( b ) {
+	return b.name && b.name !== b.id ? `${ b.name } (${ b.id })` : b.id;
+}
+
+/**
+ * The matching exchange of a search result, words marked: the user's message when it matches,
+ * else the reply.
+ *
+ * @param {Object} props
+ * @param {Object} props.match The matching exchange { user_message, reply }.
+ * @param {Array}  props.marks The words and how they match.
+ */
+function MatchText( { match, marks } ) {
+	const re = markPattern( marks );
+	const inMessage = re && re.test( match.user_message || '' );
+	const text = inMessage || ! match.reply ? match.user_message : match.reply;
+	// One span: the link Button lays its children out as flex items, which would drop the spaces
+	// between the text pieces and the marks.
+	return (
+		<span className="aipkit-logs__match">
+			<span className="aipkit-logs__role">
+				{ inMessage || ! match.reply
+					? __( 'User:', 'aipkit-usage' )
+					: __( 'Reply:', 'aipkit-usage' ) }
+			</span>{ ' ' }
+			<Highlight text={ text } marks={ marks } />
+		</span>
+	);
 }
 
 /**
@@ -62,10 +171,41 @@ export default function LogsScreen( { boot = {} } ) {
 	const [ dialog, setDialog ] = useState( null );
 	const [ notice, setNotice ] = useState( null );
 	const [ reload, setReload ] = useState( 0 );
+	const [ matchCount, setMatchCount ] = useState( null );
+	// Bots seen during this visit: a bot whose logs were just deleted keeps its name in the filter.
+	const [ knownBots, setKnownBots ] = useState( {} );
 
 	useEffect( () => {
-		fetchFilterChoices().then( setChoices, ( e ) => setError( e.message ) );
+		fetchFilterChoices().then(
+			( c ) => {
+				setChoices( c );
+				setKnownBots( ( k ) => {
+					const next = { ...k };
+					for ( const b of c.bots ) {
+						next[ b.id ] = b;
+					}
+					return next;
+				} );
+			},
+			( e ) => setError( e.message )
+		);
 	}, [ reload ] );
+
+	// The number of matching conversations: once per search, not per page.
+	useEffect( () => {
+		setMatchCount( null );
+		if ( ! filters.search ) {
+			return;
+		}
+		let live = true;
+		fetchMatchCount( filters ).then(
+			( c ) => live && setMatchCount( c ),
+			() => live && setMatchCount( null )
+		);
+		return () => {
+			live = false;
+		};
+	}, [ filters, reload ] );
 
 	const cursor = cursors[ cursors.length - 1 ];
 	useEffect( () => {
@@ -152,21 +292,29 @@ export default function LogsScreen( { boot = {} } ) {
 					onChange={ setDraftSearch }
 				/>
 				<SelectControl
-					label={ __( 'Chatbot', 'aipkit-usage' ) }
+					label={ __( 'Bot', 'aipkit-usage' ) }
+					className="aipkit-logs__bot"
 					value={ filters.bot }
 					onChange={ ( v ) => setFilter( 'bot', v ) }
-					options={ [
-						{ value: '', label: __( 'All bots', 'aipkit-usage' ) },
-						{
-							value: '__none__',
-							label: __( 'No bot', 'aipkit-usage' ),
-						},
-						...choices.bots.map( ( b ) => ( {
-							value: b.id,
-							label: b.name,
-						} ) ),
-					] }
-				/>
+				>
+					<option value="">
+						{ __( 'All bots', 'aipkit-usage' ) }
+					</option>
+					<option value="__none__">
+						{ __( 'No bot', 'aipkit-usage' ) }
+					</option>
+					{ botGroups( choices, filters.bot, knownBots ).map(
+						( g ) => (
+							<optgroup key={ g.key } label={ g.label }>
+								{ g.bots.map( ( b ) => (
+									<option key={ b.id } value={ b.id }>
+										{ botOptionLabel( b ) }
+									</option>
+								) ) }
+							</optgroup>
+						)
+					) }
+				</SelectControl>
 				<SelectControl
 					label={ __( 'Module', 'aipkit-usage' ) }
 					value={ filters.module }
@@ -240,6 +388,39 @@ export default function LogsScreen( { boot = {} } ) {
 				</Notice>
 			) }
 
+			{ filters.search && matchCount && (
+				<p className="aipkit-logs__match-count" aria-live="polite">
+					{ ( () => {
+						if ( matchCount.conversations === null ) {
+							return __(
+								'Many conversations match this search.',
+								'aipkit-usage'
+							);
+						}
+						if ( matchCount.capped ) {
+							return sprintf(
+								/* translators: %s: a number, e.g. 10,000 */
+								__(
+									'More than %s conversations match this search.',
+									'aipkit-usage'
+								),
+								matchCount.conversations.toLocaleString()
+							);
+						}
+						return sprintf(
+							/* translators: %s: number of conversations */
+							_n(
+								'%s conversation matches this search.',
+								'%s conversations match this search.',
+								matchCount.conversations,
+								'aipkit-usage'
+							),
+							matchCount.conversations.toLocaleString()
+						);
+					} )() }
+				</p>
+			) }
+
 			<table className="widefat striped aipkit-logs__table">
 				<thead>
 					<tr>
@@ -249,7 +430,11 @@ export default function LogsScreen( { boot = {} } ) {
 						<th>{ __( 'Exchanges', 'aipkit-usage' ) }</th>
 						<th>{ __( 'Tokens', 'aipkit-usage' ) }</th>
 						<th>{ __( 'Credits', 'aipkit-usage' ) }</th>
-						<th>{ __( 'Last message', 'aipkit-usage' ) }</th>
+						<th>
+							{ filters.search
+								? __( 'Matching message', 'aipkit-usage' )
+								: __( 'Last message', 'aipkit-usage' ) }
+						</th>
 					</tr>
 				</thead>
 				<tbody>
@@ -263,7 +448,9 @@ export default function LogsScreen( { boot = {} } ) {
 								<td>
 									{ new Date( row.last_at ).toLocaleString() }
 								</td>
-								<td>{ row.bot_name || row.module_name }</td>
+								<td className="aipkit-logs__source">
+									<BotName row={ row } />
+								</td>
 								<td>{ userLabel( row ) }</td>
 								<td>{ row.exchanges }</td>
 								<td>
@@ -276,8 +463,15 @@ export default function LogsScreen( { boot = {} } ) {
 										className="aipkit-logs__open"
 										onClick={ () => setOpenId( row.id ) }
 									>
-										{ row.last_preview ||
-											__( '(empty)', 'aipkit-usage' ) }
+										{ row.match && page.highlight ? (
+											<MatchText
+												match={ row.match }
+												marks={ page.highlight }
+											/>
+										) : (
+											row.last_preview ||
+											__( '(empty)', 'aipkit-usage' )
+										) }
 									</Button>
 								</td>
 							</tr>
@@ -285,15 +479,22 @@ export default function LogsScreen( { boot = {} } ) {
 					{ page && page.items.length === 0 && (
 						<tr>
 							<td colSpan={ 7 } className="aipkit-logs__empty">
-								{ page.partial
-									? __(
-											'Still searching older logs…',
-											'aipkit-usage'
-										)
-									: __(
-											'No logs match these filters.',
+								<EmptyText
+									page={ page }
+									filters={ filters }
+									bot={ knownBots[ filters.bot ] }
+								/>{ ' ' }
+								{ filters.bot && (
+									<Button
+										variant="link"
+										onClick={ () => setFilter( 'bot', '' ) }
+									>
+										{ __(
+											'Show all bots',
 											'aipkit-usage'
 										) }
+									</Button>
+								) }
 							</td>
 						</tr>
 					) }
@@ -341,13 +542,25 @@ export default function LogsScreen( { boot = {} } ) {
 				<DeleteDialog
 					filters={ filters }
 					onClose={ () => setDialog( null ) }
-					onDeleted={ ( n ) => {
+					onDeleted={ ( n, stopped ) => {
 						setNotice(
-							sprintf(
-								/* translators: %d: number of exchanges deleted */
-								__( '%d exchanges deleted.', 'aipkit-usage' ),
-								n
-							)
+							stopped
+								? sprintf(
+										/* translators: %d: number of exchanges deleted before stopping */
+										__(
+											'Deleting stopped: %d exchanges were deleted, the rest were kept.',
+											'aipkit-usage'
+										),
+										n
+									)
+								: sprintf(
+										/* translators: %d: number of exchanges deleted */
+										__(
+											'%d exchanges deleted.',
+											'aipkit-usage'
+										),
+										n
+									)
 						);
 						setCursors( [ '' ] );
 						setReload( reload + 1 );

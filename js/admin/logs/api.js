@@ -28,6 +28,18 @@ export function fetchPage( filters, perPage, cursor ) {
 }
 
 /**
+ * How many conversations the search matches (capped server-side).
+ *
+ * @param {Object} filters The active filters (with a search).
+ * @return {Promise<Object>} { conversations: number|null, capped: boolean }.
+ */
+export function fetchMatchCount( filters ) {
+	return apiFetch( {
+		path: addQueryArgs( '/aipkit/v1/logs/matches', filterArgs( filters ) ),
+	} );
+}
+
+/**
  * One page of a conversation's exchanges (oldest first).
  *
  * @param {number}      id    Conversation id.

@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -167,8 +168,8 @@ final class Activity {
 	/** CSV of the filtered ledger, streamed page by page; cells neutralised by the core. */
 	public static function csv( array $r, array $f, callable $write ): void {
 		$head = [ 'id', 'created_at', 'kind', 'user_id', 'user', 'email', 'amount', 'quota_amount', 'uncovered', 'balance_after', 'module', 'bot_id', 'usage_type', 'provider', 'model', 'input_tokens', 'output_tokens', 'order_id', 'actor', 'note' ];
-		$csv  = Core::csv( [ $head ] );
-		$write( is_wp_error( $csv ) ? '' : $csv );
+		$csv  = Gateway::instance()->csv_rows( [ 'rows' => [ $head ] ] );
+		$write( is_wp_error( $csv ) ? '' : (string) $csv['csv'] );
 		$f['limit'] = 500;
 		do {
 			$page = self::entries( $r, $f );
@@ -180,8 +181,8 @@ final class Activity {
 				);
 			}
 			if ( $rows ) {
-				$csv = Core::csv( $rows );
-				$write( is_wp_error( $csv ) ? '' : $csv );
+				$csv = Gateway::instance()->csv_rows( [ 'rows' => $rows ] );
+				$write( is_wp_error( $csv ) ? '' : (string) $csv['csv'] );
 			}
 			$f['before'] = $page['next_cursor'];
 		} while ( $page['next_cursor'] );

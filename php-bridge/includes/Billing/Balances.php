@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -8,22 +9,19 @@ use WP_Error;
  * conditional UPDATE, and writes its ledger row in the same transaction.
  */
 final class Balances {
-	/** @return array{balance:string,held:string,available:string} */
+	/** @return array{balance:string,held:string,available:string,uncovered:string} */
 	public static function get( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d', $user_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		if ( ! $row ) {
 			return [
 				'balance'   => '0.000000',
 				'held'      => '0.000000',
 				'available' => '0.000000',
+				'uncovered' => '0.000000',
 			];
 		}
-		return [
-			'balance'   => Decimal::db( $row['balance'] ),
-			'held'      => Decimal::db( $row['held'] ),
-			'available' => Decimal::db( $row['available'] ),
-		];
+		return self::shape( $row );
 	}
 
 	/**
@@ -31,20 +29,21 @@ final class Balances {
 	 * INSERT … ON DUPLICATE KEY UPDATE takes an exclusive lock directly (INSERT IGNORE would take a
 	 * shared one, and two shared holders upgrading to FOR UPDATE deadlock each other).
 	 *
-	 * @return array{balance:string,held:string,available:string}
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
 	 */
 	public static function lock( int $user_id ): array {
 		global $wpdb;
-		$t = Tables::balances();
-		$wpdb->query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id ) );
-		Transaction::check_error();
-		$row = $wpdb->get_row( $wpdb->prepare( "SELECT balance, held, balance - held AS available FROM $t WHERE user_id = %d FOR UPDATE", $user_id ), ARRAY_A );
-		Transaction::check_error();
-		return [
-			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
-			'held'      => Decimal::db( $row['held'] ?? '0' ),
-			'available' => Decimal::db( $row['available'] ?? '0' ),
-		];
+		$t  = Tables::balances();
+		$at = Clock::sql( Clock::current()->now() );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		Transaction::query( $wpdb->prepare( "INSERT INTO $t (user_id, balance, held, updated_at) VALUES (%d, 0, 0, %s) ON DUPLICATE KEY UPDATE user_id = user_id", $user_id, $at ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		$row = Transaction::row( $wpdb->prepare( "SELECT balance, held, balance - held AS available, uncovered FROM $t WHERE user_id = %d FOR UPDATE", $user_id ) );
+		if ( ! $row ) {
+			// The row was created or found by the statement before, inside this transaction.
+			throw new DbException( 'The balance row vanished while locked.' );
+		}
+		return self::shape( $row );
 	}
 
 	/**
@@ -52,19 +51,25 @@ final class Balances {
 	 * who has been metered before); otherwise creates and locks it as lock() does. A first request
 	 * racing another for a missing row may deadlock on the gap lock; Transaction::run retries it.
 	 *
-	 * @return array{balance:string,held:string,available:string}
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
 	 */
 	public static function lock_existing( int $user_id ): array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ), ARRAY_A );
-		Transaction::check_error();
+		// A failed statement throws: "no row" here really means the user has no balance row yet.
+		$row = Transaction::row( $wpdb->prepare( 'SELECT balance, held, balance - held AS available, uncovered FROM ' . Tables::balances() . ' WHERE user_id = %d FOR UPDATE', $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 		if ( ! $row ) {
 			return self::lock( $user_id );
 		}
+		return self::shape( $row );
+	}
+
+	/** @return array{balance:string,held:string,available:string,uncovered:string} */
+	private static function shape( array $row ): array {
 		return [
-			'balance'   => Decimal::db( $row['balance'] ),
-			'held'      => Decimal::db( $row['held'] ),
-			'available' => Decimal::db( $row['available'] ),
+			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
+			'held'      => Decimal::db( $row['held'] ?? '0' ),
+			'available' => Decimal::db( $row['available'] ?? '0' ),
+			'uncovered' => Decimal::db( $row['uncovered'] ?? '0' ),
 		];
 	}
 
@@ -78,6 +83,7 @@ final class Balances {
 		if ( $user_id <= 0 || ! get_userdata( $user_id ) ) {
 			return new WP_Error(
 				'aipkit_unknown_user',
+				/* translators: %d: user id */
 				sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $user_id ),
 				[
 					'status' => 404,
@@ -94,14 +100,40 @@ final class Balances {
 			return $new;
 		}
 		$reason = sanitize_textarea_field( $reason );
-		$actor  = $actor ?: get_current_user_id();
+		$actor  = $actor ? $actor : get_current_user_id();
+		// One key per call, made before the transaction: if a COMMIT succeeds but its answer is lost
+		// with the connection, the retry finds this entry and answers it instead of "stale balance".
+		$key = Gateway::instance()->idempotency_key(
+			[
+				'kind'  => 'admin_adjustment',
+				'parts' => [ (string) $user_id, wp_generate_uuid4() ],
+			]
+		);
+		if ( is_wp_error( $key ) ) {
+			return $key;
+		}
+		$key = $key['key'];
 		$result = Transaction::run(
-			static function () use ( $user_id, $expected, $new, $reason, $actor ) {
+			static function () use ( $user_id, $expected, $new, $reason, $actor, $key ) {
 				global $wpdb;
 				$row = self::lock( $user_id );
-				$adj = Core::adjust_balance( $row['balance'], $expected, $new );
+				$adj = Gateway::instance()->adjust_balance(
+					[
+						'current'  => $row['balance'],
+						'expected' => $expected,
+						'new'      => $new,
+					]
+				);
 				if ( is_wp_error( $adj ) ) {
 					if ( 'aipkit_stale_balance' === $adj->get_error_code() ) {
+						$done = Transaction::row( $wpdb->prepare( 'SELECT id, amount, balance_after FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $key ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+						if ( $done ) {
+							return [
+								'balance'   => Decimal::db( $done['balance_after'] ),
+								'delta'     => Decimal::db( $done['amount'] ),
+								'ledger_id' => (int) $done['id'],
+							];
+						}
 						return new WP_Error(
 							'aipkit_stale_balance',
 							sprintf(
@@ -117,7 +149,7 @@ final class Balances {
 							]
 						);
 					}
-					return $adj;
+					return ErrorMessages::translate( $adj );
 				}
 				if ( Decimal::is_zero( $adj['delta'] ) ) {
 					return [
@@ -128,23 +160,17 @@ final class Balances {
 				}
 				$t = Tables::balances();
 				// Never below what in-flight requests hold: those credits are already promised.
-				$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) );
-				if ( is_wp_error( $n ) ) {
-					return $n;
-				}
+				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND held <= %s", $adj['new'], $user_id, $adj['new'] ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 				if ( 1 !== $n ) {
 					return new WP_Error(
 						'aipkit_balance_below_held',
+						/* translators: %s: credits currently held */
 						sprintf( __( 'The balance cannot be set below the %s credits currently held by requests in progress.', 'aipkit-usage' ), $row['held'] ),
 						[
 							'status' => 409,
 							'field'  => 'new_balance',
 						]
 					);
-				}
-				$key = Core::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
-				if ( is_wp_error( $key ) ) {
-					return $key;
 				}
 				$id = Ledger::append(
 					[
@@ -186,6 +212,16 @@ final class Balances {
 		if ( is_wp_error( $amount ) ) {
 			return $amount;
 		}
+		if ( Decimal::is_zero( $amount ) ) {
+			return new WP_Error(
+				'aipkit_invalid_amount',
+				__( 'The amount of credits to add or take back cannot be 0.', 'aipkit-usage' ),
+				[
+					'status' => 400,
+					'field'  => 'amount',
+				]
+			);
+		}
 		if ( $user_id <= 0 ) {
 			return new WP_Error(
 				'aipkit_unknown_user',
@@ -203,10 +239,7 @@ final class Balances {
 				self::lock( $user_id );
 				// A reversal never takes the balance below zero or below held credits; what cannot be
 				// taken back is reported, not silently forgiven.
-				$n = Transaction::exec( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) );
-				if ( is_wp_error( $n ) ) {
-					return $n;
-				}
+				$n = Transaction::query( $wpdb->prepare( "UPDATE $t SET balance = balance + %s, updated_at = UTC_TIMESTAMP() WHERE user_id = %d AND balance + %s >= held", $amount, $user_id, $amount ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 				if ( 1 !== $n ) {
 					return new WP_Error(
 						'aipkit_insufficient_balance',
@@ -217,7 +250,7 @@ final class Balances {
 						]
 					);
 				}
-				$after = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) );
+				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 				$id    = Ledger::append(
 					array_merge(
 						$fields,

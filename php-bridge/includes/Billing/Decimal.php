@@ -1,15 +1,18 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
- * Shape checks for decimal strings at the edge. Deliberately no arithmetic: sums, differences and
- * comparisons of amounts happen in SQL DECIMAL or in the core, never in PHP floats.
+ * Decimal strings at the edge. Input amounts are read by the core (op `amount`: the one grammar of
+ * credits, 0–6 decimal places, |x| < 10^14); this class only forgives surrounding whitespace, turns
+ * PHP ints into text and refuses other types (a JSON number may already be a float). Deliberately no
+ * arithmetic: sums, differences and comparisons of amounts happen in SQL DECIMAL or in the core.
  */
 final class Decimal {
-	/** Accepts what the core accepts: 0–6 decimal places, |x| < 10^14. */
-	private const PATTERN = '/^(-?)(\d{1,20})(?:\.(\d{1,6}))?$/';
+	/** What MariaDB prints for DECIMAL columns and expressions: digits, an optional fraction. */
+	private const DB_PATTERN = '/^(-?)(\d+)(?:\.(\d+))?$/';
 
 	/**
 	 * @param mixed $value string or int (JSON numbers are refused: they may already be floats)
@@ -20,28 +23,23 @@ final class Decimal {
 			$value = (string) $value;
 		}
 		if ( ! is_string( $value ) ) {
-			return self::error( 'aipkit_invalid_amount', $field, sprintf( /* translators: %s: field */ __( '%s must be a decimal number written as a string, e.g. "1.5".', 'aipkit-usage' ), $field ) );
+			return self::error( 'aipkit_invalid_amount', $field, $field . ' must be a decimal number written as a string, e.g. "1.5".' );
 		}
-		$value = trim( $value );
-		if ( ! preg_match( self::PATTERN, $value, $m ) ) {
-			if ( preg_match( '/^-?\d+\.\d{7,}$/', $value ) ) {
-				return self::error( 'aipkit_invalid_amount', $field, sprintf( __( '%s has more than 6 decimal places.', 'aipkit-usage' ), $field ) );
+		$r = Gateway::instance()->call(
+			'amount',
+			[
+				'value'    => trim( $value ),
+				'field'    => $field,
+				'negative' => $allow_negative,
+			]
+		);
+		if ( is_wp_error( $r ) ) {
+			if ( 'aipkit_core_unavailable' === $r->get_error_code() ) {
+				return $r;
 			}
-			return self::error( 'aipkit_invalid_amount', $field, sprintf( __( '%s is not a number.', 'aipkit-usage' ), $field ) );
+			return self::error( (string) $r->get_error_code(), $field, $r->get_error_message() );
 		}
-		$int = ltrim( $m[2], '0' );
-		if ( strlen( $int ) > 14 ) {
-			return self::error( 'aipkit_amount_overflow', $field, sprintf( __( '%s is too large (the limit is 99,999,999,999,999.999999).', 'aipkit-usage' ), $field ) );
-		}
-		$frac = str_pad( $m[3] ?? '', 6, '0' );
-		$out  = ( '' === $int ? '0' : $int ) . '.' . $frac;
-		if ( '-' === $m[1] && ! self::is_zero( $out ) ) {
-			if ( ! $allow_negative ) {
-				return self::error( 'aipkit_negative_amount', $field, sprintf( __( '%s cannot be negative.', 'aipkit-usage' ), $field ) );
-			}
-			$out = '-' . $out;
-		}
-		return $out;
+		return (string) $r['amount'];
 	}
 
 	/** Empty string / null means "no limit". */
@@ -64,19 +62,31 @@ final class Decimal {
 		return str_starts_with( $value, '-' ) ? substr( $value, 1 ) : '-' . $value;
 	}
 
-	/** Database DECIMAL text normalised to the canonical 6-place form. */
+	/**
+	 * A value the database printed (DECIMAL(20,6) columns, their sums and differences), in the
+	 * canonical 6-place form. Not for input: the database only prints well-formed numbers, and a
+	 * DECIMAL(…,6) expression never has more than 6 places that are not zero.
+	 */
 	public static function db( $value ): string {
-		$r = self::parse( 'value', (string) $value, true );
-		return is_wp_error( $r ) ? '0.000000' : $r;
+		if ( ! preg_match( self::DB_PATTERN, trim( (string) $value ), $m ) ) {
+			return '0.000000';
+		}
+		$int  = ltrim( $m[2], '0' );
+		$frac = substr( str_pad( $m[3] ?? '', 6, '0' ), 0, 6 );
+		$out  = ( '' === $int ? '0' : $int ) . '.' . $frac;
+		return ( '-' === $m[1] && ! self::is_zero( $out ) ) ? '-' . $out : $out;
 	}
 
+	/** @param string $message technical detail (data.detail); the message is the owner's sentence. */
 	private static function error( string $code, string $field, string $message ): WP_Error {
 		return new WP_Error(
 			$code,
-			$message,
+			// The owner's sentence naming the field as the screens label it; the technical one as detail.
+			ErrorMessages::sentence( $code, $field ) ?? $message,
 			[
 				'status' => 400,
 				'field'  => $field,
+				'detail' => $message,
 			]
 		);
 	}

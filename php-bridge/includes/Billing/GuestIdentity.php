@@ -24,7 +24,7 @@ final class GuestIdentity {
 					$value,
 					[
 						'expires'  => time() + YEAR_IN_SECONDS,
-						'path'     => COOKIEPATH ?: '/',
+						'path'     => COOKIEPATH ? COOKIEPATH : '/',
 						'secure'   => is_ssl(),
 						'httponly' => true,
 						'samesite' => 'Lax',

@@ -11,7 +11,8 @@ final class Ledger {
 	public const KINDS = [ 'purchase', 'purchase_reversal', 'admin_adjustment', 'usage', 'usage_reset' ];
 
 	/**
-	 * Appends one entry. Must run inside the caller's transaction together with the balance change.
+	 * Appends one entry. Must run inside the caller's Transaction::run together with the balance
+	 * change: its statements are checked ones, so a lost connection or conflict ends the whole unit.
 	 *
 	 * @param array $entry       columns of contract §5 (kind, idempotency_key required)
 	 * @param bool  $check_first look the key up before inserting; a caller whose own locks already rule
@@ -59,7 +60,8 @@ final class Ledger {
 		if ( is_array( $row['rule_snapshot'] ) ) {
 			$row['rule_snapshot'] = wp_json_encode( $row['rule_snapshot'] );
 		}
-		$existing = $check_first ? $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) ) : null;
+		$t        = Tables::ledger();
+		$existing = $check_first ? Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) : null; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		if ( $existing ) {
 			return self::duplicate( (int) $existing );
 		}
@@ -68,28 +70,20 @@ final class Ledger {
 		foreach ( $row as $col => $v ) {
 			$formats[] = in_array( $col, [ 'user_id', 'actor_id', 'input_tokens', 'output_tokens' ], true ) ? '%d' : '%s';
 		}
-		$ok = $wpdb->insert( Tables::ledger(), $row, $formats );
-		if ( false === $ok ) {
-			Transaction::check_error();
-			if ( str_contains( (string) $wpdb->last_error, 'Duplicate entry' ) ) {
-				$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $row['idempotency_key'] ) );
-				return self::duplicate( $id );
+		try {
+			return Transaction::insert( $t, $row, $formats );
+		} catch ( DbException $e ) {
+			// 1062: the UNIQUE idempotency key refused a second entry (InnoDB undid only this statement).
+			if ( 1062 !== $e->getCode() ) {
+				throw $e;
 			}
-			return new WP_Error(
-				'aipkit_db_error',
-				__( 'The ledger entry could not be written.', 'aipkit-usage' ),
-				[
-					'status' => 500,
-					'detail' => $wpdb->last_error,
-				]
-			);
+			return self::duplicate( (int) Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		}
-		return (int) $wpdb->insert_id;
 	}
 
 	public static function get( int $id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::ledger() . ' WHERE id = %d', $id ), ARRAY_A );
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM ' . Tables::ledger() . ' WHERE id = %d', $id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		return $row ? self::shape( $row ) : null;
 	}
 

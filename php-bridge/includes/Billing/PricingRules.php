@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -211,14 +212,14 @@ final class PricingRules {
 				);
 			}
 		}
-		$r = Core::validate_rule( $rule );
+		$r = Gateway::instance()->validate_rule( [ 'rule' => $rule ] );
 		if ( is_wp_error( $r ) ) {
 			// The core names fields by their path in its request ("rule.unit_rate"); the REST client sent "unit_rate".
 			$data = (array) $r->get_error_data();
 			if ( isset( $data['field'] ) && is_string( $data['field'] ) ) {
 				$data['field'] = preg_replace( '/^rule\./', '', $data['field'] );
 			}
-			return new WP_Error( $r->get_error_code(), $r->get_error_message(), $data );
+			return ErrorMessages::translate( new WP_Error( $r->get_error_code(), $r->get_error_message(), $data ) );
 		}
 		$n = $r['rule'];
 		return [

@@ -10,6 +10,15 @@ use WP_Error;
 final class QuotaRules {
 	public const PERIODS = [ 'never', 'daily', 'weekly', 'monthly' ];
 
+	/** Longest refusal message (characters) and most role overrides one rule may carry, as the core publishes them. */
+	public static function max_message(): int {
+		return (int) CoreConstants::get( 'quota_message_max_chars', 1000 );
+	}
+
+	public static function max_roles(): int {
+		return (int) CoreConstants::get( 'quota_roles_max', 100 );
+	}
+
 	private const CACHE_GROUP = 'aipkit_usage_quota_rules';
 
 	/** Bumped by every write: resolve() memo keys of older generations are never read again. */
@@ -51,6 +60,27 @@ final class QuotaRules {
 		wp_cache_add_non_persistent_groups( [ self::CACHE_GROUP ] );
 		wp_cache_set( $key, [ 'rule' => $rule ], self::CACHE_GROUP );
 		return $rule;
+	}
+
+	/**
+	 * The rules that may apply to a request: the module's own (bot_id '') and the bot's; the core
+	 * chooses between them (op authorize_plan). Memoised per request like resolve().
+	 *
+	 * @return array<int,array> shaped rules
+	 */
+	public static function candidates( string $module, string $bot_id ): array {
+		$key    = self::$generation . "\0candidates\0" . Tables::quota_rules() . "\0" . $module . "\0" . $bot_id;
+		$cached = wp_cache_get( $key, self::CACHE_GROUP );
+		if ( is_array( $cached ) ) {
+			return $cached;
+		}
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+		$rows  = (array) $wpdb->get_results( $wpdb->prepare( 'SELECT * FROM ' . Tables::quota_rules() . " WHERE module = %s AND bot_id IN (%s, '')", $module, $bot_id ), ARRAY_A );
+		$rules = array_map( [ self::class, 'shape' ], $rows );
+		wp_cache_add_non_persistent_groups( [ self::CACHE_GROUP ] );
+		wp_cache_set( $key, $rules, self::CACHE_GROUP );
+		return $rules;
 	}
 
 	/** Insert or replace the rule for (module, bot_id). */
@@ -100,7 +130,7 @@ final class QuotaRules {
 
 	public static function validate( array $in ) {
 		$module = $in['module'] ?? '';
-		if ( ! is_string( $module ) || ! preg_match( '/^[a-z0-9_-]{1,32}$/', $module ) ) {
+		if ( ! is_string( $module ) || ! preg_match( CoreConstants::pattern( 'module_pattern', '^[a-z0-9_-]{1,32}$' ), $module ) ) {
 			return new WP_Error(
 				'aipkit_invalid_module',
 				__( 'module must be 1–32 characters of a-z, 0-9, _ or -.', 'aipkit-usage' ),
@@ -114,7 +144,7 @@ final class QuotaRules {
 		if ( is_int( $bot ) ) {
 			$bot = (string) $bot;
 		}
-		if ( ! is_string( $bot ) || ! preg_match( '/^[A-Za-z0-9_.-]{0,64}$/', $bot ) ) {
+		if ( ! is_string( $bot ) || ! preg_match( CoreConstants::pattern( 'bot_id_pattern', '^[A-Za-z0-9_.-]{0,64}$' ), $bot ) ) {
 			return new WP_Error(
 				'aipkit_invalid_bot',
 				__( 'bot_id must be at most 64 characters of letters, digits, _ . or -.', 'aipkit-usage' ),
@@ -146,6 +176,17 @@ final class QuotaRules {
 				]
 			);
 		}
+		if ( count( $roles ) > self::max_roles() ) {
+			return new WP_Error(
+				'aipkit_too_many_roles',
+				/* translators: %d: maximum number of role overrides */
+				sprintf( __( 'A quota can override the limit of at most %d roles.', 'aipkit-usage' ), self::max_roles() ),
+				[
+					'status' => 400,
+					'field'  => 'role_limits',
+				]
+			);
+		}
 		$out['role_limits'] = [];
 		foreach ( $roles as $role => $limit ) {
 			if ( ! is_string( $role ) || ! preg_match( '/^[a-z0-9_-]{1,64}$/', $role ) ) {
@@ -165,7 +206,7 @@ final class QuotaRules {
 			$out['role_limits'][ $role ] = $v;
 		}
 		$period = $in['period'] ?? 'never';
-		if ( ! in_array( $period, self::PERIODS, true ) ) {
+		if ( ! in_array( $period, (array) CoreConstants::get( 'periods', self::PERIODS ), true ) ) {
 			return new WP_Error(
 				'aipkit_invalid_period',
 				__( 'period must be never, daily, weekly or monthly.', 'aipkit-usage' ),
@@ -175,8 +216,20 @@ final class QuotaRules {
 				]
 			);
 		}
+		$message = $in['message'] ?? '';
+		if ( ! is_string( $message ) || mb_strlen( $message ) > self::max_message() ) {
+			return new WP_Error(
+				'aipkit_invalid_message',
+				/* translators: %d: maximum number of characters */
+				sprintf( __( 'The quota message must be text of at most %d characters.', 'aipkit-usage' ), self::max_message() ),
+				[
+					'status' => 400,
+					'field'  => 'message',
+				]
+			);
+		}
 		$out['period']  = $period;
-		$out['message'] = sanitize_textarea_field( (string) ( $in['message'] ?? '' ) );
+		$out['message'] = sanitize_textarea_field( $message );
 		return $out;
 	}
 

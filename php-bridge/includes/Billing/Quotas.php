@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -16,11 +17,12 @@ final class Quotas {
 	public static function context( string $module, string $bot_id, int $user_id, ?int $now = null ) {
 		$rule = QuotaRules::resolve( $module, $bot_id );
 		if ( ! $rule ) {
-			// No rule: unlimited, but usage is still counted (all-time) so Balances can show it.
+			// No rule: the owner's setting decides between unlimited and "the balance only" (a limit
+			// of 0); usage is still counted (all-time) so Balances can show it.
 			return [
 				'rule'       => null,
 				'scope'      => $module,
-				'limit'      => null,
+				'limit'      => 'balance_only' === \AipkitUsage\Settings::no_quota_rule() ? '0.000000' : null,
 				'period'     => 'never',
 				'period_key' => 'all',
 				'message'    => '',
@@ -31,7 +33,7 @@ final class Quotas {
 			$u     = get_userdata( $user_id );
 			$roles = $u ? array_values( (array) $u->roles ) : [];
 		}
-		$limit = Core::effective_limit(
+		$limit = Gateway::instance()->effective_limit(
 			[
 				'subject'     => $user_id > 0 ? 'user' : 'guest',
 				'roles'       => $roles,
@@ -43,9 +45,13 @@ final class Quotas {
 		if ( is_wp_error( $limit ) ) {
 			return $limit;
 		}
-		// The filter lets tests (and replays) evaluate periods at a chosen instant.
-		$now    = $now ?? (int) apply_filters( 'aipkit_usage_now', time() );
-		$period = Core::period( $rule['period'], $now );
+		$now    = $now ?? Clock::current()->now();
+		$period = Gateway::instance()->period(
+			[
+				'period' => $rule['period'],
+				'now'    => $now,
+			]
+		);
 		if ( is_wp_error( $period ) ) {
 			return $period;
 		}
@@ -65,17 +71,18 @@ final class Quotas {
 	 *
 	 * @return int[] counter ids
 	 */
-	public static function lock( array $subjects, string $scope, string $period_key ): array {
+	public static function lock( array $subjects, string $scope, string $period_key, ?int $now = null ): array {
 		global $wpdb;
-		$t = Tables::counters();
+		$t  = Tables::counters();
+		$at = Clock::sql( $now ?? Clock::current()->now() );
 		sort( $subjects );
 		$ids = [];
 		foreach ( $subjects as $s ) {
 			// One statement ensures, locks and names the row: on a duplicate key InnoDB takes an
 			// exclusive lock on the existing row, and LAST_INSERT_ID(id) hands its id back.
-			$wpdb->query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $s, $scope, $period_key ) );
-			Transaction::check_error();
-			$ids[] = (int) $wpdb->insert_id;
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+			Transaction::query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, %s) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $s, $scope, $period_key, $at ) );
+			$ids[] = Transaction::insert_id();
 		}
 		return $ids;
 	}
@@ -88,8 +95,7 @@ final class Quotas {
 		}
 		sort( $ids );
 		$in = implode( ',', array_map( 'intval', $ids ) );
-		$wpdb->get_results( 'SELECT id FROM ' . Tables::counters() . " WHERE id IN ($in) ORDER BY id FOR UPDATE" );
-		Transaction::check_error();
+		Transaction::rows( 'SELECT id FROM ' . Tables::counters() . " WHERE id IN ($in) ORDER BY id FOR UPDATE" ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, integer ids
 	}
 
 	/**
@@ -108,8 +114,7 @@ final class Quotas {
 		global $wpdb;
 		sort( $ids );
 		$in = implode( ',', array_map( 'intval', $ids ) );
-		$v  = $wpdb->get_var( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in) FOR UPDATE", $limit ) );
-		Transaction::check_error();
+		$v  = Transaction::value( $wpdb->prepare( 'SELECT MIN(GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0)) FROM ' . Tables::counters() . " WHERE id IN ($in) FOR UPDATE", $limit ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, integer ids
 		return Decimal::db( $v );
 	}
 
@@ -120,7 +125,7 @@ final class Quotas {
 	 */
 	public static function usage( string $subject ): array {
 		global $wpdb;
-		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT scope, period_key, used, held, reset_at, updated_at FROM ' . Tables::counters() . ' WHERE subject = %s ORDER BY scope, updated_at DESC', $subject ), ARRAY_A ) ?: [];
+		$rows = (array) $wpdb->get_results( $wpdb->prepare( 'SELECT scope, period_key, used, held, reset_at, updated_at FROM ' . Tables::counters() . ' WHERE subject = %s ORDER BY scope, updated_at DESC', $subject ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 		$out  = [];
 		foreach ( $rows as $r ) {
 			$module = explode( ':', $r['scope'], 2 );
@@ -144,8 +149,8 @@ final class Quotas {
 
 	public static function latest_reset( string $subject ): ?string {
 		global $wpdb;
-		$v = $wpdb->get_var( $wpdb->prepare( 'SELECT MAX(reset_at) FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) );
-		return $v ?: null;
+		$v = $wpdb->get_var( $wpdb->prepare( 'SELECT MAX(reset_at) FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+		return $v ? (string) $v : null;
 	}
 
 	/**
@@ -175,33 +180,51 @@ final class Quotas {
 				]
 			);
 		}
-		$actor = $actor ?: get_current_user_id();
+		$actor = $actor ? $actor : get_current_user_id();
 		global $wpdb;
 		$scopes  = 'all' === $scope
-			? $wpdb->get_col( $wpdb->prepare( 'SELECT DISTINCT scope FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) )
+			? $wpdb->get_col( $wpdb->prepare( 'SELECT DISTINCT scope FROM ' . Tables::counters() . ' WHERE subject = %s', $subject ) ) // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 			: [ $scope ];
 		$user_id = self::user_of( $subject );
+		$now     = Clock::current()->now();
+		// One id per call, made before the transaction: if a COMMIT succeeds but its answer is lost with
+		// the connection, the retry finds its own entries and does not reset usage counted since.
+		$call    = wp_generate_uuid4();
 		$result  = Transaction::run(
-			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb ) {
+			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb, $now, $call ) {
 				$done = [];
+				$at   = Clock::sql( $now );
 				foreach ( $scopes as $sc ) {
 					$parts = explode( ':', $sc, 2 );
-					$ctx   = self::context( $parts[0], $parts[1] ?? '', $user_id );
+					$ctx   = self::context( $parts[0], $parts[1] ?? '', $user_id, $now );
 					if ( is_wp_error( $ctx ) ) {
 						return $ctx;
 					}
-					$key    = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
-					$ids    = self::lock( [ $subject ], $sc, $key );
-					$t      = Tables::counters();
-					$before = Decimal::db( $wpdb->get_var( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) );
-					$n      = Transaction::exec( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() WHERE id = %d", $ids[0] ) );
-					if ( is_wp_error( $n ) ) {
-						return $n;
-					}
-					$k = Core::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, wp_generate_uuid4() ] );
+					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$k   = Gateway::instance()->idempotency_key(
+						[
+							'kind'  => 'usage_reset',
+							'parts' => [ self::key_part( $subject ), self::key_part( $sc ), $key, $call ],
+						]
+					);
 					if ( is_wp_error( $k ) ) {
 						return $k;
 					}
+					$k     = $k['key'];
+					$prior = Transaction::row( $wpdb->prepare( 'SELECT id, note FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $k ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
+					if ( $prior ) {
+						$done[] = [
+							'scope'         => $sc,
+							'period_key'    => $key,
+							'previous_used' => preg_match( '/\(was (-?[0-9.]+)\)\.$/', (string) $prior['note'], $m ) ? Decimal::db( $m[1] ) : '0.000000',
+							'ledger_id'     => (int) $prior['id'],
+						];
+						continue;
+					}
+					$ids    = self::lock( [ $subject ], $sc, $key, $now );
+					$t      = Tables::counters();
+					$before = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+					Transaction::query( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = %s, updated_at = %s WHERE id = %d", $at, $at, $ids[0] ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
 					$lid = Ledger::append(
 						[
 							'kind'            => 'usage_reset',
@@ -212,7 +235,8 @@ final class Quotas {
 							'actor_id'        => $actor,
 							'note'            => sprintf( 'Reset %s usage for period %s (was %s).', $sc, $key, $before ),
 							'idempotency_key' => $k,
-						]
+						],
+						false // looked up above; the UNIQUE key still guards
 					);
 					if ( is_wp_error( $lid ) ) {
 						return $lid;

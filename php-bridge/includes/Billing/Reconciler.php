@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing;
 
+use AipkitUsage\Core\Gateway;
 /**
  * Proves the ledger invariant: every balance equals the sum of its ledger amounts, and every
  * balance's held part equals its open holds. Sums are SQL aggregates; the comparison is the core's.
@@ -25,21 +26,23 @@ final class Reconciler {
 			// for the last batch), so ledger entries of users without a balance row are compared too.
 			$hi   = $full ? (int) end( $balances )['user_id'] : PHP_INT_MAX;
 			$sums = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, SUM(amount) AS amount FROM $l WHERE user_id BETWEEN %d AND %d GROUP BY user_id", $lo, $hi ), ARRAY_A ) ?: [];
-			$r    = Core::reconcile(
-				array_map(
-					static fn( $x ) => [
-						'user_id' => (int) $x['user_id'],
-						'balance' => Decimal::db( $x['balance'] ),
-					],
-					$balances
-				),
-				array_map(
-					static fn( $x ) => [
-						'user_id' => (int) $x['user_id'],
-						'amount'  => Decimal::db( $x['amount'] ),
-					],
-					$sums
-				)
+			$r    = Gateway::instance()->reconcile(
+				[
+					'balances' => array_map(
+						static fn( $x ) => [
+							'user_id' => (int) $x['user_id'],
+							'balance' => Decimal::db( $x['balance'] ),
+						],
+						$balances
+					),
+					'entries'  => array_map(
+						static fn( $x ) => [
+							'user_id' => (int) $x['user_id'],
+							'amount'  => Decimal::db( $x['amount'] ),
+						],
+						$sums
+					)
+				]
 			);
 			if ( is_wp_error( $r ) ) {
 				return $r;

@@ -89,62 +89,6 @@ final class Refusals {
 		return array_map( [ self::class, 'shape' ], $rows );
 	}
 
-	/**
-	 * The refusal array of the action for a request Metering refused: what was asked, and the
-	 * balance and quota counters as they are right after the refusal (read outside the rolled-back
-	 * transaction, so they are the values the next request would see).
-	 *
-	 * @param array     $request  the validated authorize request (module, bot_id, usage_type, provider, model, user_id)
-	 * @param array     $identity subjects and guest_key
-	 * @param array     $quote    the price of the estimate (credits, rule_id)
-	 * @param array     $ctx      the quota context (scope, limit, period_key)
-	 * @param \WP_Error $error    the refusal
-	 */
-	public static function from_metering( array $request, array $identity, array $quote, array $ctx, \WP_Error $error ): array {
-		global $wpdb;
-		$user_id = (int) $request['user_id'];
-		$balance = $user_id > 0 ? Balances::get( $user_id ) : [
-			'available' => '0.000000',
-			'held'      => '0.000000',
-		];
-		$quota   = [];
-		foreach ( (array) $identity['subjects'] as $subject ) {
-			$c    = $wpdb->get_row( $wpdb->prepare( 'SELECT used, held FROM ' . Tables::counters() . ' WHERE subject = %s AND scope = %s AND period_key = %s', $subject, $ctx['scope'], $ctx['period_key'] ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
-			$used = Decimal::db( $c['used'] ?? '0' );
-			$held = Decimal::db( $c['held'] ?? '0' );
-			$left = null;
-			if ( null !== $ctx['limit'] ) {
-				$left = Decimal::db( $wpdb->get_var( $wpdb->prepare( 'SELECT GREATEST(CAST(%s AS DECIMAL(20,6)) - CAST(%s AS DECIMAL(20,6)) - CAST(%s AS DECIMAL(20,6)), 0)', $ctx['limit'], $used, $held ) ) );
-			}
-			$quota[] = [
-				'scope'      => $ctx['scope'],
-				'subject'    => $subject,
-				'limit'      => $ctx['limit'],
-				'used'       => $used,
-				'held'       => $held,
-				'remaining'  => $left,
-				'period_key' => $ctx['period_key'],
-			];
-		}
-		return [
-			'user_id'           => $user_id,
-			'guest_key'         => $user_id > 0 ? null : (string) ( $identity['guest_key'] ?? '' ),
-			'module'            => $request['module'],
-			'bot_id'            => $request['bot_id'],
-			'usage_type'        => $request['usage_type'],
-			'provider'          => $request['provider'],
-			'model'             => $request['model'],
-			'estimate'          => (string) $quote['credits'],
-			'balance_available' => $balance['available'],
-			'held'              => $balance['held'],
-			'quota'             => $quota,
-			'rule_id'           => isset( $quote['rule_id'] ) ? (int) $quote['rule_id'] : null,
-			'reason'            => 'quota_exceeded',
-			'message'           => $error->get_error_message(),
-			'at'                => time(),
-		];
-	}
-
 	private static function shape( array $r ): array {
 		$quota = json_decode( (string) $r['quota'], true );
 		return [

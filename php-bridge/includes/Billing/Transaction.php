@@ -4,16 +4,66 @@ namespace AipkitUsage\Billing;
 use WP_Error;
 
 /**
- * Runs money changes atomically.
+ * Runs money changes so that they commit whole or change nothing.
+ *
+ * Every statement of a unit runs through the checked methods below, straight on the mysqli
+ * connection the unit started on. wpdb is bypassed on purpose: after error 2006 it silently
+ * reconnects and re-runs the statement on a new connection in autocommit mode, i.e. outside the
+ * transaction, where half a unit would then commit on its own. Here a lost connection, a
+ * deadlock, a lock wait timeout or a Galera certification conflict (1213 on any statement,
+ * COMMIT included) ends the attempt: the unit is rolled back and run again from its start, on a
+ * fresh connection when the old one is gone. A unit whose connection was replaced behind its back
+ * (some wpdb call inside it reconnected) is treated the same way, because its transaction is gone.
  *
  * A nested START TRANSACTION would silently commit the caller's transaction (MariaDB has no nested
- * transactions), so inside an open one we use a savepoint instead. At top level a deadlock or lock
- * wait timeout rolls the whole unit back and runs it again: InnoDB picks a victim on purpose and the
- * database, not PHP, has decided nothing yet.
+ * transactions), so inside an open one a savepoint is used instead. Inside one of our own units a
+ * retryable failure propagates to the outermost unit, which retries everything; inside a caller's
+ * own transaction we cannot retry the caller's work, so it answers 503 aipkit_busy.
  */
 final class Transaction {
-	private const MAX_ATTEMPTS = 8;
-	private static int $depth  = 0;
+	private const MAX_ATTEMPTS = 10;
+
+	/** Errors after which the same unit, run again from its start, may succeed. */
+	private const RETRY_ERRNOS = [
+		1205, // Lock wait timeout exceeded.
+		1213, // Deadlock, or a Galera certification conflict / brute-force abort (at any statement, COMMIT included).
+		1047, // WSREP has not yet prepared node for application use (node leaving/joining the cluster).
+		1180, // Got error during COMMIT (wsrep replication failure).
+		4031, // Disconnected by the server because of inactivity.
+	];
+
+	/** Errors that mean the connection (and with it the open transaction) is gone. */
+	private const LOST_ERRNOS = [
+		2006, // Server has gone away.
+		2013, // Lost connection during query.
+		2055, // Lost connection at … system error.
+		1927, // Connection was killed.
+		1053, // Server shutdown in progress.
+		1317, // Query execution was interrupted (KILL QUERY; the transaction's state is unknown).
+	];
+
+	private static int $depth = 0;
+
+	/** @var \mysqli|null the connection of the outermost unit in progress */
+	private static $conn = null;
+
+	private static int $thread_id = 0;
+
+	/** Thread id of the connection that has the Galera sentinel table (see galera_begin()). */
+	private static int $sentinel_thread = 0;
+
+	/** Statement counter within one attempt of one unit (for the aipkit_usage_tx_statement action). */
+	private static int $index = 0;
+
+	/**
+	 * A database drop-in whose handle is not mysqli (an SQLite or PDO layer): statements then go through
+	 * $wpdb->query with the failure read from its error text. That layer's own reconnect behaviour
+	 * cannot be guarded against from here.
+	 */
+	private static bool $compat = false;
+
+	/** Whether a unit (ours or a joined caller's transaction) is in progress on this request. */
+	private static bool $in_unit = false;
 
 	/**
 	 * @template T
@@ -21,96 +71,164 @@ final class Transaction {
 	 * @return mixed the work's result (WP_Error when it failed)
 	 */
 	public static function run( callable $work ) {
-		global $wpdb;
-		$nested = (int) $wpdb->get_var( 'SELECT @@in_transaction' ) === 1;
-		if ( $nested ) {
+		if ( self::$depth > 0 ) {
 			return self::run_savepoint( $work );
 		}
+		global $wpdb;
+		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
+		static $wsrep_var = true;
+		$state            = $wsrep_var ? $wpdb->get_row( 'SELECT @@in_transaction AS t, @@wsrep_on AS w', ARRAY_A ) : null;
+		if ( ! $state ) {
+			// A server without wsrep variables (MySQL, or MariaDB built without Galera): ask once per process.
+			$wsrep_var = $wsrep_var && ! str_contains( (string) $wpdb->last_error, 'Unknown system variable' );
+			$state     = [
+				't' => $wpdb->get_var( 'SELECT @@in_transaction' ),
+				'w' => 0,
+			];
+		}
+		if ( 1 === (int) $state['t'] ) {
+			return self::run_joined( $work );
+		}
+		$galera = 1 === (int) $state['w'];
+		$lost   = false;
 		for ( $attempt = 1; ; $attempt++ ) {
-			$wpdb->query( 'START TRANSACTION' );
+			if ( $lost && ! self::reconnect() ) {
+				return self::busy( true );
+			}
+			$lost = false;
+			self::begin_unit();
 			++self::$depth;
 			try {
-				$result = $work();
-			} catch ( RetryException $e ) {
-				$result = $e;
-			} catch ( DbException $e ) {
-				$result = new WP_Error(
-					'aipkit_db_error',
-					__( 'A billing statement failed.', 'aipkit-usage' ),
-					[
-						'status' => 500,
-						'detail' => $e->getMessage(),
-					]
-				);
-			} catch ( \Throwable $e ) {
-				--self::$depth;
-				$wpdb->query( 'ROLLBACK' );
-				throw $e;
-			}
-			--self::$depth;
-			if ( $result instanceof RetryException ) {
-				$wpdb->query( 'ROLLBACK' );
-				if ( $attempt >= self::MAX_ATTEMPTS ) {
-					return new WP_Error( 'aipkit_busy', __( 'The billing database is busy; please retry.', 'aipkit-usage' ), [ 'status' => 503 ] );
+				$alive = $galera ? self::galera_begin() : 0;
+				self::statement( 'START TRANSACTION' );
+				if ( $alive ) {
+					self::statement( 'INSERT INTO aipkit_tx_alive (n) VALUES (' . $alive . ')' );
 				}
-				usleep( random_int( 1000, 5000 ) * $attempt );
-				continue;
-			}
-			if ( is_wp_error( $result ) ) {
-				$wpdb->query( 'ROLLBACK' );
+				$result = $work();
+				if ( is_wp_error( $result ) ) {
+					self::rollback();
+					return $result;
+				}
+				if ( $alive && '1' !== self::value( 'SELECT COUNT(*) FROM aipkit_tx_alive WHERE n = ' . $alive ) ) {
+					throw new RetryException( 'The cluster aborted the transaction without reporting it.', 1213 );
+				}
+				self::statement( 'COMMIT' );
+				// An abort during the check above would leave COMMIT nothing to commit and still succeed:
+				// the committed sentinel is the proof that the work was committed with it.
+				if ( $alive && '1' !== self::value( 'SELECT COUNT(*) FROM aipkit_tx_alive WHERE n = ' . $alive ) ) {
+					throw new RetryException( 'The cluster aborted the transaction without reporting it.', 1213 );
+				}
 				return $result;
+			} catch ( RetryException $e ) {
+				$lost = $e->lost;
+				self::rollback();
+				if ( $attempt >= self::MAX_ATTEMPTS ) {
+					return self::busy( $lost );
+				}
+				// Spread the retries of competing requests out so they do not collide again: random, and
+				// doubling per attempt up to 100 ms (many nodes contending for one balance row under Galera).
+				usleep( min( 100000, random_int( 1000, 5000 ) << min( $attempt - 1, 6 ) ) );
+			} catch ( DbException $e ) {
+				self::rollback();
+				return self::db_error( $e );
+			} catch ( \Throwable $e ) {
+				self::rollback();
+				throw $e;
+			} finally {
+				if ( $galera ) {
+					self::galera_end();
+				}
+				--self::$depth;
+				self::end_unit();
 			}
-			if ( false === $wpdb->query( 'COMMIT' ) ) {
-				return new WP_Error( 'aipkit_db_error', __( 'The billing change could not be committed.', 'aipkit-usage' ), [ 'status' => 500 ] );
-			}
-			return $result;
 		}
-	}
-
-	private static function run_savepoint( callable $work ) {
-		global $wpdb;
-		$name = 'aipkit_sp_' . ( ++self::$depth );
-		$wpdb->query( "SAVEPOINT $name" );
-		try {
-			$result = $work();
-		} catch ( \Throwable $e ) {
-			$wpdb->query( "ROLLBACK TO SAVEPOINT $name" );
-			--self::$depth;
-			if ( $e instanceof RetryException ) {
-				return new WP_Error( 'aipkit_busy', __( 'The billing database is busy; please retry.', 'aipkit-usage' ), [ 'status' => 503 ] );
-			}
-			throw $e;
-		}
-		if ( is_wp_error( $result ) ) {
-			$wpdb->query( "ROLLBACK TO SAVEPOINT $name" );
-		} else {
-			$wpdb->query( "RELEASE SAVEPOINT $name" );
-		}
-		--self::$depth;
-		return $result;
 	}
 
 	/**
-	 * Runs one statement inside a unit of work; a deadlock aborts the unit for a retry, any other
-	 * failure becomes a WP_Error the caller must return.
+	 * Galera can abort a transaction (a brute-force abort by a write set from another node) while one
+	 * of its statements runs and still answer that statement with success; the session then goes on in
+	 * autocommit, so every later statement of the unit would commit on its own. Two defences: the unit
+	 * runs with autocommit off (later statements stay uncommitted in a new implicit transaction), and a
+	 * sentinel row in a per-connection temporary InnoDB table, written first, must still be visible
+	 * before COMMIT: a rollback behind our back takes it away, and the unit is retried.
 	 *
-	 * @return int|bool|WP_Error rows affected (query) or true
+	 * @return int the sentinel number for this attempt
+	 */
+	private static function galera_begin(): int {
+		static $n = 0;
+		if ( self::$sentinel_thread !== self::$thread_id ) {
+			self::statement( 'CREATE TEMPORARY TABLE IF NOT EXISTS aipkit_tx_alive (n BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=InnoDB' );
+			self::$sentinel_thread = self::$thread_id;
+		}
+		self::statement( 'SET autocommit = 0' );
+		return ++$n;
+	}
+
+	/** Back to WordPress's autocommit once the attempt is committed or rolled back (best effort on a dead connection). */
+	private static function galera_end(): void {
+		if ( self::$conn ) {
+			try {
+				@self::$conn->query( 'SET autocommit = 1' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead; a new one starts in autocommit.
+			} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- nothing to restore on a dead connection.
+			}
+		}
+	}
+
+	/**
+	 * A unit started inside a transaction we did not begin (a caller's, or the test harness's):
+	 * a savepoint keeps our part undoable, but a retry would have to start the caller's work over,
+	 * which only the caller can do.
+	 */
+	private static function run_joined( callable $work ) {
+		self::begin_unit();
+		try {
+			return self::run_savepoint( $work );
+		} catch ( RetryException $e ) {
+			return self::busy( $e->lost );
+		} catch ( DbException $e ) {
+			return self::db_error( $e );
+		} finally {
+			self::end_unit();
+		}
+	}
+
+	/** Runs $work between SAVEPOINT and RELEASE; failures inside roll back to the savepoint and propagate. */
+	private static function run_savepoint( callable $work ) {
+		$name = 'aipkit_sp_' . self::$depth;
+		++self::$depth;
+		try {
+			self::statement( "SAVEPOINT $name" );
+			try {
+				$result = $work();
+			} catch ( RetryException $e ) {
+				// Deadlock and lost connection undo the whole transaction: there is no savepoint left.
+				throw $e;
+			} catch ( \Throwable $e ) {
+				self::rollback_to( $name );
+				throw $e;
+			}
+			if ( is_wp_error( $result ) ) {
+				self::statement( "ROLLBACK TO SAVEPOINT $name" );
+			}
+			self::statement( "RELEASE SAVEPOINT $name" );
+			return $result;
+		} finally {
+			--self::$depth;
+		}
+	}
+
+	/**
+	 * Legacy form of query() for code that still expects a WP_Error: a retryable failure still
+	 * throws RetryException (the unit must start over), any other failure is returned.
+	 *
+	 * @return int|WP_Error rows affected
 	 */
 	public static function exec( string $sql ) {
-		global $wpdb;
-		$r = $wpdb->query( $sql );
-		if ( false === $r ) {
-			self::check_error();
-			return new WP_Error(
-				'aipkit_db_error',
-				__( 'A billing statement failed.', 'aipkit-usage' ),
-				[
-					'status' => 500,
-					'detail' => $wpdb->last_error,
-				]
-			);
+		try {
+			return self::query( $sql );
+		} catch ( DbException $e ) {
+			return self::db_error( $e );
 		}
-		return $r;
 	}
 
 	/**
@@ -121,57 +239,276 @@ final class Transaction {
 	 * @return int rows affected
 	 */
 	public static function query( string $sql ): int {
-		global $wpdb;
-		$r = $wpdb->query( $sql );
-		self::throw_on_error( false === $r );
-		return (int) $r;
+		$r = self::statement( $sql );
+		if ( self::$compat ) {
+			return (int) $r;
+		}
+		if ( $r instanceof \mysqli_result ) {
+			$n = (int) $r->num_rows;
+			$r->free();
+			return $n;
+		}
+		return (int) self::$conn->affected_rows;
 	}
 
 	/** @return array<string,mixed>|null one row (ARRAY_A); null only when the query succeeded and found none */
 	public static function row( string $sql ): ?array {
-		global $wpdb;
-		$r = $wpdb->get_row( $sql, ARRAY_A );
-		self::throw_on_error( false );
-		return $r ?: null;
+		$rows = self::rows( $sql );
+		return $rows[0] ?? null;
 	}
 
 	/** @return array<int,array<string,mixed>> */
 	public static function rows( string $sql ): array {
 		global $wpdb;
-		$r = $wpdb->get_results( $sql, ARRAY_A );
-		self::throw_on_error( ! is_array( $r ) );
-		return $r;
+		$r = self::statement( $sql );
+		if ( self::$compat ) {
+			return array_map( static fn( $o ) => get_object_vars( $o ), (array) $wpdb->last_result );
+		}
+		if ( ! $r instanceof \mysqli_result ) {
+			return [];
+		}
+		$rows = $r->fetch_all( MYSQLI_ASSOC );
+		$r->free();
+		return $rows;
 	}
 
-	/** @return string|null the first column of the first row; null when the query found no row */
+	/** @return string|null the first column of the first row; null when the query found no row (or the value is NULL) */
 	public static function value( string $sql ): ?string {
-		global $wpdb;
-		$r = $wpdb->get_var( $sql );
-		self::throw_on_error( false );
-		return null === $r ? null : (string) $r;
+		if ( self::$compat ) {
+			$row = self::row( $sql );
+			$row = null === $row ? null : array_values( $row );
+			return ( ! $row || null === $row[0] ) ? null : (string) $row[0];
+		}
+		$r = self::statement( $sql );
+		if ( ! $r instanceof \mysqli_result ) {
+			return null;
+		}
+		$row = $r->fetch_row();
+		$r->free();
+		return ( ! $row || null === $row[0] ) ? null : (string) $row[0];
 	}
 
-	/** The AUTO_INCREMENT id of the last INSERT run through query(). */
+	/**
+	 * Inserts one row (values escaped by $wpdb->prepare with the given formats).
+	 *
+	 * @param array<string,mixed> $row
+	 * @param string[]            $formats one of %s, %d per column
+	 * @return int the new AUTO_INCREMENT id (0 when the table has none)
+	 */
+	public static function insert( string $table, array $row, array $formats ): int {
+		global $wpdb;
+		$cols   = implode( ', ', array_map( static fn( $c ) => '`' . $c . '`', array_keys( $row ) ) );
+		$values = [];
+		$i      = 0;
+		foreach ( $row as $col => $v ) {
+			// wpdb::insert refuses a value longer than its column; WordPress turns strict SQL mode off,
+			// so without this check MariaDB would cut it silently.
+			if ( is_string( $v ) ) {
+				$max = $wpdb->get_col_length( $table, $col );
+				if ( is_array( $max ) && ( 'byte' === $max['type'] ? strlen( $v ) : mb_strlen( $v, 'UTF-8' ) ) > $max['length'] ) {
+					throw new DbException( sprintf( 'Data too long for column %s (at most %d %ss).', $col, $max['length'], $max['type'] ), 1406 ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed; becomes a WP_Error detail.
+				}
+			}
+			$values[] = null === $v ? 'NULL' : $wpdb->prepare( $formats[ $i ] ?? '%s', $v ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- the format is one of %s/%d.
+			++$i;
+		}
+		self::query( "INSERT INTO $table ($cols) VALUES (" . implode( ', ', $values ) . ')' );
+		return self::insert_id();
+	}
+
+	/** The AUTO_INCREMENT id (or LAST_INSERT_ID(expr)) of the last INSERT run through the checked API. */
 	public static function insert_id(): int {
 		global $wpdb;
-		return (int) $wpdb->insert_id;
-	}
-
-	private static function throw_on_error( bool $failed ): void {
-		global $wpdb;
-		if ( ! $failed && '' === (string) $wpdb->last_error ) {
-			return;
+		if ( self::$compat ) {
+			return (int) $wpdb->insert_id;
 		}
-		self::check_error();
-		throw new DbException( '' !== (string) $wpdb->last_error ? (string) $wpdb->last_error : 'statement failed' );
+		return self::$conn ? (int) self::$conn->insert_id : 0;
 	}
 
-	/** Throws RetryException when the last statement lost a deadlock or timed out on a lock. */
+	/** Whether a statement run now would belong to a unit of work. */
+	public static function active(): bool {
+		return self::$depth > 0;
+	}
+
+	/** Kept for callers outside a unit that read $wpdb->last_error; throws RetryException on deadlock/lock wait. */
 	public static function check_error(): void {
 		global $wpdb;
 		$e = (string) $wpdb->last_error;
 		if ( '' !== $e && ( str_contains( $e, 'Deadlock found' ) || str_contains( $e, 'Lock wait timeout' ) ) ) {
-			throw new RetryException( $e );
+			throw new RetryException( $e ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed, turned into a retry.
 		}
+	}
+
+	// ----------------------------------------------------------------------------------------------
+
+	private static function begin_unit(): void {
+		global $wpdb;
+		self::$conn      = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
+		self::$compat    = is_object( $wpdb->dbh ) && ! $wpdb->dbh instanceof \mysqli;
+		self::$thread_id = self::$conn ? (int) self::$conn->thread_id : 0;
+		self::$index     = 0;
+		self::$in_unit   = true;
+	}
+
+	private static function end_unit(): void {
+		self::$conn      = null;
+		self::$thread_id = 0;
+		self::$index     = 0;
+		self::$in_unit   = false;
+		self::$compat    = false;
+	}
+
+	/**
+	 * Runs one statement of the unit on the unit's own connection, never on a replacement.
+	 *
+	 * @return \mysqli_result|true
+	 */
+	private static function statement( string $sql ) {
+		global $wpdb;
+		if ( ! self::$in_unit ) {
+			throw new DbException( 'A checked statement was run outside Transaction::run.' );
+		}
+		if ( self::$compat ) {
+			return self::compat_statement( $sql );
+		}
+		if ( ! self::$conn || $wpdb->dbh !== self::$conn ) {
+			// No connection, or something inside the unit went through wpdb, lost the connection and
+			// reconnected: our transaction died with the old connection.
+			self::fail( 2006, 'The connection was replaced during the transaction.', $sql );
+		}
+		++self::$index;
+		/**
+		 * Fires before each checked statement of a money transaction (tests use it to inject faults).
+		 *
+		 * @param int    $index counts from 1 within one attempt of one unit (START TRANSACTION or SAVEPOINT is 1)
+		 * @param string $sql   the statement about to run
+		 */
+		do_action( 'aipkit_usage_tx_statement', self::$index, $sql );
+		// The filter every wpdb query passes through, so plugins that rewrite or inspect queries still see these.
+		$sql = (string) apply_filters( 'query', $sql ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.NonPrefixedHooknameFound -- WordPress's own filter, as wpdb::query applies it.
+		try {
+			// A dead socket makes mysqli warn as well as fail; the failure is handled below.
+			$r = @self::$conn->query( $sql ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- see the class comment: wpdb would reconnect outside the transaction; the failure is handled below.
+		} catch ( \mysqli_sql_exception $e ) {
+			self::fail( (int) $e->getCode(), $e->getMessage(), $sql );
+		}
+		if ( false === $r ) {
+			self::fail( (int) self::$conn->errno, (string) self::$conn->error, $sql );
+		}
+		$thread = (int) @self::$conn->thread_id; // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- a closed handle warns.
+		if ( self::$thread_id && $thread !== self::$thread_id ) {
+			// The client library reconnected on its own (mysqli.reconnect): the statement ran outside the transaction.
+			self::fail( 2006, 'The connection was re-established during the transaction.', $sql );
+		}
+		return $r;
+	}
+
+	/** @return int|bool what $wpdb->query answered */
+	private static function compat_statement( string $sql ) {
+		global $wpdb;
+		++self::$index;
+		/** This action is documented in statement() above. */
+		do_action( 'aipkit_usage_tx_statement', self::$index, $sql );
+		$r = $wpdb->query( $sql ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- callers prepare their statements.
+		if ( false === $r ) {
+			$e     = (string) $wpdb->last_error;
+			$known = [
+				'Deadlock found'     => 1213,
+				'Lock wait timeout'  => 1205,
+				'Duplicate entry'    => 1062,
+				'WSREP'              => 1047,
+				'gone away'          => 2006,
+				'Lost connection'    => 2013,
+				'database is locked' => 1205, // SQLite's busy answer.
+			];
+			$errno = -1;
+			foreach ( $known as $text => $code ) {
+				if ( str_contains( $e, $text ) ) {
+					$errno = $code;
+					break;
+				}
+			}
+			self::fail( $errno, '' !== $e ? $e : 'statement failed', $sql );
+		}
+		return $r;
+	}
+
+	private static function fail( int $errno, string $error, string $sql ): never {
+		global $wpdb;
+		// Keep wpdb's view of the last failure, as its own query() would.
+		$wpdb->last_error = $error;
+		$wpdb->last_query = $sql;
+		if ( 0 === $errno || in_array( $errno, self::LOST_ERRNOS, true ) ) {
+			$e       = new RetryException( '' !== $error ? $error : 'Lost connection to the database.', $errno ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed.
+			$e->lost = true;
+			throw $e;
+		}
+		if ( in_array( $errno, self::RETRY_ERRNOS, true ) ) {
+			throw new RetryException( $error, $errno ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed.
+		}
+		throw new DbException( $error, $errno ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- never printed; becomes a WP_Error detail.
+	}
+
+	/** Best effort: a dead connection has already rolled back on the server. */
+	private static function rollback(): void {
+		global $wpdb;
+		if ( self::$compat ) {
+			$wpdb->query( 'ROLLBACK' );
+			return;
+		}
+		if ( self::$conn ) {
+			try {
+				@self::$conn->query( 'ROLLBACK' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead.
+			} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- nothing more to undo.
+			}
+		}
+	}
+
+	private static function rollback_to( string $name ): void {
+		global $wpdb;
+		if ( self::$compat ) {
+			$wpdb->query( "ROLLBACK TO SAVEPOINT $name" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our own savepoint name.
+			return;
+		}
+		try {
+			@self::$conn->query( "ROLLBACK TO SAVEPOINT $name" ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- best effort while an exception propagates.
+		} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- the exception being handled says more.
+		}
+	}
+
+	/** Between attempts only: wpdb opens a new connection (or finds the old one alive). */
+	private static function reconnect(): bool {
+		global $wpdb;
+		if ( $wpdb->dbh instanceof \mysqli ) {
+			try {
+				// A killed connection must not be pinged back to life by a library-level reconnect.
+				@$wpdb->dbh->close(); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- may already be closed.
+			} catch ( \Throwable $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- closing a dead handle.
+			}
+		}
+		$wpdb->dbh = null;
+		return (bool) $wpdb->check_connection( false );
+	}
+
+	private static function busy( bool $lost ): WP_Error {
+		return new WP_Error(
+			'aipkit_busy',
+			$lost
+				? __( 'The billing database could not be reached. Nothing was charged; please try again in a moment.', 'aipkit-usage' )
+				: __( 'The billing database is busy with other requests. Nothing was charged; please try again in a moment.', 'aipkit-usage' ),
+			[ 'status' => 503 ]
+		);
+	}
+
+	private static function db_error( DbException $e ): WP_Error {
+		return new WP_Error(
+			'aipkit_db_error',
+			__( 'A billing statement failed; nothing was changed.', 'aipkit-usage' ),
+			[
+				'status' => 500,
+				'detail' => $e->getMessage(),
+				'errno'  => $e->getCode(),
+			]
+		);
 	}
 }

@@ -14,7 +14,7 @@ final class CoreException extends \RuntimeException {
 	public function __construct( string $error_code, string $message, ?string $field = null, int $status = 1 ) {
 		parent::__construct( $message, $status );
 		$this->error_code = $error_code;
-		$this->field     = ( null === $field || '' === $field ) ? null : $field;
+		$this->field      = ( null === $field || '' === $field ) ? null : $field;
 	}
 
 	/** The core's stable error code, e.g. "invalid_amount" (getCode() is the FFI status). */

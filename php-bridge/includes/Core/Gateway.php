@@ -194,4 +194,27 @@ final class Gateway {
 		$day = (int) get_option( 'start_of_week', 1 );
 		return ( $day >= 0 && $day <= 6 ) ? $day : 1;
 	}
+
+	// ---- Ops added by billing (helper money); kept together at the end to ease merges. ----
+
+	/** The limits and vocabularies the core publishes (op `constants`): usage types and their methods, patterns, maxima. */
+	public function constants(): array|WP_Error {
+		return $this->call( 'constants', [] );
+	}
+
+	/**
+	 * One settle decision (op `settle_usage`): the price of the actual usage with its breakdown and
+	 * snapshot, the split over hold / balance / quota / uncovered, the status and the ledger key.
+	 */
+	public function settle_usage( array $request ): array|WP_Error {
+		return $this->call( 'settle_usage', $request );
+	}
+
+	/**
+	 * What authorize decides before it locks anything (op `authorize_plan`): the estimate's price,
+	 * the quota rule that applies (bot over module; none = the no-rule setting), the limit and period.
+	 */
+	public function authorize_plan( array $request ): array|WP_Error {
+		return $this->call( 'authorize_plan', $request );
+	}
 }

@@ -2,12 +2,14 @@
 namespace AipkitUsage\Dashboard;
 
 use AipkitUsage\Billing\Balances;
-use AipkitUsage\Billing\Core;
+use AipkitUsage\Billing\Clock;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\ModelCatalog;
 use AipkitUsage\Billing\QuotaRules;
 use AipkitUsage\Billing\Tables;
+use AipkitUsage\Core\Gateway;
 use AipkitUsage\Logs\Catalog;
+use AipkitUsage\Settings;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -43,7 +45,7 @@ final class Data {
 	 * @return array<int,array<string,mixed>>
 	 */
 	public static function quotas( int $user_id, array $modules, ?int $now = null ): array {
-		$now   = $now ?? (int) apply_filters( 'aipkit_usage_now', time() );
+		$now   = $now ?? Clock::current()->now();
 		$user  = get_userdata( $user_id );
 		$roles = $user ? array_values( (array) $user->roles ) : [];
 		$rules = [];
@@ -58,19 +60,20 @@ final class Data {
 				$has_module_rule = $has_module_rule || '' === $rule['bot_id'];
 			}
 			if ( ! $has_module_rule ) {
-				// No rule: unlimited, counted all-time (as Billing\Quotas::context does).
+				// No rule: counted all-time, and unlimited or "the balance only" (a limit of 0) as the
+				// no_quota_rule setting says (as Billing\Quotas::context does).
 				$scopes[] = [
 					'module'     => $module,
 					'bot_id'     => '',
 					'scope'      => $module,
-					'limit'      => null,
+					'limit'      => 'balance_only' === Settings::no_quota_rule() ? '0.000000' : null,
 					'period'     => 'never',
 					'period_key' => 'all',
 					'next_reset' => null,
 				];
 			}
 			foreach ( $rules[ $module ] ?? [] as $rule ) {
-				$limit = Core::effective_limit(
+				$limit = Gateway::instance()->effective_limit(
 					[
 						'subject'     => 'user',
 						'roles'       => $roles,
@@ -80,7 +83,12 @@ final class Data {
 					]
 				);
 				// Every rule of one period shares its key and next reset: one core call per period.
-				$periods[ $rule['period'] ] ??= Core::period( $rule['period'], $now );
+				$periods[ $rule['period'] ] ??= Gateway::instance()->period(
+					[
+						'period' => $rule['period'],
+						'now'    => $now,
+					]
+				);
 				$period                       = $periods[ $rule['period'] ];
 				if ( is_wp_error( $limit ) || is_wp_error( $period ) ) {
 					continue;

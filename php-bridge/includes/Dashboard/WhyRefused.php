@@ -2,13 +2,14 @@
 namespace AipkitUsage\Dashboard;
 
 use AipkitUsage\Billing\Balances;
-use AipkitUsage\Billing\Config;
-use AipkitUsage\Billing\Core;
+use AipkitUsage\Billing\Clock;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\PricingRules;
 use AipkitUsage\Billing\Quotas;
 use AipkitUsage\Billing\Refusals;
 use AipkitUsage\Billing\Tables;
+use AipkitUsage\Core\Gateway;
+use AipkitUsage\Settings;
 use WP_Error;
 
 defined( 'ABSPATH' ) || exit;
@@ -81,13 +82,15 @@ final class WhyRefused {
 		$quote    = null;
 		$source   = 'counts';
 		if ( '' !== $provider && '' !== $model ) {
-			$quote = Core::quote(
-				PricingRules::candidates( $usage_type, $provider, $model ),
+			$quote = Gateway::instance()->quote(
 				[
-					'usage_type' => $usage_type,
-					'provider'   => $provider,
-					'model'      => $model,
-				] + $counts
+					'rules' => PricingRules::candidates( $usage_type, $provider, $model ),
+					'usage' => [
+						'usage_type' => $usage_type,
+						'provider'   => $provider,
+						'model'      => $model,
+					] + $counts,
+				]
 			);
 			if ( is_wp_error( $quote ) ) {
 				return $quote;
@@ -104,12 +107,12 @@ final class WhyRefused {
 
 		$decision = null;
 		if ( null !== $estimate ) {
-			$decision = Core::admit(
+			$decision = Gateway::instance()->admit(
 				[
 					'estimate'          => $estimate,
 					'balance_available' => $balance['available'],
 					'quota_remaining'   => $quota['remaining'],
-					'order'             => Config::order(),
+					'order'             => Settings::consumption_order(),
 				]
 			);
 			if ( is_wp_error( $decision ) ) {
@@ -132,7 +135,7 @@ final class WhyRefused {
 			'counts'        => $counts,
 			'balance'       => $balance,
 			'quota'         => $quota,
-			'order'         => Config::order(),
+			'order'         => Settings::consumption_order(),
 			'rule'          => $rule,
 			'fallback'      => $quote ? (bool) $quote['fallback'] : null,
 			'breakdown'     => $quote['breakdown'] ?? [],
@@ -176,7 +179,12 @@ final class WhyRefused {
 		}
 		$next = null;
 		if ( $ctx['rule'] ) {
-			$p    = Core::period( $ctx['period'], (int) apply_filters( 'aipkit_usage_now', time() ) );
+			$p    = Gateway::instance()->period(
+				[
+					'period' => $ctx['period'],
+					'now'    => Clock::current()->now(),
+				]
+			);
 			$next = is_wp_error( $p ) ? null : $p['next_starts_at'];
 		}
 		return [

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and condition strings built with prepare() (LogQuery, WordMatch, TermIndex).
+
 /**
  * Which modules and bots the filters offer: those registered by modules through the
  * `aipkit_usage_bots` / `aipkit_usage_modules` filters plus those seen in the logs
@@ -9,15 +11,80 @@ namespace AipkitUsage\Logs;
 final class Catalog {
 	/** @return array<string,string> bot id => name */
 	public static function registered_bots(): array {
+		return array_map(
+			static function ( $b ) {
+				return $b['name'];
+			},
+			self::registered_bot_details()
+		);
+	}
+
+	/**
+	 * Bots as modules register them through `aipkit_usage_bots`: the documented shape is a list of
+	 * `{module, bot_id, name, usage_types}`; `{id, name}` items and `id => name` pairs are read too.
+	 *
+	 * @return array<string,array{name:string,module:string}> bot id => name and module ('' unknown)
+	 */
+	public static function registered_bot_details(): array {
 		$out = [];
 		foreach ( (array) apply_filters( 'aipkit_usage_bots', [] ) as $k => $v ) {
-			if ( is_array( $v ) && isset( $v['id'] ) ) {
-				$out[ (string) $v['id'] ] = (string) ( $v['name'] ?? $v['title'] ?? $v['id'] );
-			} elseif ( is_object( $v ) && isset( $v->id ) ) {
-				$out[ (string) $v->id ] = (string) ( $v->name ?? $v->id );
-			} elseif ( is_scalar( $v ) ) {
-				$out[ (string) $k ] = (string) $v;
+			if ( is_object( $v ) ) {
+				$v = get_object_vars( $v );
 			}
+			if ( is_array( $v ) ) {
+				$id = $v['bot_id'] ?? $v['id'] ?? null;
+				if ( null === $id || ! is_scalar( $id ) || '' === (string) $id ) {
+					continue;
+				}
+				$name                = $v['name'] ?? $v['title'] ?? $id;
+				$out[ (string) $id ] = [
+					'name'   => is_scalar( $name ) && '' !== (string) $name ? (string) $name : (string) $id,
+					'module' => isset( $v['module'] ) && is_scalar( $v['module'] ) ? (string) $v['module'] : '',
+				];
+			} elseif ( is_scalar( $v ) ) {
+				$out[ (string) $k ] = [
+					'name'   => (string) $v,
+					'module' => '',
+				];
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * Every bot the filters offer, registered first, then those seen in the logs, each with its
+	 * module so the screen can group them (chatbot / AI forms / image generator) and show names.
+	 *
+	 * @return list<array{id:string,name:string,module:string,module_name:string,registered:bool}>
+	 */
+	public static function bot_list(): array {
+		global $wpdb;
+		$mods = self::modules();
+		$bots = [];
+		foreach ( self::registered_bot_details() as $id => $b ) {
+			$bots[ $id ] = $b + [ 'registered' => true ];
+		}
+		$t = Tables::conversations();
+		foreach ( $wpdb->get_results( "SELECT DISTINCT bot_id, module FROM {$t} WHERE bot_id <> '' ORDER BY bot_id LIMIT 500", ARRAY_A ) as $r ) {
+			if ( ! isset( $bots[ $r['bot_id'] ] ) ) {
+				$bots[ $r['bot_id'] ] = [
+					'name'       => $r['bot_id'],
+					'module'     => $r['module'],
+					'registered' => false,
+				];
+			} elseif ( '' === $bots[ $r['bot_id'] ]['module'] ) {
+				$bots[ $r['bot_id'] ]['module'] = $r['module'];
+			}
+		}
+		$out = [];
+		foreach ( $bots as $id => $b ) {
+			$out[] = [
+				'id'          => (string) $id,
+				'name'        => $b['name'],
+				'module'      => $b['module'],
+				'module_name' => '' === $b['module'] ? '' : ( $mods[ $b['module'] ] ?? $b['module'] ),
+				'registered'  => $b['registered'],
+			];
 		}
 		return $out;
 	}

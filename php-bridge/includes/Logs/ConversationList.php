@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, Squiz.PHP.DisallowSizeFunctionsInLoops.Found -- SQL holds only our table names (Tables), integer lists cast with intval and condition strings built with prepare() (LogQuery, WordMatch, TermIndex); the hit list grows inside the loops.
+
 use WP_Error;
 
 /**
@@ -21,6 +23,8 @@ final class ConversationList {
 	public static $window          = 25000;
 	private const BUDGET_S         = 1.0;
 	private const FT_SCAN_BUDGET_S = 0.12;
+	/** A short word in fewer exchanges than this drives the search through the TermIndex. */
+	private const TERM_RARE = 20000;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
@@ -37,7 +41,136 @@ final class ConversationList {
 			}
 			$before = (int) $m[1];
 		}
-		return self::page_scanned( $f, $per_page, $before );
+		$driver = self::term_driver( $f->search );
+		$page   = null !== $driver ? self::page_terms( $f, $per_page, $before, $driver ) : self::page_scanned( $f, $per_page, $before );
+		if ( is_array( $page ) ) {
+			// The words the screen highlights in each match: exactly those the search looked for.
+			$page['words']     = $f->search->words();
+			$page['highlight'] = $f->search->highlight();
+		}
+		return $page;
+	}
+
+	/** Counting stops here: the screen says "more than 10,000" rather than count a frequent word to the end. */
+	public const COUNT_CAP = 10000;
+
+	/**
+	 * How many conversations the search matches (the list shows it above the results), up to
+	 * COUNT_CAP. Driven like the page: by the rarest short word's TermIndex entries, else by
+	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit.
+	 *
+	 * @return array{conversations:int|null,capped:bool}
+	 */
+	public static function count_matches( Filters $f ): array {
+		global $wpdb;
+		if ( ! $f->search ) {
+			return [
+				'conversations' => null,
+				'capped'        => false,
+			];
+		}
+		$l      = Tables::logs();
+		$cap    = self::COUNT_CAP + 1;
+		$driver = self::term_driver( $f->search );
+		if ( null !== $driver ) {
+			$ti  = Tables::terms();
+			$sql = $wpdb->prepare( "SELECT STRAIGHT_JOIN DISTINCT l.conversation_id FROM {$ti} t JOIN {$l} l ON l.id = t.log_id WHERE t.term = %s", $driver ) . LogQuery::log_where( $f, 'scan' );
+		} elseif ( $f->search->indexed ) {
+			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'index' );
+		} else {
+			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'scan' );
+		}
+		// MariaDB: give up after 2 s rather than hold a worker (the count is extra, the page is not).
+		$n = $wpdb->get_var( "SET STATEMENT max_statement_time=2 FOR SELECT COUNT(*) FROM ({$sql} LIMIT {$cap}) z" );
+		if ( null === $n ) {
+			return [
+				'conversations' => null,
+				'capped'        => true,
+			];
+		}
+		return [
+			'conversations' => min( (int) $n, self::COUNT_CAP ),
+			'capped'        => (int) $n > self::COUNT_CAP,
+		];
+	}
+
+	/**
+	 * The short word to walk the TermIndex by, or null to use the scan/FULLTEXT path: the rarest
+	 * short word, unless it is frequent and a FULLTEXT word can narrow better.
+	 */
+	private static function term_driver( SearchTerms $s ): ?string {
+		// Until the upgrade's backfill has indexed the older rows, the index alone would miss them.
+		if ( ! $s->terms || ( null === Tables::$prefix && TermIndex::backfill_pending() ) ) {
+			return null;
+		}
+		$best = null;
+		$min  = PHP_INT_MAX;
+		foreach ( $s->terms as $w ) {
+			$n = TermIndex::bounded_count( $w, self::TERM_RARE );
+			if ( $n < $min ) {
+				$min  = $n;
+				$best = $w;
+			}
+		}
+		return ( $min < self::TERM_RARE || ! $s->indexed ) ? $best : null;
+	}
+
+	/**
+	 * Search page driven by a short word's TermIndex entries, newest first: the index is ordered by
+	 * (term, log_id), so walking it downwards from the cursor visits exactly the exchanges holding
+	 * that word; each is checked against the other words and the filters (one row each), and each
+	 * conversation is listed at its newest match. Complete pages, no time budget.
+	 */
+	private static function page_terms( Filters $f, int $n, int $before, string $driver ) {
+		global $wpdb;
+		$ti    = Tables::terms();
+		$l     = Tables::logs();
+		$where = LogQuery::log_where( $f, 'scan' );
+		$hits  = [];
+		$seen  = [];
+		$pos   = $before;
+		$chunk = 200;
+		while ( count( $hits ) <= $n ) {
+			$rows = $wpdb->get_results(
+				$wpdb->prepare(
+					"SELECT STRAIGHT_JOIN t.log_id AS hit, l.conversation_id AS cid FROM {$ti} t JOIN {$l} l ON l.id = t.log_id
+					WHERE t.term = %s AND t.log_id < %d {$where} ORDER BY t.log_id DESC LIMIT %d",
+					$driver,
+					$pos,
+					$chunk
+				),
+				ARRAY_A
+			);
+			$new  = [];
+			foreach ( $rows as $r ) {
+				if ( ! isset( $seen[ $r['cid'] ] ) ) {
+					$seen[ $r['cid'] ] = true;
+					$new[]             = $r;
+				}
+			}
+			if ( $new && PHP_INT_MAX !== $before ) {
+				// Listed on an earlier page when it also matches at or above the cursor.
+				$cids  = implode( ',', array_map( 'intval', array_column( $new, 'cid' ) ) );
+				$above = array_flip(
+					$wpdb->get_col( $wpdb->prepare( "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE l.conversation_id IN ({$cids}) AND l.id >= %d {$where}", $before ) )
+				);
+				$new   = array_filter(
+					$new,
+					static function ( $r ) use ( $above ) {
+						return ! isset( $above[ $r['cid'] ] );
+					}
+				);
+			}
+			foreach ( $new as $r ) {
+				$hits[] = $r;
+			}
+			if ( count( $rows ) < $chunk ) {
+				break;
+			}
+			$pos   = (int) end( $rows )['hit'];
+			$chunk = min( $chunk * 4, 5000 );
+		}
+		return self::from_hits( $hits, $n, false, $f->search->words() );
 	}
 
 	private static function page_plain( Filters $f, int $n, string $cursor ) {
@@ -82,8 +215,8 @@ final class ConversationList {
 		// Windows start small and grow: a frequent word fills the page from the first few thousand rows.
 		$size = min( 2000, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo   = max( 1, $hi - $size );
-			$size = min( $size * 4, self::$window );
+			$lo = max( 1, $hi - $size );
+			$w0 = microtime( true );
 			// A conversation belongs to the window holding its newest match: skip it when it also
 			// matches above this window (it was listed there, or on an earlier page).
 			$rows = $wpdb->get_results(
@@ -107,13 +240,30 @@ final class ConversationList {
 					}
 				}
 			}
-			$hi = $lo;
-			if ( microtime( true ) - $start > $budget ) {
+			$scanned  = $hi - $lo;
+			$seen_ids = $top - $lo;
+			$hi       = $lo;
+			$spent    = microtime( true ) - $start;
+			if ( $spent > $budget ) {
 				break;
 			}
+			// The next window grows ×4 but never past what the rest of the budget can check at the
+			// rate just seen: one oversized window would overshoot the budget by hundreds of ms.
+			$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
+			$fits    = $per_row > 0 ? (int) ( ( $budget - $spent ) / $per_row ) : PHP_INT_MAX;
+			if ( $fits < min( 500, self::$window ) ) {
+				break;
+			}
+			// A rare word (or one that matches nothing) will not fill the page from the windows the
+			// budget has left: hand over to the index now rather than spend the budget finding nothing.
+			$need = $n + 1 - count( $hits );
+			if ( $f->search->indexed && ( 0 === count( $hits ) ? $seen_ids >= 2000 : $need * $seen_ids / count( $hits ) > $fits ) ) {
+				break;
+			}
+			$size = min( self::$window, max( 500, min( $size * 4, $fits ) ) );
 		}
 		if ( count( $hits ) > $n ) {
-			return self::from_hits( $hits, $n, false );
+			return self::from_hits( $hits, $n, false, $f->search->words() );
 		}
 		if ( $hi > 1 && $f->search->indexed ) {
 			// The rest from the index: conversations whose newest match (below $before) lies under
@@ -124,11 +274,11 @@ final class ConversationList {
 				$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $hi, $n + 1 - count( $hits ) ),
 				ARRAY_A
 			);
-			return self::from_hits( array_merge( $hits, $more ), $n, false );
+			return self::from_hits( array_merge( $hits, $more ), $n, false, $f->search->words() );
 		}
 		// Fewer than a page: either finished, or out of time with more left to scan below $hi.
 		$partial = $hi > 1;
-		$page    = self::from_hits( $hits, $n, false );
+		$page    = self::from_hits( $hits, $n, false, $f->search->words() );
 		if ( $partial ) {
 			$page['next_cursor'] = 'h:' . $hi;
 			$page['partial']     = true;
@@ -136,18 +286,65 @@ final class ConversationList {
 		return $page;
 	}
 
-	private static function from_hits( array $hits, int $n, bool $partial ): array {
+	private static function from_hits( array $hits, int $n, bool $partial, array $words = [] ): array {
 		$next = null;
 		if ( count( $hits ) > $n ) {
 			$hits = array_slice( $hits, 0, $n );
 			$next = 'h:' . end( $hits )['hit'];
 		}
-		$rows = self::load( array_map( 'intval', array_column( $hits, 'cid' ) ) );
+		$rows  = self::load( array_map( 'intval', array_column( $hits, 'cid' ) ) );
+		$items = self::present( $rows );
+		$match = self::matches( array_map( 'intval', array_column( $hits, 'hit' ) ), $words );
+		foreach ( $items as &$item ) {
+			$item['match'] = $match[ $item['id'] ] ?? null;
+		}
+		unset( $item );
 		return [
-			'items'       => self::present( $rows ),
+			'items'       => $items,
 			'next_cursor' => $next,
 			'partial'     => $partial,
 		];
+	}
+
+	/**
+	 * The exchange that matched, per conversation: the search result shows it (not the newest
+	 * message), and the screen highlights the search words in it.
+	 *
+	 * @param int[] $log_ids the newest matching exchange of each listed conversation
+	 * @return array<int,array> conversation id => {id, created_at, user_message, reply}
+	 */
+	private static function matches( array $log_ids, array $words ): array {
+		if ( ! $log_ids ) {
+			return [];
+		}
+		global $wpdb;
+		$l   = Tables::logs();
+		$out = [];
+		foreach ( $wpdb->get_results( "SELECT id, conversation_id, created_at, user_message, reply FROM {$l} WHERE id IN (" . implode( ',', $log_ids ) . ')', ARRAY_A ) as $r ) {
+			$out[ (int) $r['conversation_id'] ] = [
+				'id'           => (int) $r['id'],
+				'created_at'   => self::iso( $r['created_at'] ),
+				'user_message' => self::clip( (string) $r['user_message'], $words ),
+				'reply'        => self::clip( (string) $r['reply'], $words ),
+			];
+		}
+		return $out;
+	}
+
+	/** Long texts are cut for the list around the first search word (the exchange view has them whole). */
+	private static function clip( string $text, array $words ): string {
+		if ( mb_strlen( $text ) <= 600 ) {
+			return $text;
+		}
+		$at = PHP_INT_MAX;
+		foreach ( $words as $w ) {
+			$p = mb_stripos( $text, (string) $w );
+			if ( false !== $p && $p < $at ) {
+				$at = $p;
+			}
+		}
+		$start = PHP_INT_MAX === $at || $at < 200 ? 0 : $at - 100;
+		return ( $start > 0 ? '…' : '' ) . mb_substr( $text, $start, 599 ) . ( $start + 599 < mb_strlen( $text ) ? '…' : '' );
 	}
 
 	/** @return array conversation rows in the order of $ids */
@@ -194,6 +391,7 @@ final class ConversationList {
 					'user_id'       => $uid,
 					'user_name'     => $uid ? ( $users[ $uid ] ?? sprintf( 'User #%d', $uid ) ) : '',
 					'guest_key'     => $r['guest_key'],
+					'reference'     => self::reference( $r ),
 					'first_at'      => self::iso( $r['first_at'] ),
 					'last_at'       => self::iso( $r['last_at'] ),
 					'exchanges'     => (int) $r['exchanges'],
@@ -205,6 +403,21 @@ final class ConversationList {
 			},
 			$rows
 		);
+	}
+
+	/**
+	 * The module's own conversation id, read back from the key (LogWriter::conversation_key);
+	 * null when the key had to be hashed (very long ids) or the module sent none.
+	 */
+	public static function reference( array $r ): ?string {
+		$key    = (string) ( $r['conversation_key'] ?? '' );
+		$prefix = LogWriter::owner( (int) $r['user_id'], (string) $r['guest_key'] ) . ':' . $r['module'] . ':' . $r['bot_id'] . ':';
+		if ( 0 !== strpos( $key, $prefix ) ) {
+			return null;
+		}
+		$ref = substr( $key, strlen( $prefix ) );
+		// LogWriter gives an exchange without a conversation id its own: "x" + a UUID.
+		return preg_match( '/^x[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $ref ) ? null : $ref;
 	}
 
 	public static function iso( string $mysql_utc ): string {

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 use AipkitUsage\Core\Gateway;
 use WP_Error;
 
@@ -33,7 +35,13 @@ final class ConversationReader {
 		if ( $more ) {
 			array_pop( $rows );
 		}
-		$exchanges = array_map( [ self::class, 'exchange' ], $rows );
+		$names     = self::user_names( $rows );
+		$exchanges = array_map(
+			static function ( $r ) use ( $names ) {
+				return self::exchange( $r, $names );
+			},
+			$rows
+		);
 		return [
 			'conversation' => ConversationList::present( [ $conv ] )[0],
 			'exchanges'    => $exchanges,
@@ -41,7 +49,30 @@ final class ConversationReader {
 		];
 	}
 
-	public static function exchange( array $r ): array {
+	/** @return array<int,string> user id => display name for the rows' users */
+	private static function user_names( array $rows ): array {
+		$ids = array_values( array_unique( array_filter( array_map( 'intval', array_column( $rows, 'user_id' ) ) ) ) );
+		$out = [];
+		if ( $ids ) {
+			foreach ( get_users(
+				[
+					'include' => $ids,
+					'fields'  => [ 'ID', 'display_name' ],
+				]
+			) as $u ) {
+				$out[ (int) $u->ID ] = $u->display_name;
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * One exchange as the screen shows it, with its own user: the exchange's row, never the
+	 * conversation's, says who wrote it.
+	 *
+	 * @param array<int,string> $names user id => display name
+	 */
+	public static function exchange( array $r, array $names = [] ): array {
 		$meta    = json_decode( (string) $r['metadata'], true );
 		$vectors = json_decode( (string) $r['vector_context'], true );
 		$items   = [];
@@ -73,6 +104,9 @@ final class ConversationReader {
 		return [
 			'id'             => (int) $r['id'],
 			'created_at'     => ConversationList::iso( $r['created_at'] ),
+			'user_id'        => (int) $r['user_id'],
+			'user_name'      => (int) $r['user_id'] ? ( $names[ (int) $r['user_id'] ] ?? sprintf( 'User #%d', (int) $r['user_id'] ) ) : '',
+			'guest_key'      => (string) $r['guest_key'],
 			'provider'       => $r['provider'],
 			'model'          => $r['model'],
 			'usage_type'     => $r['usage_type'],

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only table names (Tables, $wpdb->users), integer lists cast with intval and conditions built with prepare().
+
 use AipkitUsage\Core\Gateway;
 use WP_Error;
 

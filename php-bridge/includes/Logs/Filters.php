@@ -51,8 +51,10 @@ final class Filters {
 
 		$bot = isset( $in['bot'] ) ? (string) $in['bot'] : '';
 		if ( '' !== $bot && self::BOT_NONE !== $bot ) {
-			if ( strlen( $bot ) > 64 || ! preg_match( '//u', $bot ) || ! Catalog::bot_known( $bot ) ) {
-				return self::error( 'bot', __( 'Unknown chatbot.', 'aipkit-usage' ) );
+			// A well-formed bot id with no logs (any more: its logs were just deleted) is a valid
+			// filter that matches nothing; the screen shows that filter's empty state, not an error.
+			if ( strlen( $bot ) > 64 || ! preg_match( '//u', $bot ) || preg_match( '/[\x00-\x1F\x7F]/', $bot ) ) {
+				return self::error( 'bot', __( 'A bot id is at most 64 bytes of text.', 'aipkit-usage' ) );
 			}
 		}
 		$f->bot = $bot;

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 use WP_Error;
 
 /**
@@ -103,7 +105,7 @@ final class LogDeleter {
 		// Lock the summaries (in id order, so two deleters cannot deadlock) before touching their rows.
 		$convs = $wpdb->get_results( "SELECT id, conversation_key, module, bot_id, user_id, guest_key FROM {$c} WHERE id IN ({$cin}) ORDER BY id FOR UPDATE", OBJECT_K );
 		$n     = $wpdb->query( "DELETE FROM {$l} WHERE id IN ({$ids})" );
-		if ( false === $n ) {
+		if ( false === $n || ! TermIndex::remove( array_column( $rows, 'id' ) ) ) {
 			return $fail();
 		}
 		// Locking reads see the latest committed rows, whatever snapshot the transaction holds.

@@ -43,6 +43,9 @@ final class LogQuery {
 		if ( $s->indexed ) {
 			$sql .= $wpdb->prepare( ' AND MATCH(l.user_message, l.reply) AGAINST (%s IN BOOLEAN MODE)', $s->boolean_query() );
 		}
+		foreach ( $s->terms as $w ) {
+			$sql .= TermIndex::condition( $w );
+		}
 		foreach ( $s->short as $w ) {
 			$like = '%' . $wpdb->esc_like( $w ) . '%';
 			$sql .= $wpdb->prepare( ' AND (l.user_message LIKE %s OR l.reply LIKE %s)', $like, $like );
@@ -60,6 +63,10 @@ final class LogQuery {
 		$sql = '';
 		foreach ( $s->indexed as $w ) {
 			$sql .= WordMatch::condition( $w );
+		}
+		// Short words: the TermIndex is exact and per row (a primary-key lookup), so it is the row check too.
+		foreach ( $s->terms as $w ) {
+			$sql .= TermIndex::condition( $w );
 		}
 		foreach ( $s->short as $w ) {
 			$like = '%' . $wpdb->esc_like( $w ) . '%';

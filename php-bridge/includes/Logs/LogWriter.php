@@ -1,11 +1,13 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 use WP_Error;
 
 /**
- * Writes one exchange: one INSERT into the logs table plus one
- * INSERT … ON DUPLICATE KEY UPDATE on the conversation summary.
+ * Writes one exchange: one INSERT into the logs table, one INSERT … ON DUPLICATE KEY UPDATE on
+ * the conversation summary and one multi-row INSERT of its short words into the TermIndex.
  *
  * The summary upsert runs first so the conversation row is locked until the
  * log row is in: a concurrent delete batch (which locks the same summary row
@@ -72,6 +74,12 @@ final class LogWriter {
 			return new WP_Error( 'aipkit_log_write_failed', __( 'The log row could not be written: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
 		}
 		$log_id = (int) $wpdb->insert_id;
+		if ( ! TermIndex::add( $log_id, TermIndex::terms( $row['user_message'], $row['reply'] ) ) ) {
+			if ( $own_tx ) {
+				$wpdb->query( 'ROLLBACK' );
+			}
+			return new WP_Error( 'aipkit_log_write_failed', __( 'The search index could not be written: ', 'aipkit-usage' ) . $wpdb->last_error, [ 'status' => 500 ] );
+		}
 		if ( $own_tx ) {
 			$wpdb->query( 'COMMIT' );
 		}
@@ -93,8 +101,7 @@ final class LogWriter {
 				credits = credits + VALUES(credits),
 				first_at = LEAST(first_at, VALUES(first_at)),
 				last_preview = IF(VALUES(last_at) >= last_at, VALUES(last_preview), last_preview),
-				last_at = GREATEST(last_at, VALUES(last_at)),
-				user_id = IF(user_id = 0, VALUES(user_id), user_id)",
+				last_at = GREATEST(last_at, VALUES(last_at))",
 			$row['conversation_key'],
 			$row['module'],
 			$row['bot_id'],
@@ -111,6 +118,32 @@ final class LogWriter {
 			return 0;
 		}
 		return (int) $wpdb->insert_id;
+	}
+
+	/**
+	 * The summary key: owner, module, bot and the module's conversation id. The owner (user id, or
+	 * guest key for a guest) is part of it, so a conversation id sent by someone else (a guest who
+	 * learnt "seed-conv-alice", a user reusing a guest's id) starts that caller's own conversation
+	 * and never appends to another owner's.
+	 *
+	 * Built as `owner:` + the module-level key `module:bot:conversation` (itself hashed past 191
+	 * bytes), hashed again when the whole is too long; Schema's migration builds the same keys in SQL.
+	 */
+	public static function conversation_key( string $module, string $bot, int $user_id, string $guest_key, string $conversation ): string {
+		$base = $module . ':' . $bot . ':' . $conversation;
+		if ( strlen( $base ) > 191 ) {
+			$base = $module . ':#' . hash( 'sha256', $bot . "\0" . $conversation );
+		}
+		$key = self::owner( $user_id, $guest_key ) . ':' . $base;
+		if ( strlen( $key ) > 191 ) {
+			$key = self::owner( $user_id, $guest_key ) . ':' . $module . ':#' . hash( 'sha256', $base );
+		}
+		return $key;
+	}
+
+	/** "u<id>" for a user, "g<guest key>" for a guest (the guest key alone identifies a guest). */
+	public static function owner( int $user_id, string $guest_key ): string {
+		return $user_id > 0 ? 'u' . $user_id : 'g' . $guest_key;
 	}
 
 	/** @return array|WP_Error */
@@ -149,10 +182,7 @@ final class LogWriter {
 		if ( ! self::is_utf8( $conv ) ) {
 			return $err( 'conversation_id', __( 'conversation_id must be UTF-8.', 'aipkit-usage' ) );
 		}
-		$key = $module . ':' . $bot . ':' . $conv;
-		if ( strlen( $key ) > 191 ) {
-			$key = $module . ':#' . hash( 'sha256', $bot . "\0" . $conv );
-		}
+		$key = self::conversation_key( $module, $bot, (int) $user_id, $guest, $conv );
 		foreach ( [ 'input_tokens', 'output_tokens' ] as $f ) {
 			$v = $e[ $f ] ?? 0;
 			if ( ! ( is_int( $v ) || ( is_string( $v ) && ctype_digit( $v ) ) ) || (int) $v < 0 || (int) $v > 1000000000000 ) {
@@ -238,6 +268,7 @@ final class LogWriter {
 			if ( ! is_array( $item ) || ! isset( $item['score'] ) || ! is_numeric( $item['score'] ) ) {
 				return new WP_Error(
 					'aipkit_invalid_log',
+					/* translators: %d: position of the item in the list, from 0 */
 					sprintf( __( 'vector_context[%d] needs a numeric score.', 'aipkit-usage' ), $i ),
 					[
 						'status' => 400,
@@ -251,6 +282,7 @@ final class LogWriter {
 			if ( $pct < 0 || $pct > 100 ) {
 				return new WP_Error(
 					'aipkit_invalid_log',
+					/* translators: %d: position of the item in the list, from 0 */
 					sprintf( __( 'vector_context[%d].score is out of range.', 'aipkit-usage' ), $i ),
 					[
 						'status' => 400,

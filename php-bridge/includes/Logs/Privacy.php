@@ -1,9 +1,13 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 /**
  * Personal data exporter and eraser for a user's logs (Tools > Export/Erase Personal Data).
  * Both page through the user's rows by id, 100 at a time, as WordPress calls them repeatedly.
+ * The user's credit ledger is exported too (LedgerPrivacy) and, being a financial record, kept
+ * by the eraser, which then reports items_retained with the reason.
  */
 final class Privacy {
 	private const PAGE = 100;
@@ -14,9 +18,13 @@ final class Privacy {
 	}
 
 	public static function add_exporter( array $exporters ): array {
-		$exporters['aipkit-usage-logs'] = [
+		$exporters['aipkit-usage-logs']   = [
 			'exporter_friendly_name' => __( 'AI Puffer logs', 'aipkit-usage' ),
 			'callback'               => [ self::class, 'export' ],
+		];
+		$exporters['aipkit-usage-ledger'] = [
+			'exporter_friendly_name' => __( 'AI Puffer credits ledger', 'aipkit-usage' ),
+			'callback'               => [ LedgerPrivacy::class, 'export' ],
 		];
 		return $exporters;
 	}
@@ -97,6 +105,7 @@ final class Privacy {
 		];
 	}
 
+	// phpcs:ignore Generic.CodeAnalysis.UnusedFunctionParameter.FoundAfterLastUsed -- WordPress passes the page; each call erases the first remaining batch.
 	public static function erase( string $email, int $page = 1 ): array {
 		$user = get_user_by( 'email', $email );
 		if ( ! $user ) {
@@ -122,11 +131,14 @@ final class Privacy {
 				'done'           => true,
 			];
 		}
+		$done     = count( $rows ) < LogDeleter::BATCH;
+		$retained = $done ? LedgerPrivacy::retained_message( (int) $user->ID ) : null;
 		return [
 			'items_removed'  => $n > 0,
-			'items_retained' => false,
-			'messages'       => [],
-			'done'           => count( $rows ) < LogDeleter::BATCH,
+			// The ledger (amounts, order links, notes) is a financial record and is kept: say so.
+			'items_retained' => null !== $retained,
+			'messages'       => null !== $retained ? [ $retained ] : [],
+			'done'           => $done,
 		];
 	}
 }

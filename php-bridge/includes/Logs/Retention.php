@@ -52,6 +52,7 @@ final class Retention {
 		if ( ! ( is_int( $days ) || ( is_string( $days ) && ctype_digit( $days ) ) ) || (int) $days < 1 || (int) $days > self::MAX_DAYS ) {
 			return new WP_Error(
 				'aipkit_invalid_setting',
+				/* translators: %d: the largest number of days allowed. */
 				sprintf( __( 'Delete logs older than must be a whole number of days from 1 to %d.', 'aipkit-usage' ), self::MAX_DAYS ),
 				[
 					'status' => 400,

@@ -1,12 +1,15 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- SQL holds only our table names (Tables), integer lists cast with intval and conditions built with prepare().
+
 use WP_Error;
 
 /**
  * A user's search text split into words. Every word must occur in the user message or the reply.
  * Words the FULLTEXT index can serve (long enough, not a stopword) become `+word*` in boolean mode;
- * the rest ("short" words, stopwords and beginnings of stopwords) become escaped LIKE conditions.
+ * words shorter than the FULLTEXT minimum are looked up whole in the TermIndex ("qx", "7");
+ * the rest (stopwords, beginnings of stopwords) become escaped LIKE conditions.
  * Only letters, marks, digits and `_` (below U+10000, as InnoDB's tokenizer sees it) survive into a
  * word, so quotes and boolean operators in the input are never interpreted.
  */
@@ -18,7 +21,9 @@ final class SearchTerms {
 	public $raw;
 	/** @var string[] words for the FULLTEXT index */
 	public $indexed = [];
-	/** @var string[] substrings matched with LIKE */
+	/** @var string[] short words (TermIndex): each must be a whole word of the text */
+	public $terms = [];
+	/** @var string[] substrings matched with LIKE (stopwords, beginnings of stopwords, punctuation) */
 	public $short = [];
 
 	/** @var array|null */
@@ -30,6 +35,7 @@ final class SearchTerms {
 			return Filters::error( 'search', __( 'Search text is not valid UTF-8.', 'aipkit-usage' ) );
 		}
 		if ( mb_strlen( $text ) > self::MAX_CHARS ) {
+			/* translators: %d: maximum number of characters */
 			return Filters::error( 'search', sprintf( __( 'Search text is limited to %d characters.', 'aipkit-usage' ), self::MAX_CHARS ) );
 		}
 		$t      = new self();
@@ -46,6 +52,8 @@ final class SearchTerms {
 			$len = mb_strlen( $w );
 			if ( $len >= $cfg['min'] && $len <= $cfg['max'] && ! isset( $cfg['stop'][ $w ] ) && ! self::starts_stopword( $w, $cfg['stop'] ) ) {
 				$t->indexed[] = $w;
+			} elseif ( TermIndex::holds( $w, $cfg ) ) {
+				$t->terms[] = $w;
 			} else {
 				$t->short[] = $w;
 			}
@@ -65,6 +73,40 @@ final class SearchTerms {
 			}
 		}
 		return false;
+	}
+
+	/** @return string[] every word of the search, for highlighting (the screen marks these) */
+	public function words(): array {
+		return array_values( array_merge( $this->indexed, $this->terms, $this->short ) );
+	}
+
+	/**
+	 * How the screen marks each word in a match: `start` = at the start of a word (FULLTEXT
+	 * words), `whole` = a whole word (short words), `any` = anywhere (stopwords, punctuation).
+	 *
+	 * @return list<array{word:string,mode:string}>
+	 */
+	public function highlight(): array {
+		$out = [];
+		foreach ( $this->indexed as $w ) {
+			$out[] = [
+				'word' => $w,
+				'mode' => 'start',
+			];
+		}
+		foreach ( $this->terms as $w ) {
+			$out[] = [
+				'word' => $w,
+				'mode' => 'whole',
+			];
+		}
+		foreach ( $this->short as $w ) {
+			$out[] = [
+				'word' => $w,
+				'mode' => 'any',
+			];
+		}
+		return $out;
 	}
 
 	public function boolean_query(): string {

@@ -17,8 +17,18 @@ final class Tables {
 		return self::prefix() . 'conversations';
 	}
 
+	/** Short-word side index (TermIndex). */
+	public static function terms(): string {
+		return self::prefix() . 'log_terms';
+	}
+
 	private static function prefix(): string {
 		global $wpdb;
+		if ( null === self::$prefix && defined( 'AIPKIT_USAGE_BENCH_LOGS_PREFIX' ) ) {
+			// Benchmark only (bench/logs serves its own tables over HTTP through a separate php -S
+			// that defines this in an auto_prepend file): never set on a real site.
+			self::$prefix = $wpdb->prefix . (string) AIPKIT_USAGE_BENCH_LOGS_PREFIX;
+		}
 		return self::$prefix ?? $wpdb->prefix . 'aipkit_';
 	}
 }

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Logs;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- only fixed column names (l.user_message, l.reply), a collation name checked against [a-z0-9_] and conditions already built with prepare().
+
 /**
  * The row-by-row twin of the FULLTEXT `+word*` match, evaluated in SQL with the column's own
  * collation so both paths compare words exactly the way InnoDB does:
@@ -13,30 +15,104 @@ namespace AipkitUsage\Logs;
  *   misses "Straße"), so the check compares collation weights: the text's weight string must
  *   contain, at a weight boundary, the weights of " " + term.
  *
- * A cheap LIKE narrows first when it cannot lose a match (ASCII term: only a non-ASCII text can
- * match it without containing it literally).
+ * A cheap collation-aware LIKE narrows first when it cannot lose a match (see EXPANDING).
  */
 final class WordMatch {
+	/**
+	 * Characters a per-character LIKE cannot compare the way the collation's weights do: everything
+	 * above Latin Extended-B (combining marks, other scripts, compatibility forms) and the Latin
+	 * letters that expand to several weights (ß = ss, æ = ae, œ = oe, ĳ, ŀ, ŉ, ǆ, ǉ, ǌ, ǳ, ¼ ½ ¾).
+	 * A text without them matches a term without them only if the collation-aware `LIKE '%term%'`
+	 * does (é = e, case ignored, character by character), so LIKE can narrow before the costly
+	 * weight check without ever losing a match.
+	 */
+	public const EXPANDING = '[^\x{0000}-\x{024F}]|[ßÆæŒœĲĳĿŀŉǄ-ǌǱ-ǳ¼½¾]';
+
+	/** The Latin letters of EXPANDING and the base letters they expand to (at the primary level). */
+	private const EXPANSIONS = [
+		'ß' => 's',
+		'Æ' => 'ae',
+		'æ' => 'ae',
+		'Œ' => 'oe',
+		'œ' => 'oe',
+		'Ĳ' => 'ij',
+		'ĳ' => 'ij',
+		'Ŀ' => 'l',
+		'ŀ' => 'l',
+		'ŉ' => 'n',
+		'Ǆ' => 'dz',
+		'ǅ' => 'dz',
+		'ǆ' => 'dz',
+		'Ǉ' => 'lj',
+		'ǈ' => 'lj',
+		'ǉ' => 'lj',
+		'Ǌ' => 'nj',
+		'ǋ' => 'nj',
+		'ǌ' => 'nj',
+		'Ǳ' => 'dz',
+		'ǲ' => 'dz',
+		'ǳ' => 'dz',
+		'¼' => '14',
+		'½' => '12',
+		'¾' => '34',
+	];
+
+	/**
+	 * EXPANDING narrowed to what can matter for this term: an expansion can only help a match
+	 * when the term holds one of the letters it expands to ("café" cannot match through ß).
+	 */
+	public static function expanding_for( string $word ): string {
+		$base = mb_strtolower( $word );
+		if ( class_exists( '\Normalizer' ) ) {
+			$nfd  = \Normalizer::normalize( $base, \Normalizer::FORM_D );
+			$base = false === $nfd ? $base : (string) preg_replace( '/\p{M}+/u', '', $nfd );
+		}
+		$chars = '';
+		foreach ( self::EXPANSIONS as $ch => $letters ) {
+			if ( false !== strpbrk( $base, $letters ) ) {
+				$chars .= $ch;
+			}
+		}
+		return '[^\x{0000}-\x{024F}]' . ( '' !== $chars ? '|[' . $chars . ']' : '' );
+	}
+
 	/** PCRE class of separators, shared with SearchTerms. */
 	public const SEPARATORS = '[^\p{L}\p{M}\p{N}_]+|[\x{10000}-\x{10FFFF}]+';
 
 	/** @var array<string,string> table => collation of user_message/reply */
 	private static $collation = [];
 
-	/** @return string " AND (…)" prepared: $word starts a word in the user message or the reply */
-	public static function condition( string $word ): string {
+	/**
+	 * @param bool $whole true: $word must be a whole word (the TermIndex's match, used to check
+	 *                    that index against the text); false: $word starts a word (FULLTEXT `+word*`).
+	 * @return string " AND (…)" prepared: $word starts (or is) a word in the user message or the reply
+	 */
+	public static function condition( string $word, bool $whole = false ): string {
 		global $wpdb;
 		$coll = self::collation( Tables::logs() );
+		$end  = $whole ? ' ' : '';
 		$out  = [];
 		foreach ( [ 'l.user_message', 'l.reply' ] as $col ) {
 			$check = $wpdb->prepare(
-				"HEX(WEIGHT_STRING(CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' ')))) REGEXP CONCAT('^(?:.{4})*?', HEX(WEIGHT_STRING(CONCAT(' ', CONVERT(%s USING utf8mb4)) COLLATE {$coll})))",
+				"HEX(WEIGHT_STRING(CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), %s))) REGEXP CONCAT('^(?:.{4})*?', HEX(WEIGHT_STRING(CONCAT(' ', CONVERT(%s USING utf8mb4), %s) COLLATE {$coll})))",
 				self::SEPARATORS,
-				$word
+				$end,
+				$word,
+				$end
 			);
-			if ( preg_match( '/^[a-z0-9_]+$/', $word ) ) {
-				$like  = '%' . $wpdb->esc_like( $word ) . '%';
-				$check = $wpdb->prepare( "({$col} LIKE %s OR {$col} REGEXP %s)", $like, '[^\x{00}-\x{7F}]' ) . " AND {$check}";
+			if ( ! preg_match( '/' . self::EXPANDING . '/u', $word ) ) {
+				// Texts without a character that could expand into the term: the collation-aware LIKE
+				// compares them exactly as the weights do, character by character, so a plain LIKE
+				// (then the same LIKE at a word start) decides; only the other texts pay for the weights.
+				$exp   = self::expanding_for( $word );
+				$fast  = $wpdb->prepare(
+					"({$col} NOT REGEXP %s AND {$col} LIKE %s AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
+					$exp,
+					'%' . $wpdb->esc_like( $word ) . '%',
+					self::SEPARATORS,
+					'% ' . $wpdb->esc_like( $word ) . ( $whole ? ' %' : '%' )
+				);
+				$check = $fast . ' OR ' . $wpdb->prepare( "({$col} REGEXP %s AND {$check})", $exp );
 			}
 			$out[] = "({$check})";
 		}

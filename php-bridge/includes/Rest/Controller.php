@@ -69,10 +69,10 @@ abstract class Controller {
 		$prepared = [];
 		foreach ( $endpoints as $endpoint ) {
 			if ( empty( $endpoint['capability'] ) || ! is_string( $endpoint['capability'] ) ) {
-				throw new \LogicException( 'aipkit/v1' . $path . ': every endpoint must name the capability it requires.' );
+				throw new \LogicException( esc_html( 'aipkit/v1' . $path . ': every endpoint must name the capability it requires.' ) );
 			}
 			$cap                             = $endpoint['capability'];
-			$endpoint['permission_callback'] = static function ( WP_REST_Request $request ) use ( $cap ) {
+			$endpoint['permission_callback'] = static function () use ( $cap ) {
 				return self::authorize( $cap );
 			};
 			$endpoint['args']              ??= [];

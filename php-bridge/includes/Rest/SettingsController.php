@@ -15,6 +15,13 @@ final class SettingsController extends Controller {
 		foreach ( Settings::schema() as $key => $schema ) {
 			$args[ $key ] = $schema + [ 'required' => false ];
 		}
+		// WordPress reads "1e3" or "15.0" as the integer 1000 or 15; a count of minutes is digits only.
+		$args['hold_lifetime_minutes']['validate_callback'] = static function ( $value, $request, $param ) {
+			if ( is_float( $value ) || ( is_string( $value ) && ! ctype_digit( $value ) ) ) {
+				return self::invalid( $param, __( 'Hold lifetime must be a whole number of minutes from 1 to 1440.', 'aipkit-usage' ), 'aipkit_invalid_setting' );
+			}
+			return rest_validate_request_arg( $value, $request, $param );
+		};
 		$this->route(
 			'/settings',
 			[

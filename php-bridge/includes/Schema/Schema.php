@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '4';
+	public const VERSION = '5'; // 5: refusals table + ledger KEY user_kind_created (helper dashboard)
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
@@ -77,7 +77,14 @@ final class Schema {
 	 * @return array<string,callable>
 	 */
 	private static function migrations(): array {
-		return [];
+		return [
+			// Logs (screens-logs): conversations keyed by their owner as well (issue 8.8).
+			'4' => static function () {
+				\AipkitUsage\Logs\OwnerKeyMigration::run();
+				// Logs (screens-logs): index the short words of the exchanges that exist (issue 12.11).
+				\AipkitUsage\Logs\TermIndex::start_backfill();
+			},
+		];
 	}
 
 	/** Runs the upgrade when the stored schema version is not the current one. */

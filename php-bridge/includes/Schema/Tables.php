@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily', 'refusals' ];
+	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily', 'log_terms', 'refusals' ];
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -60,6 +60,7 @@ final class Tables {
   user_id bigint(20) unsigned NOT NULL,
   balance $credit,
   held $credit,
+  uncovered $credit,
   updated_at datetime NOT NULL,
   PRIMARY KEY  (user_id)
 ) ENGINE=InnoDB $collate;";
@@ -118,6 +119,7 @@ final class Tables {
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
   request_id varchar(191) NOT NULL,
   user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  subject varchar(80) NOT NULL DEFAULT '',
   subjects longtext,
   module varchar(64) NOT NULL DEFAULT '',
   bot_id varchar(64) NOT NULL DEFAULT '',
@@ -197,6 +199,17 @@ final class Tables {
   KEY conversation_id_id (conversation_id,id),
   KEY created_id (created_at,id),
   FULLTEXT KEY content (user_message,reply)
+) ENGINE=InnoDB $collate;";
+
+		// Logs (screens-logs): side index of the words FULLTEXT cannot serve (shorter than
+		// innodb_ft_min_token_size, e.g. "qx", "7"), one row per distinct word and exchange, kept by
+		// LogWriter and deleted with its log rows (Logs\TermIndex). The column's collation compares
+		// words the way the FULLTEXT index does (é = e, case ignored).
+		$t['log_terms'] = "CREATE TABLE {$prefix}log_terms (
+  term varchar(32) NOT NULL,
+  log_id bigint(20) unsigned NOT NULL,
+  PRIMARY KEY  (term,log_id),
+  KEY log_id (log_id)
 ) ENGINE=InnoDB $collate;";
 
 		// Admission refusals (Billing\Refusals), so "Why was this refused?" can show a user's last ones.

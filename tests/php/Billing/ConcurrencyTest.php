@@ -34,7 +34,7 @@ final class ConcurrencyTest extends TestCase
         $this->assertSame([], array_merge(...array_column($results, 'errors')));
         $this->assertSame(50, array_sum(array_column($results, 'admitted')));
         $this->assertSame(150, array_sum(array_column($results, 'refused')));
-        $this->assertSame(['balance' => '0.000000', 'held' => '0.000000', 'available' => '0.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '0.000000', 'held' => '0.000000', 'available' => '0.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
         global $wpdb;
         $this->assertSame('50', $wpdb->get_var($wpdb->prepare('SELECT COUNT(*) FROM ' . Tables::ledger() . " WHERE user_id = %d AND kind = 'usage'", $u)));
         $this->assertSame('0', $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::counters() . ' WHERE used < 0 OR held < 0'));
@@ -89,7 +89,7 @@ final class ConcurrencyTest extends TestCase
         global $wpdb;
         $wpdb->query('UPDATE ' . Tables::holds() . " SET expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE status = 'held'");
         $this->assertSame(3, Metering::sweep());
-        $this->assertSame(['balance' => '10.000000', 'held' => '0.000000', 'available' => '10.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '10.000000', 'held' => '0.000000', 'available' => '10.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
         $this->assertSame('3', $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::holds() . " WHERE status = 'expired'"));
         $this->assertReconciled();
     }

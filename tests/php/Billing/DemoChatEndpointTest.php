@@ -165,6 +165,24 @@ final class DemoChatEndpointTest extends TestCase
         $this->assertFalse(\AipkitUsageDemo\StreamResponder::serve(false, $err, $req, $server));
     }
 
+    public function testTheImageGeneratorAuthorizesEveryImageItWillDeliver(): void
+    {
+        $this->rule(['usage_type' => 'image_generate', 'provider' => 'demo', 'model' => 'demo-image', 'method' => 'per_image', 'unit_rate' => '2']);
+        \AipkitUsage\Settings::update(['no_quota_rule' => 'balance_only']);
+        $u = $this->createUser();
+        $this->fund($u, '6');
+        $this->actAs($u);
+        // Four images cost 8: the hold must cover all four, so 6 credits are not enough.
+        $r = $this->chat(['bot' => 'demo-images', 'message' => 'a fish and a boat and a gull and a rock']);
+        $this->assertSame(429, $r->get_status(), wp_json_encode($r->get_data()));
+        $this->assertSame('6.000000', aipkit_usage_balance($u)['balance']);
+        $r = $this->chat(['bot' => 'demo-images', 'message' => 'a fish and a boat and a gull']);
+        $this->assertSame(200, $r->get_status(), wp_json_encode($r->get_data()));
+        $this->assertSame(3, $r->get_data()['usage']['images']);
+        $usage = array_values(array_filter($this->ledgerRows($u), fn($x) => 'usage' === $x['kind']));
+        $this->assertSame(['-6.000000', '0.000000'], [$usage[0]['amount'], $usage[0]['uncovered']], 'all delivered images paid, none uncovered');
+    }
+
     public function testTheFormIsMeteredAsFormSubmitAndTheImagesPerImage(): void
     {
         $this->rule(['usage_type' => 'form_submit', 'provider' => 'demo', 'model' => '*', 'method' => 'per_1k_tokens', 'input_rate' => '0.5', 'output_rate' => '1']);

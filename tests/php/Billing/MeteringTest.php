@@ -34,7 +34,7 @@ final class MeteringTest extends TestCase
         $s = aipkit_usage_settle($hold, ['input_tokens' => 800, 'output_tokens' => 300]);
         $this->assertSame('1.400000', $s['credits']);
         $this->assertSame('1.400000', $s['balance_debit']);
-        $this->assertSame(['balance' => '8.600000', 'held' => '0.000000', 'available' => '8.600000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '8.600000', 'held' => '0.000000', 'available' => '8.600000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
         $rows = $this->ledgerRows($u);
         $this->assertCount(2, $rows);
         $this->assertSame('usage', $rows[1]['kind']);
@@ -131,7 +131,7 @@ final class MeteringTest extends TestCase
         $this->assertSame('released', $r1['status']);
         $this->assertSame($r1, aipkit_usage_release($h2));
         $this->assertSame($r1, aipkit_usage_settle($h2, ['input_tokens' => 5]));
-        $this->assertSame(['balance' => '9.000000', 'held' => '0.000000', 'available' => '9.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '9.000000', 'held' => '0.000000', 'available' => '9.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
         $this->assertReconciled();
     }
 
@@ -145,7 +145,7 @@ final class MeteringTest extends TestCase
         $s = aipkit_usage_settle(aipkit_usage_authorize($this->request($u)), ['input_tokens' => 900, 'output_tokens' => 20, 'failed' => true]);
         $this->assertSame('0.000000', $s['credits']);
         $this->assertNull($s['ledger_id']);
-        $this->assertSame(['balance' => '10.000000', 'held' => '0.000000', 'available' => '10.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '10.000000', 'held' => '0.000000', 'available' => '10.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
         $this->assertCount(1, $this->ledgerRows($u));
     }
 
@@ -182,7 +182,7 @@ final class MeteringTest extends TestCase
         $this->assertSame('2.000000', $d['shortfall']);
         $this->assertSame('https://shop.example/credits', $d['actions']['buy_credits']['url']);
         $this->assertSame('https://shop.example/usage', $d['actions']['view_usage']['url']);
-        $this->assertSame(['balance' => '1.000000', 'held' => '0.000000', 'available' => '1.000000'], aipkit_usage_balance($u));
+        $this->assertSame(['balance' => '1.000000', 'held' => '0.000000', 'available' => '1.000000', 'uncovered' => '0.000000'], aipkit_usage_balance($u));
 
         $this->quota(['user_limit' => '2', 'message' => 'Chat allowance used up.']);
         $this->assertSame('Chat allowance used up.', aipkit_usage_authorize($this->request($u))->get_error_message());

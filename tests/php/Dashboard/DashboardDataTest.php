@@ -72,7 +72,7 @@ final class DashboardDataTest extends TestCase
 
         $d = Data::for_user($this->uid, Attributes::parse([]));
 
-        $this->assertSame(['balance' => '30.000000', 'held' => '0.000000', 'available' => '30.000000'], $d['balance']);
+        $this->assertSame(['balance' => '30.000000', 'held' => '0.000000', 'available' => '30.000000', 'uncovered' => '0.000000'], $d['balance']);
 
         $q = array_column($d['quotas'], null, 'scope');
         $this->assertSame(['chatbot', 'chatbot:sales', 'ai_forms', 'image_generator'], array_keys($q));
@@ -129,7 +129,7 @@ final class DashboardDataTest extends TestCase
         $h = aipkit_usage_authorize($this->request($this->uid));
         $this->assertIsArray($h);
         $d = Data::for_user($this->uid, Attributes::parse([]));
-        $this->assertSame(['balance' => '10.000000', 'held' => '2.000000', 'available' => '8.000000'], $d['balance']);
+        $this->assertSame(['balance' => '10.000000', 'held' => '2.000000', 'available' => '8.000000', 'uncovered' => '0.000000'], $d['balance']);
         aipkit_usage_release($h);
     }
 

@@ -46,9 +46,13 @@ final class QueryCountTest extends TestCase
                 QuotaRules::save(['module' => $module, 'bot_id' => "b$b", 'user_limit' => (string) (10 * $b), 'period' => ['daily', 'weekly', 'monthly', 'never'][$b % 4]]);
             }
         }
-        foreach (\AipkitUsage\Dashboard\Data::quotas($uid, ['chatbot', 'ai_forms', 'image_generator']) as $q) {
-            \AipkitUsage\Billing\Quotas::lock(["user:$uid"], $q['scope'], $q['period_key']);
-        }
+        $scopes = \AipkitUsage\Dashboard\Data::quotas($uid, ['chatbot', 'ai_forms', 'image_generator']);
+        \AipkitUsage\Billing\Transaction::run(static function () use ($scopes, $uid) {
+            foreach ($scopes as $q) {
+                \AipkitUsage\Billing\Quotas::lock(["user:$uid"], $q['scope'], $q['period_key']);
+            }
+            return true;
+        });
     }
 
     private function queriesFor(int $uid): array

@@ -38,7 +38,7 @@ final class LogWriterTest extends TestCase
         $t0 = time() - 3600;
         $this->writeLog(['conversation_id' => 'late', 'user_message' => 'newest', 'created_at' => $t0]);
         $this->writeLog(['conversation_id' => 'late', 'user_message' => 'older', 'created_at' => $t0 - 600]);
-        $conv = $wpdb->get_row('SELECT * FROM ' . Tables::conversations() . " WHERE conversation_key = 'chatbot:support:late'", ARRAY_A);
+        $conv = $wpdb->get_row('SELECT * FROM ' . Tables::conversations() . " WHERE conversation_key = 'gg1a2b3:chatbot:support:late'", ARRAY_A);
         $this->assertSame('newest', $conv['last_preview']);
         $this->assertSame(gmdate('Y-m-d H:i:s', $t0), $conv['last_at']);
         $this->assertSame(gmdate('Y-m-d H:i:s', $t0 - 600), $conv['first_at']);

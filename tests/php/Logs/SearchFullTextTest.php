@@ -35,7 +35,7 @@ final class SearchFullTextTest extends TestCase
         foreach ($rows as $key => $r) {
             $this->writeLog($r + ['conversation_id' => $key]);
             global $wpdb;
-            $this->ids[$key] = (int) $wpdb->get_var($wpdb->prepare("SELECT id FROM {$wpdb->prefix}aipkit_conversations WHERE conversation_key = %s", "chatbot:support:$key"));
+            $this->ids[$key] = (int) $wpdb->get_var($wpdb->prepare("SELECT id FROM {$wpdb->prefix}aipkit_conversations WHERE conversation_key = %s", "gg1a2b3:chatbot:support:$key"));
         }
     }
 

@@ -73,6 +73,10 @@ final class ActivationTest extends TestCase
                 ['conversation_id_id', false, ['conversation_id', 'id']],
                 ['created_id', false, ['created_at', 'id']],
             ],
+            'log_terms' => [
+                ['PRIMARY', true, ['term', 'log_id']],
+                ['log_id', false, ['log_id']],
+            ],
         ];
         foreach ($expect as $table => $keys) {
             $indexes = $this->indexes($p . $table);

@@ -6,6 +6,7 @@ use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\Quotas;
 use AipkitUsage\Billing\Tables;
+use AipkitUsage\Billing\Uncovered;
 use AipkitUsage\Capabilities;
 use AipkitUsage\Rest\Controller;
 use WP_REST_Request;
@@ -68,6 +69,20 @@ final class BalancesController extends Controller {
 			]
 		);
 		$this->route(
+			'/balances/(?P<user_id>\d+)/clear-uncovered',
+			[
+				[
+					'methods'    => WP_REST_Server::CREATABLE,
+					'callback'   => [ $this, 'clear_uncovered' ],
+					'capability' => $cap,
+					'args'       => [
+						'expected_uncovered' => [ 'required' => true ],
+						'reason'             => self::string_arg( 500, [ 'default' => '' ] ),
+					],
+				],
+			]
+		);
+		$this->route(
 			'/balances/(?P<user_id>\d+)/history',
 			[
 				[
@@ -101,7 +116,7 @@ final class BalancesController extends Controller {
 		$usage = [];
 		if ( $ids ) {
 			$in = implode( ',', $ids );
-			foreach ( $wpdb->get_results( 'SELECT user_id, balance, held FROM ' . Tables::balances() . " WHERE user_id IN ($in)", ARRAY_A ) ?: [] as $b ) {
+			foreach ( $wpdb->get_results( 'SELECT user_id, balance, held, uncovered FROM ' . Tables::balances() . " WHERE user_id IN ($in)", ARRAY_A ) ?: [] as $b ) {
 				$bal[ (int) $b['user_id'] ] = $b;
 			}
 			$subjects = implode( ',', array_map( static fn( $id ) => "'user:$id'", $ids ) );
@@ -121,6 +136,7 @@ final class BalancesController extends Controller {
 				'login'        => $u->user_login,
 				'balance'      => Decimal::db( $b['balance'] ?? '0' ),
 				'held'         => Decimal::db( $b['held'] ?? '0' ),
+				'uncovered'    => Decimal::db( $b['uncovered'] ?? '0' ),
 				'usage'        => $c ? Quotas::usage( 'user:' . $id ) : [],
 				'latest_reset' => $c['latest_reset'] ?? null,
 			];
@@ -160,6 +176,14 @@ final class BalancesController extends Controller {
 			return self::no_user( $id );
 		}
 		return self::respond( Balances::adjust( $id, $r['expected_balance'], $r['new_balance'], (string) $r['reason'], get_current_user_id() ) );
+	}
+
+	public function clear_uncovered( WP_REST_Request $r ) {
+		$id = (int) $r['user_id'];
+		if ( ! get_userdata( $id ) ) {
+			return self::no_user( $id );
+		}
+		return self::respond( Uncovered::clear( $id, $r['expected_uncovered'], (string) $r['reason'], get_current_user_id() ) );
 	}
 
 	public function reset( WP_REST_Request $r ) {

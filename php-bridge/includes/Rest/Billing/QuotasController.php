@@ -53,11 +53,18 @@ final class QuotasController extends Controller {
 				'name' => translate_user_role( $name ),
 			];
 		}
+		$rules = QuotaRules::all();
+		$bots  = ModelCatalog::bots();
+		// Modules without a module-wide rule: what the no_quota_rule setting governs.
+		$modules = array_unique( array_merge( [ 'chatbot', 'ai_forms', 'image_generator' ], array_column( $bots, 'module' ) ) );
+		$covered = array_column( array_filter( $rules, static fn( $x ) => '' === $x['bot_id'] ), 'module' );
 		return new \WP_REST_Response(
 			[
-				'rules' => QuotaRules::all(),
-				'bots'  => ModelCatalog::bots(),
-				'roles' => $roles,
+				'rules'                => $rules,
+				'bots'                 => $bots,
+				'roles'                => $roles,
+				'no_quota_rule'        => \AipkitUsage\Settings::no_quota_rule(),
+				'modules_without_rule' => array_values( array_diff( $modules, $covered ) ),
 			]
 		);
 	}

@@ -32,6 +32,16 @@ final class ConversationsController extends Controller {
 			]
 		);
 		$this->route(
+			'/logs/matches',
+			[
+				[
+					'methods'    => 'GET',
+					'callback'   => [ $this, 'matches' ],
+					'capability' => 'aipkit_view_usage',
+				],
+			]
+		);
+		$this->route(
 			'/logs/filters',
 			[
 				[
@@ -72,18 +82,22 @@ final class ConversationsController extends Controller {
 		return self::respond( ConversationList::page( $f, (int) $r['per_page'], (string) $r['cursor'] ) );
 	}
 
+	/** How many conversations the search matches (capped), for the line above the results. */
+	public function matches( WP_REST_Request $r ) {
+		$f = Filters::from_request( $r->get_query_params() );
+		if ( is_wp_error( $f ) ) {
+			return $f;
+		}
+		return self::respond( ConversationList::count_matches( $f ) );
+	}
+
 	public function filters( WP_REST_Request $r ) {
-		$out = [
+		$out         = [
 			'bots'    => [],
 			'modules' => [],
 			'ranges'  => Filters::RANGES,
 		];
-		foreach ( Catalog::bots() as $id => $name ) {
-			$out['bots'][] = [
-				'id'   => (string) $id,
-				'name' => $name,
-			];
-		}
+		$out['bots'] = Catalog::bot_list();
 		foreach ( Catalog::modules() as $id => $name ) {
 			$out['modules'][] = [
 				'id'   => (string) $id,

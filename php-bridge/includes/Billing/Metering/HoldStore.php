@@ -1,0 +1,209 @@
+<?php
+namespace AipkitUsage\Billing\Metering;
+
+use AipkitUsage\Billing\Clock;
+use AipkitUsage\Billing\Decimal;
+use AipkitUsage\Billing\Tables;
+use AipkitUsage\Billing\Transaction;
+use WP_Error;
+
+/**
+ * The hold rows: lookups (replays, the expiry sweep), the locked read settle and release start
+ * from, and the shapes answered from a row (the first authorize answer, the first final result).
+ *
+ * `result` keeps `{authorize: {quote, guest_key, quota_limit}, final: first settle/release result|null}`
+ * so the same request id, or a second settle, answers exactly what it answered the first time.
+ */
+final class HoldStore {
+	public function __construct( private Clock $clock ) {
+	}
+
+	public function find( int $id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d', $id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables
+		return $row ? $row : null;
+	}
+
+	public function find_by_request( string $request_id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE request_id = %s', $request_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables
+		return $row ? $row : null;
+	}
+
+	/**
+	 * A user's request: one statement finds a hold already placed for this request id (a replay,
+	 * returned whole) or else ids of the user's own expired holds, for the caller to release.
+	 *
+	 * @return array{0:?array,1:int[]} [the hold with this request id, expired hold ids]
+	 */
+	public function replay_or_expired( string $request_id, int $user_id ): array {
+		global $wpdb;
+		$t = Tables::holds();
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		$rows = $wpdb->get_results(
+			$wpdb->prepare(
+				"(SELECT id, 1 AS same FROM $t WHERE request_id = %s)
+				 UNION ALL (SELECT id, 0 FROM $t WHERE user_id = %d AND status = 'held' AND expires_at < %s LIMIT 50)",
+				$request_id,
+				$user_id,
+				Clock::sql( $this->clock->now() )
+			),
+			ARRAY_A
+		);
+		// phpcs:enable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$expired = [];
+		foreach ( (array) $rows as $r ) {
+			if ( '1' === (string) $r['same'] ) {
+				return [ $this->find_by_request( $request_id ), [] ];
+			}
+			$expired[] = (int) $r['id'];
+		}
+		return [ null, $expired ];
+	}
+
+	/** @return int[] ids of a guest's own expired holds (same subject list) */
+	public function expired_for_guest( array $subjects ): array {
+		global $wpdb;
+		$t = Tables::holds();
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables
+		$ids = $wpdb->get_col( $wpdb->prepare( "SELECT id FROM $t WHERE user_id = 0 AND status = 'held' AND expires_at < %s AND subjects = %s LIMIT 50", Clock::sql( $this->clock->now() ), wp_json_encode( $subjects ) ) );
+		return array_map( 'intval', (array) $ids );
+	}
+
+	/** @return int[] ids of expired holds, oldest first */
+	public function expired( int $limit ): array {
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables
+		$ids = $wpdb->get_col( $wpdb->prepare( 'SELECT id FROM ' . Tables::holds() . " WHERE status = 'held' AND expires_at < %s ORDER BY expires_at LIMIT %d", Clock::sql( $this->clock->now() ), $limit ) );
+		return array_map( 'intval', (array) $ids );
+	}
+
+	/**
+	 * Inside a transaction: the hold row, locked; 404 when it does not exist, 409 when the caller
+	 * passed an authorize result for another user, request or module.
+	 *
+	 * @param int|array $given what the caller passed (an id or an authorize result)
+	 * @return array|WP_Error
+	 */
+	public function lock( int $hold_id, $given ) {
+		global $wpdb;
+		$h = Transaction::row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+		if ( ! $h ) {
+			return new WP_Error(
+				'aipkit_hold_not_found',
+				/* translators: %d: hold id */
+				sprintf( __( 'Hold #%d does not exist.', 'aipkit-usage' ), $hold_id ),
+				[
+					'status' => 404,
+					'field'  => 'hold',
+				]
+			);
+		}
+		if ( is_array( $given ) ) {
+			foreach ( [ 'user_id', 'request_id', 'module' ] as $k ) {
+				if ( isset( $given[ $k ] ) && (string) $given[ $k ] !== (string) $h[ $k ] ) {
+					return new WP_Error(
+						'aipkit_hold_not_yours',
+						__( 'This hold belongs to another request.', 'aipkit-usage' ),
+						[
+							'status' => 409,
+							'field'  => 'hold',
+						]
+					);
+				}
+			}
+		}
+		return $h;
+	}
+
+	/** Whom the hold charges: user:<id>, or the guest's cookie subject (the first of its subjects). */
+	public static function subject_of( array $h ): string {
+		if ( '' !== (string) ( $h['subject'] ?? '' ) ) {
+			return (string) $h['subject'];
+		}
+		// Holds placed before the subject column existed.
+		$subjects = self::subjects( $h );
+		return isset( $subjects[0] ) ? (string) $subjects[0] : 'user:' . (int) $h['user_id'];
+	}
+
+	/** @return string[] */
+	public static function subjects( array $h ): array {
+		$s = json_decode( (string) $h['subjects'], true );
+		return is_array( $s ) ? $s : [];
+	}
+
+	/** @return int[] */
+	public static function counters( array $h ): array {
+		$ids = json_decode( (string) $h['counters'], true );
+		return is_array( $ids ) ? array_map( 'intval', $ids ) : [];
+	}
+
+	/** What authorize first answered for this hold (status `held`, its quote and guest key), whatever happened since. */
+	public static function first_authorize( array $h ): array {
+		$first          = self::stored( $h )['authorize'] ?? [];
+		$view           = self::view( $h );
+		$view['status'] = 'held';
+		if ( is_array( $first ) && isset( $first['quote'] ) ) {
+			$view['quote']     = $first['quote'];
+			$view['guest_key'] = (string) ( $first['guest_key'] ?? '' );
+		}
+		return $view;
+	}
+
+	/** The first settle/release result, or null while there is none (held, expired). */
+	public static function final_result( array $h ): ?array {
+		$stored = self::stored( $h );
+		if ( ! $stored ) {
+			return null;
+		}
+		if ( array_key_exists( 'final', $stored ) || array_key_exists( 'authorize', $stored ) ) {
+			return is_array( $stored['final'] ?? null ) ? $stored['final'] : null;
+		}
+		return $stored; // Rows written before the authorize part was kept hold the final result alone.
+	}
+
+	/** The result column with this final result next to the authorize part. */
+	public static function with_final( array $h, array $result ): string {
+		$stored = self::stored( $h );
+		return (string) wp_json_encode(
+			[
+				'authorize' => is_array( $stored['authorize'] ?? null ) ? $stored['authorize'] : null,
+				'final'     => $result,
+			]
+		);
+	}
+
+	/**
+	 * The quota limit the hold was admitted under (kept with its authorize result); false for holds
+	 * written before it was kept (the caller resolves the rule as it is now).
+	 *
+	 * @return string|null|false
+	 */
+	public static function admitted_limit( array $h ) {
+		$a = self::stored( $h )['authorize'] ?? null;
+		if ( is_array( $a ) && array_key_exists( 'quota_limit', $a ) ) {
+			return null === $a['quota_limit'] ? null : Decimal::db( $a['quota_limit'] );
+		}
+		return false;
+	}
+
+	public static function view( array $h ): array {
+		return [
+			'hold_id'      => (int) $h['id'],
+			'request_id'   => $h['request_id'],
+			'user_id'      => (int) $h['user_id'],
+			'module'       => $h['module'],
+			'bot_id'       => $h['bot_id'],
+			'status'       => $h['status'],
+			'hold_balance' => Decimal::db( $h['hold_balance'] ),
+			'hold_quota'   => Decimal::db( $h['hold_quota'] ),
+			'estimate'     => Decimal::db( $h['estimate'] ),
+			'expires_at'   => $h['expires_at'],
+		];
+	}
+
+	private static function stored( array $h ): array {
+		$s = json_decode( (string) ( $h['result'] ?? '' ), true );
+		return is_array( $s ) ? $s : [];
+	}
+}
