@@ -46,6 +46,13 @@ final class Renderer {
 		$out .= '<div class="aipkit-dashboard__figure aipkit-dashboard__figure--held"><dt>' . esc_html__( 'Held by requests in progress', 'aipkit-usage' ) . '</dt><dd>'
 			/* translators: %s: number of credits */
 			. esc_html( sprintf( __( '%s credits', 'aipkit-usage' ), Format::credits( $balance['held'] ) ) ) . '</dd></div>';
+		// Usage that neither balance nor quota covered (Billing\Uncovered): shown only when there is some,
+		// because it is what refuses further requests once it reaches the site's bound.
+		if ( isset( $balance['uncovered'] ) && ! \AipkitUsage\Billing\Decimal::is_zero( $balance['uncovered'] ) ) {
+			$out .= '<div class="aipkit-dashboard__figure aipkit-dashboard__figure--uncovered"><dt>' . esc_html__( 'Usage not yet paid for', 'aipkit-usage' ) . '</dt><dd>'
+				/* translators: %s: number of credits */
+				. esc_html( sprintf( __( '%s credits', 'aipkit-usage' ), Format::credits( $balance['uncovered'] ) ) ) . '</dd></div>';
+		}
 		$out .= '</dl>';
 		if ( ! empty( $atts['buycredits'] ) && '' !== $buy_url ) {
 			$out .= '<p class="aipkit-dashboard__buy"><a class="aipkit-dashboard__button wp-element-button" href="' . esc_url( $buy_url ) . '">' . esc_html( $atts['buycreditslabel'] ) . '</a></p>';

@@ -133,6 +133,18 @@ final class DashboardDataTest extends TestCase
         aipkit_usage_release($h);
     }
 
+    public function testUnpaidUsageIsShownOnlyWhenThereIsSome(): void
+    {
+        $a = Attributes::parse([]);
+        $html = \AipkitUsage\Dashboard\Renderer::dashboard($a, ['balance' => ['balance' => '0.000000', 'held' => '0.000000', 'available' => '0.000000', 'uncovered' => '0.500000'], 'quotas' => [], 'purchases' => [], 'usage' => []], '');
+        $this->assertStringContainsString('Usage not yet paid for</dt><dd>0.5 credits', $html);
+        $html = \AipkitUsage\Dashboard\Renderer::dashboard($a, ['balance' => ['balance' => '1.000000', 'held' => '0.000000', 'available' => '1.000000', 'uncovered' => '0.000000'], 'quotas' => [], 'purchases' => [], 'usage' => []], '');
+        $this->assertStringNotContainsString('not yet paid', $html);
+        $this->assertStringContainsString('No quotas apply to your account.', $html);
+        $this->assertStringContainsString('No purchases yet.', $html);
+        $this->assertStringContainsString('No usage recorded yet.', $html);
+    }
+
     public function testLoggedOutVisitorGetsALoginLinkBackToThePage(): void
     {
         wp_set_current_user(0);
