@@ -233,6 +233,14 @@ final class WhyRefused {
 		if ( ! $refusals ) {
 			$out[] = __( 'No refusal is recorded for this user account. A quota message seen while logged out was the guest quota: ask the user to log in first.', 'aipkit-usage' );
 		}
+		if ( isset( $balance['uncovered'] ) && ! Decimal::is_zero( $balance['uncovered'] ) ) {
+			$out[] = sprintf(
+				/* translators: 1: unpaid credits, 2: the site's bound */
+				__( '%1$s credits of usage are not paid for yet (the site allows %2$s): at that bound every request is refused (uncovered_limit) until credits are added or an administrator clears it.', 'aipkit-usage' ),
+				$balance['uncovered'],
+				Settings::uncovered_limit()
+			);
+		}
 		if ( ! Decimal::is_zero( $balance['held'] ) ) {
 			/* translators: %s: held credits */
 			$out[] = sprintf( __( '%s credits are held by requests in progress; they return to the balance when those requests finish or their holds expire.', 'aipkit-usage' ), $balance['held'] );
