@@ -71,9 +71,24 @@ pub fn score_band(score: Decimal, scale: Scale) -> Result<Band, CoreError> {
     Ok(Band { percent: display_decimal(shown), band, label })
 }
 
-/// Neutralises spreadsheet formulas: a cell starting with = + - @ TAB or CR gets a leading '.
+/// A plain decimal number ("-1.000000", "42"): a spreadsheet reads it as a number, never as a
+/// formula, so it must stay as it is (a prefixed "'-1" would turn a debit into text).
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.map_or(true, |f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Neutralises spreadsheet formulas: a text cell starting with = + - @ TAB or CR gets a leading ';
+/// plain numbers (negative ones included) are left alone.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.as_bytes().first() {
+        Some(b'-') if is_plain_number(cell) => cell.into(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
         _ => cell.into(),
     }
@@ -137,7 +152,14 @@ mod tests {
     #[test]
     fn csv() {
         let rows = vec![vec!["a", "=1+2"], vec!["b", ""], vec!["x,y", "say \"hi\""], vec!["-5", "@x"], vec!["\tt", "l\nm"]];
-        assert_eq!(csv_rows(&rows), "a,'=1+2\r\nb,\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n'-5,'@x\r\n'\tt,\"l\nm\"\r\n");
+        assert_eq!(csv_rows(&rows), "a,'=1+2\r\nb,\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n-5,'@x\r\n'\tt,\"l\nm\"\r\n");
+        // Numbers stay numbers; anything else that starts with '-' is text and gets neutralised.
+        for n in ["-1.000000", "-0.5", "0", "-12", "3.25"] {
+            assert_eq!(neutralise(n), n);
+        }
+        for t in ["-", "-.5", "-1.", "-1e3", "-1+2", "--1", "-1.0.0", "- 1", "-A1", "+1"] {
+            assert_eq!(neutralise(t), format!("'{t}"), "{t}");
+        }
         assert_eq!(csv_rows::<&str>(&[]), "");
         assert_eq!(csv_rows(&[vec!["\rx"]]), "\"'\rx\"\r\n");
     }

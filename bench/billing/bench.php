@@ -12,7 +12,8 @@ use AipkitUsage\Billing\Tables;
 global $wpdb;
 $wpdb->suppress_errors( false );
 $mode   = $argv[1] ?? 'main';
-$prefix = $wpdb->prefix . 'aipkit_bench_billing_';
+// AIPKIT_BENCH_TABLES names another set of copies (e.g. when an interrupted run left its tables locked).
+$prefix = $wpdb->prefix . ( getenv( 'AIPKIT_BENCH_TABLES' ) ?: 'aipkit_bench_billing_' );
 Tables::$prefix = $prefix;
 $users_total = 1000;
 
@@ -85,7 +86,7 @@ function bench_cleanup( string $prefix ): void {
 			$wpdb->query( "DELETE FROM {$wpdb->prefix}aipkit_{$t} WHERE user_id IN ($in)" );
 		}
 	}
-	foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_daily', 'holds', 'quota_counters' ] as $t ) {
+	foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_rollup', 'holds', 'quota_counters' ] as $t ) {
 		$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
 	}
 	$left = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->users} WHERE user_login LIKE 'bench\\_billing\\_%'" );
@@ -94,7 +95,7 @@ function bench_cleanup( string $prefix ): void {
 register_shutdown_function( 'bench_cleanup', $prefix );
 
 // Own copies of the tables, emptied.
-foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_daily', 'holds', 'quota_counters' ] as $t ) {
+foreach ( [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'ledger_rollup', 'holds', 'quota_counters' ] as $t ) {
 	// Recreated each run so the copies always carry the current schema's indexes.
 	$wpdb->query( "DROP TABLE IF EXISTS {$prefix}{$t}" );
 	$wpdb->query( "CREATE TABLE {$prefix}{$t} LIKE {$wpdb->prefix}aipkit_{$t}" );
@@ -206,46 +207,162 @@ if ( $target > 0 ) {
 	$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
 	$t    = microtime( true );
 	while ( $have < $target ) {
-		$add = min( $have, $target - $have );
+		// At most 100,000 rows per statement: one huge INSERT … SELECT holds a million row locks and
+		// a long undo log, and a failure then costs a rollback of minutes.
+		$add = min( $have, $target - $have, 100000 );
 		// Doubling with INSERT … SELECT, spreading rows over the last 120 days and the ledger kinds.
-		$wpdb->query(
+		$ok = $wpdb->query(
 			"INSERT INTO $l (created_at, kind, user_id, subject, amount, quota_amount, uncovered, idempotency_key, rule_snapshot, note)
 			 SELECT UTC_TIMESTAMP() - INTERVAL ((id * 7919) % (120 * 86400)) SECOND,
 			        ELT(1 + id % 5, 'usage', 'usage', 'usage', 'purchase', 'admin_adjustment'),
 			        user_id, subject, IF(id % 5 < 3, -0.17, 10), IF(id % 7 = 0, 0.2, 0), 0, CONCAT('fill:', $have, ':', id), NULL, ''
 			 FROM $l ORDER BY id LIMIT $add"
 		);
+		if ( false === $ok ) {
+			fwrite( STDERR, 'ledger fill failed: ' . $wpdb->last_error . "\n" );
+			exit( 1 );
+		}
 		$have = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $l" );
 	}
 	printf( "\nledger filled to %d rows in %.1f s\n", $have, microtime( true ) - $t );
-	// Cold = the rollup table emptied before the first call (that call computes and stores the final
-	// days it needs); warm = the median of the next calls. Direct = the same figures without the rollup.
-	$daily = $prefix . 'ledger_daily';
+	// The fill is bulk SQL, which bypasses Ledger::append: rebuild the rollup once, as the schema
+	// upgrade does for an existing ledger. From here on every insert keeps it current itself.
+	$t = microtime( true );
+	\AipkitUsage\Billing\ActivityRollup::rebuild();
+	printf( "rollup rebuilt from the ledger in %.1f s (one-time: schema upgrade of an existing site)\n", microtime( true ) - $t );
+	$w = Activity::aggregate( Activity::range( '90' ) );
+	printf( "  check: 90-day rollup %s the direct aggregate\n", Activity::direct( Activity::range( '90' ) ) === $w ? 'equals' : 'DIFFERS FROM' );
+	// In-process (no HTTP, no WordPress bootstrap): what the Activity request itself costs.
+	printf( "\nActivity in-process (cards + series + first page):\n" );
 	foreach ( [ '7', '30', '90' ] as $range ) {
-		$rg = Activity::range( $range );
-		$wpdb->query( "DELETE FROM $daily" );
-		$t = hrtime( true );
-		$s = Activity::aggregate( $rg )['cards'];
-		Activity::entries( $rg, [] );
-		$cold  = ( hrtime( true ) - $t ) / 1e6;
 		$times = [];
-		for ( $i = 0; $i < 5; $i++ ) {
+		for ( $i = 0; $i < 6; $i++ ) {
 			$t = hrtime( true );
-			$w = Activity::aggregate( $rg )['cards'];
-			Activity::entries( $rg, [] );
+			Activity::aggregate( Activity::range( $range ) );
+			Activity::entries( Activity::range( $range ), [] );
 			$times[] = ( hrtime( true ) - $t ) / 1e6;
 		}
-		$t      = hrtime( true );
-		$direct = Activity::direct( $rg )['cards'];
-		$dms    = ( hrtime( true ) - $t ) / 1e6;
-		printf(
-			"  Activity (cards + series + first page), %2s days: cold %7.1f ms, warm median %6.1f ms; direct aggregate %7.1f ms (%d entries in range%s)\n",
-			$range,
-			$cold,
-			bench_pct( $times, .5 ),
-			$dms,
-			$s['ledger_entries'],
-			$direct === $w ? ', rollup = direct' : ', ROLLUP DIFFERS FROM DIRECT'
+		$first = array_shift( $times );
+		printf( "  %2s days: first %6.1f ms, next median %6.1f ms\n", $range, $first, bench_pct( $times, .5 ) );
+	}
+	bench_activity_http( $prefix );
+}
+
+/**
+ * The Activity screen's request (cards + per-day series + first page of entries) over HTTP, as the
+ * browser sends it: a php -S of the site (opcache on, as production PHP) whose billing tables are
+ * the bench copies (bench/billing/http-router.php), an administrator's cookie and REST nonce.
+ * "first" = the first request for that range since the server started; "next" = median of 5 more.
+ */
+function bench_activity_http( string $prefix ): void {
+	$port  = (int) ( getenv( 'AIPKIT_BENCH_HTTP_PORT' ) ?: ( (int) ( getenv( 'AIPKIT_PORT' ) ?: 8080 ) + 7 ) );
+	$admin = get_users(
+		[
+			'role'   => 'administrator',
+			'number' => 1,
+			'fields' => 'ID',
+		]
+	);
+	if ( ! $admin ) {
+		echo "  Activity over HTTP: skipped (the site has no administrator)\n";
+		return;
+	}
+	$uid                         = (int) $admin[0];
+	$expires                     = time() + HOUR_IN_SECONDS;
+	$manager                     = WP_Session_Tokens::get_instance( $uid );
+	$token                       = $manager->create( $expires );
+	$cookie                      = wp_generate_auth_cookie( $uid, $expires, 'logged_in', $token );
+	$_COOKIE[ LOGGED_IN_COOKIE ] = $cookie;
+	wp_set_current_user( $uid );
+	$nonce = wp_create_nonce( 'wp_rest' );
+
+	$root = dirname( __DIR__, 2 );
+	$cmd  = [ 'setsid', 'php', '-d', 'ffi.enable=1', '-d', 'opcache.enable_cli=1', '-d', 'memory_limit=512M', '-S', "127.0.0.1:$port", '-t', ABSPATH, "$root/bench/billing/http-router.php" ];
+	$env  = array_merge(
+		getenv(),
+		[
+			'AIPKIT_BENCH_PREFIX'    => $prefix,
+			'PHP_CLI_SERVER_WORKERS' => '2',
+		]
+	);
+	$proc = proc_open(
+		$cmd,
+		[
+			0 => [ 'file', '/dev/null', 'r' ],
+			1 => [ 'file', '/dev/null', 'w' ],
+			2 => [ 'file', '/dev/null', 'w' ],
+		],
+		$pipes,
+		null,
+		$env
+	);
+	$pid  = proc_get_status( $proc )['pid'];
+	$base = home_url( '/' );
+	$host = wp_parse_url( $base );
+	// The site URL names the site's own port: call ours with the site's Host header.
+	$url = static function ( string $route, array $args ) use ( $port, $host ) {
+		return add_query_arg( array_merge( [ 'rest_route' => $route ], $args ), "http://127.0.0.1:$port" . ( $host['path'] ?? '/' ) );
+	};
+	$get = static function ( string $u ) use ( $cookie, $nonce, $host ) {
+		$c = curl_init( $u );
+		curl_setopt_array(
+			$c,
+			[
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_HTTPHEADER     => [ 'X-WP-Nonce: ' . $nonce, 'Host: ' . $host['host'] . ( isset( $host['port'] ) ? ':' . $host['port'] : '' ) ],
+				CURLOPT_COOKIE         => LOGGED_IN_COOKIE . '=' . rawurlencode( $cookie ),
+				CURLOPT_TIMEOUT        => 60,
+			]
 		);
+		$t    = hrtime( true );
+		$body = curl_exec( $c );
+		$ms   = ( hrtime( true ) - $t ) / 1e6;
+		$code = curl_getinfo( $c, CURLINFO_HTTP_CODE );
+		curl_close( $c );
+		return [ $code, $ms, $body ];
+	};
+	try {
+		for ( $i = 0; $i < 50 && 0 === $get( $url( '/', [] ) )[0]; $i++ ) {
+			usleep( 100000 );
+		}
+		// Warm PHP itself (opcache) on another route, so "first" measures the Activity data path; its
+		// median is the floor any aipkit/v1 request pays here (WordPress bootstrap, auth, JSON).
+		$floor = [];
+		for ( $i = 0; $i < 6; $i++ ) {
+			$floor[] = $get( $url( '/aipkit/v1/users', [ 'id' => 1 ] ) )[1];
+		}
+		printf( "\nActivity over HTTP (php -S, opcache on; cards + series + first page):\n" );
+		printf( "  baseline: a trivial aipkit/v1 route (users?id=1) median %6.1f ms\n", bench_pct( array_slice( $floor, 2 ), .5 ) );
+		foreach ( [ '7', '30', '90' ] as $range ) {
+			[ $code, $first, $body ] = $get( $url( '/aipkit/v1/activity', [ 'range' => $range ] ) );
+			$next                    = [];
+			for ( $i = 0; $i < 5; $i++ ) {
+				$next[] = $get( $url( '/aipkit/v1/activity', [ 'range' => $range ] ) )[1];
+			}
+			$d = json_decode( (string) $body, true );
+			printf(
+				"  %2s days: first %6.1f ms, next median %6.1f ms  (HTTP %d, %s entries, %d days)\n",
+				$range,
+				$first,
+				bench_pct( $next, .5 ),
+				$code,
+				$d['cards']['ledger_entries'] ?? '?',
+				count( $d['series'] ?? [] )
+			);
+		}
+		[ $code, $ms ] = $get(
+			$url(
+				'/aipkit/v1/activity',
+				[
+					'range'   => '90',
+					'user_id' => bench_users()[1],
+				]
+			)
+		);
+		printf( "  90 days, one user: %6.1f ms (HTTP %d)\n", $ms, $code );
+	} finally {
+		exec( 'kill -TERM -- -' . (int) $pid . ' 2>/dev/null' );
+		proc_close( $proc );
+		$manager->destroy( $token );
 	}
 }

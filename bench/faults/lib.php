@@ -18,7 +18,7 @@ use AipkitUsage\Billing\Tables;
  */
 function aipkit_faults_reset(): void {
 	global $wpdb;
-	foreach ( [ Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters(), Tables::ledger_daily() ] as $t ) {
+	foreach ( [ Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters(), Tables::ledger_rollup() ] as $t ) {
 		$wpdb->query( "DELETE FROM $t" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- plugin table name.
 	}
 	wp_cache_flush();

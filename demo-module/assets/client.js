@@ -108,11 +108,12 @@ window.aipkitDemoClient = ( function () {
 				: '' );
 	}
 
-	// The refusal's message, then "Buy credits" / "View usage" as links when the site set their URLs.
+	// The refusal's message, then its actions as links when they have a URL: "Log in" for guests
+	// (they cannot hold credits), "Buy credits" / "View usage" for signed-in users.
 	function notice( status, body ) {
 		status.textContent = ( body && body.message ) || 'The request failed.';
 		const actions = ( body && body.data && body.data.actions ) || {};
-		[ 'buy_credits', 'view_usage' ].forEach( function ( k ) {
+		[ 'log_in', 'buy_credits', 'view_usage' ].forEach( function ( k ) {
 			const action = actions[ k ];
 			if (
 				action &&

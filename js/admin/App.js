@@ -66,6 +66,25 @@ export default function App( { boot } ) {
 	const onTab = useCallback( ( name ) => toUrl( 'tab', name ), [] );
 	const onSection = useCallback( ( name ) => toUrl( 'section', name ), [] );
 
+	// A developer check reached from Tools > Site Health, not a tab of the owner's screens.
+	if (
+		new URLSearchParams( window.location.search ).get( 'tab' ) ===
+		'diagnostics'
+	) {
+		return (
+			<div className="aipkit-usage-app">
+				<p>
+					<a href={ boot.page_url }>
+						{ __( '← Back to Usage', 'aipkit-usage' ) }
+					</a>
+				</p>
+				<ErrorBoundary>
+					<SampleCharge boot={ boot } />
+				</ErrorBoundary>
+			</div>
+		);
+	}
+
 	return (
 		<div className="aipkit-usage-app">
 			<TabPanel
@@ -94,13 +113,9 @@ export default function App( { boot } ) {
 								const { Screen } = BILLING_TABS.find(
 									( t ) => t.name === section.name
 								);
-								// The sample charge explains pricing, so it sits under the Pricing screen.
 								return (
 									<ErrorBoundary>
 										<Screen boot={ boot } />
-										{ 'pricing' === section.name && (
-											<SampleCharge boot={ boot } />
-										) }
 									</ErrorBoundary>
 								);
 							} }

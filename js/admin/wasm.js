@@ -28,15 +28,3 @@ export function loadCore( boot = window.aipkitUsageAdmin || {} ) {
 	}
 	return loading;
 }
-
-/**
- * Calls one core operation by its contract name (e.g. "quote"); throws Error with .code/.field.
- *
- * @param {string} op      Operation name from the contract.
- * @param {Object} request The operation's request object.
- * @return {Promise<Object>} The operation's response.
- */
-export async function callCore( op, request ) {
-	const core = await loadCore();
-	return core.call( op, request );
-}

@@ -54,6 +54,7 @@ final class Plugin {
 			Rest\SettingsController::class,
 			Rest\CoreController::class,
 			Admin\Menu::class,
+			Health\SampleChargeCheck::class,
 			'AipkitUsage\\Billing\\Module',
 			'AipkitUsage\\Logs\\Module',
 			'AipkitUsage\\Dashboard\\Module',

@@ -64,10 +64,10 @@ test('tabs switch with the keyboard', async ({ admin: page }) => {
 	await expect(top.getByRole('tab', { name: 'Logs' })).toHaveAttribute('aria-selected', 'true');
 });
 
-test('the sample charge priced by WASM in the browser equals the server FFI result', async ({ admin: page }) => {
+test('the sample charge (diagnostics, linked from Site Health) priced by WASM in the browser equals the server FFI result', async ({ admin: page }) => {
 	const wasmLoaded = page.waitForResponse((r) => r.url().includes('/build/wasm/aipkit_usage_bg.wasm'));
 	const serverPriced = page.waitForResponse((r) => r.url().includes('aipkit') && r.url().includes('preview'));
-	await page.goto(`${PAGE}&tab=billing&section=pricing`);
+	await page.goto(`${PAGE}&tab=diagnostics`);
 	const wasm = await wasmLoaded;
 	expect(wasm.status()).toBe(200);
 	expect(wasm.headers()['content-type']).toContain('application/wasm');

@@ -13,8 +13,8 @@ test('create a pricing rule; the preview shows the charge computed by the WASM c
 	await page.getByRole('button', { name: 'New Pricing' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.getByLabel('Usage type').selectOption('chat');
-	await dialog.getByLabel('Provider (free text)').fill('acme');
-	await dialog.getByLabel('Model (free text)').fill('acme-large');
+	await dialog.getByRole('combobox', { name: 'Provider' }).fill('acme');
+	await dialog.getByRole('combobox', { name: 'Model' }).fill('acme-large');
 	await dialog.getByLabel('Billing method').selectOption('per_1k_tokens');
 	await dialog.getByLabel('Input rate (credits per 1K input tokens)').fill('1');
 	await dialog.getByLabel('Output rate (credits per 1K output tokens)').fill('2');
@@ -33,9 +33,9 @@ test('create a pricing rule; the preview shows the charge computed by the WASM c
 	await expect(page.locator('.components-notice__content', { hasText: 'Pricing rule saved.' })).toBeVisible();
 	await page.getByRole('button', { name: 'New Pricing' }).click();
 	await expect(dialog).toBeVisible();
-	await expect(dialog.getByLabel('Provider (free text)')).toHaveValue('');
-	await dialog.getByLabel('Provider (free text)').fill('acme');
-	await dialog.getByLabel('Model (free text)').fill('acme-large');
+	await expect(dialog.getByRole('combobox', { name: 'Provider' })).toHaveValue('');
+	await dialog.getByRole('combobox', { name: 'Provider' }).fill('acme');
+	await dialog.getByRole('combobox', { name: 'Model' }).fill('acme-large');
 	await dialog.getByLabel('Billing method').selectOption('flat');
 	await dialog.getByLabel('Unit rate (credits per request)').fill('3');
 	await dialog.getByRole('button', { name: 'Save Rule' }).click();

@@ -1,6 +1,6 @@
 // The demo module's visitor widgets in a real Chromium against the seeded e2e site: alice chats on
 // /demo-chat/ (streamed reply, then the cost), fills the AI form and generates an image; a guest
-// goes over a quota and sees its message with "Buy credits" / "View usage" links only when the
+// goes over a quota and sees its message with a "Log in" link (guests cannot hold credits, so never "Buy credits"), whatever the
 // site has set those URLs.
 import { test, expect } from './helpers/fixtures.mjs';
 import { login } from './helpers/login.mjs';
@@ -61,7 +61,7 @@ test.describe('a guest over quota', () => {
 	const api = (page, path, method = 'GET', data) =>
 		page.evaluate(([path, method, data]) => window.wp.apiFetch({ path, method, data }), [path, method, data]);
 
-	test('sees the quota message with Buy credits / View usage links only when the URLs are set', async ({ page, baseURL }) => {
+	test('sees the quota message with a Log in link, never Buy credits (guests cannot receive credits)', async ({ page, baseURL }) => {
 		const buy = `${baseURL}/buy-credits/`;
 		const usage = `${baseURL}/my-usage/`;
 		await login(page);
@@ -84,8 +84,9 @@ test.describe('a guest over quota', () => {
 			await chat.getByRole('button', { name: 'Send' }).click();
 			const status = chat.getByRole('status');
 			await expect(status).toContainText('Demo guest allowance used up.');
-			await expect(status.getByRole('link', { name: 'Buy credits' })).toHaveAttribute('href', buy);
-			await expect(status.getByRole('link', { name: 'View usage' })).toHaveAttribute('href', usage);
+			await expect(status.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', /wp-login\.php\?redirect_to=/);
+			await expect(status.getByRole('link', { name: 'Buy credits' })).toHaveCount(0);
+			await expect(status.getByRole('link', { name: 'View usage' })).toHaveCount(0);
 			await expect(chat.locator('.aipkit-demo-messages li')).toHaveCount(3); // no empty "Bot:" line
 
 			// Guests may not generate images at all (limit 0): the same notice on the image page.
@@ -94,10 +95,10 @@ test.describe('a guest over quota', () => {
 			await gen.getByLabel('Image prompt').fill('A lighthouse');
 			await gen.getByRole('button', { name: 'Generate image' }).click();
 			await expect(gen.getByRole('status')).toContainText('Image credits for this month are used up.');
-			await expect(gen.getByRole('status').getByRole('link')).toHaveCount(2);
+			await expect(gen.getByRole('status').getByRole('link')).toHaveCount(1);
 			await expect(gen.getByRole('img')).toHaveCount(0);
 
-			// Without the URLs the message shows alone.
+			// Without the URLs a guest still gets the default message and the Log in link.
 			await login(page);
 			await page.goto('/wp-admin/admin.php?page=aipkit-usage');
 			await api(page, '/aipkit/v1/settings', 'POST', { buy_credits_url: '', customer_dashboard_url: '' });
@@ -106,8 +107,9 @@ test.describe('a guest over quota', () => {
 			const form = page.locator('.aipkit-demo-aiform');
 			await form.getByLabel('Describe your product').fill('A teapot');
 			await form.getByRole('button', { name: 'Generate description' }).click();
-			await expect(form.getByRole('status')).toHaveText('You have reached your quota for this period.');
-			await expect(form.getByRole('status').getByRole('link')).toHaveCount(0);
+			await expect(form.getByRole('status')).toContainText('You have reached your quota for this period.');
+			await expect(form.getByRole('status').getByRole('link')).toHaveCount(1);
+			await expect(form.getByRole('status').getByRole('link', { name: 'Log in' })).toBeVisible();
 			await expect(form.locator('.aipkit-demo-result')).toHaveText('');
 		} finally {
 			await login(page);

@@ -7,6 +7,7 @@ independently of the Rust code, never from the implementation's output.
 Run: python3 tests/vectors/generate.py   (rewrites the JSON files; commit them)
 """
 import json
+import re
 import os
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal as D, ROUND_HALF_UP, getcontext
@@ -656,6 +657,9 @@ def band_ref(score, scale):
 
 
 def neutral(c):
+    # Plain decimal numbers (also negative ones) stay numbers; only text is neutralised.
+    if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", c):
+        return c
     return "'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c
 
 
@@ -692,6 +696,8 @@ def logs_cases():
         ("every neutralised prefix", [["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\ry", "safe"]]),
         ("quoting commas, quotes and newlines", [["x,y", 'say "hi"', "line1\nline2", "cr\rin"]]),
         ("integers and null cells", [[1, -5, None, "ok"]]),
+        ("negative amounts stay numbers", [["-1.000000", "-0.5", "-12", "3.25", "0"]]),
+        ("text that starts like a number is neutralised", [["-", "-.5", "-1.", "-1e3", "-1+2", "--1", "-1.0.0", "- 1", "-A1", "+1"]]),
         ("unicode passes through", [["Grüße – 你好 🚀", "=HYPERLINK(\"http://x\")"]]),
         ("empty rows and no rows", [[], ["only"]]),
         ("no rows", []),

@@ -9,11 +9,15 @@ import {
 	TextControl,
 } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
-import { addQueryArgs } from '@wordpress/url';
-import { __ } from '@wordpress/i18n';
+import { __, sprintf } from '@wordpress/i18n';
 import EmptyState from '../components/EmptyState';
-import { api, credits, KIND_LABELS, qs } from './api';
+import UserPicker from '../components/UserPicker';
+import { formatSiteTime, siteZoneName } from '../components/time';
+import { downloadUrl } from '../api/client';
+import { api, KIND_LABELS, qs } from './api';
 import LedgerTable from './LedgerTable';
+import ActivityCards from './activity/ActivityCards';
+import ActivityChart from './activity/ActivityChart';
 import { activityPreset } from './activityLink';
 
 const RANGES = [
@@ -23,121 +27,52 @@ const RANGES = [
 	{ value: 'custom', label: __( 'Custom range', 'aipkit-usage' ) },
 ];
 
-function Cards( { cards } ) {
-	const items = [
-		[
-			'credits_added',
-			__( 'Credits Added', 'aipkit-usage' ),
-			__(
-				'Purchases and admin adjustments that added credits.',
-				'aipkit-usage'
-			),
-			credits( cards.credits_added ),
-		],
-		[
-			'balance_debited',
-			__( 'Balance Debited', 'aipkit-usage' ),
-			__( 'Credits deducted from user balances.', 'aipkit-usage' ),
-			credits( cards.balance_debited ),
-		],
-		[
-			'quota_only_usage',
-			__( 'Quota-Only Usage', 'aipkit-usage' ),
-			__( 'Usage that did not deduct a balance.', 'aipkit-usage' ),
-			`${ credits( cards.quota_only_usage ) } (${ cards.quota_only_entries })`,
-		],
-		[
-			'ledger_entries',
-			__( 'Ledger Entries', 'aipkit-usage' ),
-			__( 'Total ledger records in the range.', 'aipkit-usage' ),
-			String( cards.ledger_entries ),
-		],
-	];
-	return (
-		<div
-			className="aipkit-activity-cards"
-			style={ {
-				display: 'flex',
-				gap: 16,
-				flexWrap: 'wrap',
-				margin: '16px 0',
-			} }
-		>
-			{ items.map( ( [ key, title, help, value ] ) => (
-				<Card
-					key={ key }
-					size="small"
-					style={ { minWidth: 200 } }
-					data-card={ key }
-				>
-					<CardBody>
-						<div style={ { fontSize: 13 } }>{ title }</div>
-						<div
-							style={ { fontSize: 24, fontWeight: 600 } }
-							data-testid={ `card-${ key }` }
-						>
-							{ value }
-						</div>
-						<div style={ { fontSize: 12, color: '#646970' } }>
-							{ help }
-						</div>
-					</CardBody>
-				</Card>
-			) ) }
-			{ cards.uncovered !== '0.000000' && (
-				<Notice status="warning" isDismissible={ false }>
-					{ __(
-						'Uncovered usage (cost above what the hold, balance and quota could cover):',
-						'aipkit-usage'
-					) }{ ' ' }
-					{ credits( cards.uncovered ) }
-				</Notice>
-			) }
-		</div>
-	);
-}
+const KIND_OPTIONS = [
+	{ value: '', label: __( 'All entries', 'aipkit-usage' ) },
+].concat(
+	Object.entries( KIND_LABELS ).map( ( [ value, label ] ) => ( {
+		value,
+		label,
+	} ) )
+);
 
 /**
- * A minimal per-day bar chart; the table below carries the exact numbers for screen readers.
+ * What the cards and the chart cover, in words: range (with its dates and zone), user, kind.
  *
- * @param {Object}   props
- * @param {Object[]} props.series Per-day totals ({ entries, … }), oldest first.
+ * @param {Object}      data   The server's answer (range.from_ts / to_ts).
+ * @param {Object}      params The filters.
+ * @param {Object|null} user   The picked user.
+ * @return {string} One line.
  */
-function Series( { series } ) {
-	if ( ! series.length ) {
-		return null;
-	}
-	const max = Math.max( 1, ...series.map( ( d ) => d.entries ) );
-	return (
-		<figure
-			className="aipkit-activity-chart"
-			aria-label={ __( 'Ledger entries per day', 'aipkit-usage' ) }
-		>
-			<div
-				style={ {
-					display: 'flex',
-					alignItems: 'flex-end',
-					gap: 2,
-					height: 80,
-				} }
-				aria-hidden="true"
-			>
-				{ series.map( ( d ) => (
-					<div
-						key={ d.day }
-						title={ `${ d.day }: ${ d.entries }` }
-						style={ {
-							flex: 1,
-							background: '#2271b1',
-							height: `${ Math.max( 2, ( d.entries / max ) * 80 ) }px`,
-						} }
-					/>
-				) ) }
-			</div>
-			<figcaption style={ { fontSize: 12 } }>
-				{ __( 'Ledger entries per day', 'aipkit-usage' ) }
-			</figcaption>
-		</figure>
+function scopeText( data, params, user ) {
+	const range = RANGES.find( ( r ) => r.value === params.range );
+	const parts = [
+		sprintf(
+			/* translators: 1: range name, 2: start, 3: end */
+			__( '%1$s (%2$s to %3$s)', 'aipkit-usage' ),
+			range ? range.label : params.range,
+			formatSiteTime( data.range.from_ts ),
+			formatSiteTime( data.range.to_ts )
+		),
+		user
+			? sprintf(
+					/* translators: %s: user name */
+					__( 'user %s', 'aipkit-usage' ),
+					user.name
+				)
+			: __( 'all users', 'aipkit-usage' ),
+		params.kind
+			? sprintf(
+					/* translators: %s: ledger entry kind */
+					__( '%s entries only', 'aipkit-usage' ),
+					KIND_LABELS[ params.kind ]
+				)
+			: __( 'all entry types', 'aipkit-usage' ),
+	];
+	return sprintf(
+		/* translators: %s: the filters in words */
+		__( 'Totals for: %s.', 'aipkit-usage' ),
+		parts.join( ' · ' )
 	);
 }
 
@@ -147,7 +82,8 @@ export default function ActivityScreen() {
 	const [ from, setFrom ] = useState( preset.from );
 	const [ to, setTo ] = useState( preset.to );
 	const [ kind, setKind ] = useState( '' );
-	const [ userId, setUserId ] = useState( preset.userId );
+	const [ userId, setUserId ] = useState( Number( preset.userId ) || 0 );
+	const [ user, setUser ] = useState( null );
 	const [ data, setData ] = useState( null );
 	const [ items, setItems ] = useState( [] );
 	const [ cursor, setCursor ] = useState( null );
@@ -166,12 +102,12 @@ export default function ActivityScreen() {
 			return;
 		}
 		setData( null );
+		setError( null );
 		api( `/activity${ qs( JSON.parse( key ) ) }` ).then(
 			( d ) => {
 				setData( d );
 				setItems( d.entries.items );
 				setCursor( d.entries.next_cursor );
-				setError( null );
 			},
 			( e ) => setError( e.message )
 		);
@@ -189,17 +125,7 @@ export default function ActivityScreen() {
 			( e ) => setError( e.message )
 		);
 
-	const csvUrl = addQueryArgs(
-		`${ window.wpApiSettings?.root || '/wp-json/' }aipkit/v1/activity/export`,
-		{
-			...Object.fromEntries(
-				Object.entries( params ).filter( ( [ , v ] ) => v )
-			),
-			_wpnonce:
-				window.wpApiSettings?.nonce ||
-				window.aipkitUsageAdmin?.restNonce,
-		}
-	);
+	const ready = range !== 'custom' || ( from && to );
 
 	return (
 		<Card className="aipkit-activity">
@@ -207,19 +133,22 @@ export default function ActivityScreen() {
 				<h2 style={ { margin: 0 } }>
 					{ __( 'Activity', 'aipkit-usage' ) }
 				</h2>
-				<Button variant="secondary" href={ csvUrl }>
+				{ /* A plain link carrying the REST nonce: the browser streams the file to disk. */ }
+				<Button
+					variant="secondary"
+					href={
+						ready
+							? downloadUrl( '/activity/export', params )
+							: undefined
+					}
+					disabled={ ! ready }
+					download
+				>
 					{ __( 'Export CSV', 'aipkit-usage' ) }
 				</Button>
 			</CardHeader>
 			<CardBody>
-				<div
-					style={ {
-						display: 'flex',
-						gap: 12,
-						flexWrap: 'wrap',
-						alignItems: 'flex-end',
-					} }
-				>
+				<div className="aipkit-activity__filters">
 					<SelectControl
 						label={ __( 'Date range', 'aipkit-usage' ) }
 						value={ range }
@@ -245,48 +174,52 @@ export default function ActivityScreen() {
 					<SelectControl
 						label={ __( 'Entry type', 'aipkit-usage' ) }
 						value={ kind }
-						options={ [
-							{
-								value: '',
-								label: __( 'All entries', 'aipkit-usage' ),
-							},
-						].concat(
-							Object.entries( KIND_LABELS ).map(
-								( [ value, label ] ) => ( { value, label } )
-							)
-						) }
+						options={ KIND_OPTIONS }
 						onChange={ setKind }
 					/>
-					<TextControl
-						label={ __( 'User ID', 'aipkit-usage' ) }
+					<UserPicker
+						label={ __( 'User', 'aipkit-usage' ) }
 						value={ userId }
-						onChange={ ( v ) =>
-							setUserId( v.replace( /\D/g, '' ) )
-						}
-						inputMode="numeric"
+						onChange={ ( id, u ) => {
+							setUserId( id );
+							setUser( u );
+						} }
 					/>
 				</div>
+				<p className="description">
+					{ sprintf(
+						/* translators: %s: time zone name */
+						__(
+							'Days and times are in the site time zone (%s).',
+							'aipkit-usage'
+						),
+						siteZoneName()
+					) }
+				</p>
 				{ error && (
 					<Notice status="error" isDismissible={ false }>
 						{ error }
 					</Notice>
 				) }
-				{ ! data && ! error && <Spinner /> }
+				{ ! data && ! error && ready && <Spinner /> }
 				{ data && (
 					<>
-						<Cards cards={ data.cards } />
-						<Series series={ data.series } />
+						<ActivityCards
+							cards={ data.cards }
+							scope={ scopeText( data, params, user ) }
+						/>
+						<ActivityChart series={ data.series } />
 						{ items.length === 0 ? (
 							<EmptyState
 								id="activity"
 								title={ __(
-									'No ledger entries in this range',
+									'No ledger entries match these filters',
 									'aipkit-usage'
 								) }
 							>
 								<p>
 									{ __(
-										'Select a date range that includes the change. Balance changes come from Usage > Billing > Balances, completed WooCommerce orders, and metered requests.',
+										'Select a date range that includes the change, or clear the user and entry type filters. Balance changes come from Usage > Billing > Balances, completed WooCommerce orders, and metered requests.',
 										'aipkit-usage'
 									) }
 								</p>

@@ -1,5 +1,6 @@
 import { __ } from '@wordpress/i18n';
 import DataTable from '../components/DataTable';
+import { formatSiteTime, utcTextToUnix } from '../components/time';
 import { credits, KIND_LABELS } from './api';
 
 /**
@@ -32,8 +33,8 @@ function who( x ) {
 /** The columns a ledger list can show; Activity and a user's History each pick theirs, in order. */
 const COLUMNS = {
 	date: {
-		title: __( 'Date (UTC)', 'aipkit-usage' ),
-		cell: ( x ) => x.created_at,
+		title: __( 'Date (site time)', 'aipkit-usage' ),
+		cell: ( x ) => formatSiteTime( x.at ?? utcTextToUnix( x.created_at ) ),
 	},
 	kind: {
 		title: __( 'Entry', 'aipkit-usage' ),

@@ -40,7 +40,7 @@ export default function PricingModelsHint( { catalog, provider, onPick } ) {
 	return (
 		<span className="aipkit-pricing-models-hint">
 			{ __(
-				'Type any model name here, or * for every model of the provider.',
+				'Type to search this provider’s models, enter any model name, or * for every model of the provider.',
 				'aipkit-usage'
 			) }{ ' ' }
 			{ ! provider &&

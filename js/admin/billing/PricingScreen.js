@@ -3,343 +3,19 @@ import {
 	Card,
 	CardBody,
 	CardHeader,
-	ComboboxControl,
 	Notice,
-	SelectControl,
 	Spinner,
-	TextControl,
-	ToggleControl,
 } from '@wordpress/components';
 import { useCallback, useEffect, useMemo, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
-import { loadCore } from '../wasm';
-import Breakdown from '../components/Breakdown';
 import ConfirmDialog from '../components/ConfirmDialog';
 import DataTable from '../components/DataTable';
 import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
-import { api, credits, METHOD_LABELS, USAGE_TYPES, useUsageTypes } from './api';
-import PricingModelsHint from './PricingModelsHint';
-
-const EMPTY = {
-	usage_type: 'chat',
-	provider: '',
-	model: '',
-	method: 'per_1k_tokens',
-	input_rate: '',
-	output_rate: '',
-	unit_rate: '',
-	enabled: true,
-};
-
-/**
- * A sample usage for the live preview, matching the usage type.
- *
- * @param {Object} rule The pricing rule being edited.
- * @return {Object} A usage the core can quote against that rule.
- */
-function sampleUsage( rule ) {
-	const base = {
-		usage_type: rule.usage_type,
-		provider: rule.provider,
-		model: rule.model === '*' ? 'any-model' : rule.model,
-		input_tokens: 0,
-		output_tokens: 0,
-		images: 0,
-		videos: 0,
-	};
-	if ( rule.usage_type === 'chat' || rule.usage_type === 'form_submit' ) {
-		return { ...base, input_tokens: 800, output_tokens: 300 };
-	}
-	if ( rule.usage_type === 'video_generate' ) {
-		return { ...base, videos: 1 };
-	}
-	return { ...base, images: 1 };
-}
-
-function usePreview( rule ) {
-	const [ state, setState ] = useState( {} );
-	useEffect( () => {
-		let live = true;
-		if ( ! rule.provider || ! rule.model ) {
-			setState( {} );
-			return undefined;
-		}
-		( async () => {
-			try {
-				const core = await loadCore();
-				const r = { ...rule };
-				[ 'input_rate', 'output_rate', 'unit_rate' ].forEach( ( k ) => {
-					if ( r[ k ] === '' ) {
-						r[ k ] = null;
-					}
-				} );
-				delete r.enabled;
-				// call() takes the contract's request shapes exactly (validate_rule wraps the rule in {rule}).
-				const { rule: valid } = core.call( 'validate_rule', {
-					rule: r,
-				} );
-				const quote = core.call( 'quote', {
-					rules: [ { id: 0, ...valid } ],
-					usage: sampleUsage( valid ),
-				} );
-				if ( live ) {
-					setState( { quote } );
-				}
-			} catch ( e ) {
-				if ( live ) {
-					setState( { error: e.message, field: e.field } );
-				}
-			}
-		} )();
-		return () => {
-			live = false;
-		};
-	}, [ rule ] );
-	return state;
-}
-
-function RuleForm( { initial, catalog, onSaved, onCancel } ) {
-	const [ rule, setRule ] = useState( initial );
-	const [ saving, setSaving ] = useState( false );
-	const [ error, setError ] = useState( null );
-	const preview = usePreview( rule );
-	const types = useUsageTypes();
-	if ( ! types ) {
-		return <Spinner />;
-	}
-	const type = types.find( ( t ) => t.value === rule.usage_type ) || {
-		methods: [],
-	};
-	const set = ( k ) => ( v ) => setRule( ( r ) => ( { ...r, [ k ]: v } ) );
-
-	const providerOptions = ( catalog?.providers || [] ).map( ( p ) => ( {
-		value: p.provider,
-		label: p.label,
-	} ) );
-	const models =
-		( catalog?.providers || [] ).find(
-			( p ) => p.provider === rule.provider
-		)?.models || [];
-	const modelOptions = [
-		{
-			value: '*',
-			label: __( '* (any model of this provider)', 'aipkit-usage' ),
-		},
-	].concat( models.map( ( m ) => ( { value: m.model, label: m.model } ) ) );
-	if (
-		rule.model &&
-		! modelOptions.some( ( o ) => o.value === rule.model )
-	) {
-		modelOptions.push( { value: rule.model, label: rule.model } );
-	}
-
-	// The button stays focusable while saving (aria-disabled): a disabled focused button drops focus to
-	// <body>, which the Modal reads as "focus outside" and closes itself, hiding any error.
-	const save = async ( ev ) => {
-		ev.preventDefault();
-		if ( saving ) {
-			return;
-		}
-		setSaving( true );
-		setError( null );
-		try {
-			const data = { ...rule };
-			const saved = initial.id
-				? await api( `/pricing-rules/${ initial.id }`, {
-						method: 'PUT',
-						data,
-					} )
-				: await api( '/pricing-rules', { method: 'POST', data } );
-			onSaved( saved );
-		} catch ( e ) {
-			setError( e );
-		} finally {
-			setSaving( false );
-		}
-	};
-
-	const rateField = ( key, label ) => (
-		<TextControl
-			label={ label }
-			value={ rule[ key ] ?? '' }
-			onChange={ set( key ) }
-			inputMode="decimal"
-			help={
-				error?.field === key
-					? error.message
-					: __( 'Credits, up to 6 decimals.', 'aipkit-usage' )
-			}
-			className={ error?.field === key ? 'has-error' : '' }
-		/>
-	);
-
-	return (
-		<form onSubmit={ save } className="aipkit-pricing-form">
-			{ error && (
-				<Notice status="error" isDismissible={ false }>
-					{ error.message }
-				</Notice>
-			) }
-			<SelectControl
-				label={ __( 'Usage type', 'aipkit-usage' ) }
-				value={ rule.usage_type }
-				options={ types.map( ( t ) => ( {
-					value: t.value,
-					label: t.label,
-				} ) ) }
-				onChange={ ( v ) => {
-					const methods = types.find(
-						( t ) => t.value === v
-					).methods;
-					setRule( ( r ) => ( {
-						...r,
-						usage_type: v,
-						method: methods.includes( r.method )
-							? r.method
-							: methods[ 0 ],
-					} ) );
-				} }
-			/>
-			<ComboboxControl
-				label={ __( 'Provider', 'aipkit-usage' ) }
-				value={ rule.provider }
-				options={ providerOptions }
-				onChange={ ( v ) =>
-					setRule( ( r ) => ( {
-						...r,
-						provider: v || '',
-						model: '',
-					} ) )
-				}
-				onFilterValueChange={ () => {} }
-			/>
-			<TextControl
-				label={ __( 'Provider (free text)', 'aipkit-usage' ) }
-				value={ rule.provider }
-				onChange={ set( 'provider' ) }
-				help={ __(
-					'Pick a provider above or type its name.',
-					'aipkit-usage'
-				) }
-			/>
-			<SelectControl
-				label={ __( 'Model', 'aipkit-usage' ) }
-				value={
-					modelOptions.some( ( o ) => o.value === rule.model )
-						? rule.model
-						: ''
-				}
-				options={ [
-					{
-						value: '',
-						label: __( '— choose a model —', 'aipkit-usage' ),
-					},
-				].concat( modelOptions ) }
-				onChange={ set( 'model' ) }
-			/>
-			<TextControl
-				label={ __( 'Model (free text)', 'aipkit-usage' ) }
-				value={ rule.model }
-				onChange={ set( 'model' ) }
-				help={
-					<PricingModelsHint
-						catalog={ catalog }
-						provider={ rule.provider }
-						onPick={ set( 'model' ) }
-					/>
-				}
-			/>
-			<SelectControl
-				label={ __( 'Billing method', 'aipkit-usage' ) }
-				value={ rule.method }
-				options={ type.methods.map( ( m ) => ( {
-					value: m,
-					label: METHOD_LABELS[ m ],
-				} ) ) }
-				onChange={ set( 'method' ) }
-			/>
-			{ rule.method === 'per_1k_tokens' ? (
-				<>
-					{ rateField(
-						'input_rate',
-						__(
-							'Input rate (credits per 1K input tokens)',
-							'aipkit-usage'
-						)
-					) }
-					{ rateField(
-						'output_rate',
-						__(
-							'Output rate (credits per 1K output tokens)',
-							'aipkit-usage'
-						)
-					) }
-				</>
-			) : (
-				rateField(
-					'unit_rate',
-					rule.method === 'flat'
-						? __(
-								'Unit rate (credits per request)',
-								'aipkit-usage'
-							)
-						: __( 'Unit rate (credits per unit)', 'aipkit-usage' )
-				)
-			) }
-			<ToggleControl
-				label={ __( 'Enabled', 'aipkit-usage' ) }
-				checked={ !! rule.enabled }
-				onChange={ set( 'enabled' ) }
-			/>
-			<div
-				className="aipkit-pricing-preview"
-				data-testid="pricing-preview"
-			>
-				<h3>{ __( 'Preview of a sample charge', 'aipkit-usage' ) }</h3>
-				{ preview.error && (
-					<p className="aipkit-pricing-preview__error">
-						{ preview.error }
-					</p>
-				) }
-				{ preview.quote && (
-					<>
-						<Breakdown quote={ preview.quote } />
-						<p>
-							{ __( 'Sample charge:', 'aipkit-usage' ) }{ ' ' }
-							<strong data-testid="pricing-preview-credits">
-								{ credits( preview.quote.credits ) }
-							</strong>{ ' ' }
-							{ __( 'credits', 'aipkit-usage' ) }
-						</p>
-					</>
-				) }
-				{ ! preview.quote && ! preview.error && (
-					<p>
-						{ __(
-							'Choose a provider and model and enter the rates to see a sample charge.',
-							'aipkit-usage'
-						) }
-					</p>
-				) }
-			</div>
-			<div style={ { display: 'flex', gap: 8, marginTop: 16 } }>
-				<Button
-					variant="primary"
-					type="submit"
-					isBusy={ saving }
-					aria-disabled={ saving }
-				>
-					{ __( 'Save Rule', 'aipkit-usage' ) }
-				</Button>
-				<Button variant="tertiary" onClick={ onCancel }>
-					{ __( 'Cancel', 'aipkit-usage' ) }
-				</Button>
-			</div>
-		</form>
-	);
-}
+import { api, credits, METHOD_LABELS, USAGE_TYPES } from './api';
+import RuleForm, { EMPTY_RULE } from './pricing/RuleForm';
+import UnruledModels from './pricing/UnruledModels';
 
 function rates( r ) {
 	if ( r.method === 'per_1k_tokens' ) {
@@ -485,7 +161,7 @@ export default function PricingScreen() {
 				</h2>
 				<Button
 					variant="primary"
-					onClick={ () => setEditing( { ...EMPTY } ) }
+					onClick={ () => setEditing( { ...EMPTY_RULE } ) }
 				>
 					{ __( 'New Pricing', 'aipkit-usage' ) }
 				</Button>
@@ -497,6 +173,24 @@ export default function PricingScreen() {
 						'aipkit-usage'
 					) }
 				</p>
+				<UnruledModels
+					version={ rules }
+					onCreate={ ( m ) => {
+						const type = USAGE_TYPES.find(
+							( t ) => t.value === m.usage_type
+						);
+						setEditing( {
+							...EMPTY_RULE,
+							...m,
+							usage_type: type
+								? m.usage_type
+								: EMPTY_RULE.usage_type,
+							method: type
+								? type.methods[ 0 ]
+								: EMPTY_RULE.method,
+						} );
+					} }
+				/>
 				{ notice && (
 					<Notice
 						status={ notice.status }

@@ -1,31 +1,18 @@
-import apiFetch from '@wordpress/api-fetch';
 import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
+import { request } from '../api/client';
 import { loadCore } from '../wasm';
 
 /**
- * apiFetch for aipkit/v1 billing routes; errors become readable messages that keep code/field.
+ * Billing's calls to aipkit/v1 go through the one REST client (../api/client.js); `api()` keeps
+ * the screens' short form: a path below /aipkit/v1 with its query string, and apiFetch options.
  *
  * @param {string} path    Route below /aipkit/v1, with its query string.
- * @param {Object} options Further apiFetch options (method, data).
- * @return {Promise<*>} The decoded response.
+ * @param {Object} options method, data.
+ * @return {Promise<*>} The decoded response; rejects with an Error carrying code/field/status/data.
  */
-export async function api( path, options = {} ) {
-	try {
-		return await apiFetch( { path: `/aipkit/v1${ path }`, ...options } );
-	} catch ( e ) {
-		const err = new Error(
-			e?.message ||
-				__(
-					'The request failed. Check your connection and try again.',
-					'aipkit-usage'
-				)
-		);
-		err.code = e?.code;
-		err.field = e?.data?.field;
-		err.data = e?.data;
-		throw err;
-	}
+export function api( path, options = {} ) {
+	return request( path, options );
 }
 
 /**

@@ -6,9 +6,9 @@ import {
 	Spinner,
 } from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
-import apiFetch from '@wordpress/api-fetch';
 import { __, sprintf } from '@wordpress/i18n';
 import { loadCore } from '../wasm';
+import { post } from '../api/client';
 import Breakdown from './Breakdown';
 
 /** The seed's worked example: 800 input and 300 output tokens at 1 and 2 credits per 1K. */
@@ -40,10 +40,9 @@ async function priceInBrowser() {
 }
 
 async function priceOnServer() {
-	const res = await apiFetch( {
-		path: '/aipkit/v1/preview',
-		method: 'POST',
-		data: { rule: SAMPLE_RULE, usage: SAMPLE_USAGE },
+	const res = await post( '/preview', {
+		rule: SAMPLE_RULE,
+		usage: SAMPLE_USAGE,
 	} );
 	return res.quote;
 }

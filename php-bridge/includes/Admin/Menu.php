@@ -109,14 +109,16 @@ final class Menu {
 			'version'       => AIPKIT_USAGE_VERSION,
 			'restNamespace' => Controller::NAMESPACE,
 			'restRoot'      => esc_url_raw( rest_url() ),
-			'page_url'       => self::page_url(),
+			'page_url'      => self::page_url(),
 			// Versioned by file time so a rebuilt core is never served from a stale browser cache.
 			'wasmUrl'       => '' !== $ver ? plugins_url( $wasm, AIPKIT_USAGE_FILE ) . '?ver=' . $ver : null,
 			'wasmGlueUrl'   => '' !== $ver && is_readable( AIPKIT_USAGE_DIR . $glue ) ? plugins_url( $glue, AIPKIT_USAGE_FILE ) . '?ver=' . $ver : null,
 			'capabilities'  => $caps,
 			'settings'      => current_user_can( Capabilities::MANAGE_SETTINGS ) ? Settings::all() : null,
 			'timezone'      => wp_timezone_string(),
-			'start_of_week'   => (int) get_option( 'start_of_week', 1 ),
+			// Seconds east of UTC now; time.js uses it when the zone is a fixed offset ("+05:30").
+			'utcOffset'     => (int) wp_timezone()->getOffset( new \DateTimeImmutable( 'now' ) ),
+			'start_of_week' => (int) get_option( 'start_of_week', 1 ),
 		];
 	}
 }

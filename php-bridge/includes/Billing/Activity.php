@@ -14,6 +14,22 @@ final class Activity {
 	/** @return array{from:string,to:string}|WP_Error UTC DATETIME bounds, to exclusive */
 	public static function range( string $range, string $from = '', string $to = '' ) {
 		if ( 'custom' === $range ) {
+			foreach ( [
+				'from' => $from,
+				'to'   => $to,
+			] as $field => $value ) {
+				// Checked before any date parsing: PHP's date functions throw on a NUL byte.
+				if ( ! preg_match( '/^\d{4}-\d{2}-\d{2}$/D', $value ) ) {
+					return new WP_Error(
+						'aipkit_invalid_date',
+						'from' === $field ? __( 'From must be a date (YYYY-MM-DD).', 'aipkit-usage' ) : __( 'To must be a date (YYYY-MM-DD).', 'aipkit-usage' ),
+						[
+							'status' => 400,
+							'field'  => $field,
+						]
+					);
+				}
+			}
 			$tz = wp_timezone();
 			$f  = \DateTimeImmutable::createFromFormat( '!Y-m-d', $from, $tz );
 			$t  = \DateTimeImmutable::createFromFormat( '!Y-m-d', $to, $tz );
@@ -69,51 +85,63 @@ final class Activity {
 		];
 	}
 
-	/** The four cards (and the uncovered total) for the range. */
-	public static function summary( array $r ): array {
-		return self::aggregate( $r )['cards'];
-	}
-
-	/** Per local day: added, debited, quota usage, entries. */
-	public static function series( array $r ): array {
-		return self::aggregate( $r )['series'];
-	}
-
 	/**
-	 * Cards and per-day series. Final days come from the per-day rollup (ActivityRollup), the
-	 * open edges of the range live from KEY activity_cover, so the cost does not grow with the
-	 * range; WITH ROLLUP gives the totals row. Sums stay in DECIMAL.
+	 * Cards and per-day series for the range and filters (kind, user_id): the cards sum exactly
+	 * the entries the list shows. Added − Removed − Debited is the net change of the balances.
 	 */
-	public static function aggregate( array $r ): array {
-		return self::shape( ActivityRollup::days( $r ) );
+	public static function aggregate( array $r, array $f = [] ): array {
+		return self::shape( $r, ActivityRollup::days( $r, $f ) );
 	}
 
 	/** Same figures computed straight from the ledger (reference for tests and benchmarks). */
-	public static function direct( array $r ): array {
-		return self::shape( ActivityRollup::direct_days( $r ) );
+	public static function direct( array $r, array $f = [] ): array {
+		return self::shape( $r, ActivityRollup::direct_days( $r, $f ) );
 	}
 
-	private static function shape( array $days ): array {
-		$total  = $days[''] ?? null;
+	/**
+	 * A database DECIMAL sum in the canonical 6-place form, whatever its size: a sum may exceed
+	 * the 14 integer digits allowed for one amount and must never read as 0.
+	 */
+	public static function sum( $value ): string {
+		$v = trim( (string) $value );
+		if ( ! preg_match( '/^(-?)(\d+)(?:\.(\d*))?$/', $v, $m ) ) {
+			return '0.000000';
+		}
+		$int  = ltrim( $m[2], '0' );
+		$frac = substr( str_pad( $m[3] ?? '', 6, '0' ), 0, 6 );
+		$out  = ( '' === $int ? '0' : $int ) . '.' . $frac;
+		return '-' === $m[1] && ! Decimal::is_zero( $out ) ? '-' . $out : $out;
+	}
+
+	/** Every local day of the range, oldest first, zeros included. */
+	private static function shape( array $r, array $days ): array {
+		$total  = $days[''] ?? [];
+		$zero   = '0.000000';
+		$tz     = wp_timezone();
+		$utc    = new \DateTimeZone( 'UTC' );
+		$end    = new \DateTimeImmutable( $r['to'], $utc );
 		$series = [];
-		foreach ( $days as $day => $x ) {
-			if ( '' === $day || 0 === (int) $x['entries'] ) {
-				continue;
-			}
+		for ( $d = ( new \DateTimeImmutable( $r['from'], $utc ) )->setTimezone( $tz )->setTime( 0, 0 ); $d < $end; $d = $d->modify( 'tomorrow' ) ) {
+			$day      = $d->format( 'Y-m-d' );
+			$x        = $days[ $day ] ?? [];
 			$series[] = [
-				'day'     => (string) $day,
-				'added'   => Decimal::db( $x['added'] ),
-				'debited' => Decimal::db( $x['debited'] ),
-				'quota'   => Decimal::db( $x['quota'] ),
-				'entries' => (int) $x['entries'],
+				'day'        => $day,
+				'at'         => $d->getTimestamp(),
+				'added'      => self::sum( $x['added'] ?? $zero ),
+				'removed'    => self::sum( $x['removed'] ?? $zero ),
+				'debited'    => self::sum( $x['debited'] ?? $zero ),
+				'quota'      => self::sum( $x['quota'] ?? $zero ),
+				'quota_only' => self::sum( $x['quota_only'] ?? $zero ),
+				'entries'    => (int) ( $x['entries'] ?? 0 ),
 			];
 		}
 		$cards = [
-			'credits_added'      => Decimal::db( $total['added'] ?? '0' ),
-			'balance_debited'    => Decimal::db( $total['debited'] ?? '0' ),
-			'quota_only_usage'   => Decimal::db( $total['quota_only'] ?? '0' ),
+			'credits_added'      => self::sum( $total['added'] ?? $zero ),
+			'credits_removed'    => self::sum( $total['removed'] ?? $zero ),
+			'balance_debited'    => self::sum( $total['debited'] ?? $zero ),
+			'quota_only_usage'   => self::sum( $total['quota_only'] ?? $zero ),
 			'quota_only_entries' => (int) ( $total['quota_only_entries'] ?? 0 ),
-			'uncovered'          => Decimal::db( $total['uncovered'] ?? '0' ),
+			'uncovered'          => self::sum( $total['uncovered'] ?? $zero ),
 			'ledger_entries'     => (int) ( $total['entries'] ?? 0 ),
 		];
 		return [
@@ -141,8 +169,11 @@ final class Activity {
 			$where[] = $wpdb->prepare( '(l.created_at, l.id) < (%s, %d)', $m[1], $m[2] );
 		}
 		$limit = max( 1, min( 500, (int) ( $f['limit'] ?? self::PAGE ) ) );
+		// The index whose order is (filter, created_at, id): the newest rows of that user or kind are
+		// read first and LIMIT stops the scan, instead of walking every row of the range by date.
+		$index = empty( $f['user_id'] ) ? ( empty( $f['kind'] ) ? 'created_id' : 'kind_created' ) : 'user_created';
 		$rows  = $wpdb->get_results(
-			"SELECT l.*, u.display_name, u.user_email, a.display_name AS actor_name FROM $l l
+			"SELECT l.*, u.display_name, u.user_email, a.display_name AS actor_name FROM $l l FORCE INDEX ($index)
 			 LEFT JOIN {$wpdb->users} u ON u.ID = l.user_id LEFT JOIN {$wpdb->users} a ON a.ID = l.actor_id
 			 WHERE " . implode( ' AND ', $where ) . ' ORDER BY l.created_at DESC, l.id DESC LIMIT ' . ( $limit + 1 ),
 			ARRAY_A
@@ -162,14 +193,24 @@ final class Activity {
 			$x[ $k ] = Decimal::db( $x[ $k ] );
 		}
 		$x['balance_after'] = null === $x['balance_after'] ? null : Decimal::db( $x['balance_after'] );
+		$x['at']            = strtotime( $x['created_at'] . ' UTC' );
 		return $x;
 	}
 
-	/** CSV of the filtered ledger, streamed page by page; cells neutralised by the core. */
-	public static function csv( array $r, array $f, callable $write ): void {
-		$head = [ 'id', 'created_at', 'kind', 'user_id', 'user', 'email', 'amount', 'quota_amount', 'uncovered', 'balance_after', 'module', 'bot_id', 'usage_type', 'provider', 'model', 'input_tokens', 'output_tokens', 'order_id', 'actor', 'note' ];
+	/**
+	 * CSV of the filtered ledger, written page by page (keyset, 500 rows) so memory stays flat.
+	 * Dates in site time as ISO 8601 with the offset; amounts stay numbers, text is neutralised
+	 * by the core.
+	 *
+	 * @return true|\WP_Error WP_Error when the core could not build a page
+	 */
+	public static function csv( array $r, array $f, callable $write ) {
+		$head = [ 'id', 'date', 'kind', 'user_id', 'user', 'email', 'amount', 'quota_amount', 'uncovered', 'balance_after', 'module', 'bot_id', 'usage_type', 'provider', 'model', 'input_tokens', 'output_tokens', 'order_id', 'actor', 'note' ];
 		$csv  = Gateway::instance()->csv_rows( [ 'rows' => [ $head ] ] );
-		$write( is_wp_error( $csv ) ? '' : (string) $csv['csv'] );
+		if ( is_wp_error( $csv ) ) {
+			return $csv;
+		}
+		$write( (string) $csv['csv'] );
 		$f['limit'] = 500;
 		do {
 			$page = self::entries( $r, $f );
@@ -177,14 +218,18 @@ final class Activity {
 			foreach ( $page['items'] as $x ) {
 				$rows[] = array_map(
 					'strval',
-					[ $x['id'], $x['created_at'], $x['kind'], $x['user_id'], $x['display_name'] ?? '', $x['user_email'] ?? '', $x['amount'], $x['quota_amount'], $x['uncovered'], $x['balance_after'] ?? '', $x['module'], $x['bot_id'], $x['usage_type'], $x['provider'], $x['model'], $x['input_tokens'], $x['output_tokens'], $x['order_id'] ?? '', $x['actor_name'] ?? '', $x['note'] ?? '' ]
+					[ $x['id'], wp_date( 'c', $x['at'] ), $x['kind'], $x['user_id'], $x['display_name'] ?? '', $x['user_email'] ?? '', $x['amount'], $x['quota_amount'], $x['uncovered'], $x['balance_after'] ?? '', $x['module'], $x['bot_id'], $x['usage_type'], $x['provider'], $x['model'], $x['input_tokens'], $x['output_tokens'], $x['order_id'] ?? '', $x['actor_name'] ?? '', $x['note'] ?? '' ]
 				);
 			}
 			if ( $rows ) {
 				$csv = Gateway::instance()->csv_rows( [ 'rows' => $rows ] );
-				$write( is_wp_error( $csv ) ? '' : (string) $csv['csv'] );
+				if ( is_wp_error( $csv ) ) {
+					return $csv;
+				}
+				$write( (string) $csv['csv'] );
 			}
 			$f['before'] = $page['next_cursor'];
 		} while ( $page['next_cursor'] );
+		return true;
 	}
 }

@@ -2,154 +2,167 @@
 namespace AipkitUsage\Billing;
 
 /**
- * Activity figures whose cost does not grow with the length of the range.
+ * Activity figures whose cost does not grow with the number of ledger rows.
  *
- * Local days (site time zone) that ended more than SETTLE seconds ago are final: the ledger is
- * append-only and rows are stamped with their insert time, so such a day can never change again.
- * Their sums are computed once, on first demand, from the ledger (a plain consistent read: no
- * locks, so the charge path never waits for it) and kept in `ledger_daily`, keyed by the time
- * zone they were cut in. The open edges of a range (the partial first day, today, the last hour)
- * are read live. All sums stay in SQL DECIMAL; PHP only moves the strings.
+ * Every ledger insert adds its amounts to one row of `ledger_rollup` (UTC quarter hour × entry
+ * kind) in the same transaction, so the rollup is always complete: no first view ever builds it.
+ * Quarter hours fit every UTC offset a site can have (+5:30, +5:45 included); local days are cut
+ * at read time, per stretch of constant offset, so a time zone change needs no rebuild.
+ * Whole quarter hours of a range come from the rollup, the ragged edges (at most 15 minutes on
+ * each side) live from the ledger; a user filter reads the ledger through KEY user_activity.
+ * All sums stay in SQL DECIMAL(30+,6); PHP only moves the strings.
  */
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table and index names are our own (Tables::*), the filters are prepared by kind_sql()/ledger_queries(), every value goes through prepare().
 final class ActivityRollup {
-	/** A day is final once it ended this long ago (covers transactions that commit late). */
-	public const SETTLE = HOUR_IN_SECONDS;
+	public const BUCKET = 900;
 
-	private const COLUMNS = [ 'added', 'debited', 'quota', 'quota_only', 'quota_only_entries', 'uncovered', 'entries' ];
+	/**
+	 * Rows per quarter hour and kind. Each ledger insert adds to the slot its id falls in, so
+	 * concurrent charges (and Galera nodes) do not all queue on one row lock until their COMMIT;
+	 * readers sum the slots.
+	 */
+	public const SLOTS = 16;
 
-	/** Identity of the day boundaries: the site time zone as WordPress names it. */
-	public static function tz_key(): string {
-		return substr( wp_timezone_string(), 0, 64 );
+	/** What the reader sums per local day (and in the totals row). */
+	public const COLUMNS = [ 'added', 'removed', 'debited', 'quota', 'quota_only', 'quota_only_entries', 'uncovered', 'entries' ];
+
+	/**
+	 * Adds one ledger row to its quarter hour. Called by Ledger::append inside the caller's
+	 * transaction, right after the insert: commits or rolls back with it.
+	 *
+	 * @param array $row the inserted columns (created_at, kind, amount, quota_amount, uncovered)
+	 * @param int   $id  the new ledger id (picks the slot)
+	 */
+	public static function record( array $row, int $id = 0 ): void {
+		global $wpdb;
+		$ts     = strtotime( $row['created_at'] . ' UTC' );
+		$bucket = gmdate( 'Y-m-d H:i:s', $ts - ( $ts % self::BUCKET ) );
+		$amount = (string) $row['amount'];
+		$neg    = str_starts_with( $amount, '-' );
+		$zero   = Decimal::is_zero( $amount );
+		$quota  = (string) ( $row['quota_amount'] ?? '0' );
+		Transaction::query(
+			$wpdb->prepare(
+				'INSERT INTO ' . Tables::ledger_rollup() . ' (bucket, kind, slot, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
+				 VALUES (%s, %s, %d, %s, %s, %s, %s, %d, %s, 1)
+				 ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
+				   quota_only = quota_only + VALUES(quota_only), quota_only_entries = quota_only_entries + VALUES(quota_only_entries),
+				   uncovered = uncovered + VALUES(uncovered), entries = entries + 1',
+				$bucket,
+				(string) $row['kind'],
+				$id % self::SLOTS,
+				$neg || $zero ? '0' : $amount,
+				$neg ? substr( $amount, 1 ) : '0',
+				$quota,
+				$zero ? $quota : '0',
+				$zero ? 1 : 0,
+				(string) ( $row['uncovered'] ?? '0' )
+			)
+		);
 	}
 
 	/**
-	 * Per-day rows (day => sums) plus the totals row (key ''), for [from, to) in UTC.
+	 * Recomputes the whole rollup from the ledger in one transaction (schema upgrade, rows written
+	 * by bulk SQL such as imports or benchmarks). INSERT … SELECT share-locks the rows it reads, so a
+	 * concurrent ledger insert waits and is then counted once, by its own record().
+	 */
+	public static function rebuild(): void {
+		$l = Tables::ledger();
+		$r = Tables::ledger_rollup();
+		Transaction::run(
+			static function () use ( $l, $r ) {
+				Transaction::query( "DELETE FROM $r" );
+				Transaction::query(
+					"INSERT INTO $r (bucket, kind, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
+					 SELECT created_at - INTERVAL (MINUTE(created_at) MOD 15 * 60 + SECOND(created_at)) SECOND AS b, kind,
+					        SUM(GREATEST(amount, 0)), SUM(GREATEST(-amount, 0)), SUM(quota_amount),
+					        SUM(IF(amount = 0, quota_amount, 0)), SUM(amount = 0), SUM(uncovered), COUNT(*)
+					 FROM $l GROUP BY b, kind"
+				);
+				return true;
+			}
+		);
+	}
+
+	/**
+	 * Per local day sums plus the totals row (key ''), for [from, to) in UTC.
 	 *
+	 * @param array $r range: from, to ('Y-m-d H:i:s' UTC)
+	 * @param array $f filters: kind, user_id
 	 * @return array<string,array<string,string>>
 	 */
-	public static function days( array $r, ?int $now = null ): array {
-		global $wpdb;
-		$now   = $now ?? (int) apply_filters( 'aipkit_usage_now', time() );
-		$tz    = wp_timezone();
-		$utc   = new \DateTimeZone( 'UTC' );
-		$from  = new \DateTimeImmutable( $r['from'], $utc );
-		$to    = new \DateTimeImmutable( $r['to'], $utc );
-		$first = $from->setTimezone( $tz )->setTime( 0, 0 );
-		if ( $first < $from ) {
-			$first = $first->modify( 'tomorrow' );
+	public static function days( array $r, array $f = [] ): array {
+		$utc  = new \DateTimeZone( 'UTC' );
+		$from = ( new \DateTimeImmutable( $r['from'], $utc ) )->getTimestamp();
+		$to   = ( new \DateTimeImmutable( $r['to'], $utc ) )->getTimestamp();
+		if ( ! empty( $f['user_id'] ) ) {
+			return self::combine( self::ledger_queries( $from, $to, $f ) );
 		}
-		$limit = min( $to->getTimestamp(), $now - self::SETTLE );
-		$last  = ( new \DateTimeImmutable( '@' . $limit ) )->setTimezone( $tz )->setTime( 0, 0 );
-		if ( $last->getTimestamp() > $limit ) {
-			$last = $last->modify( 'yesterday' );
+		$a = (int) ( ceil( $from / self::BUCKET ) * self::BUCKET );
+		$b = (int) ( floor( $to / self::BUCKET ) * self::BUCKET );
+		if ( $a >= $b ) {
+			return self::combine( self::ledger_queries( $from, $to, $f ) );
 		}
-		$parts = [];
-		if ( $last > $first ) {
-			self::fill( $first, $last );
-			$parts[] = $wpdb->prepare(
-				'SELECT day, ' . implode( ', ', self::COLUMNS ) . ' FROM ' . Tables::ledger_daily() . ' WHERE tz = %s AND day >= %s AND day < %s',
-				self::tz_key(),
-				$first->format( 'Y-m-d' ),
-				$last->format( 'Y-m-d' )
-			);
-			$live    = [ [ $from, $first ], [ $last, $to ] ];
-		} else {
-			$live = [ [ $from, $to ] ];
+		$parts = self::rollup_queries( $a, $b, $f );
+		if ( $from < $a ) {
+			$parts = array_merge( $parts, self::ledger_queries( $from, $a, $f ) );
 		}
-		foreach ( $live as [ $a, $b ] ) {
-			if ( $a < $b ) {
-				$parts = array_merge( $parts, self::segment_queries( $a, $b ) );
-			}
+		if ( $b < $to ) {
+			$parts = array_merge( $parts, self::ledger_queries( $b, $to, $f ) );
 		}
-		return self::combine( $parts, true );
+		return self::combine( $parts );
 	}
 
 	/** The same figures straight from the ledger (no rollup): the reference the rollup must equal. */
-	public static function direct_days( array $r ): array {
+	public static function direct_days( array $r, array $f = [] ): array {
 		$utc = new \DateTimeZone( 'UTC' );
-		return self::combine( self::segment_queries( new \DateTimeImmutable( $r['from'], $utc ), new \DateTimeImmutable( $r['to'], $utc ) ), true );
-	}
-
-	/** Drops rollups cut in another time zone (hooked to the time zone options). */
-	public static function forget_other_zones(): void {
-		global $wpdb;
-		$wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Tables::ledger_daily() . ' WHERE tz <> %s', self::tz_key() ) );
-	}
-
-	/** Computes and stores the final days in [first, last) that have no rollup row yet. */
-	private static function fill( \DateTimeImmutable $first, \DateTimeImmutable $last ): void {
-		global $wpdb;
-		$table = Tables::ledger_daily();
-		$key   = self::tz_key();
-		$have  = array_flip(
-			$wpdb->get_col( $wpdb->prepare( "SELECT day FROM $table WHERE tz = %s AND day >= %s AND day < %s", $key, $first->format( 'Y-m-d' ), $last->format( 'Y-m-d' ) ) ) ?: []
-		);
-		$runs  = [];
-		$run   = null;
-		for ( $d = $first; $d < $last; $d = $d->modify( 'tomorrow' ) ) {
-			if ( isset( $have[ $d->format( 'Y-m-d' ) ] ) ) {
-				$run = null;
-				continue;
-			}
-			if ( null === $run ) {
-				$runs[] = [ $d, $d ];
-				$run    = count( $runs ) - 1;
-			}
-			$runs[ $run ][1] = $d->modify( 'tomorrow' );
-		}
-		$stamp = gmdate( 'Y-m-d H:i:s' );
-		foreach ( $runs as [ $a, $b ] ) {
-			$sums   = self::combine( self::segment_queries( $a, $b ), false );
-			$values = [];
-			for ( $d = $a; $d < $b; $d = $d->modify( 'tomorrow' ) ) {
-				$day = $d->format( 'Y-m-d' );
-				$x   = $sums[ $day ] ?? array_fill_keys( self::COLUMNS, '0' );
-				$row = [ $key, $day ];
-				foreach ( self::COLUMNS as $c ) {
-					$row[] = (string) $x[ $c ];
-				}
-				$row[]    = $stamp;
-				$values[] = $wpdb->prepare( '(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)', $row );
-			}
-			foreach ( array_chunk( $values, 200 ) as $chunk ) {
-				// IGNORE: a concurrent request may have stored the same final day; both computed the same sums.
-				$wpdb->query( "INSERT IGNORE INTO $table (tz, day, " . implode( ', ', self::COLUMNS ) . ', computed_at) VALUES ' . implode( ', ', $chunk ) );
-			}
-		}
+		return self::combine( self::ledger_queries( ( new \DateTimeImmutable( $r['from'], $utc ) )->getTimestamp(), ( new \DateTimeImmutable( $r['to'], $utc ) )->getTimestamp(), $f ) );
 	}
 
 	/**
-	 * One aggregate per stretch of constant UTC offset: DATE(created_at + offset) is the local day
-	 * only while the offset holds, so the range is cut at the zone's transitions (DST).
+	 * [start, end) cut where the site's UTC offset changes: within one piece DATE(t + offset) is
+	 * the local day.
 	 *
-	 * @return string[] prepared SELECTs of (day, sums…) grouped by day
+	 * @return array<int,array{0:int,1:int,2:int}> start, end, offset
 	 */
-	private static function segment_queries( \DateTimeImmutable $a, \DateTimeImmutable $b ): array {
-		global $wpdb;
-		$l     = Tables::ledger();
-		$tz    = wp_timezone();
-		$start = $a->getTimestamp();
-		$end   = $b->getTimestamp();
-		$cuts  = [ [ $start, (int) $tz->getOffset( $a ) ] ];
-		foreach ( $tz->getTransitions( $start, $end ) ?: [] as $i => $t ) {
+	private static function pieces( int $start, int $end ): array {
+		$tz          = wp_timezone();
+		$cuts        = [ [ $start, (int) $tz->getOffset( new \DateTimeImmutable( '@' . $start ) ) ] ];
+		$transitions = $tz->getTransitions( $start, $end );
+		foreach ( is_array( $transitions ) ? $transitions : [] as $i => $t ) {
 			if ( $i > 0 && $t['ts'] > $start && $t['ts'] < $end ) {
 				$cuts[] = [ (int) $t['ts'], (int) $t['offset'] ];
 			}
 		}
 		$out = [];
 		foreach ( $cuts as $i => [ $s, $offset ] ) {
-			$e     = $cuts[ $i + 1 ][0] ?? $end;
+			$out[] = [ $s, $cuts[ $i + 1 ][0] ?? $end, $offset ];
+		}
+		return $out;
+	}
+
+	private static function kind_sql( array $f ): string {
+		global $wpdb;
+		return empty( $f['kind'] ) ? '' : $wpdb->prepare( ' AND kind = %s', $f['kind'] );
+	}
+
+	/** @return string[] prepared SELECTs of (day, COLUMNS…) over whole quarter hours of the rollup */
+	private static function rollup_queries( int $a, int $b, array $f ): array {
+		global $wpdb;
+		$t   = Tables::ledger_rollup();
+		$out = [];
+		foreach ( self::pieces( $a, $b ) as [ $s, $e, $offset ] ) {
 			$out[] = $wpdb->prepare(
-				"SELECT DATE(created_at + INTERVAL %d SECOND) AS day,
-				        SUM(CASE WHEN kind = 'purchase' OR (kind = 'admin_adjustment' AND amount > 0) THEN amount ELSE 0 END) AS added,
-				        SUM(CASE WHEN kind = 'usage' THEN -amount ELSE 0 END) AS debited,
-				        SUM(CASE WHEN kind = 'usage' THEN quota_amount ELSE 0 END) AS quota,
-				        SUM(CASE WHEN kind = 'usage' AND amount = 0 THEN quota_amount ELSE 0 END) AS quota_only,
-				        SUM(kind = 'usage' AND amount = 0) AS quota_only_entries,
-				        SUM(CASE WHEN kind = 'usage' THEN uncovered ELSE 0 END) AS uncovered,
-				        COUNT(*) AS entries
-				 FROM $l FORCE INDEX (activity_cover) WHERE created_at >= %s AND created_at < %s
-				 GROUP BY day",
+				"SELECT DATE(bucket + INTERVAL %d SECOND) AS day,
+				        SUM(credit) AS added,
+				        SUM(IF(kind = 'usage', 0, debit)) AS removed,
+				        SUM(IF(kind = 'usage', debit, 0)) AS debited,
+				        SUM(IF(kind = 'usage', quota, 0)) AS quota,
+				        SUM(IF(kind = 'usage', quota_only, 0)) AS quota_only,
+				        SUM(IF(kind = 'usage', quota_only_entries, 0)) AS quota_only_entries,
+				        SUM(IF(kind = 'usage', uncovered, 0)) AS uncovered,
+				        SUM(entries) AS entries
+				 FROM $t WHERE bucket >= %s AND bucket < %s" . self::kind_sql( $f ) . ' GROUP BY day',
 				$offset,
 				gmdate( 'Y-m-d H:i:s', $s ),
 				gmdate( 'Y-m-d H:i:s', $e )
@@ -158,21 +171,54 @@ final class ActivityRollup {
 		return $out;
 	}
 
-	/** Sums the parts per day in SQL (DECIMAL), with the totals row under key '' when asked. */
-	private static function combine( array $parts, bool $totals ): array {
+	/** @return string[] prepared SELECTs of (day, COLUMNS…) straight from ledger rows */
+	private static function ledger_queries( int $a, int $b, array $f ): array {
+		global $wpdb;
+		$l     = Tables::ledger();
+		$where = self::kind_sql( $f );
+		$index = 'activity_cover';
+		if ( ! empty( $f['user_id'] ) ) {
+			$where .= $wpdb->prepare( ' AND user_id = %d', $f['user_id'] );
+			$index  = 'user_activity';
+		}
+		$out = [];
+		foreach ( self::pieces( $a, $b ) as [ $s, $e, $offset ] ) {
+			$out[] = $wpdb->prepare(
+				"SELECT DATE(created_at + INTERVAL %d SECOND) AS day,
+				        SUM(GREATEST(amount, 0)) AS added,
+				        SUM(IF(kind <> 'usage' AND amount < 0, -amount, 0)) AS removed,
+				        SUM(IF(kind = 'usage' AND amount < 0, -amount, 0)) AS debited,
+				        SUM(IF(kind = 'usage', quota_amount, 0)) AS quota,
+				        SUM(IF(kind = 'usage' AND amount = 0, quota_amount, 0)) AS quota_only,
+				        SUM(kind = 'usage' AND amount = 0) AS quota_only_entries,
+				        SUM(IF(kind = 'usage', uncovered, 0)) AS uncovered,
+				        COUNT(*) AS entries
+				 FROM $l FORCE INDEX ($index) WHERE created_at >= %s AND created_at < %s" . $where . ' GROUP BY day',
+				$offset,
+				gmdate( 'Y-m-d H:i:s', $s ),
+				gmdate( 'Y-m-d H:i:s', $e )
+			);
+		}
+		return $out;
+	}
+
+	/** Sums the parts per day in SQL (DECIMAL) with the totals row under key ''. */
+	private static function combine( array $parts ): array {
 		global $wpdb;
 		if ( ! $parts ) {
 			return [];
 		}
-		$sums = implode( ', ', array_map( static fn( $c ) => "SUM($c) AS $c", self::COLUMNS ) );
+		// CAST keeps the sums exact and wide whatever type each part's SUM() came back as.
+		$sums = implode( ', ', array_map( static fn( $c ) => "CAST(SUM($c) AS DECIMAL(40,6)) AS $c", self::COLUMNS ) );
 		$rows = $wpdb->get_results(
-			"SELECT day, $sums FROM (" . implode( ' UNION ALL ', array_map( static fn( $q ) => "($q)", $parts ) ) . ') parts GROUP BY day' . ( $totals ? ' WITH ROLLUP' : '' ),
+			"SELECT day, $sums FROM (" . implode( ' UNION ALL ', array_map( static fn( $q ) => "($q)", $parts ) ) . ') parts GROUP BY day WITH ROLLUP', // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- parts are prepared above.
 			ARRAY_A
-		) ?: [];
+		);
 		$out  = [];
-		foreach ( $rows as $x ) {
+		foreach ( is_array( $rows ) ? $rows : [] as $x ) {
 			$out[ null === $x['day'] ? '' : $x['day'] ] = $x;
 		}
 		return $out;
 	}
 }
+// phpcs:enable

@@ -71,7 +71,7 @@ final class Ledger {
 			$formats[] = in_array( $col, [ 'user_id', 'actor_id', 'input_tokens', 'output_tokens' ], true ) ? '%d' : '%s';
 		}
 		try {
-			return Transaction::insert( $t, $row, $formats );
+			$id = Transaction::insert( $t, $row, $formats );
 		} catch ( DbException $e ) {
 			// 1062: the UNIQUE idempotency key refused a second entry (InnoDB undid only this statement).
 			if ( 1062 !== $e->getCode() ) {
@@ -79,6 +79,9 @@ final class Ledger {
 			}
 			return self::duplicate( (int) Transaction::value( $wpdb->prepare( "SELECT id FROM $t WHERE idempotency_key = %s", $row['idempotency_key'] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 		}
+		// Same transaction as the row: the Activity rollup is never behind the ledger.
+		ActivityRollup::record( $row, (int) $id );
+		return $id;
 	}
 
 	public static function get( int $id ): ?array {

@@ -11,17 +11,13 @@ final class Module {
 	public const SWEEP_HOOK = 'aipkit_usage_sweep_holds';
 
 	public function register(): void {
-		foreach ( [ Rest\PricingController::class, Rest\QuotasController::class, Rest\BalancesController::class, Rest\ActivityController::class, Rest\ReconcileController::class ] as $c ) {
+		foreach ( [ Rest\PricingController::class, Rest\QuotasController::class, Rest\BalancesController::class, Rest\ActivityController::class, Rest\ReconcileController::class, Rest\UsersController::class, Rest\UnruledModelsController::class ] as $c ) {
 			( new $c() )->register();
 		}
 		add_filter( 'cron_schedules', [ self::class, 'schedules' ] );
 		add_action( self::SWEEP_HOOK, [ self::class, 'sweep' ] );
 		add_action( 'init', [ self::class, 'schedule' ] );
 		add_filter( 'site_status_tests', [ self::class, 'health_tests' ] );
-		// Rollup days were cut in the old zone: drop them once the zone changes.
-		foreach ( [ 'update_option_timezone_string', 'update_option_gmt_offset', 'add_option_timezone_string' ] as $hook ) {
-			add_action( $hook, [ ActivityRollup::class, 'forget_other_zones' ] );
-		}
 	}
 
 	public static function schedules( $schedules ) {

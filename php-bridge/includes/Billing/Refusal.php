@@ -55,16 +55,7 @@ final class Refusal {
 				'scope'       => $ctx['scope'],
 				'estimate'    => $quote['credits'],
 				'shortfall'   => $shortfall,
-				'actions'     => [
-					'buy_credits' => [
-						'label' => __( 'Buy credits', 'aipkit-usage' ),
-						'url'   => \AipkitUsage\Settings::buy_credits_url(),
-					],
-					'view_usage'  => [
-						'label' => __( 'View usage', 'aipkit-usage' ),
-						'url'   => \AipkitUsage\Settings::customer_dashboard_url(),
-					],
-				],
+				'actions'     => RefusalActions::build( (int) $v['user_id'] ),
 				self::PAYLOAD => $payload,
 			]
 		);

@@ -29,8 +29,8 @@ final class Tables {
 		return self::name( 'ledger' );
 	}
 
-	public static function ledger_daily(): string {
-		return self::name( 'ledger_daily' );
+	public static function ledger_rollup(): string {
+		return self::name( 'ledger_rollup' );
 	}
 
 	public static function holds(): string {

@@ -78,11 +78,15 @@ final class Schema {
 	 */
 	private static function migrations(): array {
 		return [
-			// Logs (screens-logs): conversations keyed by their owner as well (issue 8.8).
 			'4' => static function () {
+				// Logs: conversations keyed by their owner as well (issue 8.8).
 				\AipkitUsage\Logs\OwnerKeyMigration::run();
-				// Logs (screens-logs): index the short words of the exchanges that exist (issue 12.11).
+				// Logs: index the short words of the exchanges that exist (issue 12.11).
 				\AipkitUsage\Logs\TermIndex::start_backfill();
+				// Activity: the lazily built per-day table gives way to a rollup kept with each ledger insert.
+				global $wpdb;
+				$wpdb->query( 'DROP TABLE IF EXISTS ' . self::table( 'ledger_daily' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared,WordPress.DB.DirectDatabaseQuery.SchemaChange -- our own table name, no input.
+				\AipkitUsage\Billing\ActivityRollup::rebuild();
 			},
 		];
 	}

@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_daily', 'log_terms', 'refusals' ];
+	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_rollup', 'log_terms', 'refusals' ];
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -95,24 +95,26 @@ final class Tables {
   KEY user_created (user_id,created_at),
   KEY user_kind_created (user_id,kind,created_at),
   KEY kind_created (kind,created_at),
-  KEY activity_cover (created_at,kind,amount,quota_amount,uncovered)
+  KEY activity_cover (created_at,kind,amount,quota_amount,uncovered),
+  KEY user_activity (user_id,created_at,kind,amount,quota_amount,uncovered)
 ) ENGINE=InnoDB $collate;";
 
-		// Per-day Activity rollup of final ledger days (Billing\ActivityRollup); tz = the site time zone
-		// the day was cut in, so a time zone change simply stops matching the old rows.
-		$sum               = "decimal(30,6) NOT NULL DEFAULT '0.000000'";
-		$t['ledger_daily'] = "CREATE TABLE {$prefix}ledger_daily (
-  tz varchar(64) NOT NULL,
-  day date NOT NULL,
-  added $sum,
-  debited $sum,
+		// Activity rollup (Billing\ActivityRollup): sums per UTC quarter hour and entry kind, kept in
+		// the same transaction as each ledger insert. Quarter hours fit every site time zone
+		// (offsets like +5:45 included), so local days are cut at read time and a zone change costs nothing.
+		$sum                = "decimal(30,6) NOT NULL DEFAULT '0.000000'";
+		$t['ledger_rollup'] = "CREATE TABLE {$prefix}ledger_rollup (
+  bucket datetime NOT NULL,
+  kind varchar(32) NOT NULL,
+  slot tinyint(3) unsigned NOT NULL DEFAULT '0',
+  credit $sum,
+  debit $sum,
   quota $sum,
   quota_only $sum,
   quota_only_entries bigint(20) unsigned NOT NULL DEFAULT '0',
   uncovered $sum,
   entries bigint(20) unsigned NOT NULL DEFAULT '0',
-  computed_at datetime NOT NULL,
-  PRIMARY KEY  (tz,day)
+  PRIMARY KEY  (bucket,kind,slot)
 ) ENGINE=InnoDB $collate;";
 
 		$t['holds'] = "CREATE TABLE {$prefix}holds (

@@ -2,13 +2,15 @@
 namespace AipkitUsage\Tests\Billing;
 
 use AipkitUsage\Billing\Activity;
+use AipkitUsage\Billing\ActivityRollup;
+use AipkitUsage\Billing\Ledger;
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Tests\TestCase;
 
 /**
- * The per-day rollup must give exactly what a direct aggregate gives: random ledger rows around a
- * DST change in Europe/Berlin, several ranges (partial first day, open days, the DST day alone),
- * cold and warm, and after a time zone change.
+ * The quarter-hour rollup must give exactly what a direct aggregate of the ledger gives: random
+ * ledger rows around a DST change in Europe/Berlin, several ranges (partial first day, open days,
+ * the DST day alone, ragged edges), with kind filters, and after time zone changes (no rebuild).
  */
 final class ActivityRollupTest extends TestCase
 {
@@ -19,7 +21,7 @@ final class ActivityRollupTest extends TestCase
         parent::setUp();
         global $wpdb;
         $wpdb->query('DELETE FROM ' . Tables::ledger());
-        $wpdb->query('DELETE FROM ' . Tables::ledger_daily());
+        $wpdb->query('DELETE FROM ' . Tables::ledger_rollup());
         update_option('timezone_string', 'Europe/Berlin');
         $this->now = strtotime('2026-04-10 12:00:00 UTC');
         add_filter('aipkit_usage_now', fn() => $this->now);
@@ -44,6 +46,8 @@ final class ActivityRollupTest extends TestCase
             $rows[] = $wpdb->prepare('(%s, %s, %d, %s, %s, %s, %s, %s)', gmdate('Y-m-d H:i:s', $ts), $kind, 1, 'user:1', $amt, $quota, mt_rand(0, 9) === 0 ? '0.25' : '0', "rollup-test:$i");
         }
         $wpdb->query('INSERT INTO ' . Tables::ledger() . ' (created_at, kind, user_id, subject, amount, quota_amount, uncovered, idempotency_key) VALUES ' . implode(', ', $rows));
+        // Bulk SQL bypasses Ledger::append, as an import would: rebuild, as the schema upgrade does.
+        ActivityRollup::rebuild();
     }
 
     /** Reference computed without the offset trick: each local day's UTC bounds come from PHP. */
@@ -59,12 +63,11 @@ final class ActivityRollupTest extends TestCase
             $a = max($d, $from)->setTimezone($utc)->format('Y-m-d H:i:s');
             $b = min($d->modify('tomorrow'), $to)->setTimezone($utc)->format('Y-m-d H:i:s');
             $x = $wpdb->get_row($wpdb->prepare(
-                "SELECT SUM(CASE WHEN kind = 'purchase' OR (kind = 'admin_adjustment' AND amount > 0) THEN amount ELSE 0 END) added,
+                "SELECT SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) added,
+                        SUM(CASE WHEN kind <> 'usage' AND amount < 0 THEN -amount ELSE 0 END) removed,
                         SUM(CASE WHEN kind = 'usage' THEN -amount ELSE 0 END) debited, SUM(CASE WHEN kind = 'usage' THEN quota_amount ELSE 0 END) quota, COUNT(*) entries
                  FROM " . Tables::ledger() . ' WHERE created_at >= %s AND created_at < %s', $a, $b), ARRAY_A);
-            if ((int) $x['entries'] > 0) {
-                $series[] = ['day' => $d->format('Y-m-d'), 'added' => $x['added'], 'debited' => $x['debited'], 'quota' => $x['quota'], 'entries' => (int) $x['entries']];
-            }
+            $series[] = ['day' => $d->format('Y-m-d'), 'added' => $x['added'] ?? '0', 'removed' => $x['removed'] ?? '0', 'debited' => $x['debited'] ?? '0', 'quota' => $x['quota'] ?? '0', 'entries' => (int) $x['entries']];
         }
         return $series;
     }
@@ -72,14 +75,14 @@ final class ActivityRollupTest extends TestCase
     private function assertSameFigures(array $r, string $label): void
     {
         $direct = Activity::direct($r);
-        $cold = Activity::aggregate($r);
-        $warm = Activity::aggregate($r);
-        $this->assertSame($direct, $cold, "$label: cold rollup vs direct");
-        $this->assertSame($direct, $warm, "$label: warm rollup vs direct");
+        $this->assertSame($direct, Activity::aggregate($r), "$label: rollup vs direct");
+        foreach (['usage', 'purchase', 'admin_adjustment'] as $kind) {
+            $this->assertSame(Activity::direct($r, ['kind' => $kind]), Activity::aggregate($r, ['kind' => $kind]), "$label: rollup vs direct, $kind only");
+        }
         $ref = $this->reference($r);
         $this->assertSame(array_column($ref, 'day'), array_column($direct['series'], 'day'), "$label: days");
         foreach ($ref as $i => $x) {
-            foreach (['added', 'debited', 'quota'] as $k) {
+            foreach (['added', 'removed', 'debited', 'quota'] as $k) {
                 $this->assertSame(\AipkitUsage\Billing\Decimal::db($x[$k]), $direct['series'][$i][$k], "$label: {$x['day']} $k");
             }
             $this->assertSame($x['entries'], $direct['series'][$i]['entries'], "$label: {$x['day']} entries");
@@ -101,31 +104,28 @@ final class ActivityRollupTest extends TestCase
             $this->assertIsArray($r);
             $this->assertSameFigures($r, $label);
         }
-        // Final days were stored (one row per day, empty days included) and nothing past the settle line.
-        $this->assertGreaterThan(30, (int) $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::ledger_daily() . " WHERE tz = 'Europe/Berlin'"));
-        $this->assertNull($wpdb->get_var('SELECT day FROM ' . Tables::ledger_daily() . " WHERE day >= '2026-04-10'"));
-        $this->assertSame('0', $wpdb->get_var('SELECT entries FROM ' . Tables::ledger_daily() . " WHERE day = '2026-02-26'"));
-
-        // A new row on the open day shows up at once.
+        // Rows appended through the ledger (an open quarter hour and a closed one) show up at once.
         $r = $ranges['partial first day to now'];
         $before = Activity::aggregate($r)['cards']['ledger_entries'];
-        $wpdb->insert(Tables::ledger(), ['created_at' => gmdate('Y-m-d H:i:s', $this->now - 60), 'kind' => 'purchase', 'user_id' => 1, 'amount' => '3.5', 'idempotency_key' => 'rollup-test:late']);
-        $this->assertSame($before + 1, Activity::aggregate($r)['cards']['ledger_entries']);
+        $this->assertIsInt(\AipkitUsage\Billing\Transaction::run(fn() => Ledger::append(['created_at' => gmdate('Y-m-d H:i:s', $this->now - 60), 'kind' => 'purchase', 'user_id' => 1, 'amount' => '3.500000', 'idempotency_key' => 'rollup-test:late'])));
+        $this->assertIsInt(\AipkitUsage\Billing\Transaction::run(fn() => Ledger::append(['created_at' => gmdate('Y-m-d H:i:s', $this->now - 86400 * 9), 'kind' => 'admin_adjustment', 'user_id' => 1, 'amount' => '-2.250000', 'idempotency_key' => 'rollup-test:old'])));
+        $this->assertSame($before + 2, Activity::aggregate($r)['cards']['ledger_entries'], 'both appended rows counted through the rollup, no rebuild');
         $this->assertSameFigures($r, 'after a new row');
     }
 
-    public function testTimeZoneChangeDropsOldRollupsAndRecutsDays(): void
+    public function testTimeZoneChangeRecutsDaysWithoutRebuild(): void
     {
         global $wpdb;
         $r = Activity::range('custom', '2026-03-20', '2026-04-05');
         $berlin = Activity::aggregate($r);
         update_option('timezone_string', 'America/New_York');
-        $this->assertSame('0', $wpdb->get_var('SELECT COUNT(*) FROM ' . Tables::ledger_daily() . " WHERE tz = 'Europe/Berlin'"));
         $r = Activity::range('custom', '2026-03-20', '2026-04-05');
         $this->assertSameFigures($r, 'New York');
         $this->assertNotSame($berlin['series'], Activity::aggregate($r)['series']);
         update_option('timezone_string', '');
         update_option('gmt_offset', '5.5');
         $this->assertSameFigures(Activity::range('custom', '2026-03-01', '2026-04-10'), 'UTC+5:30');
+        update_option('gmt_offset', '5.75');
+        $this->assertSameFigures(Activity::range('custom', '2026-03-01', '2026-04-10'), 'UTC+5:45');
     }
 }

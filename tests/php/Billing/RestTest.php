@@ -170,9 +170,11 @@ final class RestTest extends TestCase
         $this->assertSame('10.000000', $d['cards']['credits_added'], 'negative adjustments are not credits added');
         $this->assertSame('2.000000', $d['cards']['balance_debited']);
         $this->assertSame('2.000000', $d['cards']['quota_only_usage']);
+        $this->assertSame('3.000000', $d['cards']['credits_removed'], 'the 8 → 5 correction');
         $this->assertSame(4, $d['cards']['ledger_entries']);
-        $this->assertCount(1, $d['series']);
-        $this->assertSame(4, $d['series'][0]['entries']);
+        // Every local day of the range (7 days back to now), zeros included.
+        $this->assertGreaterThanOrEqual(8, count($d['series']));
+        $this->assertSame(4, array_sum(array_column($d['series'], 'entries')));
         $this->assertCount(4, $d['entries']['items']);
 
         $d = $this->restData($this->rest('GET', '/aipkit/v1/activity', ['range' => '7', 'kind' => 'usage', 'user_id' => $b]));
@@ -183,11 +185,15 @@ final class RestTest extends TestCase
         $this->assertSame('from', $this->restData($r)['data']['field']);
 
         $r = $this->rest('GET', '/aipkit/v1/activity/export', ['range' => '7']);
-        $csv = $r->get_data();
-        $this->assertIsString($csv);
-        $this->assertStringStartsWith('id,created_at,kind', $csv);
+        $export = $r->get_data();
+        $this->assertInstanceOf(\AipkitUsage\Billing\ActivityExport::class, $export, 'streamed, not built in memory');
+        $csv = '';
+        $this->assertTrue($export->stream(static function (string $s) use (&$csv) {
+            $csv .= $s;
+        }));
+        $this->assertStringStartsWith('id,date,kind', $csv);
         $this->assertSame(5, substr_count($csv, "\r\n"));
-        $this->assertStringContainsString(",'-2.000000,", $csv, 'cells starting with - are neutralised');
+        $this->assertStringContainsString(',-2.000000,', $csv, 'negative amounts stay numbers');
     }
 
     public function testQuotaRulesRest(): void

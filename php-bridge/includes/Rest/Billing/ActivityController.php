@@ -2,6 +2,7 @@
 namespace AipkitUsage\Rest\Billing;
 
 use AipkitUsage\Billing\Activity;
+use AipkitUsage\Billing\ActivityExport;
 use AipkitUsage\Billing\Ledger;
 use AipkitUsage\Capabilities;
 use AipkitUsage\Rest\Controller;
@@ -15,8 +16,20 @@ final class ActivityController extends Controller {
 	public function register_routes(): void {
 		$args = [
 			'range'   => self::enum_arg( [ '7', '30', '90', 'custom' ], [ 'default' => '30' ] ),
-			'from'    => self::string_arg( 10, [ 'default' => '' ] ),
-			'to'      => self::string_arg( 10, [ 'default' => '' ] ),
+			'from'    => self::string_arg(
+				10,
+				[
+					'default' => '',
+					'pattern' => '^(\\d{4}-\\d{2}-\\d{2})?$',
+				]
+			),
+			'to'      => self::string_arg(
+				10,
+				[
+					'default' => '',
+					'pattern' => '^(\\d{4}-\\d{2}-\\d{2})?$',
+				]
+			),
 			'kind'    => [
 				'type'    => 'string',
 				'enum'    => array_merge( [ '' ], Ledger::KINDS ),
@@ -50,22 +63,29 @@ final class ActivityController extends Controller {
 		add_filter( 'rest_pre_serve_request', [ $this, 'serve_csv' ], 10, 4 );
 	}
 
+	/** @return array kind and user_id as the list, the cards and the export all apply them */
+	private static function filters( WP_REST_Request $r ): array {
+		return [
+			'kind'    => (string) $r['kind'],
+			'user_id' => (int) $r['user_id'],
+		];
+	}
+
 	public function index( WP_REST_Request $r ) {
 		$range = Activity::range( (string) $r['range'], (string) $r['from'], (string) $r['to'] );
 		if ( is_wp_error( $range ) ) {
 			return $range;
 		}
-		$filters = [
-			'kind'    => (string) $r['kind'],
-			'user_id' => (int) $r['user_id'],
-			'before'  => (string) $r['before'],
-		];
+		$filters = self::filters( $r );
 		$out     = [
-			'range'   => $range,
-			'entries' => Activity::entries( $range, $filters ),
+			'range'   => $range + [
+				'from_ts' => strtotime( $range['from'] . ' UTC' ),
+				'to_ts'   => strtotime( $range['to'] . ' UTC' ),
+			],
+			'entries' => Activity::entries( $range, $filters + [ 'before' => (string) $r['before'] ] ),
 		];
 		if ( '' === (string) $r['before'] ) {
-			$agg           = Activity::aggregate( $range );
+			$agg           = Activity::aggregate( $range, $filters );
 			$out['cards']  = $agg['cards'];
 			$out['series'] = $agg['series'];
 		}
@@ -77,29 +97,15 @@ final class ActivityController extends Controller {
 		if ( is_wp_error( $range ) ) {
 			return $range;
 		}
-		$buf = fopen( 'php://temp', 'w+' );
-		Activity::csv(
-			$range,
-			[
-				'kind'    => (string) $r['kind'],
-				'user_id' => (int) $r['user_id'],
-			],
-			static fn( $s ) => fwrite( $buf, $s )
-		);
-		rewind( $buf );
-		$res = new \WP_REST_Response( stream_get_contents( $buf ) );
-		fclose( $buf );
-		$res->header( 'Content-Type', 'text/csv; charset=utf-8' );
-		$res->header( 'Content-Disposition', 'attachment; filename="aipkit-ledger-' . gmdate( 'Y-m-d' ) . '.csv"' );
-		return $res;
+		return new \WP_REST_Response( new ActivityExport( $range, self::filters( $r ) ), 200 );
 	}
 
-	/** Sends the CSV body as is instead of JSON-encoding it. */
+	/** Streams the CSV instead of JSON-encoding a response. */
 	public function serve_csv( $served, $result, $request, $server ) {
-		if ( $served || '/aipkit/v1/activity/export' !== $request->get_route() || ! ( $result instanceof \WP_REST_Response ) || $result->is_error() || ! is_string( $result->get_data() ) ) {
+		if ( $served || ! ( $result instanceof \WP_REST_Response ) || ! ( $result->get_data() instanceof ActivityExport ) ) {
 			return $served;
 		}
-		echo $result->get_data(); // phpcs:ignore WordPress.Security.EscapeOutput -- CSV, cells neutralised by the core.
+		$result->get_data()->send();
 		return true;
 	}
 }
