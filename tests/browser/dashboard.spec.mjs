@@ -236,12 +236,13 @@ test('the Pricing form offers models registered by modules instead of a missing 
 	await page.goto(`${BILLING}&section=pricing`);
 	await page.getByRole('button', { name: 'New Pricing' }).click();
 	const dialog = page.getByRole('dialog');
-	await dialog.getByLabel('Provider', { exact: true }).fill('demo');
+	await dialog.getByRole('combobox', { name: 'Provider' }).fill('demo');
+	await page.keyboard.press('Escape'); // close the suggestions, keep the dialog
 	const hint = dialog.locator('.aipkit-pricing-models-hint');
 	await expect(hint).not.toContainText('AI Providers');
 	await expect(hint).toContainText(/Seen in your logs|Registered by AI modules/);
 	await hint.getByRole('button', { name: 'Use model demo-chat-large' }).click();
-	await expect(dialog.getByLabel('Model', { exact: true })).toHaveValue('demo-chat-large');
+	await expect(dialog.getByRole('combobox', { name: 'Model' })).toHaveValue('demo-chat-large');
 });
 
 test('WooCommerce My Account: a Credits & Usage tab, and the purchase of a completed order linked to it', async ({ page }) => {
