@@ -58,6 +58,7 @@ final class Plugin {
 			'AipkitUsage\\Billing\\Module',
 			'AipkitUsage\\Logs\\Module',
 			'AipkitUsage\\WooCommerce\\Module',
+			'AipkitUsage\\Dashboard\\Module',
 		];
 	}
 

@@ -32,6 +32,10 @@ final class Settings {
 			// WooCommerce credit packages (helper woo).
 			'woocommerce_grant_statuses'         => [ 'completed' ],
 			'woocommerce_allow_negative_balance' => false,
+			// Customer dashboard ([aipkit_token_usage], helper "dashboard").
+			'dashboard_page_id'                  => 0,
+			'dashboard_roles'                    => [],
+			'dashboard_my_account_tab'           => true,
 		];
 	}
 
@@ -93,6 +97,27 @@ final class Settings {
 				'description' => __( 'Allow negative balance after refunds: a refund takes back all its credits even when the customer already spent them.', 'aipkit-usage' ),
 				'type'        => 'boolean',
 			],
+			// Customer dashboard ([aipkit_token_usage], helper "dashboard").
+			'dashboard_page_id'                  => [
+				'description' => __( 'The page holding [aipkit_token_usage] (0 = none chosen).', 'aipkit-usage' ),
+				'type'        => 'integer',
+				'minimum'     => 0,
+				'maximum'     => PHP_INT_MAX,
+			],
+			'dashboard_roles'                    => [
+				'description' => __( 'Roles that may see the customer dashboard; empty = every logged-in user.', 'aipkit-usage' ),
+				'type'        => 'array',
+				'maxItems'    => 100,
+				'items'       => [
+					'type'      => 'string',
+					'pattern'   => '^[a-z0-9_-]{1,64}$',
+					'maxLength' => 64,
+				],
+			],
+			'dashboard_my_account_tab'           => [
+				'description' => __( 'Show the dashboard as a "Credits & Usage" tab in WooCommerce My Account.', 'aipkit-usage' ),
+				'type'        => 'boolean',
+			],
 		];
 	}
 
@@ -146,6 +171,19 @@ final class Settings {
 
 	public static function woocommerce_allow_negative_balance(): bool {
 		return (bool) self::all()['woocommerce_allow_negative_balance'];
+	}
+
+	public static function dashboard_page_id(): int {
+		return (int) self::all()['dashboard_page_id'];
+	}
+
+	/** @return string[] role slugs allowed to see the customer dashboard; empty = every logged-in user */
+	public static function dashboard_roles(): array {
+		return (array) self::all()['dashboard_roles'];
+	}
+
+	public static function dashboard_my_account_tab(): bool {
+		return (bool) self::all()['dashboard_my_account_tab'];
 	}
 
 	/**
@@ -223,6 +261,7 @@ final class Settings {
 				return $clean;
 			case 'delete_data_on_uninstall':
 			case 'woocommerce_allow_negative_balance':
+			case 'dashboard_my_account_tab':
 				return is_bool( $value ) ? $value : $bad( __( 'This setting must be true or false.', 'aipkit-usage' ) );
 			case 'uncovered_limit':
 				// Stored values are canonical already (every read re-checks them): no core call for those.
@@ -239,6 +278,23 @@ final class Settings {
 				}
 				// Completed always grants: an order that is finished must have its credits.
 				return array_values( array_intersect( self::GRANT_STATUSES, array_merge( [ 'completed' ], $value ) ) );
+			case 'dashboard_page_id':
+				if ( ( is_int( $value ) || ( is_string( $value ) && ctype_digit( $value ) ) ) && (int) $value >= 0 ) {
+					return (int) $value;
+				}
+				return $bad( __( 'The dashboard page must be a page id (0 for none).', 'aipkit-usage' ) );
+			case 'dashboard_roles':
+				if ( ! is_array( $value ) || count( $value ) > 100 ) {
+					return $bad( __( 'Dashboard roles must be a list of role names.', 'aipkit-usage' ) );
+				}
+				$roles = [];
+				foreach ( $value as $role ) {
+					if ( ! is_string( $role ) || ! preg_match( '/^[a-z0-9_-]{1,64}$/', $role ) ) {
+						return $bad( __( 'Dashboard roles must be a list of role names.', 'aipkit-usage' ) );
+					}
+					$roles[ $role ] = true;
+				}
+				return array_keys( $roles );
 		}
 		return $bad( __( 'Unknown setting.', 'aipkit-usage' ) );
 	}

@@ -142,13 +142,14 @@ test.describe('WooCommerce tab', () => {
 	// The refused save below is a real 400 from the server, which Chromium logs as a failed resource.
 	test.use({ allowedConsoleErrors: [/status of 400/] });
 
-	test('the WooCommerce tab says what it does and edits the customer dashboard settings', async ({ admin: page }) => {
+	test('the WooCommerce tab says what it will do, picks the dashboard page and edits the buy credits URL', async ({ admin: page }) => {
 		await page.goto(`${PAGE}&tab=billing&section=woocommerce`);
 		const screen = page.locator('[data-screen="woocommerce"]');
 		await expect(screen.getByRole('heading', { name: 'WooCommerce Integration' })).toBeVisible();
 		await expect(screen).toContainText('Products marked as an AI Puffer credit package add their credits');
 		await expect(screen).toContainText('[aipkit_token_usage]');
-		const dashboard = screen.getByLabel('Customer dashboard URL');
+		// The Customer dashboard URL is now chosen as a page (tests/browser/dashboard.spec.mjs).
+		await expect(screen.getByLabel('Customer dashboard page')).toBeVisible();
 		const buy = screen.getByLabel('Default buy credits URL');
 		const save = screen.getByRole('button', { name: 'Save settings' });
 
@@ -158,18 +159,17 @@ test.describe('WooCommerce tab', () => {
 		await expect(screen.getByRole('alert')).toBeVisible();
 		await expect(buy).toHaveAttribute('aria-invalid', 'true');
 
-		// Keyboard only: type, Enter submits; the values survive a reload.
+		// Keyboard only: type, Enter submits; the value survives a reload.
 		await buy.fill('');
-		await dashboard.focus();
-		await page.keyboard.type('http://127.0.0.1/credits-usage/');
+		await buy.focus();
+		await page.keyboard.type('http://127.0.0.1/shop/');
 		await page.keyboard.press('Enter');
-		await expect(screen.getByRole('status')).toHaveText('Settings saved.');
+		await expect(screen.locator('.aipkit-usage-woocommerce__form').getByRole('status')).toHaveText('Settings saved.');
 		await page.reload();
-		await expect(page.locator('[data-screen="woocommerce"]').getByLabel('Customer dashboard URL')).toHaveValue('http://127.0.0.1/credits-usage/');
-		await expect(page.locator('[data-screen="woocommerce"]').getByLabel('Default buy credits URL')).toHaveValue('');
+		await expect(page.locator('[data-screen="woocommerce"]').getByLabel('Default buy credits URL')).toHaveValue('http://127.0.0.1/shop/');
 		const stored = await page.evaluate(() => window.wp.apiFetch({ path: '/aipkit/v1/settings' }));
-		expect(stored.customer_dashboard_url).toBe('http://127.0.0.1/credits-usage/');
-		await page.evaluate(() => window.wp.apiFetch({ path: '/aipkit/v1/settings', method: 'POST', data: { customer_dashboard_url: '' } }));
+		expect(stored.buy_credits_url).toBe('http://127.0.0.1/shop/');
+		await page.evaluate(() => window.wp.apiFetch({ path: '/aipkit/v1/settings', method: 'POST', data: { buy_credits_url: '' } }));
 	});
 });
 

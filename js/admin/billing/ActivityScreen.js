@@ -18,6 +18,7 @@ import { api, KIND_LABELS, qs } from './api';
 import LedgerTable from './LedgerTable';
 import ActivityCards from './activity/ActivityCards';
 import ActivityChart from './activity/ActivityChart';
+import { activityPreset } from './activityLink';
 
 const RANGES = [
 	{ value: '7', label: __( 'Last 7 days', 'aipkit-usage' ) },
@@ -76,11 +77,12 @@ function scopeText( data, params, user ) {
 }
 
 export default function ActivityScreen() {
-	const [ range, setRange ] = useState( '30' );
-	const [ from, setFrom ] = useState( '' );
-	const [ to, setTo ] = useState( '' );
+	const [ preset ] = useState( activityPreset );
+	const [ range, setRange ] = useState( preset.range );
+	const [ from, setFrom ] = useState( preset.from );
+	const [ to, setTo ] = useState( preset.to );
 	const [ kind, setKind ] = useState( '' );
-	const [ userId, setUserId ] = useState( 0 );
+	const [ userId, setUserId ] = useState( Number( preset.userId ) || 0 );
 	const [ user, setUser ] = useState( null );
 	const [ data, setData ] = useState( null );
 	const [ items, setItems ] = useState( [] );

@@ -17,6 +17,8 @@ import RowActions from '../components/RowActions';
 import BalanceCell from './BalanceCell';
 import { api, credits, qs } from './api';
 import LedgerTable from './LedgerTable';
+import WhyRefused from './WhyRefused';
+import { activityUrl, rangeOf } from './activityLink';
 
 function ConfirmReset( { user, scope, onDone, onCancel } ) {
 	const [ busy, setBusy ] = useState( false );
@@ -299,6 +301,21 @@ function History( { user, onClose } ) {
 					{ __( 'Load more', 'aipkit-usage' ) }
 				</Button>
 			) }
+			{ rangeOf( items ) && (
+				<p>
+					<a
+						href={ activityUrl( {
+							userId: user.user_id,
+							...rangeOf( items ),
+						} ) }
+					>
+						{ __(
+							'Open these entries in Activity (date range and user preset)',
+							'aipkit-usage'
+						) }
+					</a>
+				</p>
+			) }
 		</Modal>
 	);
 }
@@ -312,6 +329,7 @@ export default function BalancesScreen() {
 	const [ history, setHistory ] = useState( null );
 	const [ resetAll, setResetAll ] = useState( null );
 	const [ clearUncovered, setClearUncovered ] = useState( null );
+	const [ why, setWhy ] = useState( null );
 
 	const load = useCallback( () => {
 		api( `/balances${ qs( { search, page } ) }` ).then(
@@ -380,6 +398,13 @@ export default function BalancesScreen() {
 						{
 							label: __( 'History', 'aipkit-usage' ),
 							onClick: () => setHistory( u ),
+						},
+						{
+							label: __(
+								'Why was this refused?',
+								'aipkit-usage'
+							),
+							onClick: () => setWhy( u ),
 						},
 					] }
 				/>
@@ -499,6 +524,9 @@ export default function BalancesScreen() {
 						load();
 					} }
 				/>
+			) }
+			{ why && (
+				<WhyRefused user={ why } onClose={ () => setWhy( null ) } />
 			) }
 			{ resetAll && (
 				<ConfirmReset

@@ -12,16 +12,10 @@ import {
 import { api } from './api';
 import CreditProducts from './woocommerce/CreditProducts';
 import CheckOrder from './woocommerce/CheckOrder';
+import DashboardPagePicker from './DashboardPagePicker';
 
 const FIELDS = [
-	{
-		key: 'customer_dashboard_url',
-		label: __( 'Customer dashboard URL', 'aipkit-usage' ),
-		help: __(
-			'The page that shows the [aipkit_token_usage] shortcode: users’ credits, purchases and quotas.',
-			'aipkit-usage'
-		),
-	},
+	// customer_dashboard_url: chosen as a page by DashboardPagePicker.
 	{
 		key: 'buy_credits_url',
 		label: __( 'Default buy credits URL', 'aipkit-usage' ),
@@ -178,6 +172,7 @@ export default function WooCommerceScreen( { boot } ) {
 						'aipkit-usage'
 					) }
 				</p>
+				<DashboardPagePicker boot={ boot } />
 				{ canEdit ? (
 					<form
 						className="aipkit-usage-woocommerce__form"

@@ -40,4 +40,8 @@ final class Tables {
 	public static function counters(): string {
 		return self::name( 'quota_counters' );
 	}
+
+	public static function refusals(): string {
+		return self::name( 'refusals' );
+	}
 }

@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '4';
+	public const VERSION = '5'; // 5: refusals table + ledger KEY user_kind_created (helper dashboard)
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {

@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_rollup', 'log_terms' ];
+	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_rollup', 'log_terms', 'refusals' ];
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -93,6 +93,7 @@ final class Tables {
   UNIQUE KEY idempotency_key (idempotency_key),
   KEY created_id (created_at,id),
   KEY user_created (user_id,created_at),
+  KEY user_kind_created (user_id,kind,created_at),
   KEY kind_created (kind,created_at),
   KEY order_item (order_id,order_item_id),
   KEY activity_cover (created_at,kind,amount,quota_amount,uncovered),
@@ -212,6 +213,29 @@ final class Tables {
   log_id bigint(20) unsigned NOT NULL,
   PRIMARY KEY  (term,log_id),
   KEY log_id (log_id)
+) ENGINE=InnoDB $collate;";
+
+		// Admission refusals (Billing\Refusals), so "Why was this refused?" can show a user's last ones.
+		$t['refusals'] = "CREATE TABLE {$prefix}refusals (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  created_at datetime NOT NULL,
+  user_id bigint(20) unsigned NOT NULL DEFAULT '0',
+  guest_key varchar(80) NOT NULL DEFAULT '',
+  module varchar(64) NOT NULL DEFAULT '',
+  bot_id varchar(64) NOT NULL DEFAULT '',
+  usage_type varchar(32) NOT NULL DEFAULT '',
+  provider varchar(64) NOT NULL DEFAULT '',
+  model varchar(128) NOT NULL DEFAULT '',
+  estimate $credit,
+  balance_available $credit,
+  held $credit,
+  quota longtext,
+  rule_id bigint(20) unsigned DEFAULT NULL,
+  reason varchar(64) NOT NULL DEFAULT '',
+  message text,
+  PRIMARY KEY  (id),
+  KEY user_created (user_id,created_at),
+  KEY created_at (created_at)
 ) ENGINE=InnoDB $collate;";
 
 		$out = [];

@@ -11,6 +11,7 @@ import { __ } from '@wordpress/i18n';
 import Combobox from '../../components/Combobox';
 import { api, METHOD_LABELS, useUsageTypes } from '../api';
 import RulePreview from './RulePreview';
+import PricingModelsHint from '../PricingModelsHint';
 
 export const EMPTY_RULE = {
 	usage_type: 'chat',
@@ -152,10 +153,13 @@ export default function RuleForm( { initial, catalog, onSaved, onCancel } ) {
 				value={ rule.model }
 				options={ modelOptions }
 				onChange={ set( 'model' ) }
-				help={ __(
-					'Type to search this provider’s models, enter any model name, or * for every model of the provider. Missing models appear after a sync in AI Providers.',
-					'aipkit-usage'
-				) }
+				help={
+					<PricingModelsHint
+						catalog={ catalog }
+						provider={ rule.provider }
+						onPick={ set( 'model' ) }
+					/>
+				}
 			/>
 			<SelectControl
 				label={ __( 'Billing method', 'aipkit-usage' ) }
