@@ -270,7 +270,7 @@ test('after deleting the selected bot\'s logs the screen shows that filter\'s em
 	const dialog = page.locator('.aipkit-logs-delete');
 	await dialog.getByRole('button', { name: 'Delete logs' }).click();
 	await expect(dialog.locator('.aipkit-logs-delete__progress-text')).toHaveText('Deleted 2 of 2 exchanges.');
-	await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+	await dialog.locator('button.is-primary', { hasText: /^Close$/ }).click();
 	await expect(page.locator('.components-notice.is-error')).toHaveCount(0);
 	await expect(page.getByText('Unknown chatbot.')).toHaveCount(0);
 	await expect(page.locator('.aipkit-logs__empty')).toContainText('No logs for e2e-form.');
@@ -308,7 +308,7 @@ test('closing the delete dialog mid-way asks whether to stop, then says what was
 	await dialog.getByRole('alertdialog').getByRole('button', { name: 'Stop' }).click();
 	const stopped = dialog.locator('.aipkit-logs-delete__stopped');
 	await expect(stopped).toHaveText('Stopped. 2000 of 2500 matching exchanges were deleted; 500 were kept.');
-	await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+	await dialog.locator('button.is-primary', { hasText: /^Close$/ }).click();
 	await expect(page.locator('.components-notice.is-success')).toContainText('Deleting stopped: 2000 exchanges were deleted, the rest were kept.');
 	await expect(rows(page)).toHaveCount(1);
 	await expect(rows(page).first().locator('td').nth(3)).toHaveText('500');

@@ -13,7 +13,7 @@ import DataTable from '../components/DataTable';
 import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
-import { api, credits, METHOD_LABELS, USAGE_TYPES } from './api';
+import { api, credits, METHOD_LABELS, USAGE_TYPES, useUsageTypes } from './api';
 import RuleForm, { EMPTY_RULE } from './pricing/RuleForm';
 import UnruledModels from './pricing/UnruledModels';
 
@@ -36,6 +36,8 @@ export default function PricingScreen() {
 	const [ catalog, setCatalog ] = useState( null );
 	const [ error, setError ] = useState( null );
 	const [ editing, setEditing ] = useState( null );
+	// Methods per usage type come from the core (null while it loads).
+	const usageTypes = useUsageTypes();
 	const [ deleting, setDeleting ] = useState( null );
 	const [ notice, setNotice ] = useState( null );
 
@@ -176,7 +178,7 @@ export default function PricingScreen() {
 				<UnruledModels
 					version={ rules }
 					onCreate={ ( m ) => {
-						const type = USAGE_TYPES.find(
+						const type = ( usageTypes || [] ).find(
 							( t ) => t.value === m.usage_type
 						);
 						setEditing( {
@@ -185,9 +187,10 @@ export default function PricingScreen() {
 							usage_type: type
 								? m.usage_type
 								: EMPTY_RULE.usage_type,
-							method: type
-								? type.methods[ 0 ]
-								: EMPTY_RULE.method,
+							method:
+								type && type.methods.length
+									? type.methods[ 0 ]
+									: EMPTY_RULE.method,
 						} );
 					} }
 				/>
