@@ -54,7 +54,7 @@ final class ChatEndpoint {
 	}
 
 	public static function check_nonce( WP_REST_Request $r ) {
-		$nonce = (string) ( $r->get_header( 'x_aipkit_demo_nonce' ) ?: $r['_demo_nonce'] );
+		$nonce = (string) ( $r->get_header( 'x_aipkit_demo_nonce' ) ? $r->get_header( 'x_aipkit_demo_nonce' ) : $r['_demo_nonce'] );
 		if ( wp_verify_nonce( $nonce, self::NONCE ) ) {
 			return true;
 		}

@@ -82,9 +82,9 @@ final class Plugin {
 		}
 	}
 
-	/** @return object|null the booted service instance of $class */
-	public function service( string $class ): ?object {
-		return $this->services[ $class ] ?? null;
+	/** @return object|null the booted service instance of $class_name */
+	public function service( string $class_name ): ?object {
+		return $this->services[ $class_name ] ?? null;
 	}
 
 	public function load_text_domain(): void {

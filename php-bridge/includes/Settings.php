@@ -199,6 +199,7 @@ final class Settings {
 				/* translators: %s: setting name */
 				return new WP_Error(
 					'aipkit_unknown_setting',
+					/* translators: %s: setting name */
 					sprintf( __( 'Unknown setting: %s.', 'aipkit-usage' ), $key ),
 					[
 						'status' => 400,

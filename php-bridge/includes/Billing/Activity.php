@@ -4,6 +4,8 @@ namespace AipkitUsage\Billing;
 use AipkitUsage\Core\Gateway;
 use WP_Error;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- SQL is composed only of the plugin's own table names (Tables::*), integer id lists (intval) and fragments built by $wpdb->prepare(); every value goes through prepare(). WordPress 6.1 has no %i for identifiers.
+
 /**
  * Billing > Activity: the four cards, a per-day series and the ledger list for a time range.
  * Every figure is an SQL aggregate: final days from the per-day rollup, open days live.
@@ -172,12 +174,12 @@ final class Activity {
 		// The index whose order is (filter, created_at, id): the newest rows of that user or kind are
 		// read first and LIMIT stops the scan, instead of walking every row of the range by date.
 		$index = empty( $f['user_id'] ) ? ( empty( $f['kind'] ) ? 'created_id' : 'kind_created' ) : 'user_created';
-		$rows  = $wpdb->get_results(
+		$rows  = (array) $wpdb->get_results(
 			"SELECT l.*, u.display_name, u.user_email, a.display_name AS actor_name FROM $l l FORCE INDEX ($index)
 			 LEFT JOIN {$wpdb->users} u ON u.ID = l.user_id LEFT JOIN {$wpdb->users} a ON a.ID = l.actor_id
 			 WHERE " . implode( ' AND ', $where ) . ' ORDER BY l.created_at DESC, l.id DESC LIMIT ' . ( $limit + 1 ),
 			ARRAY_A
-		) ?: [];
+		);
 		$more  = count( $rows ) > $limit;
 		$rows  = array_slice( $rows, 0, $limit );
 		$last  = end( $rows );

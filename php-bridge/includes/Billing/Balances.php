@@ -79,7 +79,7 @@ final class Balances {
 	 *
 	 * @return array|WP_Error {balance, delta, ledger_id}
 	 */
-	public static function adjust( int $user_id, $expected, $new, string $reason = '', int $actor = 0 ) {
+	public static function adjust( int $user_id, $expected, $new_balance, string $reason = '', int $actor = 0 ) {
 		if ( $user_id <= 0 || ! get_userdata( $user_id ) ) {
 			return new WP_Error(
 				'aipkit_unknown_user',
@@ -95,9 +95,9 @@ final class Balances {
 		if ( is_wp_error( $expected ) ) {
 			return $expected;
 		}
-		$new = Decimal::parse( 'new_balance', $new );
-		if ( is_wp_error( $new ) ) {
-			return $new;
+		$new_balance = Decimal::parse( 'new_balance', $new_balance );
+		if ( is_wp_error( $new_balance ) ) {
+			return $new_balance;
 		}
 		$reason = sanitize_textarea_field( $reason );
 		$actor  = $actor ? $actor : get_current_user_id();
@@ -112,16 +112,16 @@ final class Balances {
 		if ( is_wp_error( $key ) ) {
 			return $key;
 		}
-		$key = $key['key'];
+		$key    = $key['key'];
 		$result = Transaction::run(
-			static function () use ( $user_id, $expected, $new, $reason, $actor, $key ) {
+			static function () use ( $user_id, $expected, $new_balance, $reason, $actor, $key ) {
 				global $wpdb;
 				$row = self::lock( $user_id );
 				$adj = Gateway::instance()->adjust_balance(
 					[
 						'current'  => $row['balance'],
 						'expected' => $expected,
-						'new'      => $new,
+						'new'      => $new_balance,
 					]
 				);
 				if ( is_wp_error( $adj ) ) {

@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Billing;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- SQL is composed only of the plugin's own table names (Tables::*), integer id lists (intval) and fragments built by $wpdb->prepare(); every value goes through prepare(). WordPress 6.1 has no %i for identifiers.
+
 /**
  * Providers and models offered when creating a pricing rule: a built-in list of well-known models,
  * models seen in the logs and the ledger (recent rows, cached), and models other modules register (filter aipkit_usage_models,
@@ -102,7 +104,7 @@ final class ModelCatalog {
 			\AipkitUsage\Schema\Schema::table( 'logs' ) => '',
 			Tables::ledger()                            => "WHERE kind = 'usage'",
 		] as $table => $where ) {
-			$rows = $wpdb->get_results(
+			$rows = (array) $wpdb->get_results(
 				$wpdb->prepare(
 					"SELECT DISTINCT provider, model FROM (SELECT provider, model FROM $table FORCE INDEX (created_id) $where ORDER BY created_at DESC, id DESC LIMIT %d) recent
 					 WHERE provider <> '' AND model <> '' LIMIT %d",
@@ -110,7 +112,7 @@ final class ModelCatalog {
 					self::SEEN_MAX
 				),
 				ARRAY_A
-			) ?: [];
+			);
 			foreach ( $rows as $r ) {
 				$pairs[ strtolower( $r['provider'] ) . "\0" . $r['model'] ] = [
 					'provider' => $r['provider'],

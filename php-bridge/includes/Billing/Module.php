@@ -14,13 +14,15 @@ final class Module {
 		foreach ( [ Rest\PricingController::class, Rest\QuotasController::class, Rest\BalancesController::class, Rest\ActivityController::class, Rest\ReconcileController::class, Rest\UsersController::class, Rest\UnruledModelsController::class ] as $c ) {
 			( new $c() )->register();
 		}
-		add_filter( 'cron_schedules', [ self::class, 'schedules' ] );
+		add_filter( 'cron_schedules', [ self::class, 'schedules' ] ); // phpcs:ignore WordPress.WP.CronInterval.CronSchedulesInterval -- expired holds must be released within minutes (see schedules()).
 		add_action( self::SWEEP_HOOK, [ self::class, 'sweep' ] );
 		add_action( 'init', [ self::class, 'schedule' ] );
 		add_filter( 'site_status_tests', [ self::class, 'health_tests' ] );
 	}
 
 	public static function schedules( $schedules ) {
+		// Held credits are unavailable until released: expired holds must come back within minutes, not
+		// a quarter of an hour (a subject's own expired holds are also released on its next request).
 		$schedules['aipkit_five_minutes'] = [
 			'interval' => 5 * MINUTE_IN_SECONDS,
 			'display'  => __( 'Every 5 minutes (AI Puffer holds)', 'aipkit-usage' ),

@@ -4,6 +4,8 @@ namespace AipkitUsage\Billing;
 use AipkitUsage\Core\Gateway;
 use WP_Error;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- SQL is composed only of the plugin's own table names (Tables::*), integer id lists (intval) and fragments built by $wpdb->prepare(); every value goes through prepare(). WordPress 6.1 has no %i for identifiers.
+
 /**
  * Storage of pricing rules. The core validates and normalises every rule; the database enforces
  * "one enabled rule per usage type/provider/model" with UNIQUE(usage_type, provider, model, active_slot).
@@ -25,7 +27,7 @@ final class PricingRules {
 	public static function all(): array {
 		global $wpdb;
 		$rows = $wpdb->get_results( 'SELECT * FROM ' . Tables::pricing_rules() . ' ORDER BY usage_type, provider, model, id', ARRAY_A );
-		return array_map( [ self::class, 'shape' ], $rows ?: [] );
+		return array_map( [ self::class, 'shape' ], (array) $rows );
 	}
 
 	public static function get( int $id ): ?array {
@@ -39,7 +41,7 @@ final class PricingRules {
 		$table = Tables::pricing_rules();
 		if ( ! isset( self::$enabled[ $table ] ) ) {
 			global $wpdb;
-			$rows                    = $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . $table . ' WHERE enabled = 1', ARRAY_A ) ?: [];
+			$rows                    = (array) $wpdb->get_results( 'SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM ' . $table . ' WHERE enabled = 1', ARRAY_A );
 			self::$enabled[ $table ] = array_map( [ self::class, 'core_rule' ], $rows );
 		}
 		return self::$enabled[ $table ];
@@ -61,7 +63,7 @@ final class PricingRules {
 		$rules = wp_cache_get( $key, self::CACHE_GROUP );
 		if ( false === $rules ) {
 			global $wpdb;
-			$rows  = $wpdb->get_results(
+			$rows  = (array) $wpdb->get_results(
 				$wpdb->prepare(
 					"SELECT id, usage_type, provider, model, method, input_rate, output_rate, unit_rate FROM $table
 					 WHERE usage_type = %s AND provider = %s AND model IN (%s, '*') AND active_slot = 1",
@@ -70,7 +72,7 @@ final class PricingRules {
 					$model
 				),
 				ARRAY_A
-			) ?: [];
+			);
 			$rules = array_map( [ self::class, 'core_rule' ], $rows );
 			wp_cache_add_non_persistent_groups( [ self::CACHE_GROUP ] );
 			wp_cache_set( $key, $rules, self::CACHE_GROUP );
@@ -204,6 +206,7 @@ final class PricingRules {
 			if ( ! isset( $rule[ $f ] ) ) {
 				return new WP_Error(
 					'aipkit_malformed_input',
+					/* translators: %s: the missing field's name */
 					sprintf( __( '%s is required.', 'aipkit-usage' ), $f ),
 					[
 						'status' => 400,
@@ -267,6 +270,7 @@ final class PricingRules {
 	private static function not_found( int $id ): WP_Error {
 		return new WP_Error(
 			'aipkit_rule_not_found',
+			/* translators: %d: pricing rule id */
 			sprintf( __( 'Pricing rule #%d does not exist.', 'aipkit-usage' ), $id ),
 			[
 				'status' => 404,

@@ -3,6 +3,8 @@ namespace AipkitUsage\Billing;
 
 use WP_Error;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- SQL is composed only of the plugin's own table names (Tables::*), integer id lists (intval) and fragments built by $wpdb->prepare(); every value goes through prepare(). WordPress 6.1 has no %i for identifiers.
+
 /**
  * Quota rules per module and optionally one bot/form. An empty limit is unlimited, 0 allows nothing,
  * and a module without any rule is unlimited, so a fresh site just works.
@@ -26,7 +28,7 @@ final class QuotaRules {
 
 	public static function all(): array {
 		global $wpdb;
-		$rows = $wpdb->get_results( 'SELECT * FROM ' . Tables::quota_rules() . ' ORDER BY module, bot_id', ARRAY_A ) ?: [];
+		$rows = (array) $wpdb->get_results( 'SELECT * FROM ' . Tables::quota_rules() . ' ORDER BY module, bot_id', ARRAY_A );
 		return array_map( [ self::class, 'shape' ], $rows );
 	}
 
@@ -118,6 +120,7 @@ final class QuotaRules {
 		if ( ! $wpdb->delete( Tables::quota_rules(), [ 'id' => $id ], [ '%d' ] ) ) {
 			return new WP_Error(
 				'aipkit_quota_not_found',
+				/* translators: %d: quota rule id */
 				sprintf( __( 'Quota rule #%d does not exist.', 'aipkit-usage' ), $id ),
 				[
 					'status' => 404,

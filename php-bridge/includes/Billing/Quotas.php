@@ -189,8 +189,8 @@ final class Quotas {
 		$now     = Clock::current()->now();
 		// One id per call, made before the transaction: if a COMMIT succeeds but its answer is lost with
 		// the connection, the retry finds its own entries and does not reset usage counted since.
-		$call    = wp_generate_uuid4();
-		$result  = Transaction::run(
+		$call   = wp_generate_uuid4();
+		$result = Transaction::run(
 			static function () use ( $scopes, $subject, $user_id, $actor, $wpdb, $now, $call ) {
 				$done = [];
 				$at   = Clock::sql( $now );

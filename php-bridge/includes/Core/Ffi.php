@@ -30,10 +30,10 @@ final class Ffi {
 	private \FFI\CData $out_len_ptr;
 
 	private function __construct( \FFI $ffi ) {
-		$this->ffi       = $ffi;
-		$this->out       = $ffi->new( 'uint8_t*' );
-		$this->out_len    = $ffi->new( 'size_t' );
-		$this->out_ptr    = \FFI::addr( $this->out );
+		$this->ffi         = $ffi;
+		$this->out         = $ffi->new( 'uint8_t*' );
+		$this->out_len     = $ffi->new( 'size_t' );
+		$this->out_ptr     = \FFI::addr( $this->out );
 		$this->out_len_ptr = \FFI::addr( $this->out_len );
 	}
 

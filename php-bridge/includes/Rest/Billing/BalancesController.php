@@ -12,6 +12,8 @@ use AipkitUsage\Rest\Controller;
 use WP_REST_Request;
 use WP_REST_Server;
 
+// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- SQL is composed only of the plugin's own table names (Tables::*), integer id lists (intval) and fragments built by $wpdb->prepare(); every value goes through prepare(). WordPress 6.1 has no %i for identifiers.
+
 defined( 'ABSPATH' ) || exit;
 
 /**
@@ -116,11 +118,11 @@ final class BalancesController extends Controller {
 		$usage = [];
 		if ( $ids ) {
 			$in = implode( ',', $ids );
-			foreach ( $wpdb->get_results( 'SELECT user_id, balance, held, uncovered FROM ' . Tables::balances() . " WHERE user_id IN ($in)", ARRAY_A ) ?: [] as $b ) {
+			foreach ( (array) $wpdb->get_results( 'SELECT user_id, balance, held, uncovered FROM ' . Tables::balances() . " WHERE user_id IN ($in)", ARRAY_A ) as $b ) {
 				$bal[ (int) $b['user_id'] ] = $b;
 			}
 			$subjects = implode( ',', array_map( static fn( $id ) => "'user:$id'", $ids ) );
-			foreach ( $wpdb->get_results( 'SELECT subject, COUNT(DISTINCT scope) AS scopes, MAX(reset_at) AS latest_reset FROM ' . Tables::counters() . " WHERE subject IN ($subjects) GROUP BY subject", ARRAY_A ) ?: [] as $c ) {
+			foreach ( (array) $wpdb->get_results( 'SELECT subject, COUNT(DISTINCT scope) AS scopes, MAX(reset_at) AS latest_reset FROM ' . Tables::counters() . " WHERE subject IN ($subjects) GROUP BY subject", ARRAY_A ) as $c ) {
 				$usage[ $c['subject'] ] = $c;
 			}
 		}
@@ -218,6 +220,7 @@ final class BalancesController extends Controller {
 	private static function no_user( int $id ): \WP_Error {
 		return new \WP_Error(
 			'aipkit_unknown_user',
+			/* translators: %d: user id */
 			sprintf( __( 'User #%d does not exist.', 'aipkit-usage' ), $id ),
 			[
 				'status' => 404,
