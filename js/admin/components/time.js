@@ -13,6 +13,17 @@ function boot() {
 const pad = ( n ) => String( n ).padStart( 2, '0' );
 
 /**
+ * An ISO 8601 instant from the server (e.g. a log's created_at) in site time with its zone.
+ *
+ * @param {string} iso The instant, with its offset or Z.
+ * @return {string} e.g. "2026-11-30 13:05:09 UTC+01:00"; "—" when empty or unreadable.
+ */
+export function formatSiteIso( iso ) {
+	const ms = iso ? Date.parse( iso ) : NaN;
+	return Number.isNaN( ms ) ? '—' : formatSiteTime( Math.floor( ms / 1000 ) );
+}
+
+/**
  * "UTC+02:00", "UTC−05:30", "UTC".
  *
  * @param {number} seconds Offset east of UTC.

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { fetchConversation } from './api';
 import ScoreBadge from './ScoreBadge';
+import { formatSiteIso } from '../components/time';
 
 function Meta( { ex } ) {
 	const ms =
@@ -56,7 +57,7 @@ function Meta( { ex } ) {
 					ex.status
 				) }
 			</li>
-			<li>{ new Date( ex.created_at ).toLocaleString() }</li>
+			<li>{ formatSiteIso( ex.created_at ) }</li>
 		</ul>
 	);
 }
@@ -103,14 +104,8 @@ function Header( { c } ) {
 					c.id
 				),
 		],
-		[
-			__( 'First message', 'aipkit-usage' ),
-			new Date( c.first_at ).toLocaleString(),
-		],
-		[
-			__( 'Last message', 'aipkit-usage' ),
-			new Date( c.last_at ).toLocaleString(),
-		],
+		[ __( 'First message', 'aipkit-usage' ), formatSiteIso( c.first_at ) ],
+		[ __( 'Last message', 'aipkit-usage' ), formatSiteIso( c.last_at ) ],
 	];
 	return (
 		<dl className="aipkit-logs-conversation__header">

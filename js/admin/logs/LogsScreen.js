@@ -21,6 +21,7 @@ import ConversationModal from './ConversationModal';
 import Highlight, { markPattern } from './Highlight';
 import DeleteDialog from './DeleteDialog';
 import RetentionDialog from './RetentionDialog';
+import { formatSiteIso } from '../components/time';
 
 const PAGE_SIZES = [ 10, 20, 50, 100 ];
 const PAGE_SIZE_KEY = 'aipkitUsage.logs.perPage';
@@ -445,9 +446,7 @@ export default function LogsScreen( { boot = {} } ) {
 								className="aipkit-logs__row"
 								data-conversation-id={ row.id }
 							>
-								<td>
-									{ new Date( row.last_at ).toLocaleString() }
-								</td>
+								<td>{ formatSiteIso( row.last_at ) }</td>
 								<td className="aipkit-logs__source">
 									<BotName row={ row } />
 								</td>

@@ -10,6 +10,7 @@ import {
 import { useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { fetchRetention, saveRetention } from './api';
+import { formatSiteIso } from '../components/time';
 
 /**
  * The last purge in one sentence: when, how many rows, and whether it is still working through batches.
@@ -21,7 +22,7 @@ import { fetchRetention, saveRetention } from './api';
  * @return {string} The sentence.
  */
 function purgeSummary( { last_run: lastRun, removed, finished } ) {
-	const when = new Date( lastRun ).toLocaleString();
+	const when = formatSiteIso( lastRun );
 	return finished
 		? sprintf(
 				/* translators: 1: date and time of the last purge, 2: number of rows removed */

@@ -1,7 +1,11 @@
 import apiFetch from '@wordpress/api-fetch';
 import { addQueryArgs } from '@wordpress/url';
+import { request } from '../api/client';
 
-/** REST calls of the Logs screen (aipkit/v1/logs…). Filters travel as query args. */
+/**
+ * REST calls of the Logs screen (aipkit/v1/logs…), through the admin app's one REST client
+ * (../api/client.js). Filters travel as query args.
+ */
 
 export function filterArgs( filters ) {
 	const args = {};
@@ -14,16 +18,12 @@ export function filterArgs( filters ) {
 }
 
 export function fetchFilterChoices() {
-	return apiFetch( { path: '/aipkit/v1/logs/filters' } );
+	return request( '/logs/filters' );
 }
 
 export function fetchPage( filters, perPage, cursor ) {
-	return apiFetch( {
-		path: addQueryArgs( '/aipkit/v1/logs', {
-			...filterArgs( filters ),
-			per_page: perPage,
-			cursor: cursor || undefined,
-		} ),
+	return request( '/logs', {
+		query: { ...filterArgs( filters ), per_page: perPage, cursor },
 	} );
 }
 
@@ -34,9 +34,7 @@ export function fetchPage( filters, perPage, cursor ) {
  * @return {Promise<Object>} { conversations: number|null, capped: boolean }.
  */
 export function fetchMatchCount( filters ) {
-	return apiFetch( {
-		path: addQueryArgs( '/aipkit/v1/logs/matches', filterArgs( filters ) ),
-	} );
+	return request( '/logs/matches', { query: filterArgs( filters ) } );
 }
 
 /**
@@ -47,35 +45,28 @@ export function fetchMatchCount( filters ) {
  * @return {Promise<Object>} { conversation, exchanges, next_after }.
  */
 export function fetchConversation( id, after ) {
-	return apiFetch( {
-		path: addQueryArgs(
-			`/aipkit/v1/logs/conversations/${ Number( id ) }`,
-			after ? { after: Number( after ) } : {}
-		),
+	return request( `/logs/conversations/${ Number( id ) }`, {
+		query: after ? { after: Number( after ) } : {},
 	} );
 }
 
 export function fetchCount( filters ) {
-	return apiFetch( {
-		path: addQueryArgs( '/aipkit/v1/logs/count', filterArgs( filters ) ),
-	} );
+	return request( '/logs/count', { query: filterArgs( filters ) } );
 }
 
 export function deleteBatch( filters, maxId, after ) {
-	return apiFetch( {
-		path: '/aipkit/v1/logs/delete',
+	return request( '/logs/delete', {
 		method: 'POST',
 		data: { ...filterArgs( filters ), max_id: maxId, after },
 	} );
 }
 
 export function fetchRetention() {
-	return apiFetch( { path: '/aipkit/v1/logs/retention' } );
+	return request( '/logs/retention' );
 }
 
 export function saveRetention( enabled, days ) {
-	return apiFetch( {
-		path: '/aipkit/v1/logs/retention',
+	return request( '/logs/retention', {
 		method: 'POST',
 		data: { enabled, days },
 	} );
