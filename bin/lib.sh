@@ -30,7 +30,11 @@ DB_MARKER="$DB_DATADIR/.aipkit-datadir"
 # Environment for anything that wants to reach the private database (benchmarks, tools).
 export AIPKIT_DB_HOST=127.0.0.1 AIPKIT_DB_SOCKET="$DB_SOCKET" AIPKIT_DB_USER=root AIPKIT_DB_PASSWORD=""
 
-PHP_FFI=(php -d ffi.enable=1)
+# AIPKIT_FFI=0: every PHP these scripts start (the server, bin/site-php, test stages) runs with FFI
+# disabled, as on hosts that forbid it; the plugin then runs its PHP core (docs/core.md).
+export AIPKIT_FFI="${AIPKIT_FFI:-1}"
+if [ "$AIPKIT_FFI" = 0 ]; then FFI_INI=(-d ffi.enable=0); else FFI_INI=(-d ffi.enable=1); fi
+PHP_FFI=(php "${FFI_INI[@]}")
 
 log()  { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -323,7 +327,8 @@ server_start() {
   local pid; pid=$(pidfile_pid "$pidfile")
   if pid_alive "$pid"; then
     # Ours and on the requested port: keep it. Otherwise (moved port, hung) replace it.
-    if [ "$(cat "$AIPKIT_LOCAL/$name.port" 2>/dev/null)" = "$port" ] && server_answers "$port"; then return 0; fi
+    if [ "$(cat "$AIPKIT_LOCAL/$name.port" 2>/dev/null)" = "$port" ] && [ "$(cat "$AIPKIT_LOCAL/$name.ffi" 2>/dev/null || echo 1)" = "$AIPKIT_FFI" ] \
+       && server_answers "$port"; then return 0; fi
     server_stop "$name"
   fi
   rm -f "$pidfile"
@@ -331,12 +336,13 @@ server_start() {
     die "port $port is in use by another program; set AIPKIT_PORT to a free port (or stop that program)"
   fi
   log "starting PHP server on http://127.0.0.1:$port (docroot $dir)"
-  PHP_CLI_SERVER_WORKERS=4 AIPKIT_DOCROOT="$dir" 8>&- setsid php -d ffi.enable=1 -d memory_limit=512M \
+  PHP_CLI_SERVER_WORKERS=4 AIPKIT_DOCROOT="$dir" 8>&- setsid php "${FFI_INI[@]}" -d memory_limit=512M \
     -d max_execution_time=120 -S "127.0.0.1:$port" -t "$dir" "$AIPKIT_ROOT/bin/router.php" \
     </dev/null >>"$logf" 2>&1 &
   pid=$!
   echo "$pid" > "$pidfile"
   echo "$port" > "$AIPKIT_LOCAL/$name.port"
+  echo "$AIPKIT_FFI" > "$AIPKIT_LOCAL/$name.ffi"
   on_fail_stop "server_stop $name"
   local i
   for ((i=0; i<100; i++)); do

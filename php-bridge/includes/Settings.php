@@ -23,6 +23,8 @@ final class Settings {
 			'buy_credits_url'          => '',
 			'customer_dashboard_url'   => '',
 			'delete_data_on_uninstall' => false,
+			// Core backend (docs/core.md): auto = FFI when allowed, else the PHP core.
+			'core_backend'             => 'auto',
 		];
 	}
 
@@ -53,6 +55,11 @@ final class Settings {
 				'description' => __( 'Customer dashboard URL (the page holding [aipkit_token_usage]).', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
+			],
+			'core_backend'             => [
+				'description' => __( 'How the core runs: auto (FFI when PHP allows it, else the built-in PHP core), ffi or php. The constant AIPKIT_USAGE_BACKEND overrides it.', 'aipkit-usage' ),
+				'type'        => 'string',
+				'enum'        => [ 'auto', 'ffi', 'php' ],
 			],
 			'delete_data_on_uninstall' => [
 				'description' => __( 'Delete all tables (logs, balances, ledger) when the plugin is uninstalled.', 'aipkit-usage' ),
@@ -168,6 +175,8 @@ final class Settings {
 					return $bad( __( 'The URL must be an http:// or https:// address.', 'aipkit-usage' ) );
 				}
 				return $clean;
+			case 'core_backend':
+				return in_array( $value, [ 'auto', 'ffi', 'php' ], true ) ? $value : $bad( __( 'The core backend must be auto, ffi or php.', 'aipkit-usage' ) );
 			case 'delete_data_on_uninstall':
 				return is_bool( $value ) ? $value : $bad( __( 'This setting must be true or false.', 'aipkit-usage' ) );
 		}

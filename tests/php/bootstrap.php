@@ -39,7 +39,7 @@ $aipkit_db->query('CREATE DATABASE `aipkit_test` CHARACTER SET utf8mb4 COLLATE u
 $aipkit_db->close();
 
 // 2. Install and activate, each in its own process (see bin/php/*.php).
-$aipkit_php = escapeshellarg(PHP_BINARY) . ' -d ffi.enable=1 ';
+$aipkit_php = escapeshellarg(PHP_BINARY) . ' -d ffi.enable=' . ('0' === getenv('AIPKIT_FFI') ? '0' : '1') . ' ';
 $aipkit_env = 'AIPKIT_WP_DIR=' . escapeshellarg($aipkit_wp_dir) . ' AIPKIT_INSTALL_PASSWORD=password AIPKIT_SITE_TITLE=aipkit-test ';
 foreach (
     [
