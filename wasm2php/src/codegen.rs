@@ -190,6 +190,8 @@ struct Gen<'m, 'a> {
     dead_nest: u32,
     /// Inside a br_table switch: one more PHP level to break out of.
     in_switch: usize,
+    /// How loads and stores name the memory: `$m` (a local reference to it) or `$this->m`.
+    mem: &'static str,
 }
 
 pub fn function(m: &Module<'_>, names: &[String], idx: u32) -> Result<String, Error> {
@@ -218,7 +220,28 @@ pub fn function(m: &Module<'_>, names: &[String], idx: u32) -> Result<String, Er
     if !inits.is_empty() {
         let _ = writeln!(out, "\t\t{inits}0;");
     }
-    let mut g = Gen { m, names, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0 };
+    // Functions with several memory accesses bind the memory once to a local reference: `$m[$i]`
+    // is one opcode where `$this->m[$i]` is two. Helpers that replace the array (grow) write
+    // through the same reference, so the local always sees the current memory.
+    let mut accesses = 0usize;
+    let mut r = f.body.get_operators_reader()?;
+    while !r.eof() {
+        if matches!(r.read()?, Operator::I32Load { .. } | Operator::I64Load { .. } | Operator::I32Load8U { .. } | Operator::I32Load8S { .. }
+            | Operator::I32Load16U { .. } | Operator::I32Load16S { .. } | Operator::I64Load8U { .. } | Operator::I64Load8S { .. }
+            | Operator::I64Load16U { .. } | Operator::I64Load16S { .. } | Operator::I64Load32U { .. } | Operator::I64Load32S { .. }
+            | Operator::I32Store { .. } | Operator::I64Store { .. } | Operator::I32Store8 { .. } | Operator::I32Store16 { .. }
+            | Operator::I64Store8 { .. } | Operator::I64Store16 { .. } | Operator::I64Store32 { .. })
+        {
+            accesses += 1;
+        }
+    }
+    let mem = if accesses >= 3 {
+        out.push_str("\t\t$m = &$this->m;\n");
+        "$m"
+    } else {
+        "$this->m"
+    };
+    let mut g = Gen { m, names, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem };
     g.frames.push(Frame { kind: Kind::Func, base: 0, nparams: 0, nresults: ty.results().len(), targeted: false, then_live: false });
     let mut r = f.body.get_operators_reader()?;
     while !r.eof() {
@@ -427,7 +450,7 @@ impl Gen<'_, '_> {
     fn load(&mut self, mem: &MemArg, kind: &str) {
         let a = self.pop();
         let ad = Self::addr(&a, mem);
-        let m = "$this->m";
+        let m = self.mem;
         let e = match kind {
             "32" => format!("((($t = {ad}) & 3) === 0 ? ({m}[$t >> 2] ?? self::oob()) : $this->ld32($t))"),
             "64" => format!(
@@ -448,7 +471,7 @@ impl Gen<'_, '_> {
         let h = 1u64 << (bits - 1);
         let e = if to64 {
             if bits == 32 {
-                format!("(({} ^ 0x80000000) - 0x80000000)", a.e)
+                format!("((({} & {MASK}) ^ 0x80000000) - 0x80000000)", a.e)
             } else {
                 format!("((({} & {m}) ^ {h}) - {h})", a.e)
             }
@@ -478,7 +501,7 @@ impl Gen<'_, '_> {
             self.line(&s);
             "$sa".to_owned()
         };
-        let m = "$this->m";
+        let m = self.mem;
         let s = match width {
             32 => format!("if (({ae} & 3) === 0 && isset({m}[{ae} >> 2])) {{ {m}[{ae} >> 2] = {ve}; }} else {{ $this->st32({ae}, {ve}); }}"),
             64 => format!(
@@ -649,7 +672,12 @@ impl Gen<'_, '_> {
                 self.effect(call, nr == 1);
             }
             Operator::Drop => {
-                self.pop();
+                // Still evaluated: a dropped division or load must trap like the original.
+                let e = self.pop();
+                if !e.simple() {
+                    let s = format!("{};", e.e);
+                    self.line(&s);
+                }
             }
             Operator::Select | Operator::TypedSelect { .. } => {
                 if let Operator::TypedSelect { ty } = op {
@@ -871,5 +899,36 @@ fn unsupported_op(op: &Operator<'_>) -> Error {
         Error::Unsupported(format!("float instruction {short} (the PHP target is integer-only; keep floats out of the core)"))
     } else {
         Error::Unsupported(format!("instruction {short}"))
+    }
+}
+
+/// Functions that may reach a stubbed one (directly, through calls, or through the table).
+pub fn tainted(m: &Module<'_>, stubbed: &[bool]) -> Result<Vec<bool>, Error> {
+    let n = m.funcs.len();
+    let mut calls: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut indirect = vec![false; n];
+    for (i, f) in m.funcs.iter().enumerate() {
+        let mut r = f.body.get_operators_reader()?;
+        while !r.eof() {
+            match r.read()? {
+                Operator::Call { function_index } => calls[i].push(function_index),
+                Operator::CallIndirect { .. } => indirect[i] = true,
+                _ => {}
+            }
+        }
+    }
+    let table_stub = m.table.iter().flatten().any(|f| stubbed[*f as usize]);
+    let mut t: Vec<bool> = (0..n).map(|i| stubbed[i] || (indirect[i] && table_stub)).collect();
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !t[i] && calls[i].iter().any(|c| t[*c as usize]) {
+                t[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(t);
+        }
     }
 }

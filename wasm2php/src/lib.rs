@@ -44,18 +44,51 @@ pub struct Options {
     pub class: String,
     /// Lines for the file header (e.g. where the module came from and how to rebuild).
     pub header: Vec<String>,
+    /// Tests only: a function using something unsupported becomes a method that traps, instead of
+    /// failing the whole compile (so the spec tests can run the integer parts of mixed modules).
+    pub lenient: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { namespace: String::new(), class: "WasmModule".into(), header: Vec::new() }
+        Options { namespace: String::new(), class: "WasmModule".into(), header: Vec::new(), lenient: false }
     }
 }
 
 /// Compiles `wasm` to a PHP file holding one class.
 pub fn compile(wasm: &[u8], opts: &Options) -> Result<String, Error> {
-    let m = module::Module::read(wasm)?;
-    let names = codegen::method_names(&m);
+    compile_report(wasm, opts).map(|(php, _)| php)
+}
+
+/// Like `compile`, also naming the exports that may reach a stubbed function (lenient mode).
+pub fn compile_report(wasm: &[u8], opts: &Options) -> Result<(String, Vec<String>), Error> {
+    let m = module::Module::read(wasm, opts.lenient)?;
+    let int_only = |t: &wasmparser::FuncType| t.params().iter().chain(t.results()).all(|v| matches!(v, wasmparser::ValType::I32 | wasmparser::ValType::I64));
+    // Bodies first: in lenient mode a failing function becomes a stub.
+    let names_pre = codegen::method_names(&m);
+    let mut bodies: Vec<String> = Vec::with_capacity(m.funcs.len());
+    let mut stubbed: Vec<bool> = Vec::with_capacity(m.funcs.len());
+    for i in 0..m.funcs.len() as u32 {
+        let t = m.func_type(i);
+        let result = if int_only(t) { codegen::function(&m, &names_pre, i) } else { Err(Error::Unsupported("float signature".into())) };
+        match result {
+            Ok(b) => {
+                bodies.push(b);
+                stubbed.push(false);
+            }
+            Err(Error::Unsupported(w)) if opts.lenient => {
+                bodies.push(format!(
+                    "\n\tprivate function {}(mixed ...$a): mixed {{\n\t\tself::trap({});\n\t}}\n",
+                    names_pre[i as usize],
+                    runtime::php_string(&format!("unsupported: {w}"))
+                ));
+                stubbed.push(true);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let tainted = codegen::tainted(&m, &stubbed)?;
+    let names = names_pre;
     let mut out = String::with_capacity(wasm.len() * 8);
     out.push_str("<?php\n");
     out.push_str("// GENERATED FILE - DO NOT EDIT. Written by wasm2php (the wasm2php/ crate of this repository)\n");
@@ -104,9 +137,10 @@ pub fn compile(wasm: &[u8], opts: &Options) -> Result<String, Error> {
         }
         let t = m.func_type(*idx);
         let method = format!("x_{}", codegen::sanitize(name, 80));
-        let params: Vec<String> = (0..t.params().len()).map(|i| format!("int $p{i}")).collect();
+        let ty = if int_only(t) { "int " } else { "mixed " };
+        let params: Vec<String> = (0..t.params().len()).map(|i| format!("{ty}$p{i}")).collect();
         let args: Vec<String> = (0..t.params().len()).map(|i| format!("$p{i}")).collect();
-        let ret = if t.results().is_empty() { "void" } else { "int" };
+        let ret = if t.results().is_empty() { "void" } else if int_only(t) { "int" } else { "mixed" };
         let _ = writeln!(out, "\n\t/** Export \"{}\". */", name.replace("*/", "* /"));
         let _ = writeln!(out, "\tpublic function {method}({}): {ret} {{", params.join(", "));
         let _ = writeln!(
@@ -126,11 +160,17 @@ pub fn compile(wasm: &[u8], opts: &Options) -> Result<String, Error> {
     for t in indirect {
         out.push_str(&codegen::dispatcher(&m, &names, t));
     }
-    for i in 0..m.funcs.len() {
-        out.push_str(&codegen::function(&m, &names, i as u32)?);
+    for b in &bodies {
+        out.push_str(b);
     }
     out.push_str("}\n");
-    Ok(out)
+    let unsafe_exports = m
+        .exports
+        .iter()
+        .filter(|(_, k, idx)| *k == wasmparser::ExternalKind::Func && tainted[*idx as usize])
+        .map(|(n, _, _)| n.clone())
+        .collect();
+    Ok((out, unsafe_exports))
 }
 
 /// The initial memory image as a class constant (opcache keeps it in shared memory; an instance
