@@ -652,6 +652,9 @@ impl Gen<'_, '_> {
             Operator::Call { function_index } => {
                 let ty = self.m.func_type(function_index);
                 let (np, nr) = (ty.params().len(), ty.results().len());
+                if nr > 1 {
+                    return Err(Error::Unsupported("a call to a function returning several values".into()));
+                }
                 let args = self.args(np);
                 let list: Vec<&str> = args.iter().map(|a| a.e.as_str()).collect();
                 let call = format!("$this->{}({})", self.names[function_index as usize], list.join(", "));
@@ -664,6 +667,9 @@ impl Gen<'_, '_> {
                 let t = canonical(self.m, type_index);
                 let ty = &self.m.types[t as usize];
                 let (np, nr) = (ty.params().len(), ty.results().len());
+                if nr > 1 || ty.params().iter().chain(ty.results()).any(|v| !matches!(v, ValType::I32 | ValType::I64)) {
+                    return Err(Error::Unsupported("call_indirect of a function type with floats or several results".into()));
+                }
                 let idx = self.pop();
                 let args = self.args(np);
                 let mut list: Vec<&str> = vec![idx.e.as_str()];
@@ -907,17 +913,22 @@ pub fn tainted(m: &Module<'_>, stubbed: &[bool]) -> Result<Vec<bool>, Error> {
     let n = m.funcs.len();
     let mut calls: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut indirect = vec![false; n];
+    let mut table_ops = false;
     for (i, f) in m.funcs.iter().enumerate() {
         let mut r = f.body.get_operators_reader()?;
         while !r.eof() {
             match r.read()? {
                 Operator::Call { function_index } => calls[i].push(function_index),
                 Operator::CallIndirect { .. } => indirect[i] = true,
+                Operator::TableInit { .. } | Operator::TableSet { .. } | Operator::TableCopy { .. } | Operator::TableGrow { .. } | Operator::TableFill { .. } | Operator::ElemDrop { .. } => {
+                    table_ops = true
+                }
                 _ => {}
             }
         }
     }
-    let table_stub = m.table.iter().flatten().any(|f| stubbed[*f as usize]);
+    // A stub in the table, or a table changed by (stubbed) table instructions: indirect calls may fail.
+    let table_stub = table_ops || m.table.iter().flatten().any(|f| stubbed[*f as usize]);
     let mut t: Vec<bool> = (0..n).map(|i| stubbed[i] || (indirect[i] && table_stub)).collect();
     loop {
         let mut changed = false;

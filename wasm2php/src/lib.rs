@@ -63,7 +63,9 @@ pub fn compile(wasm: &[u8], opts: &Options) -> Result<String, Error> {
 /// Like `compile`, also naming the exports that may reach a stubbed function (lenient mode).
 pub fn compile_report(wasm: &[u8], opts: &Options) -> Result<(String, Vec<String>), Error> {
     let m = module::Module::read(wasm, opts.lenient)?;
-    let int_only = |t: &wasmparser::FuncType| t.params().iter().chain(t.results()).all(|v| matches!(v, wasmparser::ValType::I32 | wasmparser::ValType::I64));
+    let int_only = |t: &wasmparser::FuncType| {
+        t.results().len() <= 1 && t.params().iter().chain(t.results()).all(|v| matches!(v, wasmparser::ValType::I32 | wasmparser::ValType::I64))
+    };
     // Bodies first: in lenient mode a failing function becomes a stub.
     let names_pre = codegen::method_names(&m);
     let mut bodies: Vec<String> = Vec::with_capacity(m.funcs.len());

@@ -116,6 +116,9 @@ impl<'a> Module<'a> {
                     for (i, t) in r.into_iter().enumerate() {
                         let t = t?;
                         if i > 0 {
+                            if lenient {
+                                continue;
+                            }
                             return Err(unsupported("more than one table"));
                         }
                         if t.ty.element_type != wasmparser::RefType::FUNCREF {
@@ -179,6 +182,9 @@ impl<'a> Module<'a> {
                         match e.kind {
                             ElementKind::Active { table_index, offset_expr } => {
                                 if table_index.unwrap_or(0) != 0 {
+                                    if lenient {
+                                        continue;
+                                    }
                                     return Err(unsupported("element segment for a second table"));
                                 }
                                 elems.push((const_expr(&offset_expr, &m.globals)? as u64, items));
@@ -247,7 +253,7 @@ impl<'a> Module<'a> {
                     check_valtype(*v, &format!("function type {i}"))?;
                 }
             }
-            if t.results().len() > 1 {
+            if t.results().len() > 1 && !lenient {
                 return Err(unsupported(format!("function type {i} returns several values (multi-value results)")));
             }
         }

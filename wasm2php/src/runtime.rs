@@ -304,11 +304,31 @@ pub const HELPERS: &str = r#"
 		if ( $n > self::MAX_PAGES - $old ) {
 			return 0xFFFFFFFF;
 		}
+		// A word costs 16 bytes of PHP memory: refuse (as wasm allows) rather than hit memory_limit, which is fatal.
+		$limit = self::bytes( (string) ini_get( 'memory_limit' ) );
+		if ( $limit > 0 && memory_get_usage() + ( ( $old + $n ) << 18 ) + ( $n << 18 ) > $limit ) {
+			return 0xFFFFFFFF;
+		}
 		if ( $n > 0 ) {
-			$this->m     = array_pad( $this->m, ( $old + $n ) << 14, 0 );
+			$this->m     = array_merge( $this->m, array_fill( 0, $n << 14, 0 ) );
 			$this->pages = $old + $n;
 		}
 		return $old;
+	}
+
+	private static function bytes( string $ini ): int {
+		$v = (int) $ini;
+		switch ( strtolower( substr( trim( $ini ), -1 ) ) ) {
+			case 'g':
+				$v <<= 10;
+				// fall through
+			case 'm':
+				$v <<= 10;
+				// fall through
+			case 'k':
+				$v <<= 10;
+		}
+		return $v;
 	}
 
 	private function copy( int $d, int $s, int $n ): void {

@@ -15,7 +15,7 @@ use wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastRet};
 
 /// Files whose integer parts are exercised; each must run at least the given number of assertions.
 const FILES: &[(&str, usize)] = &[
-    ("i32.wast", 400),
+    ("i32.wast", 370),
     ("i64.wast", 350),
     ("int_exprs.wast", 80),
     ("int_literals.wast", 25),
