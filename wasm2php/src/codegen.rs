@@ -213,12 +213,13 @@ pub fn function(m: &Module<'_>, names: &[String], idx: u32) -> Result<String, Er
         out.push('\n');
     }
     let _ = writeln!(out, "\tprivate function {}({}): {ret} {{", names[idx as usize], params.join(", "));
-    let mut inits = String::new();
-    for i in np..local_types.len() {
-        let _ = write!(inits, "$l{i} = ");
-    }
-    if !inits.is_empty() {
-        let _ = writeln!(out, "\t\t{inits}0;");
+    // One statement per local: PHP 8.2's tracing JIT reports chained `$a = $b = 0` locals as undefined.
+    if np < local_types.len() {
+        out.push_str("\t\t");
+        for i in np..local_types.len() {
+            let _ = write!(out, "$l{i} = 0; ");
+        }
+        out.push('\n');
     }
     // Functions with several memory accesses bind the memory once to a local reference: `$m[$i]`
     // is one opcode where `$this->m[$i]` is two. Helpers that replace the array (grow) write

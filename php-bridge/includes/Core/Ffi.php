@@ -97,6 +97,7 @@ final class Ffi implements CoreBackend {
 		// Check the file before dlopen maps it: a truncated library kills PHP with SIGBUS.
 		$damaged = LibraryCheck::problem( self::library_path() );
 		if ( null !== $damaged ) {
+			// phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- plain-text reason; escaped where it is shown.
 			throw new \RuntimeException( $damaged );
 		}
 		$header = @file_get_contents( self::header_path() );

@@ -61,6 +61,7 @@ final class PhpCore implements CoreBackend {
 			if ( ! class_exists( self::CLASS_NAME, false ) ) {
 				$reason = self::availability();
 				if ( null !== $reason ) {
+					// phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- plain-text reason; escaped where it is shown.
 					throw new \RuntimeException( $reason );
 				}
 				require_once self::file_path();
@@ -73,7 +74,7 @@ final class PhpCore implements CoreBackend {
 	}
 
 	public function call( string $op, array $input ): array {
-		$json             = [] === $input ? '{}' : Ffi::encode( $input );
+		$json              = [] === $input ? '{}' : Ffi::encode( $input );
 		[ $status, $body ] = $this->call_json( $op, $json );
 		if ( 0 !== $status ) {
 			Ffi::throw_core_error( $body, $status );
@@ -103,8 +104,8 @@ final class PhpCore implements CoreBackend {
 	public function price_text( string $text ): array {
 		$m = $this->module();
 		try {
-			$len    = strlen( $text );
-			$ptr    = $m->x_aipkit_alloc( $len );
+			$len = strlen( $text );
+			$ptr = $m->x_aipkit_alloc( $len );
 			$m->write( $ptr, $text );
 			$status = $m->x_aipkit_price_text( $ptr, $len );
 			$body   = $m->read( $m->x_aipkit_out_ptr(), $m->x_aipkit_out_len() );
