@@ -305,7 +305,16 @@ pub const HELPERS: &str = r#"
 			return 0xFFFFFFFF;
 		}
 		// A word costs 16 bytes of PHP memory: refuse (as wasm allows) rather than hit memory_limit, which is fatal.
-		$limit = self::bytes( (string) ini_get( 'memory_limit' ) );
+		$ini   = (string) ini_get( 'memory_limit' );
+		$limit = (int) $ini;
+		$unit  = strtolower( substr( $ini, -1 ) );
+		if ( 'g' === $unit ) {
+			$limit *= 1073741824;
+		} elseif ( 'm' === $unit ) {
+			$limit *= 1048576;
+		} elseif ( 'k' === $unit ) {
+			$limit *= 1024;
+		}
 		if ( $limit > 0 && memory_get_usage() + ( ( $old + $n ) << 18 ) + ( $n << 18 ) > $limit ) {
 			return 0xFFFFFFFF;
 		}
@@ -314,21 +323,6 @@ pub const HELPERS: &str = r#"
 			$this->pages = $old + $n;
 		}
 		return $old;
-	}
-
-	private static function bytes( string $ini ): int {
-		$v = (int) $ini;
-		switch ( strtolower( substr( trim( $ini ), -1 ) ) ) {
-			case 'g':
-				$v <<= 10;
-				// fall through
-			case 'm':
-				$v <<= 10;
-				// fall through
-			case 'k':
-				$v <<= 10;
-		}
-		return $v;
 	}
 
 	private function copy( int $d, int $s, int $n ): void {
