@@ -56,8 +56,21 @@ final class PhpCore implements CoreBackend {
 		return null;
 	}
 
+	/**
+	 * PHP 8.2's tracing JIT miscomputes the generated core (seen: answers differ from FFI, runaway
+	 * memory.grow; tests/php-core/PhpCoreTest.php), so a request that uses the PHP core switches the
+	 * tracing JIT off for itself before the core runs. Function JIT and no JIT are left alone.
+	 */
+	private static function guard_jit(): void {
+		$jit = strtolower( trim( (string) ini_get( 'opcache.jit' ) ) );
+		if ( in_array( $jit, [ 'tracing', 'on' ], true ) || ( 4 === strlen( $jit ) && ctype_digit( $jit ) && '5' === $jit[2] ) ) {
+			ini_set( 'opcache.jit', 'off' ); // phpcs:ignore WordPress.PHP.IniSet.Risky -- the tracing JIT gives wrong answers on this code.
+		}
+	}
+
 	private function module(): object {
 		if ( null === $this->module ) {
+			self::guard_jit();
 			if ( ! class_exists( self::CLASS_NAME, false ) ) {
 				$reason = self::availability();
 				if ( null !== $reason ) {
