@@ -16,6 +16,17 @@ use AipkitUsage\Core\Gateway;
 
 defined( 'ABSPATH' ) || exit;
 
+if ( ! function_exists( 'aipkit_usage_backend' ) ) {
+	/**
+	 * How the core runs in this request: 'ffi' (the native library) or 'php' (the core compiled to PHP).
+	 *
+	 * @return string 'ffi' or 'php'
+	 */
+	function aipkit_usage_backend(): string {
+		return \AipkitUsage\Core\Gateway::backend();
+	}
+}
+
 if ( ! function_exists( 'aipkit_usage_quote' ) ) {
 	/**
 	 * Prices a usage record against the enabled rules without charging.

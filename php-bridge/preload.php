@@ -20,7 +20,8 @@
 if ( ! function_exists( 'opcache_compile_file' ) ) {
 	return;
 }
-foreach ( [ 'CoreException.php', 'Ffi.php' ] as $aipkit_usage_file ) {
+// Ffi implements CoreBackend: the interface (and what Ffi uses) must be compiled before it.
+foreach ( [ 'CoreException.php', 'CoreBackend.php', 'LibraryCheck.php', 'Ffi.php' ] as $aipkit_usage_file ) {
 	$aipkit_usage_path = __DIR__ . '/includes/Core/' . $aipkit_usage_file;
 	if ( is_file( $aipkit_usage_path ) ) {
 		opcache_compile_file( $aipkit_usage_path );

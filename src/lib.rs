@@ -1,6 +1,9 @@
 //! aipkit-usage core: every rule of credit pricing, quotas, holds and the ledger as pure functions.
 //! No clock, no environment, no I/O: callers pass "now", the site's offsets and ids.
-//! The bindings (wasm, FFI) live in `bindings/` and only convert and delegate to `ops`.
+//! The bindings (wasm, FFI, the C ABI compiled to PHP) live in `bindings/` and only convert and
+//! delegate to `ops`. No floats: the PHP build (wasm2php/) is integer-only; `RawNum::from_f64` is
+//! the one allowed place, where serde_json hands over a JSON number with a fraction.
+#![deny(clippy::float_arithmetic)]
 
 pub mod admission;
 pub mod error;

@@ -183,11 +183,14 @@ pub fn overflow(field: &str) -> CoreError {
 }
 
 /// A count as it arrives from JSON or JS: integers, or floats that happen to be whole (JS has only doubles).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A float is decided when it is read (`from_f64`): whole ones become `I`, every other one `Frac`, so
+/// no float reaches the rules and the core compiles to integer-only WebAssembly (wasm2php/).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RawNum {
     I(i64),
     U(u64),
-    F(f64),
+    /// A number that is not a whole number below 9e15 (a fraction, NaN, infinite or too large).
+    Frac,
 }
 
 impl<'de> serde::Deserialize<'de> for RawNum {
@@ -205,7 +208,7 @@ impl<'de> serde::Deserialize<'de> for RawNum {
                 Ok(RawNum::U(v))
             }
             fn visit_f64<E>(self, v: f64) -> Result<RawNum, E> {
-                Ok(RawNum::F(v))
+                Ok(RawNum::from_f64(v))
             }
         }
         d.deserialize_any(V)
@@ -213,13 +216,23 @@ impl<'de> serde::Deserialize<'de> for RawNum {
 }
 
 impl RawNum {
+    /// The only place a float is looked at (serde_json hands JSON numbers with a fraction or an
+    /// exponent over as f64): whole and below 9e15 in magnitude → `I`, else `Frac`.
+    #[allow(clippy::float_arithmetic, clippy::cast_possible_truncation)]
+    pub fn from_f64(f: f64) -> RawNum {
+        if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+            RawNum::I(f as i64)
+        } else {
+            RawNum::Frac
+        }
+    }
+
     /// A whole number in `min..=max`, else `code` with a message naming the field.
     pub fn whole(self, min: i64, max: i64, code: &str, field: &str) -> Result<i64, CoreError> {
         let v: Option<i64> = match self {
             RawNum::I(i) => Some(i),
             RawNum::U(u) => i64::try_from(u).ok(),
-            RawNum::F(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
-            RawNum::F(_) => None,
+            RawNum::Frac => None,
         };
         match v {
             Some(v) if v >= min && v <= max => Ok(v),
@@ -297,11 +310,13 @@ mod tests {
     #[test]
     fn counts() {
         assert_eq!(RawNum::U(5).count("n").unwrap(), 5);
-        assert_eq!(RawNum::F(3.0).count("n").unwrap(), 3);
-        assert_eq!(RawNum::F(3.5).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::from_f64(3.0).count("n").unwrap(), 3);
+        assert_eq!(RawNum::from_f64(3.5).count("n").unwrap_err().code(), "invalid_count");
         assert_eq!(RawNum::I(-1).count("n").unwrap_err().code(), "invalid_count");
         assert_eq!(RawNum::U(MAX_COUNT + 1).count("n").unwrap_err().code(), "invalid_count");
-        assert_eq!(RawNum::F(f64::NAN).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::from_f64(f64::NAN).count("n").unwrap_err().code(), "invalid_count");
+        assert_eq!(RawNum::from_f64(9.0e15), RawNum::Frac);
+        assert_eq!(RawNum::from_f64(-0.0), RawNum::I(0));
         assert_eq!(RawNum::U(MAX_COUNT).count("n").unwrap(), MAX_COUNT);
     }
 }

@@ -62,7 +62,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Num(RawNum::U(v)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Num(RawNum::F(v)))
+        Ok(Value::Num(RawNum::from_f64(v)))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value<'de>, E> {
         Ok(Value::Str(Cow::Borrowed(v)))
@@ -202,7 +202,6 @@ pub fn as_text(v: &Value<'_>, path: &str) -> Result<String, CoreError> {
         Value::Null => Ok(String::new()),
         Value::Num(RawNum::I(i)) => Ok(i.to_string()),
         Value::Num(RawNum::U(u)) => Ok(u.to_string()),
-        Value::Num(RawNum::F(f)) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Ok((*f as i64).to_string()),
         Value::Num(_) => Err(err("malformed_input", format!("Malformed input: {path} must be a string (only whole numbers may be passed as numbers)."), path)),
         other => Err(wrong_type(path, "a string", other)),
     }

@@ -18,7 +18,11 @@ export WASM_BINDGEN_DIR="$AIPKIT_CACHE/wasm-bindgen-$WASM_BINDGEN_VERSION"
 case ":$PATH:" in *":$WASM_BINDGEN_DIR/bin:"*) ;; *) export PATH="$WASM_BINDGEN_DIR/bin:$PATH" ;; esac
 [ -d "$HOME/.cargo/bin" ] && case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
 
-PHP_FFI=(php -d ffi.enable=1)
+# AIPKIT_FFI=0: every PHP these scripts start (the server, bin/site-php, test stages) runs with FFI
+# disabled, as on hosts that forbid it; the plugin then runs its PHP core (docs/core.md).
+export AIPKIT_FFI="${AIPKIT_FFI:-1}"
+if [ "$AIPKIT_FFI" = 0 ]; then FFI_INI=(-d ffi.enable=0); else FFI_INI=(-d ffi.enable=1); fi
+PHP_FFI=(php "${FFI_INI[@]}")
 
 log()  { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -9,7 +9,8 @@ server_start() {
   local pid; pid=$(pidfile_pid "$pidfile")
   if pid_alive "$pid"; then
     # Ours and on the requested port: keep it. Otherwise (moved port, hung) replace it.
-    if [ "$(cat "$AIPKIT_LOCAL/$name.port" 2>/dev/null)" = "$port" ] && server_answers "$port"; then return 0; fi
+    if [ "$(cat "$AIPKIT_LOCAL/$name.port" 2>/dev/null)" = "$port" ] && [ "$(cat "$AIPKIT_LOCAL/$name.ffi" 2>/dev/null || echo 1)" = "$AIPKIT_FFI" ] \
+       && server_answers "$port"; then return 0; fi
     server_stop "$name"
   fi
   rm -f "$pidfile"
@@ -17,12 +18,13 @@ server_start() {
     die "port $port is in use by another program; set AIPKIT_PORT to a free port (or stop that program)"
   fi
   log "starting PHP server on http://127.0.0.1:$port (docroot $dir)"
-  PHP_CLI_SERVER_WORKERS=4 AIPKIT_DOCROOT="$dir" 8>&- setsid php -d ffi.enable=1 -d memory_limit=512M \
+  PHP_CLI_SERVER_WORKERS=4 AIPKIT_DOCROOT="$dir" 8>&- setsid php "${FFI_INI[@]}" -d memory_limit=512M \
     -d max_execution_time=120 -S "127.0.0.1:$port" -t "$dir" "$AIPKIT_ROOT/bin/router.php" \
     </dev/null >>"$logf" 2>&1 &
   pid=$!
   echo "$pid" > "$pidfile"
   echo "$port" > "$AIPKIT_LOCAL/$name.port"
+  echo "$AIPKIT_FFI" > "$AIPKIT_LOCAL/$name.ffi"
   on_fail_stop "server_stop $name"
   local i
   for ((i=0; i<100; i++)); do
@@ -46,5 +48,5 @@ server_stop() {
     for ((i=0; i<50; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
-  rm -f "$pidfile" "$AIPKIT_LOCAL/$name.port"
+  rm -f "$pidfile" "$AIPKIT_LOCAL/$name.port" "$AIPKIT_LOCAL/$name.ffi"
 }

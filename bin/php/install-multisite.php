@@ -9,7 +9,7 @@
 $step = $argv[1] ?? '';
 if ($step === '') {
     foreach (['--single' => '1', '--network' => '0'] as $arg => $single) {
-        $cmd = escapeshellarg(PHP_BINARY) . ' -d ffi.enable=1 ' . escapeshellarg(__FILE__) . ' ' . $arg . ' 2>&1';
+        $cmd = escapeshellarg(PHP_BINARY) . ' -d ffi.enable=' . ('0' === getenv('AIPKIT_FFI') ? '0' : '1') . ' ' . escapeshellarg(__FILE__) . ' ' . $arg . ' 2>&1';
         putenv('AIPKIT_MS_SINGLE=' . $single);
         exec($cmd, $out, $rc);
         echo implode("\n", $out), "\n";

@@ -36,6 +36,8 @@ final class Settings {
 			'dashboard_page_id'                  => 0,
 			'dashboard_roles'                    => [],
 			'dashboard_my_account_tab'           => true,
+			// Core backend (docs/core.md): auto = FFI when allowed, else the PHP core.
+			'core_backend'                       => 'auto',
 		];
 	}
 
@@ -69,6 +71,11 @@ final class Settings {
 				'description' => __( 'Customer dashboard URL (the page holding [aipkit_token_usage]).', 'aipkit-usage' ),
 				'type'        => 'string',
 				'maxLength'   => 2048,
+			],
+			'core_backend'                       => [
+				'description' => __( 'How the core runs: auto (FFI when PHP allows it, else the built-in PHP core), ffi or php. The constant AIPKIT_USAGE_BACKEND overrides it.', 'aipkit-usage' ),
+				'type'        => 'string',
+				'enum'        => [ 'auto', 'ffi', 'php' ],
 			],
 			'delete_data_on_uninstall'           => [
 				'description' => __( 'Delete all tables (balances, ledger, quotas, pricing) when the plugin is uninstalled. Conversation logs are always deleted on uninstall: no privacy eraser could reach them afterwards.', 'aipkit-usage' ),
@@ -260,6 +267,8 @@ final class Settings {
 					return $bad( __( 'The URL must be an http:// or https:// address.', 'aipkit-usage' ) );
 				}
 				return $clean;
+			case 'core_backend':
+				return in_array( $value, [ 'auto', 'ffi', 'php' ], true ) ? $value : $bad( __( 'The core backend must be auto, ffi or php.', 'aipkit-usage' ) );
 			case 'delete_data_on_uninstall':
 			case 'woocommerce_allow_negative_balance':
 			case 'dashboard_my_account_tab':

@@ -17,6 +17,40 @@ struct Reader<'a> {
     i: usize,
 }
 
+/// A JSON number with a fraction and/or exponent ("800.0", "-1.5e3") as a whole i64 when its exact
+/// value is a whole number below 9e15 in magnitude (where every f64 is exact, so serde_json's f64
+/// agrees up to its own rounding: serde_json reads "8999999999999999.0" as 8999999999999998), else None.
+/// Digit strings long enough to round in f64 ("2.00000000000000001") are None here.
+fn whole_decimal(text: &str) -> Option<i64> {
+    let (neg, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mant, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, "0"),
+    };
+    let exp: i64 = exp.strip_prefix('+').unwrap_or(exp).parse().ok().filter(|e: &i64| e.abs() < 1000)?;
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut digits: String = format!("{int}{frac}").trim_start_matches('0').to_owned();
+    let mut scale = exp - frac.len() as i64;
+    while digits.ends_with('0') {
+        digits.pop();
+        scale += 1;
+    }
+    if digits.is_empty() {
+        return Some(0);
+    }
+    if scale < 0 || digits.len() as i64 + scale > 16 {
+        return None;
+    }
+    let mut v: i64 = digits.parse().ok()?;
+    for _ in 0..scale {
+        v = v.checked_mul(10)?;
+    }
+    (v < 9_000_000_000_000_000).then_some(if neg { -v } else { v })
+}
+
 pub fn parse(text: &str) -> Result<Value<'_>, String> {
     let mut r = Reader { s: text, b: text.as_bytes(), i: 0 };
     let v = r.value(0)?;
@@ -161,8 +195,9 @@ impl<'a> Reader<'a> {
                 return Ok(Value::Num(RawNum::I(v)));
             }
         }
-        // Fractional, exponent or beyond 64 bits: never a valid whole number in a request.
-        Ok(Value::Num(RawNum::F(f64::NAN)))
+        // A fraction or an exponent: decided like RawNum::from_f64 decides serde_json's f64 (whole
+        // and below 9e15 → I), with integers only; beyond 64 bits is never a valid whole number.
+        Ok(Value::Num(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) }))
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
@@ -493,11 +528,28 @@ mod tests {
     }
 
     #[test]
-    fn fractions_are_never_whole() {
-        let Value::Num(RawNum::F(f)) = parse("1.5").unwrap() else { panic!() };
-        assert!(f.is_nan());
-        assert!(matches!(parse("1e3").unwrap(), Value::Num(RawNum::F(_))));
-        assert!(matches!(parse("99999999999999999999").unwrap(), Value::Num(RawNum::F(_))));
+    fn numbers_with_a_fraction_or_exponent_are_decided_like_serde_json_f64() {
+        for (text, want) in [
+            ("1.5", RawNum::Frac),
+            ("1e3", RawNum::I(1000)),
+            ("800.0", RawNum::I(800)),
+            ("-0.0", RawNum::I(0)),
+            ("0e5", RawNum::I(0)),
+            ("-1.50e1", RawNum::I(-15)),
+            ("1.25e1", RawNum::Frac),
+            ("12e-1", RawNum::Frac),
+            ("120e-1", RawNum::I(12)),
+            ("123456789012.0", RawNum::I(123_456_789_012)),
+            ("9e15", RawNum::Frac),
+            ("1e400", RawNum::Frac),
+            ("99999999999999999999", RawNum::Frac),
+        ] {
+            assert_eq!(parse(text).unwrap(), Value::Num(want), "{text}");
+            // serde_json refuses numbers beyond f64 ("1e400": malformed input); PHP never writes one.
+            if let Ok(theirs) = serde_json::from_str::<f64>(text) {
+                assert_eq!(RawNum::from_f64(theirs), want, "serde_json {text}");
+            }
+        }
     }
 
     #[test]

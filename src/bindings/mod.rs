@@ -3,6 +3,11 @@
 #[cfg(feature = "ffi")]
 pub mod ffi;
 
+/// Plain C ABI over linear memory for the import-free wasm build compiled to PHP (wasm2php/).
+/// Built natively too (exports unmangled only on wasm32) so tests compare it with the FFI path.
+#[cfg(feature = "cabi")]
+pub mod cabi;
+
 /// Used by the wasm binding; always built (serde only) so native tests can compare it with serde_json.
 pub mod json;
 

@@ -1,5 +1,8 @@
 <?php
-// Loads only the FFI wrapper: these tests need the built library (bin/build-core), not WordPress.
+// Loads only the core's PHP classes: these tests need the built core (bin/build-core: the native
+// library and php-bridge/generated/core.php), not WordPress.
 define( 'AIPKIT_USAGE_CORE_STANDALONE', true );
-require_once dirname( __DIR__, 2 ) . '/php-bridge/includes/Core/CoreException.php';
-require_once dirname( __DIR__, 2 ) . '/php-bridge/includes/Core/Ffi.php';
+foreach ( array( 'CoreException', 'CoreBackend', 'LibraryCheck', 'Ffi', 'PhpCore' ) as $aipkit_class ) {
+	require_once dirname( __DIR__, 2 ) . '/php-bridge/includes/Core/' . $aipkit_class . '.php';
+}
+unset( $aipkit_class );

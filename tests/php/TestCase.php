@@ -257,7 +257,7 @@ abstract class TestCase extends PHPUnitTestCase
         $running = [];
         try {
             for ($i = 0; $i < $procs; $i++) {
-                $cmd = [PHP_BINARY, '-d', 'ffi.enable=1', '-d', 'memory_limit=256M', $worker,
+                $cmd = [PHP_BINARY, '-d', 'ffi.enable=' . ('0' === getenv('AIPKIT_FFI') ? '0' : '1'), '-d', 'memory_limit=256M', $worker,
                     realpath($phpFile), (string) $i, json_encode($args), $barrier];
                 $pipes = [];
                 $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);

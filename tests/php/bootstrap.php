@@ -45,7 +45,7 @@ $aipkit_db->query('CREATE DATABASE `' . $aipkit_db_name . '` CHARACTER SET utf8m
 $aipkit_db->close();
 
 // 2. Install and activate, each in its own process (see bin/php/*.php).
-$aipkit_php = escapeshellarg(PHP_BINARY) . ' -d ffi.enable=1 ';
+$aipkit_php = escapeshellarg(PHP_BINARY) . ' -d ffi.enable=' . ('0' === getenv('AIPKIT_FFI') ? '0' : '1') . ' ';
 $aipkit_env = 'AIPKIT_WP_DIR=' . escapeshellarg($aipkit_wp_dir) . ' AIPKIT_INSTALL_PASSWORD=password AIPKIT_SITE_TITLE=aipkit-test ';
 foreach (
     [

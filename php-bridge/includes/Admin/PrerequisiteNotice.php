@@ -18,6 +18,12 @@ final class PrerequisiteNotice {
 		}
 		$prereq = Plugin::instance()->prerequisites();
 		if ( $prereq->is_met() ) {
+			$ffi = $prereq->ffi_problem();
+			if ( null !== $ffi && 'library_damaged' === $ffi['code'] && 'php' === $prereq->backend() ) {
+				echo '<div class="notice notice-warning" id="aipkit-usage-library-damaged"><p><strong>'
+					. esc_html__( 'AI Puffer Usage: the native core library is damaged, so the plugin runs its built-in PHP core (same rules, slower).', 'aipkit-usage' )
+					. '</strong> ' . esc_html( $ffi['reason'] ) . '</p></div>';
+			}
 			return;
 		}
 		echo '<div class="notice notice-error" id="aipkit-usage-prerequisites"><p>'

@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || defined( 'AIPKIT_USAGE_CORE_STANDALONE' ) || exit;
  *  - ffi.enable=preload + ffi.preload=<header with FFI_SCOPE "aipkit_usage">: FFI::scope().
  * The buffer the library returns is released with aipkit_free() in a finally block, never by PHP.
  */
-final class Ffi {
+final class Ffi implements CoreBackend {
 	/** Must equal aipkit_abi_version() of the library; bumped with every ABI change. */
 	public const ABI_VERSION = 2;
 	public const SCOPE       = 'aipkit_usage';
@@ -56,6 +56,10 @@ final class Ffi {
 		return self::$instance;
 	}
 
+	public function name(): string {
+		return 'ffi';
+	}
+
 	public static function library_path(): string {
 		if ( defined( 'AIPKIT_USAGE_LIB' ) && '' !== (string) constant( 'AIPKIT_USAGE_LIB' ) ) {
 			return (string) constant( 'AIPKIT_USAGE_LIB' );
@@ -89,6 +93,12 @@ final class Ffi {
 				// Preloaded headers without our scope: fall through to cdef where allowed.
 				unset( $e );
 			}
+		}
+		// Check the file before dlopen maps it: a truncated library kills PHP with SIGBUS.
+		$damaged = LibraryCheck::problem( self::library_path() );
+		if ( null !== $damaged ) {
+			// phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- plain-text reason; escaped where it is shown.
+			throw new \RuntimeException( $damaged );
 		}
 		$header = @file_get_contents( self::header_path() );
 		if ( false === $header ) {
@@ -180,7 +190,7 @@ final class Ffi {
 	}
 
 	/** Status 1 (core error) and 2 (caught panic) carry the core's error JSON: code, message, field. */
-	private static function throw_core_error( string $body, int $status ): never {
+	public static function throw_core_error( string $body, int $status ): never {
 		$e = json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
 		throw new CoreException(
 			(string) ( $e['code'] ?? 'internal_error' ),
@@ -194,7 +204,7 @@ final class Ffi {
 	 * Invalid UTF-8 (e.g. in logged text headed for a CSV export) becomes U+FFFD rather than failing;
 	 * values JSON cannot hold (NAN, INF, resources) are bad input, reported like the core reports it.
 	 */
-	private static function encode( array $input ): string {
+	public static function encode( array $input ): string {
 		try {
 			return json_encode( $input, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR );
 		} catch ( \JsonException $e ) {
@@ -214,6 +224,15 @@ final class Ffi {
 		if ( 0 !== $status ) {
 			self::throw_core_error( $body, $status );
 		}
+		return self::price_answer( $body );
+	}
+
+	/**
+	 * The answer line of the compact price ("credits\trule_id\tfallback\tunits") as an array.
+	 *
+	 * @return array{credits:string,rule_id:?int,fallback:bool,units:string}
+	 */
+	public static function price_answer( string $body ): array {
 		[ $credits, $rule_id, $fallback, $units ] = explode( "\t", $body );
 		return [
 			'credits'  => $credits,

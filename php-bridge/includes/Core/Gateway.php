@@ -10,9 +10,10 @@ defined( 'ABSPATH' ) || exit;
  * The plugin's only door to the Rust core: one method per core operation (docs/contract.md §1),
  * each taking the operation's request array and returning its response array or a WP_Error.
  *
- * The library is loaded once per request by Ffi::instance(); when the prerequisites are not met
- * every call returns WP_Error('aipkit_core_unavailable', <the precise reason>, status 503)
- * instead of failing somewhere deep in FFI.
+ * Two backends answer alike (docs/core.md): the native library through FFI (Ffi, loaded once per
+ * request) or the core compiled to PHP (PhpCore, instantiated lazily once per request);
+ * Prerequisites::backend() picks one. When no backend can run, every call returns
+ * WP_Error('aipkit_core_unavailable', <the precise reason>, status 503).
  */
 final class Gateway {
 	private static ?Gateway $instance = null;
@@ -23,7 +24,7 @@ final class Gateway {
 
 	/** Calls any core operation by name. Prefer the typed methods below. */
 	public function call( string $op, array $input ): array|WP_Error {
-		return $this->guarded( static fn ( Ffi $ffi ) => $ffi->call( $op, $input ) );
+		return $this->guarded( static fn ( CoreBackend $core ) => $core->call( $op, $input ) );
 	}
 
 	/**
@@ -34,7 +35,7 @@ final class Gateway {
 	 * @param array $usage usage_type, provider, model, input_tokens, output_tokens, images, videos
 	 */
 	public function price( array $rules, array $usage ): array|WP_Error {
-		return $this->guarded( static fn ( Ffi $ffi ) => $ffi->price_text( Ffi::text_request( $usage, Ffi::text_rules( $rules ) ) ) );
+		return $this->guarded( static fn ( CoreBackend $core ) => $core->price_text( Ffi::text_request( $usage, Ffi::text_rules( $rules ) ) ) );
 	}
 
 	/** Runs one core call: refused cleanly when the prerequisites fail, core errors as WP_Error. */
@@ -52,13 +53,23 @@ final class Gateway {
 			);
 		}
 		try {
-			return $fn( Ffi::instance() );
+			return $fn( self::backend_instance( $prereq->backend() ) );
 		} catch ( CoreException $e ) {
 			return self::to_wp_error( $e->getErrorCode(), $e->getMessage(), $e->getField() );
 		} catch ( \Throwable $e ) {
 			// A failing FFI load after a passing prerequisite check (e.g. the file vanished mid-deploy).
 			return new WP_Error( 'aipkit_core_unavailable', $e->getMessage(), [ 'status' => 503 ] );
 		}
+	}
+
+	/** The backend object for 'ffi' or 'php'. */
+	public static function backend_instance( string $name ): CoreBackend {
+		return 'ffi' === $name ? Ffi::instance() : PhpCore::instance();
+	}
+
+	/** 'ffi' or 'php': the backend running the core in this request. */
+	public static function backend(): string {
+		return Plugin::instance()->prerequisites()->backend();
 	}
 
 	/** Maps a core error code (contract §2) to the WP_Error the REST layer and API functions return. */

@@ -4,8 +4,11 @@ namespace AipkitUsage\Core;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Decides whether the native core can be used in this PHP process, and if not, says exactly why
- * and which php.ini lines fix it.
+ * Decides which backend runs the core in this PHP process (docs/core.md): the native library
+ * through FFI when the SAPI allows it, else the same core compiled to PHP (php-bridge/generated);
+ * the constant AIPKIT_USAGE_BACKEND or the setting core_backend ('ffi'|'php') forces either.
+ * problem() is what stops the plugin altogether (old or 32-bit PHP, no usable backend);
+ * ffi_problem() says exactly why FFI is not used and which php.ini lines enable it.
  *
  * Every fact comes from a probe so tests can inject the environments they cannot create
  * in-process (FFI disabled, library missing, wrong version) while production uses the real ones.
@@ -19,10 +22,16 @@ final class Prerequisites {
 	/** @var array{code:string,reason:string}|null|false false = not checked yet */
 	private array|null|false $problem = false;
 
+	/** @var array{code:string,reason:string}|null|false false = not checked yet */
+	private array|null|false $ffi_problem = false;
+
+	public const BACKENDS = [ 'ffi', 'php' ];
+
 	/**
-	 * @param array<string,mixed> $probes Overrides for: php_version, ffi_loaded, ffi_enable, sapi,
-	 *        opcache_preload, ffi_preload, library_path, library_readable, core_availability (callable: ?string),
-	 *        core_version (callable: string), plugin_version.
+	 * @param array<string,mixed> $probes Overrides for: php_version, int_size, forced_backend ('auto'|'ffi'|'php'),
+	 *        ffi_loaded, ffi_enable, sapi, opcache_preload, ffi_preload, library_path, library_readable,
+	 *        library_check (?string), core_availability (callable: ?string), core_version (callable: string),
+	 *        php_core_availability (callable: ?string), plugin_version.
 	 */
 	public function __construct( array $probes = [] ) {
 		$this->probes = $probes;
@@ -35,6 +44,14 @@ final class Prerequisites {
 		switch ( $name ) {
 			case 'php_version':
 				return PHP_VERSION;
+			case 'int_size':
+				return PHP_INT_SIZE;
+			case 'forced_backend':
+				return self::forced_backend();
+			case 'library_check':
+				return LibraryCheck::problem( (string) $this->probe( 'library_path' ) );
+			case 'php_core_availability':
+				return static fn (): ?string => PhpCore::availability();
 			case 'ffi_loaded':
 				return extension_loaded( 'ffi' );
 			case 'ffi_enable':
@@ -88,16 +105,49 @@ final class Prerequisites {
 		return Ffi::preload_header_path();
 	}
 
+	/**
+	 * 'ffi' or 'php' forced by the constant AIPKIT_USAGE_BACKEND (wp-config.php) or, without it, by
+	 * the setting core_backend; 'auto' when neither forces a backend.
+	 */
+	public static function forced_backend(): string {
+		if ( defined( 'AIPKIT_USAGE_BACKEND' ) ) {
+			$value = strtolower( (string) constant( 'AIPKIT_USAGE_BACKEND' ) );
+			return in_array( $value, self::BACKENDS, true ) ? $value : 'auto';
+		}
+		if ( function_exists( 'get_option' ) && class_exists( \AipkitUsage\Settings::class ) ) {
+			$value = (string) ( \AipkitUsage\Settings::all()['core_backend'] ?? 'auto' );
+			return in_array( $value, self::BACKENDS, true ) ? $value : 'auto';
+		}
+		return 'auto';
+	}
+
+	/** The backend this process uses: the forced one, else FFI when usable, else the PHP core. */
+	public function backend(): string {
+		$forced = (string) $this->probe( 'forced_backend' );
+		if ( in_array( $forced, self::BACKENDS, true ) ) {
+			return $forced;
+		}
+		return null === $this->ffi_problem() ? 'ffi' : 'php';
+	}
+
 	public function is_met(): bool {
 		return null === $this->problem();
 	}
 
-	/** @return array{code:string,reason:string}|null */
+	/** What stops the plugin from running at all, or null. @return array{code:string,reason:string}|null */
 	public function problem(): ?array {
 		if ( false === $this->problem ) {
 			$this->problem = $this->detect();
 		}
 		return $this->problem;
+	}
+
+	/** Why FFI is not used in this process, or null when it can be. @return array{code:string,reason:string}|null */
+	public function ffi_problem(): ?array {
+		if ( false === $this->ffi_problem ) {
+			$this->ffi_problem = $this->detect_ffi();
+		}
+		return $this->ffi_problem;
 	}
 
 	/** @return array{code:string,reason:string}|null */
@@ -107,6 +157,29 @@ final class Prerequisites {
 			/* translators: 1: required PHP version, 2: running PHP version */
 			return $this->fail( 'php_version', sprintf( __( 'PHP %1$s or newer is required; this site runs PHP %2$s.', 'aipkit-usage' ), self::MIN_PHP, $php ) );
 		}
+		if ( (int) $this->probe( 'int_size' ) < 8 ) {
+			/* translators: %d: PHP_INT_SIZE of the running PHP */
+			return $this->fail( 'php_32bit', sprintf( __( 'AI Puffer Usage needs 64-bit PHP: its exact credit arithmetic uses 64-bit integers, and this PHP is a 32-bit build (PHP_INT_SIZE = %d). Ask your host to switch the site to a 64-bit PHP.', 'aipkit-usage' ), (int) $this->probe( 'int_size' ) ) );
+		}
+		if ( 'ffi' === $this->backend() ) {
+			// Auto only picks FFI when it works; a forced FFI that does not work stops the plugin.
+			return $this->ffi_problem();
+		}
+		try {
+			$reason = ( $this->probe( 'php_core_availability' ) )();
+		} catch ( \Throwable $e ) {
+			$reason = $e->getMessage();
+		}
+		if ( null !== $reason ) {
+			$ffi = $this->ffi_problem();
+			/* translators: 1: why the PHP core cannot run, 2: why FFI cannot be used */
+			return $this->fail( 'no_backend', sprintf( __( 'Neither way of running the core works here. PHP core: %1$s FFI: %2$s', 'aipkit-usage' ), $reason, null === $ffi ? __( 'forced off by AIPKIT_USAGE_BACKEND or the core_backend setting.', 'aipkit-usage' ) : $ffi['reason'] ) );
+		}
+		return null;
+	}
+
+	/** @return array{code:string,reason:string}|null */
+	private function detect_ffi(): ?array {
 		if ( ! $this->probe( 'ffi_loaded' ) ) {
 			return $this->fail( 'ffi_missing', __( 'The PHP FFI extension is not loaded. Install or enable it (Debian/Ubuntu: it is built into php8.x-cli/fpm; elsewhere install the php-ffi package) and restart PHP.', 'aipkit-usage' ) );
 		}
@@ -122,6 +195,10 @@ final class Prerequisites {
 		if ( ! $this->probe( 'library_readable' ) ) {
 			/* translators: %s: file path */
 			return $this->fail( 'library_missing', sprintf( __( 'The core library %s is missing or unreadable. Build it with "npm run build" (bin/build-core) or reinstall the plugin package.', 'aipkit-usage' ), $lib ) );
+		}
+		$damaged = $this->probe( 'library_check' );
+		if ( null !== $damaged && '' === (string) $this->probe( 'ffi_preload' ) ) {
+			return $this->fail( 'library_damaged', (string) $damaged );
 		}
 		try {
 			$reason = ( $this->probe( 'core_availability' ) )();
@@ -170,6 +247,26 @@ final class Prerequisites {
 				'opcache.preload_user=www-data',
 			],
 		];
+	}
+
+	/**
+	 * For Site Health: why FFI is not used and the php.ini lines that enable it (escaped HTML), or ''
+	 * when FFI is in use.
+	 */
+	public function enable_ffi_html(): string {
+		$problem = $this->ffi_problem();
+		if ( null === $problem ) {
+			return '';
+		}
+		$lines = self::fix_lines();
+		$html  = esc_html( $problem['reason'] );
+		if ( in_array( $problem['code'], [ 'ffi_disabled', 'ffi_preload_only' ], true ) ) {
+			$html .= '<br>' . esc_html__( 'FFI is optional: it makes every core call faster. To enable it, set in php.ini (then restart PHP), either:', 'aipkit-usage' )
+				. '<br><code>' . esc_html( implode( "\n", $lines['simple'] ) ) . '</code><br>'
+				. esc_html__( 'or, to allow FFI only for the preloaded core:', 'aipkit-usage' )
+				. '<br><code style="white-space:pre">' . esc_html( implode( "\n", $lines['preload'] ) ) . '</code>';
+		}
+		return $html;
 	}
 
 	/** Plain-text message: what is wrong and how to fix it. Empty when everything is fine. */

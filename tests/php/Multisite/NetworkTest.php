@@ -57,7 +57,7 @@ final class NetworkTest extends TestCase
     private function inNetwork(string $fixture, string ...$args): array
     {
         $root = dirname(__DIR__, 3);
-        [$rc, $out] = self::exec(array_merge([PHP_BINARY, '-d', 'ffi.enable=1', $root . '/bin/php/run-with-wp.php', __DIR__ . '/fixtures/' . $fixture], $args), []);
+        [$rc, $out] = self::exec(array_merge([PHP_BINARY, '-d', 'ffi.enable=' . ('0' === getenv('AIPKIT_FFI') ? '0' : '1'), $root . '/bin/php/run-with-wp.php', __DIR__ . '/fixtures/' . $fixture], $args), []);
         $this->assertSame(0, $rc, "{$fixture} failed:\n{$out}");
         $lines = array_values(array_filter(explode("\n", trim($out)), static fn($l) => str_starts_with($l, '{')));
         $this->assertNotEmpty($lines, "{$fixture} printed no JSON:\n{$out}");

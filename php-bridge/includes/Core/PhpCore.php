@@ -1,0 +1,149 @@
+<?php
+namespace AipkitUsage\Core;
+
+defined( 'ABSPATH' ) || defined( 'AIPKIT_USAGE_CORE_STANDALONE' ) || exit;
+
+/**
+ * The core as plain PHP: php-bridge/generated/core.php, which bin/build-core writes by compiling
+ * the core's import-free wasm32 build (src/bindings/cabi.rs) with wasm2php/. Needs no extension and
+ * no php.ini change; FFI is only faster.
+ *
+ * The module is instantiated lazily, once per request (its initial memory is a class constant that
+ * opcache keeps in shared memory). A trap (a Rust panic, a memory fault) answers status 2 with the
+ * same internal_error the FFI path gives for a caught panic, and the instance is discarded, since
+ * its memory may be inconsistent; the next call starts a fresh one.
+ */
+final class PhpCore implements CoreBackend {
+	public const CLASS_NAME = '\\AipkitUsage\\Generated\\CoreWasm';
+
+	private const PANIC = '{"code":"internal_error","message":"The core hit an internal error; nothing was changed.","field":null}';
+
+	private static ?PhpCore $instance = null;
+
+	/** @var object|null the generated module instance */
+	private ?object $module = null;
+
+	/** Instantiations in this process (tests check "at most once per request"). */
+	public static int $instantiations = 0;
+
+	public static function instance(): self {
+		return self::$instance ??= new self();
+	}
+
+	public function name(): string {
+		return 'php';
+	}
+
+	public static function file_path(): string {
+		if ( defined( 'AIPKIT_USAGE_PHP_CORE' ) && '' !== (string) constant( 'AIPKIT_USAGE_PHP_CORE' ) ) {
+			return (string) constant( 'AIPKIT_USAGE_PHP_CORE' );
+		}
+		return dirname( __DIR__, 2 ) . '/generated/core.php';
+	}
+
+	/** Null when the generated core can be used, else why not (never throws). */
+	public static function availability(): ?string {
+		if ( PHP_INT_SIZE < 8 ) {
+			return 'The PHP core needs 64-bit PHP (PHP_INT_SIZE is ' . PHP_INT_SIZE . ').';
+		}
+		if ( class_exists( self::CLASS_NAME, false ) ) {
+			return null;
+		}
+		$file = self::file_path();
+		if ( ! is_readable( $file ) ) {
+			return 'The PHP core ' . $file . ' is missing; run "npm run build" (bin/build-core) or reinstall the plugin package.';
+		}
+		return null;
+	}
+
+	/**
+	 * PHP 8.2's tracing JIT miscomputes the generated core (seen: answers differ from FFI, runaway
+	 * memory.grow; tests/php-core/PhpCoreTest.php), so a request that uses the PHP core switches the
+	 * tracing JIT off for itself before the core runs. Function JIT and no JIT are left alone.
+	 */
+	private static function guard_jit(): void {
+		$jit = strtolower( trim( (string) ini_get( 'opcache.jit' ) ) );
+		if ( in_array( $jit, [ 'tracing', 'on' ], true ) || ( 4 === strlen( $jit ) && ctype_digit( $jit ) && '5' === $jit[2] ) ) {
+			ini_set( 'opcache.jit', 'off' ); // phpcs:ignore WordPress.PHP.IniSet.Risky -- the tracing JIT gives wrong answers on this code.
+		}
+	}
+
+	private function module(): object {
+		if ( null === $this->module ) {
+			self::guard_jit();
+			if ( ! class_exists( self::CLASS_NAME, false ) ) {
+				$reason = self::availability();
+				if ( null !== $reason ) {
+					// phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- plain-text reason; escaped where it is shown.
+					throw new \RuntimeException( $reason );
+				}
+				require_once self::file_path();
+			}
+			$class        = self::CLASS_NAME;
+			$this->module = new $class();
+			++self::$instantiations;
+		}
+		return $this->module;
+	}
+
+	public function call( string $op, array $input ): array {
+		$json              = [] === $input ? '{}' : Ffi::encode( $input );
+		[ $status, $body ] = $this->call_json( $op, $json );
+		if ( 0 !== $status ) {
+			Ffi::throw_core_error( $body, $status );
+		}
+		return json_decode( $body, true, 512, JSON_THROW_ON_ERROR );
+	}
+
+	public function call_json( string $op, string $json ): array {
+		$m = $this->module();
+		try {
+			$op_len = strlen( $op );
+			$in_len = strlen( $json );
+			$op_ptr = $m->x_aipkit_alloc( $op_len );
+			$in_ptr = $m->x_aipkit_alloc( $in_len );
+			$m->write( $op_ptr, $op );
+			$m->write( $in_ptr, $json );
+			$status = $m->x_aipkit_call( $op_ptr, $op_len, $in_ptr, $in_len );
+			$body   = $m->read( $m->x_aipkit_out_ptr(), $m->x_aipkit_out_len() );
+			$m->x_aipkit_dealloc( $in_ptr, $in_len );
+			$m->x_aipkit_dealloc( $op_ptr, $op_len );
+			return [ (int) $status, $body ];
+		} catch ( \Throwable $e ) {
+			return $this->trapped( $e );
+		}
+	}
+
+	public function price_text( string $text ): array {
+		$m = $this->module();
+		try {
+			$len = strlen( $text );
+			$ptr = $m->x_aipkit_alloc( $len );
+			$m->write( $ptr, $text );
+			$status = $m->x_aipkit_price_text( $ptr, $len );
+			$body   = $m->read( $m->x_aipkit_out_ptr(), $m->x_aipkit_out_len() );
+			$m->x_aipkit_dealloc( $ptr, $len );
+		} catch ( \Throwable $e ) {
+			[ $status, $body ] = $this->trapped( $e );
+		}
+		if ( 0 !== $status ) {
+			Ffi::throw_core_error( $body, $status );
+		}
+		return Ffi::price_answer( $body );
+	}
+
+	/** @return array{0:int,1:string} */
+	private function trapped( \Throwable $e ): array {
+		$this->module = null;
+		if ( function_exists( 'do_action' ) ) {
+			/** Fires when the PHP core traps (a panic or a fault in the compiled core); the call answers internal_error. */
+			do_action( 'aipkit_usage_core_trap', $e->getMessage() );
+		}
+		return [ 2, self::PANIC ];
+	}
+
+	/** Drops the module instance (tests; a trap does the same). */
+	public function reset(): void {
+		$this->module = null;
+	}
+}

@@ -1,0 +1,418 @@
+//! The PHP helpers every generated class carries: wrapping 64-bit arithmetic, unaligned and
+//! sub-word memory access, bulk memory, traps, and byte transfer for the host.
+
+/// A PHP double-quoted string literal holding exactly `bytes` (no interpolation).
+pub fn php_bytes(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() + 2);
+    s.push('"');
+    for &b in bytes {
+        match b {
+            b'"' => s.push_str("\\\""),
+            b'\\' => s.push_str("\\\\"),
+            b'$' => s.push_str("\\$"),
+            0x20..=0x7e => s.push(b as char),
+            _ => s.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// A PHP single-quoted string literal for a UTF-8 name.
+pub fn php_string(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+pub const HELPERS: &str = r#"
+	/** Runs an export by its wasm name (for tests and tools). */
+	public function invoke( string $name, array $args ): ?int {
+		$method = self::EXPORTS[ $name ] ?? self::trap( 'no exported function ' . $name );
+		return $this->$method( ...$args );
+	}
+
+	public static function trap( string $what ): never {
+		throw new \RuntimeException( 'wasm trap: ' . $what );
+	}
+
+	public static function oob(): never {
+		throw new \RuntimeException( 'wasm trap: out of bounds memory access' );
+	}
+
+	/** $len bytes of linear memory from $a. */
+	public function read( int $a, int $len ): string {
+		if ( $len <= 0 ) {
+			return '';
+		}
+		if ( $a < 0 || $a + $len > ( $this->pages << 16 ) ) {
+			self::oob();
+		}
+		$w0 = $a >> 2;
+		$w1 = ( $a + $len + 3 ) >> 2;
+		return substr( pack( 'V*', ...array_slice( $this->m, $w0, $w1 - $w0 ) ), $a & 3, $len );
+	}
+
+	/** Writes $bytes into linear memory at $a. */
+	public function write( int $a, string $bytes ): void {
+		$len = strlen( $bytes );
+		if ( 0 === $len ) {
+			return;
+		}
+		if ( $a < 0 || $a + $len > ( $this->pages << 16 ) ) {
+			self::oob();
+		}
+		$w0   = $a >> 2;
+		$w1   = ( $a + $len + 3 ) >> 2;
+		$head = $a & 3;
+		$tail = ( $a + $len ) & 3;
+		$pre  = 0 === $head ? '' : substr( pack( 'V', $this->m[ $w0 ] ), 0, $head );
+		$post = 0 === $tail ? '' : substr( pack( 'V', $this->m[ $w1 - 1 ] ), $tail );
+		$i    = $w0;
+		foreach ( unpack( 'V*', $pre . $bytes . $post ) as $w ) {
+			$this->m[ $i++ ] = $w;
+		}
+	}
+
+	private function ld8( int $a ): int {
+		return ( ( $this->m[ $a >> 2 ] ?? self::oob() ) >> ( ( $a & 3 ) << 3 ) ) & 0xFF;
+	}
+
+	private function ld16( int $a ): int {
+		return $this->ld8( $a ) | ( $this->ld8( $a + 1 ) << 8 );
+	}
+
+	private function ld32( int $a ): int {
+		$s = ( $a & 3 ) << 3;
+		$w = $a >> 2;
+		if ( 0 === $s ) {
+			return $this->m[ $w ] ?? self::oob();
+		}
+		return ( ( ( $this->m[ $w ] ?? self::oob() ) >> $s ) | ( ( $this->m[ $w + 1 ] ?? self::oob() ) << ( 32 - $s ) ) ) & 0xFFFFFFFF;
+	}
+
+	private function ld64( int $a ): int {
+		return $this->ld32( $a ) | ( $this->ld32( $a + 4 ) << 32 );
+	}
+
+	private function st8( int $a, int $v ): void {
+		$w = $a >> 2;
+		if ( ! isset( $this->m[ $w ] ) ) {
+			self::oob();
+		}
+		$s               = ( $a & 3 ) << 3;
+		$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $s ) ) | ( ( $v & 0xFF ) << $s );
+	}
+
+	private function st16( int $a, int $v ): void {
+		if ( ! isset( $this->m[ ( $a + 1 ) >> 2 ] ) ) {
+			self::oob();
+		}
+		$this->st8( $a, $v );
+		$this->st8( $a + 1, $v >> 8 );
+	}
+
+	private function st32( int $a, int $v ): void {
+		$w = $a >> 2;
+		$s = ( $a & 3 ) << 3;
+		if ( ! isset( $this->m[ $w ] ) || ( 0 !== $s && ! isset( $this->m[ $w + 1 ] ) ) ) {
+			self::oob();
+		}
+		if ( 0 === $s ) {
+			$this->m[ $w ] = $v;
+			return;
+		}
+		$keep                = 0xFFFFFFFF >> ( 32 - $s );
+		$this->m[ $w ]     = ( $this->m[ $w ] & $keep ) | ( ( $v << $s ) & 0xFFFFFFFF );
+		$this->m[ $w + 1 ] = ( $this->m[ $w + 1 ] & ~$keep & 0xFFFFFFFF ) | ( $v >> ( 32 - $s ) );
+	}
+
+	private function st64( int $a, int $v ): void {
+		if ( ! isset( $this->m[ ( $a + 7 ) >> 2 ] ) ) {
+			self::oob();
+		}
+		$this->st32( $a, $v & 0xFFFFFFFF );
+		$this->st32( $a + 4, ( $v >> 32 ) & 0xFFFFFFFF );
+	}
+
+	private static function mul32( int $a, int $b ): int {
+		return ( ( ( ( $a * ( $b >> 16 ) ) & 0xFFFF ) << 16 ) + $a * ( $b & 0xFFFF ) ) & 0xFFFFFFFF;
+	}
+
+	private static function divs32( int $a, int $b ): int {
+		$a = ( $a ^ 0x80000000 ) - 0x80000000;
+		$b = ( $b ^ 0x80000000 ) - 0x80000000;
+		if ( -2147483648 === $a && -1 === $b ) {
+			self::trap( 'integer overflow' );
+		}
+		return intdiv( $a, $b ) & 0xFFFFFFFF;
+	}
+
+	private static function rems32( int $a, int $b ): int {
+		return ( ( ( $a ^ 0x80000000 ) - 0x80000000 ) % ( ( $b ^ 0x80000000 ) - 0x80000000 ) ) & 0xFFFFFFFF;
+	}
+
+	private static function rotl32( int $a, int $n ): int {
+		$n &= 31;
+		return ( ( $a << $n ) | ( $a >> ( 32 - $n ) ) ) & 0xFFFFFFFF;
+	}
+
+	private static function rotr32( int $a, int $n ): int {
+		$n &= 31;
+		return ( ( $a >> $n ) | ( $a << ( 32 - $n ) ) ) & 0xFFFFFFFF;
+	}
+
+	private static function clz32( int $a ): int {
+		if ( 0 === $a ) {
+			return 32;
+		}
+		$n = 0;
+		if ( 0 === ( $a & 0xFFFF0000 ) ) {
+			$n += 16;
+			$a <<= 16;
+		}
+		if ( 0 === ( $a & 0xFF000000 ) ) {
+			$n += 8;
+			$a <<= 8;
+		}
+		if ( 0 === ( $a & 0xF0000000 ) ) {
+			$n += 4;
+			$a <<= 4;
+		}
+		if ( 0 === ( $a & 0xC0000000 ) ) {
+			$n += 2;
+			$a <<= 2;
+		}
+		return 0 === ( $a & 0x80000000 ) ? $n + 1 : $n;
+	}
+
+	private static function ctz32( int $a ): int {
+		if ( 0 === $a ) {
+			return 32;
+		}
+		$n = 0;
+		if ( 0 === ( $a & 0xFFFF ) ) {
+			$n += 16;
+			$a >>= 16;
+		}
+		if ( 0 === ( $a & 0xFF ) ) {
+			$n += 8;
+			$a >>= 8;
+		}
+		if ( 0 === ( $a & 0xF ) ) {
+			$n += 4;
+			$a >>= 4;
+		}
+		if ( 0 === ( $a & 0x3 ) ) {
+			$n += 2;
+			$a >>= 2;
+		}
+		return 0 === ( $a & 0x1 ) ? $n + 1 : $n;
+	}
+
+	private static function popcnt32( int $a ): int {
+		$a -= ( $a >> 1 ) & 0x55555555;
+		$a  = ( $a & 0x33333333 ) + ( ( $a >> 2 ) & 0x33333333 );
+		$a  = ( $a + ( $a >> 4 ) ) & 0x0F0F0F0F;
+		return ( ( $a * 0x01010101 ) & 0xFFFFFFFF ) >> 24;
+	}
+
+	private static function add64( int $a, int $b ): int {
+		$r = $a + $b;
+		if ( \is_int( $r ) ) {
+			return $r;
+		}
+		return $a >= 0 ? ( $a + PHP_INT_MIN ) + $b + PHP_INT_MIN : ( $a - PHP_INT_MIN ) + $b - PHP_INT_MIN;
+	}
+
+	private static function sub64( int $a, int $b ): int {
+		$r = $a - $b;
+		if ( \is_int( $r ) ) {
+			return $r;
+		}
+		return $a >= 0 ? ( $a + PHP_INT_MIN ) - $b + PHP_INT_MIN : ( $a - PHP_INT_MIN ) - $b - PHP_INT_MIN;
+	}
+
+	private static function mul64( int $a, int $b ): int {
+		$r = $a * $b;
+		if ( \is_int( $r ) ) {
+			return $r;
+		}
+		$al = $a & 0xFFFFFFFF;
+		$bl = $b & 0xFFFFFFFF;
+		$p0 = $al * ( $bl & 0xFFFF );
+		$p1 = $al * ( $bl >> 16 );
+		$lo = ( $p0 & 0xFFFFFFFF ) + ( ( $p1 & 0xFFFF ) << 16 );
+		$hi = ( $p0 >> 32 ) + ( $p1 >> 16 ) + ( $lo >> 32 ) + self::mul32( ( $a >> 32 ) & 0xFFFFFFFF, $bl ) + self::mul32( $al, ( $b >> 32 ) & 0xFFFFFFFF );
+		return ( ( $hi & 0xFFFFFFFF ) << 32 ) | ( $lo & 0xFFFFFFFF );
+	}
+
+	private static function divu64( int $a, int $b ): int {
+		if ( $a >= 0 && $b > 0 ) {
+			return intdiv( $a, $b );
+		}
+		if ( 0 === $b ) {
+			throw new \DivisionByZeroError( 'Division by zero' );
+		}
+		if ( $b < 0 ) {
+			return ( $a ^ PHP_INT_MIN ) >= ( $b ^ PHP_INT_MIN ) ? 1 : 0;
+		}
+		$q = intdiv( ( $a >> 1 ) & PHP_INT_MAX, $b ) << 1;
+		$r = self::sub64( $a, self::mul64( $q, $b ) );
+		return ( $r ^ PHP_INT_MIN ) >= ( $b ^ PHP_INT_MIN ) ? $q + 1 : $q;
+	}
+
+	private static function remu64( int $a, int $b ): int {
+		if ( $a >= 0 && $b > 0 ) {
+			return $a % $b;
+		}
+		return self::sub64( $a, self::mul64( self::divu64( $a, $b ), $b ) );
+	}
+
+	private static function shru64( int $a, int $n ): int {
+		$n &= 63;
+		return 0 === $n ? $a : ( $a >> $n ) & ( PHP_INT_MAX >> ( $n - 1 ) );
+	}
+
+	private static function rotl64( int $a, int $n ): int {
+		$n &= 63;
+		return 0 === $n ? $a : ( $a << $n ) | self::shru64( $a, 64 - $n );
+	}
+
+	private static function rotr64( int $a, int $n ): int {
+		$n &= 63;
+		return 0 === $n ? $a : self::shru64( $a, $n ) | ( $a << ( 64 - $n ) );
+	}
+
+	private static function clz64( int $a ): int {
+		if ( $a < 0 ) {
+			return 0;
+		}
+		$h = $a >> 32;
+		return 0 !== $h ? self::clz32( $h ) : 32 + self::clz32( $a );
+	}
+
+	private static function ctz64( int $a ): int {
+		$l = $a & 0xFFFFFFFF;
+		return 0 !== $l ? self::ctz32( $l ) : 32 + self::ctz32( ( $a >> 32 ) & 0xFFFFFFFF );
+	}
+
+	private static function popcnt64( int $a ): int {
+		return self::popcnt32( $a & 0xFFFFFFFF ) + self::popcnt32( ( $a >> 32 ) & 0xFFFFFFFF );
+	}
+
+	private function grow( int $n ): int {
+		$old = $this->pages;
+		if ( $n > self::MAX_PAGES - $old ) {
+			return 0xFFFFFFFF;
+		}
+		// A word costs 16 bytes of PHP memory: refuse (as wasm allows) rather than hit memory_limit, which is fatal.
+		$ini   = (string) ini_get( 'memory_limit' );
+		$limit = (int) $ini;
+		$unit  = strtolower( substr( $ini, -1 ) );
+		if ( 'g' === $unit ) {
+			$limit *= 1073741824;
+		} elseif ( 'm' === $unit ) {
+			$limit *= 1048576;
+		} elseif ( 'k' === $unit ) {
+			$limit *= 1024;
+		}
+		if ( $limit > 0 && memory_get_usage() + ( ( $old + $n ) << 18 ) + ( $n << 18 ) > $limit ) {
+			return 0xFFFFFFFF;
+		}
+		if ( $n > 0 ) {
+			$this->m     = array_merge( $this->m, array_fill( 0, $n << 14, 0 ) );
+			$this->pages = $old + $n;
+		}
+		return $old;
+	}
+
+	private function copy( int $d, int $s, int $n ): void {
+		$end = $this->pages << 16;
+		if ( $s + $n > $end || $d + $n > $end ) {
+			self::oob();
+		}
+		if ( 0 === $n || $d === $s ) {
+			return;
+		}
+		if ( $d < $s || $d >= $s + $n ) {
+			while ( 0 !== ( $d & 3 ) && $n > 0 ) {
+				$this->st8( $d++, $this->ld8( $s++ ) );
+				--$n;
+			}
+			$k  = $n >> 2;
+			$dw = $d >> 2;
+			if ( 0 === ( $s & 3 ) ) {
+				$sw = $s >> 2;
+				for ( $i = 0; $i < $k; $i++ ) {
+					$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+				}
+			} else {
+				for ( $i = 0; $i < $k; $i++ ) {
+					$this->m[ $dw + $i ] = $this->ld32( $s + ( $i << 2 ) );
+				}
+			}
+			$d += $k << 2;
+			$s += $k << 2;
+			$n &= 3;
+			while ( $n > 0 ) {
+				$this->st8( $d++, $this->ld8( $s++ ) );
+				--$n;
+			}
+			return;
+		}
+		// Overlapping with the destination above the source: copy from the end.
+		$d += $n;
+		$s += $n;
+		if ( 0 === ( ( $d ^ $s ) & 3 ) ) {
+			while ( 0 !== ( $d & 3 ) && $n > 0 ) {
+				$this->st8( --$d, $this->ld8( --$s ) );
+				--$n;
+			}
+			$k  = $n >> 2;
+			$dw = $d >> 2;
+			$sw = $s >> 2;
+			for ( $i = 1; $i <= $k; $i++ ) {
+				$this->m[ $dw - $i ] = $this->m[ $sw - $i ];
+			}
+			$d -= $k << 2;
+			$s -= $k << 2;
+			$n &= 3;
+		}
+		while ( $n > 0 ) {
+			$this->st8( --$d, $this->ld8( --$s ) );
+			--$n;
+		}
+	}
+
+	private function fill( int $d, int $v, int $n ): void {
+		if ( $d + $n > ( $this->pages << 16 ) ) {
+			self::oob();
+		}
+		$v &= 0xFF;
+		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
+			$this->st8( $d++, $v );
+			--$n;
+		}
+		$k  = $n >> 2;
+		$dw = $d >> 2;
+		$w  = $v * 0x01010101;
+		for ( $i = 0; $i < $k; $i++ ) {
+			$this->m[ $dw + $i ] = $w;
+		}
+		$d += $k << 2;
+		$n &= 3;
+		while ( $n > 0 ) {
+			$this->st8( $d++, $v );
+			--$n;
+		}
+	}
+
+	private function init( int $seg, int $d, int $s, int $n ): void {
+		$data = $this->data[ $seg ];
+		if ( $s + $n > strlen( $data ) || $d + $n > ( $this->pages << 16 ) ) {
+			self::oob();
+		}
+		for ( $i = 0; $i < $n; $i++ ) {
+			$this->st8( $d + $i, ord( $data[ $s + $i ] ) );
+		}
+	}
+"#;
