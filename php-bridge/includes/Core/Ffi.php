@@ -1,6 +1,10 @@
 <?php
 namespace AipkitUsage\Core;
 
+// phpcs:disable WordPress.Security.EscapeOutput.ExceptionNotEscaped -- exception texts here are plain text for logs, WP_Error data and Site Health, escaped where they are shown.
+// phpcs:disable WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- reads the plugin's own local header file; failure is checked and explained, and a PHP warning would print the path before WordPress can report it.
+// phpcs:disable WordPress.WP.AlternativeFunctions.json_encode_json_encode -- needs JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR exactly: the core must receive the same bytes on every host.
+
 defined( 'ABSPATH' ) || defined( 'AIPKIT_USAGE_CORE_STANDALONE' ) || exit;
 
 /**

@@ -39,7 +39,7 @@ final class Gateway {
 	}
 
 	/** Runs one core call: refused cleanly when the prerequisites fail, core errors as WP_Error. */
-	private function guarded( callable $fn ): array|WP_Error {
+	private function guarded( callable $core_call ): array|WP_Error {
 		$prereq = Plugin::instance()->prerequisites();
 		if ( ! $prereq->is_met() ) {
 			$problem = $prereq->problem();
@@ -53,7 +53,7 @@ final class Gateway {
 			);
 		}
 		try {
-			return $fn( self::backend_instance( $prereq->backend() ) );
+			return $core_call( self::backend_instance( $prereq->backend() ) );
 		} catch ( CoreException $e ) {
 			return self::to_wp_error( $e->getErrorCode(), $e->getMessage(), $e->getField() );
 		} catch ( \Throwable $e ) {

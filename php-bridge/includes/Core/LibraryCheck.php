@@ -1,6 +1,8 @@
 <?php
 namespace AipkitUsage\Core;
 
+// phpcs:disable WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- checks the plugin's own local library files before loading them; every failure is checked and explained, and a PHP warning would print paths before WordPress can report it.
+
 defined( 'ABSPATH' ) || defined( 'AIPKIT_USAGE_CORE_STANDALONE' ) || exit;
 
 /**

@@ -2,7 +2,6 @@
 namespace AipkitUsage\Tests\Dashboard;
 
 use AipkitUsage\Billing\Balances;
-use AipkitUsage\Billing\Core;
 use AipkitUsage\Dashboard\Attributes;
 use AipkitUsage\Dashboard\Data;
 use AipkitUsage\Dashboard\Shortcode;
