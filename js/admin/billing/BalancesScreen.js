@@ -20,7 +20,7 @@ import LedgerTable from './LedgerTable';
 import WhyRefused from './WhyRefused';
 import { activityUrl, rangeOf } from './activityLink';
 
-function ConfirmReset( { user, scope, onDone, onCancel } ) {
+function ConfirmReset( { user, scope, label, onDone, onCancel } ) {
 	const [ busy, setBusy ] = useState( false );
 	const [ error, setError ] = useState( null );
 	const run = async () => {
@@ -56,7 +56,7 @@ function ConfirmReset( { user, scope, onDone, onCancel } ) {
 								'Reset the current period usage of %2$s for %1$s? This is recorded in the ledger.',
 								'aipkit-usage'
 							),
-							scope,
+							label || scope,
 							user.name
 						)
 			}
@@ -120,12 +120,13 @@ function UsageList( { usage } ) {
 		<ul className="aipkit-usage-scopes">
 			{ usage.map( ( u ) => (
 				<li key={ u.scope }>
-					<strong>{ u.scope }</strong>: { credits( u.used ) }
+					<strong>{ u.scope_label || u.scope }</strong>:{ ' ' }
+					{ credits( u.used ) }
 					{ u.limit !== null
 						? ` / ${ credits( u.limit ) }`
 						: ` (${ __( 'unlimited', 'aipkit-usage' ) })` }
 					{ u.period && u.period !== 'never'
-						? ` · ${ u.period }`
+						? ` · ${ u.period_label || u.period }`
 						: '' }
 				</li>
 			) ) }
@@ -148,8 +149,14 @@ function Details( { userId, onClose, onReset } ) {
 		load();
 	}, [ load ] );
 	const usageColumns = [
-		{ title: __( 'Scope', 'aipkit-usage' ), cell: ( u ) => u.scope },
-		{ title: __( 'Period', 'aipkit-usage' ), cell: ( u ) => u.period_key },
+		{
+			title: __( 'Scope', 'aipkit-usage' ),
+			cell: ( u ) => u.scope_label || u.scope,
+		},
+		{
+			title: __( 'Period', 'aipkit-usage' ),
+			cell: ( u ) => u.period_label || u.period_key,
+		},
 		{
 			title: __( 'Used', 'aipkit-usage' ),
 			cell: ( u ) => credits( u.used ),
@@ -171,7 +178,7 @@ function Details( { userId, onClose, onReset } ) {
 				<Button
 					variant="secondary"
 					isDestructive
-					onClick={ () => setConfirm( u.scope ) }
+					onClick={ () => setConfirm( u ) }
 				>
 					{ __( 'Reset usage', 'aipkit-usage' ) }
 				</Button>
@@ -222,7 +229,8 @@ function Details( { userId, onClose, onReset } ) {
 			{ confirm && (
 				<ConfirmReset
 					user={ d }
-					scope={ confirm }
+					scope={ confirm.scope }
+					label={ confirm.scope_label }
 					onCancel={ () => setConfirm( null ) }
 					onDone={ () => {
 						setConfirm( null );

@@ -135,13 +135,15 @@ final class Quotas {
 				continue;
 			}
 			$out[ $r['scope'] ] = [
-				'scope'      => $r['scope'],
-				'period'     => is_wp_error( $ctx ) ? '' : $ctx['period'],
-				'period_key' => $r['period_key'],
-				'used'       => Decimal::db( $r['used'] ),
-				'held'       => Decimal::db( $r['held'] ),
-				'limit'      => is_wp_error( $ctx ) ? null : $ctx['limit'],
-				'reset_at'   => $r['reset_at'],
+				'scope'        => $r['scope'],
+				'scope_label'  => ScopeLabels::scope( $r['scope'] ),
+				'period'       => is_wp_error( $ctx ) ? '' : $ctx['period'],
+				'period_key'   => $r['period_key'],
+				'period_label' => ScopeLabels::period( $r['period_key'] ),
+				'used'         => Decimal::db( $r['used'] ),
+				'held'         => Decimal::db( $r['held'] ),
+				'limit'        => is_wp_error( $ctx ) ? null : $ctx['limit'],
+				'reset_at'     => $r['reset_at'],
 			];
 		}
 		return array_values( $out );
