@@ -7,13 +7,9 @@ namespace AipkitUsage\Billing;
  * The keys stay in the data (they identify the counter); people read the labels.
  */
 final class ScopeLabels {
-	/** @return array<string,string> module => label */
+	/** @return array<string,string> module => label (the modules Logs knows, filterable by aipkit_usage_modules) */
 	public static function modules(): array {
-		return [
-			'chatbot'         => __( 'Chatbot', 'aipkit-usage' ),
-			'ai_forms'        => __( 'AI Forms', 'aipkit-usage' ),
-			'image_generator' => __( 'Image Generator', 'aipkit-usage' ),
-		];
+		return \AipkitUsage\Logs\Catalog::registered_modules();
 	}
 
 	/** "Chatbot", "Chatbot · Sales assistant" (the bot's registered name, else its id). */

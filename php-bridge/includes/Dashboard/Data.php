@@ -248,14 +248,7 @@ final class Data {
 
 	/** @return array<string,string> */
 	private static function module_labels(): array {
-		if ( class_exists( Catalog::class ) ) {
-			return Catalog::registered_modules();
-		}
-		return [
-			'chatbot'         => __( 'Chatbot', 'aipkit-usage' ),
-			'ai_forms'        => __( 'AI Forms', 'aipkit-usage' ),
-			'image_generator' => __( 'Image Generator', 'aipkit-usage' ),
-		];
+		return Catalog::registered_modules();
 	}
 
 	/** @return array<string,string> "module:bot_id" => name, from the aipkit_usage_bots filter */
