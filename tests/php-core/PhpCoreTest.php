@@ -81,12 +81,11 @@ final class PhpCoreTest extends TestCase {
 		$out = self::php( $ini, $code, $stderr );
 		$this->assertSame( '', $stderr, 'no warning may reach the log' );
 		$this->assertMatchesRegularExpression( '/^opcache \d{3,} 0 /', $out );
-		// PHP 8.2's tracing JIT miscomputes the generated code (answers differ, memory.grow runs away):
-		// PhpCore switches it off for the request; the function JIT is left on.
-		if ( str_contains( $ini, 'jit=tracing' ) ) {
+		// PHP 8.2's tracing JIT miscomputes the generated code (answers differ, memory.grow runs away)
+		// and its function JIT ran out of a 128 MB memory_limit compiling it: PhpCore switches the JIT
+		// off for the request in both cases.
+		if ( str_contains( $ini, 'jit=tracing' ) || str_contains( $ini, 'jit=function' ) ) {
 			$this->assertStringEndsWith( ' off', $out );
-		} elseif ( str_contains( $ini, 'jit=function' ) ) {
-			$this->assertStringEndsWith( ' function', $out );
 		}
 	}
 
