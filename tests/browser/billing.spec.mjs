@@ -73,7 +73,11 @@ test('reset usage asks for confirmation and records the reset', async ({ admin: 
 	await page.goto(`${BILLING}&section=balances`);
 	await page.getByLabel('Search users by name or email').fill('bob');
 	const row = page.locator('.aipkit-balances-table tbody tr', { hasText: 'bob@example.test' });
-	await expect(row).toContainText('chatbot');
+	// Scopes and periods in words (issue 9 §3), never their keys ("chatbot", "2026-11-30").
+	const usage = row.locator('.aipkit-usage-scopes');
+	await expect(usage).toContainText('Chatbot: ');
+	await expect(usage).not.toContainText('chatbot');
+	await expect(usage).not.toContainText(/W?\d{4}-\d\d/);
 	await row.getByRole('button', { name: 'Reset all' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Reset usage?' });
 	await expect(dialog).toContainText('all scopes');

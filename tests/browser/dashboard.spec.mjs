@@ -225,7 +225,7 @@ test('role access set on Billing > WooCommerce: other users get a clear message'
 	await alice.goto('/wp-login.php');
 	await alice.locator('#user_login').fill('alice');
 	await alice.locator('#user_pass').fill('alice-demo-password');
-	await Promise.all([alice.waitForURL(/\/wp-admin\//), alice.locator('#wp-submit').click()]);
+	await Promise.all([alice.waitForURL(/\/(wp-admin|my-account)\//), alice.locator('#wp-submit').click()]);
 	await alice.goto(site.dashboard);
 	await expect(alice.locator('#main')).toContainText('Your account does not have access to the credits dashboard.');
 	await expect(alice.locator('.aipkit-dashboard__balance')).toHaveCount(0);
