@@ -198,6 +198,8 @@ test('Billing > WooCommerce: page picker, warning, and "Create the page for me"'
 
 	await select.selectOption({ label: 'Demo Chat (no dashboard shortcode)' });
 	await expect(picker.locator('.aipkit-usage-dashboard-page__warning')).toContainText('does not contain the [aipkit_token_usage] shortcode');
+	// Choosing a page saves it; let that answer arrive before the next action's status replaces it.
+	await expect(picker.getByRole('status')).toHaveText('Customer dashboard page saved.');
 
 	await picker.getByRole('button', { name: 'Create the page for me' }).click();
 	await expect(picker.getByRole('status')).toContainText('was published and chosen');
