@@ -175,7 +175,7 @@ function aipkit_faults_check( array $answers, array $not_admitted = [] ): array 
 		}
 		$row = $ledger_id ? $wpdb->get_row( $wpdb->prepare( "SELECT idempotency_key, amount FROM $l WHERE id = %d", $ledger_id ), ARRAY_A ) : null; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		// The answer's ledger id must be this request's own usage entry, for the debit answered.
-		if ( ! $row || ( \AipkitUsage\Core\Gateway::instance()->idempotency_key( [ 'kind' => 'usage', 'parts' => [ (string) $rid ] ] )['key'] ?? '' ) !== $row['idempotency_key'] || '-' . ltrim( $debit, '-' ) !== $row['amount'] ) {
+		if ( ! $row || \AipkitUsage\Billing\Ledger::key( 'usage', [ $rid ] ) !== $row['idempotency_key'] || '-' . ltrim( $debit, '-' ) !== $row['amount'] ) {
 			++$settled_no_entry;
 		}
 	}

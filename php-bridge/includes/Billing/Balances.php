@@ -103,16 +103,10 @@ final class Balances {
 		$actor  = $actor ? $actor : get_current_user_id();
 		// One key per call, made before the transaction: if a COMMIT succeeds but its answer is lost
 		// with the connection, the retry finds this entry and answers it instead of "stale balance".
-		$key = Gateway::instance()->idempotency_key(
-			[
-				'kind'  => 'admin_adjustment',
-				'parts' => [ (string) $user_id, wp_generate_uuid4() ],
-			]
-		);
+		$key = Ledger::key( 'admin_adjustment', [ $user_id, wp_generate_uuid4() ] );
 		if ( is_wp_error( $key ) ) {
 			return $key;
 		}
-		$key    = $key['key'];
 		$result = Transaction::run(
 			static function () use ( $user_id, $expected, $new_balance, $reason, $actor, $key ) {
 				global $wpdb;

@@ -8,6 +8,23 @@ use WP_Error;
  * event (a double hook, a retried request) a no-op that reports the first row instead of a second one.
  */
 final class Ledger {
+	/**
+	 * The idempotency key of an entry, made by the core (the one place PHP asks for one).
+	 *
+	 * @param string $kind  ledger kind (usage, purchase, purchase_reversal, admin_adjustment, usage_reset)
+	 * @param array  $parts key parts; each becomes text
+	 * @return string|WP_Error
+	 */
+	public static function key( string $kind, array $parts ) {
+		$r = \AipkitUsage\Core\Gateway::instance()->idempotency_key(
+			[
+				'kind'  => $kind,
+				'parts' => array_map( 'strval', $parts ),
+			]
+		);
+		return is_wp_error( $r ) ? $r : (string) $r['key'];
+	}
+
 	public const KINDS = [ 'purchase', 'purchase_reversal', 'admin_adjustment', 'usage', 'usage_reset' ];
 
 	/**

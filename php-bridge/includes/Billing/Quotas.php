@@ -203,16 +203,10 @@ final class Quotas {
 						return $ctx;
 					}
 					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
-					$k   = Gateway::instance()->idempotency_key(
-						[
-							'kind'  => 'usage_reset',
-							'parts' => [ self::key_part( $subject ), self::key_part( $sc ), $key, $call ],
-						]
-					);
+					$k   = Ledger::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, $call ] );
 					if ( is_wp_error( $k ) ) {
 						return $k;
 					}
-					$k     = $k['key'];
 					$prior = Transaction::row( $wpdb->prepare( 'SELECT id, note FROM ' . Tables::ledger() . ' WHERE idempotency_key = %s', $k ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- plugin table name from Tables; values go through prepare().
 					if ( $prior ) {
 						$done[] = [

@@ -1,7 +1,6 @@
 <?php
 namespace AipkitUsage\Billing;
 
-use AipkitUsage\Core\Gateway;
 use WP_Error;
 
 /**
@@ -50,16 +49,10 @@ final class Uncovered {
 					];
 				}
 				Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET uncovered = 0, updated_at = %s WHERE user_id = %d', Clock::sql( $now ), $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
-				$key = Gateway::instance()->idempotency_key(
-					[
-						'kind'  => 'admin_adjustment',
-						'parts' => [ (string) $user_id, 'uncovered-' . wp_generate_uuid4() ],
-					]
-				);
+				$key = Ledger::key( 'admin_adjustment', [ $user_id, 'uncovered-' . wp_generate_uuid4() ] );
 				if ( is_wp_error( $key ) ) {
 					return $key;
 				}
-				$key = $key['key'];
 				// No credit moves: the entry records who forgave how much (a negative uncovered part).
 				$id = Ledger::append(
 					[

@@ -30,6 +30,26 @@ final class CoreController extends Controller {
 			'maximum' => 1000000000000,
 			'default' => 0,
 		];
+		// What a rule and a usage both name: usage type, provider, model.
+		$what = [
+			'usage_type' => [
+				'type'     => 'string',
+				'enum'     => self::USAGE_TYPES,
+				'required' => true,
+			],
+			'provider'   => [
+				'type'      => 'string',
+				'minLength' => 1,
+				'maxLength' => 64,
+				'required'  => true,
+			],
+			'model'      => [
+				'type'      => 'string',
+				'minLength' => 1,
+				'maxLength' => 128,
+				'required'  => true,
+			],
+		];
 		$this->route(
 			'/preview',
 			[
@@ -43,23 +63,9 @@ final class CoreController extends Controller {
 							'required'             => true,
 							'additionalProperties' => false,
 							'properties'           => [
-								'usage_type'  => [
-									'type'     => 'string',
-									'enum'     => self::USAGE_TYPES,
-									'required' => true,
-								],
-								'provider'    => [
-									'type'      => 'string',
-									'minLength' => 1,
-									'maxLength' => 64,
-									'required'  => true,
-								],
-								'model'       => [
-									'type'      => 'string',
-									'minLength' => 1,
-									'maxLength' => 128,
-									'required'  => true,
-								],
+								'usage_type'  => $what['usage_type'],
+								'provider'    => $what['provider'],
+								'model'       => $what['model'],
 								'method'      => [
 									'type'     => 'string',
 									'enum'     => self::METHODS,
@@ -75,23 +81,9 @@ final class CoreController extends Controller {
 							'required'             => true,
 							'additionalProperties' => false,
 							'properties'           => [
-								'usage_type'    => [
-									'type'     => 'string',
-									'enum'     => self::USAGE_TYPES,
-									'required' => true,
-								],
-								'provider'      => [
-									'type'      => 'string',
-									'minLength' => 1,
-									'maxLength' => 64,
-									'required'  => true,
-								],
-								'model'         => [
-									'type'      => 'string',
-									'minLength' => 1,
-									'maxLength' => 128,
-									'required'  => true,
-								],
+								'usage_type'    => $what['usage_type'],
+								'provider'      => $what['provider'],
+								'model'         => $what['model'],
 								'input_tokens'  => $count,
 								'output_tokens' => $count,
 								'images'        => $count,

@@ -2,8 +2,8 @@
 namespace AipkitUsage\WooCommerce;
 
 use AipkitUsage\Billing\Balances;
-use AipkitUsage\Core\Gateway;
 use AipkitUsage\Billing\Decimal;
+use AipkitUsage\Billing\Ledger;
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Settings;
 use WP_Error;
@@ -96,7 +96,7 @@ final class Grants {
 				];
 				continue;
 			}
-			$key = self::key( 'purchase', [ $order_id, $item_id ] );
+			$key = Ledger::key( 'purchase', [ $order_id, $item_id ] );
 			if ( is_wp_error( $key ) ) {
 				self::failed_note( $order, $key );
 				continue;
@@ -189,24 +189,9 @@ final class Grants {
 		}
 	}
 
-	/**
-	 * The ledger idempotency key for a grant or reversal, made by the core.
-	 *
-	 * @return string|\WP_Error
-	 */
-	private static function key( string $kind, array $parts ) {
-		$r = Gateway::instance()->idempotency_key(
-			[
-				'kind'  => $kind,
-				'parts' => array_map( 'strval', $parts ),
-			]
-		);
-		return is_wp_error( $r ) ? $r : (string) $r['key'];
-	}
-
 	private static function reverse( \WC_Order $order, int $item_id, int $user_id, string $amount, string $key_part, string $why ): void {
 		$order_id = (int) $order->get_id();
-		$key      = self::key( 'purchase_reversal', [ $order_id, $item_id, $key_part ] );
+		$key      = Ledger::key( 'purchase_reversal', [ $order_id, $item_id, $key_part ] );
 		if ( is_wp_error( $key ) ) {
 			self::failed_note( $order, $key );
 			return;
