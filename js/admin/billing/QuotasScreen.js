@@ -17,16 +17,8 @@ import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
 import useRestResource from '../api/useRestResource';
-import { api, credits } from './api';
+import { api, credits, MODULES } from './api';
 
-const MODULES = [
-	{ value: 'chatbot', label: __( 'Chatbot', 'aipkit-usage' ) },
-	{ value: 'ai_forms', label: __( 'AI Forms', 'aipkit-usage' ) },
-	{
-		value: 'image_generator',
-		label: __( 'Image Generator', 'aipkit-usage' ),
-	},
-];
 const PERIODS = [
 	{ value: 'never', label: __( 'Never reset', 'aipkit-usage' ) },
 	{ value: 'daily', label: __( 'Daily', 'aipkit-usage' ) },

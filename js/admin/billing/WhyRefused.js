@@ -9,16 +9,7 @@ import {
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import useRestResource from '../api/useRestResource';
-import { credits, qs } from './api';
-
-const MODULES = [
-	{ value: 'chatbot', label: __( 'Chatbot', 'aipkit-usage' ) },
-	{ value: 'ai_forms', label: __( 'AI Forms', 'aipkit-usage' ) },
-	{
-		value: 'image_generator',
-		label: __( 'Image Generator', 'aipkit-usage' ),
-	},
-];
+import { credits, MODULES, qs } from './api';
 
 const COUNTS = [
 	[ 'input_tokens', __( 'Input tokens', 'aipkit-usage' ) ],
