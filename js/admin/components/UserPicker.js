@@ -135,7 +135,10 @@ export default function UserPicker( { label, value, onChange } ) {
 				filter={ false }
 				allowFree={ false }
 				loading={ loading }
-				placeholder={ __( 'Anyone: type a name or email', 'aipkit-usage' ) }
+				placeholder={ __(
+					'Anyone: type a name or email',
+					'aipkit-usage'
+				) }
 				help={ error || undefined }
 			/>
 		</div>
