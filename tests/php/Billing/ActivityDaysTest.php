@@ -7,6 +7,7 @@ use AipkitUsage\Billing\ActivityRollup;
 use AipkitUsage\Billing\Ledger;
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Billing\Transaction;
+use AipkitUsage\Schema\Schema;
 use AipkitUsage\Tests\TestCase;
 
 /**
@@ -103,6 +104,15 @@ final class ActivityDaysTest extends TestCase
         $direct = Activity::direct($r);
         $wpdb->query('DELETE FROM ' . Tables::ledger_rollup() . " WHERE bucket >= '2026-03-04 00:00:00' AND bucket < '2026-03-26 00:00:00'");
         $this->assertSame($direct, Activity::aggregate($r), 'folded days read from the day table');
+    }
+
+    public function testUpgradeToSchemaSixFoldsEveryClosedDayOnce(): void
+    {
+        update_option(Schema::OPTION, '5');
+        $this->assertTrue(Schema::maybe_upgrade());
+        $this->assertSame(Schema::VERSION, get_option(Schema::OPTION));
+        $this->assertCount(40, $this->marked('Europe/Berlin'), 'every closed day since the first entry, from the quarter hours');
+        $this->assertExact('after the upgrade');
     }
 
     public function testGraceAndTodaysPartialDay(): void
