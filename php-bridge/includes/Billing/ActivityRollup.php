@@ -10,6 +10,8 @@ namespace AipkitUsage\Billing;
  * at read time, per stretch of constant offset, so a time zone change needs no rebuild.
  * Whole quarter hours of a range come from the rollup, the ragged edges (at most 15 minutes on
  * each side) live from the ledger; a user filter reads the ledger through KEY user_activity.
+ * Closed local days are read from the day table instead (ActivityDays, folded from these quarter
+ * hours), so a long range costs about what a short one does; quarter_parts() covers the rest.
  * All sums stay in SQL DECIMAL(30+,6); PHP only moves the strings.
  */
 // phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table and index names are our own (Tables::*), the filters are prepared by kind_sql()/ledger_queries(), every value goes through prepare().
