@@ -2,7 +2,8 @@
 // 1–5, 12–15): the CSV export downloads the filtered ledger, the cards follow the filters and
 // account for reductions, the chart covers every day with a table alternative, users are picked
 // by name or email, times are site time with the zone, provider/model are searchable comboboxes,
-// models charged without a rule are listed with "Create rule", the sample charge left Pricing.
+// models charged without a rule are listed with "Create rule", the sample charge left Pricing;
+// the first view is one request (issue 12 item 6).
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { test, expect } from './helpers/fixtures.mjs';
@@ -25,6 +26,24 @@ async function pickUser(page, text, name) {
 }
 
 const card = (page, key) => page.getByTestId(`card-${key}`);
+
+test('the first view asks the server once (cards, series and first page in one request); the picker asks when used', async ({ admin: page }) => {
+	const calls = [];
+	page.on('request', (r) => {
+		if (/aipkit(\/|%2F)v1/.test(r.url())) {
+			calls.push(r.url());
+		}
+	});
+	await page.goto(ACTIVITY);
+	await expect(card(page, 'ledger_entries')).toBeVisible();
+	await expect(page.locator('.aipkit-activity-table tbody tr').first()).toBeVisible();
+	// Longer than the picker's 200 ms debounce: a search on mount would have been sent by now.
+	await page.waitForTimeout(1000);
+	expect(calls).toHaveLength(1);
+	expect(calls[0]).toMatch(/activity/);
+	await page.getByRole('combobox', { name: 'User' }).focus();
+	await expect.poll(() => calls.filter((u) => /users/.test(u)).length).toBe(1);
+});
 
 test('the user picker finds users by name or email; cards, list and scope follow it', async ({ admin: page }) => {
 	await page.goto(ACTIVITY);

@@ -15,7 +15,8 @@ function optionOf( u ) {
 
 /**
  * Search-as-you-type user picker (name, email, login): the value is a user id (0 = anyone).
- * Searches the server (aipkit/v1/users) 200 ms after the last keystroke; a picked user shows
+ * Searches the server (aipkit/v1/users) 200 ms after the last keystroke, the first time when the
+ * field is focused (not on mount); a picked user shows
  * as a chip with a button to clear it.
  *
  * @param {Object}   props
@@ -30,6 +31,9 @@ export default function UserPicker( { label, value, onChange } ) {
 	const [ chosen, setChosen ] = useState( null );
 	const [ error, setError ] = useState( null );
 	const seq = useRef( 0 );
+	// Suggestions are fetched once the field is focused or typed in, not on mount: the screen's
+	// first view then costs one request (its own data), not two.
+	const [ active, setActive ] = useState( false );
 
 	// A value given from outside (a link, a reload) is shown by name.
 	useEffect( () => {
@@ -48,6 +52,9 @@ export default function UserPicker( { label, value, onChange } ) {
 	}, [ value ] ); // eslint-disable-line react-hooks/exhaustive-deps
 
 	useEffect( () => {
+		if ( ! active ) {
+			return;
+		}
 		const n = ++seq.current;
 		// Results of an older text must never be picked with Enter: clear them until the new ones arrive.
 		setOptions( [] );
@@ -70,7 +77,7 @@ export default function UserPicker( { label, value, onChange } ) {
 			);
 		}, 200 );
 		return () => clearTimeout( t );
-	}, [ text ] );
+	}, [ text, active ] );
 
 	if ( chosen && value ) {
 		return (
@@ -107,21 +114,33 @@ export default function UserPicker( { label, value, onChange } ) {
 		);
 	}
 	return (
-		<Combobox
-			className="aipkit-user-picker"
-			label={ label }
-			value={ text }
-			onChange={ setText }
-			onPick={ ( o ) => {
-				setChosen( o.user );
-				onChange( o.user.id, o.user );
-			} }
-			options={ options }
-			filter={ false }
-			allowFree={ false }
-			loading={ loading }
-			placeholder={ __( 'Anyone: type a name or email', 'aipkit-usage' ) }
-			help={ error || undefined }
-		/>
+		// display: contents keeps the filters row's layout; the wrapper only hears the focus.
+		<div
+			style={ { display: 'contents' } }
+			onFocus={ () => setActive( true ) }
+		>
+			<Combobox
+				className="aipkit-user-picker"
+				label={ label }
+				value={ text }
+				onChange={ ( t ) => {
+					setActive( true );
+					setText( t );
+				} }
+				onPick={ ( o ) => {
+					setChosen( o.user );
+					onChange( o.user.id, o.user );
+				} }
+				options={ options }
+				filter={ false }
+				allowFree={ false }
+				loading={ loading }
+				placeholder={ __(
+					'Anyone: type a name or email',
+					'aipkit-usage'
+				) }
+				help={ error || undefined }
+			/>
+		</div>
 	);
 }

@@ -10,6 +10,8 @@ namespace AipkitUsage\Billing;
  * at read time, per stretch of constant offset, so a time zone change needs no rebuild.
  * Whole quarter hours of a range come from the rollup, the ragged edges (at most 15 minutes on
  * each side) live from the ledger; a user filter reads the ledger through KEY user_activity.
+ * Closed local days are read from the day table instead (ActivityDays, folded from these quarter
+ * hours), so a long range costs about what a short one does; quarter_parts() covers the rest.
  * All sums stay in SQL DECIMAL(30+,6); PHP only moves the strings.
  */
 // phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table and index names are our own (Tables::*), the filters are prepared by kind_sql()/ledger_queries(), every value goes through prepare().
@@ -41,6 +43,14 @@ final class ActivityRollup {
 		$neg    = str_starts_with( $amount, '-' );
 		$zero   = Decimal::is_zero( $amount );
 		$quota  = (string) ( $row['quota_amount'] ?? '0' );
+		$sums   = [
+			'credit'             => $neg || $zero ? '0' : $amount,
+			'debit'              => $neg ? substr( $amount, 1 ) : '0',
+			'quota'              => $quota,
+			'quota_only'         => $zero ? $quota : '0',
+			'quota_only_entries' => $zero ? 1 : 0,
+			'uncovered'          => (string) ( $row['uncovered'] ?? '0' ),
+		];
 		Transaction::query(
 			$wpdb->prepare(
 				'INSERT INTO ' . Tables::ledger_rollup() . ' (bucket, kind, slot, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
@@ -51,14 +61,16 @@ final class ActivityRollup {
 				$bucket,
 				(string) $row['kind'],
 				$id % self::SLOTS,
-				$neg || $zero ? '0' : $amount,
-				$neg ? substr( $amount, 1 ) : '0',
-				$quota,
-				$zero ? $quota : '0',
-				$zero ? 1 : 0,
-				(string) ( $row['uncovered'] ?? '0' )
+				$sums['credit'],
+				$sums['debit'],
+				$sums['quota'],
+				$sums['quota_only'],
+				$sums['quota_only_entries'],
+				$sums['uncovered']
 			)
 		);
+		// A back-dated row whose local day is already folded is added to that day too (same transaction).
+		ActivityDays::late( $row, $sums );
 	}
 
 	/**
@@ -79,6 +91,8 @@ final class ActivityRollup {
 					        SUM(IF(amount = 0, quota_amount, 0)), SUM(amount = 0), SUM(uncovered), COUNT(*)
 					 FROM $l GROUP BY b, kind"
 				);
+				// The day table is derived from the quarter hours: folded again by the cron (or a read).
+				ActivityDays::clear();
 				return true;
 			}
 		);
@@ -98,10 +112,23 @@ final class ActivityRollup {
 		if ( ! empty( $f['user_id'] ) ) {
 			return self::combine( self::ledger_queries( $from, $to, $f ) );
 		}
+		return self::combine( ActivityDays::parts( $from, $to, $f ) );
+	}
+
+	/**
+	 * Prepared SELECTs of (day, COLUMNS…) for [from, to) without the day table: whole quarter hours
+	 * from the rollup, the ragged edges from the ledger.
+	 *
+	 * @return string[]
+	 */
+	public static function quarter_parts( int $from, int $to, array $f ): array {
+		if ( $from >= $to ) {
+			return [];
+		}
 		$a = (int) ( ceil( $from / self::BUCKET ) * self::BUCKET );
 		$b = (int) ( floor( $to / self::BUCKET ) * self::BUCKET );
 		if ( $a >= $b ) {
-			return self::combine( self::ledger_queries( $from, $to, $f ) );
+			return self::ledger_queries( $from, $to, $f );
 		}
 		$parts = self::rollup_queries( $a, $b, $f );
 		if ( $from < $a ) {
@@ -110,7 +137,7 @@ final class ActivityRollup {
 		if ( $b < $to ) {
 			$parts = array_merge( $parts, self::ledger_queries( $b, $to, $f ) );
 		}
-		return self::combine( $parts );
+		return $parts;
 	}
 
 	/** The same figures straight from the ledger (no rollup): the reference the rollup must equal. */
@@ -125,7 +152,7 @@ final class ActivityRollup {
 	 *
 	 * @return array<int,array{0:int,1:int,2:int}> start, end, offset
 	 */
-	private static function pieces( int $start, int $end ): array {
+	public static function pieces( int $start, int $end ): array {
 		$tz          = wp_timezone();
 		$cuts        = [ [ $start, (int) $tz->getOffset( new \DateTimeImmutable( '@' . $start ) ) ] ];
 		$transitions = $tz->getTransitions( $start, $end );

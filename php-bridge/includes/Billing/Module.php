@@ -16,6 +16,11 @@ final class Module {
 		}
 		add_filter( 'cron_schedules', [ self::class, 'schedules' ] ); // phpcs:ignore WordPress.WP.CronInterval.CronSchedulesInterval -- expired holds must be released within minutes (see schedules()).
 		add_action( self::SWEEP_HOOK, [ self::class, 'sweep' ] );
+		add_action( ActivityDays::FOLD_HOOK, [ ActivityDays::class, 'cron' ] );
+		foreach ( [ 'timezone_string', 'gmt_offset' ] as $option ) {
+			add_action( "update_option_$option", [ ActivityDays::class, 'zone_changed' ], 10, 0 );
+			add_action( "add_option_$option", [ ActivityDays::class, 'zone_changed' ], 10, 0 );
+		}
 		add_action( 'init', [ self::class, 'schedule' ] );
 		add_filter( 'site_status_tests', [ self::class, 'health_tests' ] );
 	}
@@ -39,6 +44,8 @@ final class Module {
 	public static function sweep(): void {
 		// Bounded per run; the next run continues.
 		Metering::sweep( 1000 );
+		// Activity: fold the local days that closed since the last run (bounded; see ActivityDays).
+		ActivityDays::cron();
 	}
 
 	public static function health_tests( $tests ) {

@@ -33,6 +33,10 @@ final class Tables {
 		return self::name( 'ledger_rollup' );
 	}
 
+	public static function ledger_days(): string {
+		return self::name( 'ledger_days' );
+	}
+
 	public static function holds(): string {
 		return self::name( 'holds' );
 	}

@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '5'; // 5: refusals table + ledger KEY user_kind_created (helper dashboard)
+	public const VERSION = '6'; // 6: ledger_days (Activity per local day); 5: refusals table + ledger KEY user_kind_created (helper dashboard)
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
@@ -87,6 +87,13 @@ final class Schema {
 				global $wpdb;
 				$wpdb->query( 'DROP TABLE IF EXISTS ' . self::table( 'ledger_daily' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared,WordPress.DB.DirectDatabaseQuery.SchemaChange -- our own table name, no input.
 				\AipkitUsage\Billing\ActivityRollup::rebuild();
+			},
+			'6' => static function () {
+				// Activity: fold every closed local day from the quarter hours once (not from the ledger);
+				// from here on the cron folds each day after it closes.
+				while ( \AipkitUsage\Billing\ActivityDays::fold( 366 ) > 0 ) {
+					continue;
+				}
 			},
 		];
 	}

@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Tables {
 	/** Table names without the `{$wpdb->prefix}aipkit_` prefix. */
-	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_rollup', 'log_terms', 'refusals' ];
+	public const NAMES = [ 'pricing_rules', 'quota_rules', 'balances', 'ledger', 'holds', 'quota_counters', 'conversations', 'logs', 'ledger_rollup', 'log_terms', 'refusals', 'ledger_days' ];
 
 	/**
 	 * @param string $prefix  Full prefix including "aipkit_", e.g. "wp_aipkit_".
@@ -116,6 +116,24 @@ final class Tables {
   uncovered $sum,
   entries bigint(20) unsigned NOT NULL DEFAULT '0',
   PRIMARY KEY  (bucket,kind,slot)
+) ENGINE=InnoDB $collate;";
+
+		// Activity per local day of the site zone (Billing\ActivityDays): closed days folded from the
+		// quarter hours; kind '' marks a folded day. The zone is part of the key, so a zone change
+		// leaves the old rows unread until they are deleted and the days folded again.
+		$t['ledger_days'] = "CREATE TABLE {$prefix}ledger_days (
+  zone varchar(64) NOT NULL,
+  day date NOT NULL,
+  kind varchar(32) NOT NULL,
+  credit $sum,
+  debit $sum,
+  quota $sum,
+  quota_only $sum,
+  quota_only_entries bigint(20) unsigned NOT NULL DEFAULT '0',
+  uncovered $sum,
+  entries bigint(20) unsigned NOT NULL DEFAULT '0',
+  PRIMARY KEY  (zone,day,kind),
+  KEY zone_kind_day (zone,kind,day)
 ) ENGINE=InnoDB $collate;";
 
 		$t['holds'] = "CREATE TABLE {$prefix}holds (

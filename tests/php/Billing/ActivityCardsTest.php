@@ -26,6 +26,7 @@ final class ActivityCardsTest extends TestCase
         global $wpdb;
         $wpdb->query('DELETE FROM ' . Tables::ledger());
         $wpdb->query('DELETE FROM ' . Tables::ledger_rollup());
+        $wpdb->query('DELETE FROM ' . Tables::ledger_days());
         $this->alice = $this->createUser('subscriber', ['display_name' => 'Alice Cards']);
         $this->bob = $this->createUser('subscriber', ['display_name' => 'Bob Cards']);
         $this->actAs($this->createUser('administrator'));

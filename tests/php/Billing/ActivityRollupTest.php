@@ -22,6 +22,7 @@ final class ActivityRollupTest extends TestCase
         global $wpdb;
         $wpdb->query('DELETE FROM ' . Tables::ledger());
         $wpdb->query('DELETE FROM ' . Tables::ledger_rollup());
+        $wpdb->query('DELETE FROM ' . Tables::ledger_days());
         update_option('timezone_string', 'Europe/Berlin');
         $this->now = strtotime('2026-04-10 12:00:00 UTC');
         add_filter('aipkit_usage_now', fn() => $this->now);

@@ -336,7 +336,7 @@ final class FaultsTransactionTest extends TestCase
     {
         global $wpdb;
         $this->killer->arm(0);
-        foreach ([Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters(), Tables::ledger_rollup()] as $t) {
+        foreach ([Tables::balances(), Tables::ledger(), Tables::holds(), Tables::counters(), Tables::ledger_rollup(), Tables::ledger_days()] as $t) {
             $wpdb->query("DELETE FROM $t"); // phpcs:ignore
         }
         wp_cache_flush();
