@@ -261,8 +261,12 @@ pub enum Response {
     Csv(CsvResp),
     Cutoff(CutoffResp),
     Constants(ConstantsResp),
+    // Server-only answers (see run_value): left out of the browser module, serializers included.
+    #[cfg(not(feature = "wasm"))]
     SettleUsage(SettleUsageResp),
+    #[cfg(not(feature = "wasm"))]
     Authorize(AuthorizeResp),
+    #[cfg(not(feature = "wasm"))]
     Amount(AmountResp),
 }
 

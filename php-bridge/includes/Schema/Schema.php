@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '5'; // 5: refusals table + ledger KEY user_kind_created (helper dashboard)
+	public const VERSION = '7'; // 5: refusals table + ledger KEY user_kind_created (helper dashboard); 7: quota_counters.period_end (helper onecall)
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
@@ -87,6 +87,9 @@ final class Schema {
 				global $wpdb;
 				$wpdb->query( 'DROP TABLE IF EXISTS ' . self::table( 'ledger_daily' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared,WordPress.DB.DirectDatabaseQuery.SchemaChange -- our own table name, no input.
 				\AipkitUsage\Billing\ActivityRollup::rebuild();
+			},
+			'7' => static function () {
+				\AipkitUsage\Billing\CounterPeriodEnds::backfill();
 			},
 		];
 	}
