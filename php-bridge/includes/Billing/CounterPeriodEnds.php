@@ -12,9 +12,10 @@ final class CounterPeriodEnds {
 	 * 33 days after that write is safely late. A late end only keeps a past row among the locked
 	 * candidates a little longer; the core still picks the current row by its key. 'all' rows never end.
 	 */
-	public static function backfill(): void {
+	public static function backfill( ?string $table = null ): void {
 		global $wpdb;
-		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables, no input
-		$wpdb->query( 'UPDATE ' . Tables::counters() . " SET period_end = UNIX_TIMESTAMP(updated_at) + 33 * 86400 WHERE period_key <> 'all' AND period_end IS NULL" );
+		$table ??= Tables::counters();
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables (or the caller's scratch copy), no input
+		$wpdb->query( "UPDATE $table SET period_end = UNIX_TIMESTAMP(updated_at) + 33 * 86400 WHERE period_key <> 'all' AND period_end IS NULL" );
 	}
 }
