@@ -43,12 +43,13 @@ final class CoreCrossingsTest extends TestCase
         $req = $this->request($u);
         [$h, $n] = $this->crossings(fn() => aipkit_usage_authorize($req));
         $this->assertSame('held', $h['status'], wp_json_encode($h));
-        $this->assertSame(1, $n, 'authorize: one core call');
+        $this->assertSame(1, $n, 'authorize: one core call on ' . Gateway::backend());
         [$s, $n] = $this->crossings(fn() => aipkit_usage_settle($h, ['input_tokens' => 800, 'output_tokens' => 300], ['user_message' => 'hi', 'reply' => 'hello', 'vector_context' => [['id' => 'd1', 'score' => '0.82']]]));
         $this->assertSame('settled', $s['status'], wp_json_encode($s));
         $this->assertSame('1.400000', $s['credits']);
         $this->assertIsInt($s['log_id']);
-        $this->assertSame(1, $n, 'settle, ledger key and log included: one core call');
+        $this->assertSame(1, $n, 'settle, ledger key and log included: one core call on ' . Gateway::backend());
+        $this->assertSame(getenv('AIPKIT_FFI') === '0' ? 'php' : 'ffi', Gateway::backend(), 'the stage runs the backend it names');
         $this->assertReconciled();
     }
 
