@@ -21,7 +21,7 @@ use std::fmt;
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-    "authorize_plan", "amount",
+    "authorize", "amount",
 ];
 
 // ---------- responses ----------
@@ -172,6 +172,8 @@ pub struct SettleUsageResp {
 pub struct QuotaPlan {
     /// "bot", "module" or null (no rule applies).
     pub rule: Option<&'static str>,
+    /// The counters' scope: "module" or "module:bot_id" (no rule: the module).
+    pub scope: String,
     pub limit: Option<String>,
     pub period: &'static str,
     pub period_key: String,
@@ -185,11 +187,29 @@ pub struct AmountResp {
     pub amount: String,
 }
 
-/// What authorize needs decided before it locks anything: the estimate's price and the quota.
+/// One subject's counter under the quota that applies: the locked row that is current (`id`), or
+/// null when PHP must create it (with `quota.next_starts_at` as its period end), and the room left.
 #[derive(Serialize, Debug)]
-pub struct AuthorizePlanResp {
+pub struct CounterOut {
+    pub subject: String,
+    pub id: Option<u64>,
+    pub used: String,
+    pub held: String,
+    /// null = unlimited.
+    pub remaining: Option<String>,
+}
+
+/// Everything an authorize writes, from one core call.
+#[derive(Serialize, Debug)]
+pub struct AuthorizeResp {
     pub price: PriceResp,
     pub quota: QuotaPlan,
+    pub admitted: bool,
+    pub reason: Option<&'static str>,
+    pub hold_balance: String,
+    pub hold_quota: String,
+    pub shortfall: String,
+    pub counters: Vec<CounterOut>,
 }
 
 #[derive(Serialize, Debug)]
@@ -241,8 +261,12 @@ pub enum Response {
     Csv(CsvResp),
     Cutoff(CutoffResp),
     Constants(ConstantsResp),
+    // Server-only answers (see run_value): left out of the browser module, serializers included.
+    #[cfg(not(feature = "wasm"))]
     SettleUsage(SettleUsageResp),
-    AuthorizePlan(AuthorizePlanResp),
+    #[cfg(not(feature = "wasm"))]
+    Authorize(AuthorizeResp),
+    #[cfg(not(feature = "wasm"))]
     Amount(AmountResp),
 }
 
@@ -633,19 +657,13 @@ pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
     })
 }
 
-/// One call before authorize's transaction: the estimate's price, the quota rule that applies (the
-/// bot's own rule over the module's), the subject's limit under it (no rule: unlimited, or 0 when the
-/// owner chose "balance only") and the current period key.
-#[cfg_attr(feature = "wasm", allow(dead_code))]
-pub fn authorize_plan(v: &Value<'_>) -> Result<AuthorizePlanResp, CoreError> {
-    let o = as_obj(v, "")?;
-    o.deny_unknown(&["rules", "usage", "bot_id", "quota_rules", "subject", "roles", "no_quota_rule", "now", "utc_offsets", "start_of_week"])?;
-    let (rules, usage) = quote_parts(&o)?;
-    let q = pricing::price(&rules, &usage, false)?;
-    let price = PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() };
+/// The quota rule that applies (the bot's own rule over the module's), the subject's limit under it
+/// (no rule: unlimited, or 0 when the owner chose "balance only"), the counter scope and the period.
+fn quota_plan(o: &Obj<'_>) -> Result<QuotaPlan, CoreError> {
+    let module = o.str("module")?;
     let bot_id = o.str("bot_id")?;
-    let subject = subject_of(&o)?;
-    let roles = roles_of(&o)?;
+    let subject = subject_of(o)?;
+    let roles = roles_of(o)?;
     let mut module_rule = None;
     let mut bot_rule = None;
     for (i, r) in o.arr("quota_rules")?.iter().enumerate() {
@@ -663,12 +681,13 @@ pub fn authorize_plan(v: &Value<'_>) -> Result<AuthorizePlanResp, CoreError> {
         (_, Some(r)) => Some(("module", r)),
         _ => None,
     };
-    let quota = match chosen {
+    Ok(match chosen {
         Some((which, r)) => {
             let p = Period::parse(r.str("period")?, &r.at("period"))?;
-            let info = period_at(&o, p)?;
+            let info = period_at(o, p)?;
             QuotaPlan {
                 rule: Some(which),
+                scope: if which == "bot" { format!("{module}:{bot_id}") } else { module.to_owned() },
                 limit: canon(limit_under(&r, subject, &roles)?),
                 period: p.as_str(),
                 period_key: info.key,
@@ -683,10 +702,78 @@ pub fn authorize_plan(v: &Value<'_>) -> Result<AuthorizePlanResp, CoreError> {
                 _ => return Err(err("malformed_input", "no_quota_rule must be unlimited or balance_only.", "no_quota_rule")),
             };
             // Usage without a rule is still counted, all-time, so Balances can show it.
-            QuotaPlan { rule: None, limit: canon(limit), period: "never", period_key: "all".to_owned(), starts_at: None, next_starts_at: None }
+            QuotaPlan { rule: None, scope: module.to_owned(), limit: canon(limit), period: "never", period_key: "all".to_owned(), starts_at: None, next_starts_at: None }
         }
-    };
-    Ok(AuthorizePlanResp { price, quota })
+    })
+}
+
+/// The one core call of an authorize, made inside its transaction once the balance row and the
+/// subject's counters in the candidate scopes are locked: the estimate's price, the quota that
+/// applies, which of the locked counter rows is the current one for each subject (or that it must be
+/// created), the room left and the admission with its holds. PHP never needs the period key to lock:
+/// it locks every row that could be current and the core picks.
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn authorize(v: &Value<'_>) -> Result<AuthorizeResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&[
+        "rules", "usage", "module", "bot_id", "quota_rules", "subject", "roles", "no_quota_rule", "now", "utc_offsets", "start_of_week", "subjects",
+        "counters", "balance_available", "uncovered", "uncovered_limit", "order",
+    ])?;
+    let (rules, usage) = quote_parts(&o)?;
+    let q = pricing::price(&rules, &usage, false)?;
+    let price = PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() };
+    let quota = quota_plan(&o)?;
+    let limit = opt_limit(quota.limit.as_deref(), "limit")?;
+    let mut rows = Vec::new();
+    for (i, c) in o.arr("counters")?.iter().enumerate() {
+        let c = as_obj(c, &index("counters", i))?;
+        c.deny_unknown(&["id", "subject", "scope", "period_key", "used", "held"])?;
+        let id = id_of(c.req("id")?, &c.at("id"))?;
+        let used = Credits::parse(c.str("used")?, &c.at("used"))?;
+        let held = Credits::parse(c.str("held")?, &c.at("held"))?;
+        rows.push((id, c.str("subject")?, c.str("scope")?, c.str("period_key")?, used, held));
+    }
+    let subjects = o.arr("subjects")?;
+    if subjects.is_empty() {
+        return Err(err("malformed_input", "subjects must name at least one subject.", "subjects"));
+    }
+    let mut counters = Vec::new();
+    let mut quota_remaining: Option<Credits> = None;
+    for (i, s) in subjects.iter().enumerate() {
+        let s = as_str(s, &index("subjects", i))?;
+        let row = rows.iter().find(|r| r.1 == s && r.2 == quota.scope && r.3 == quota.period_key);
+        let (id, used, held) = row.map_or((None, Credits::ZERO, Credits::ZERO), |r| (Some(r.0), r.4, r.5));
+        // Room under the limit, never below 0; the tightest counter decides (a guest has two).
+        let remaining = match limit {
+            None => None,
+            Some(l) => {
+                let left = l.decimal() - used.decimal() - held.decimal();
+                Some(if left.is_sign_negative() { Credits::ZERO } else { Credits::from_exact(left, "remaining")? })
+            }
+        };
+        if let Some(r) = remaining {
+            quota_remaining = Some(quota_remaining.map_or(r, |q| q.min(r)));
+        }
+        counters.push(CounterOut { subject: s.to_owned(), id, used: used.canonical(), held: held.canonical(), remaining: canon(remaining) });
+    }
+    let a = admission::admit_bounded(
+        Credits::parse_non_negative(&price.credits, "estimate")?,
+        amount(o.str("balance_available")?, "balance_available")?,
+        if limit.is_none() { None } else { quota_remaining },
+        Order::parse(o.str("order")?, "order")?,
+        o.opt_str("uncovered")?.map_or(Ok(Credits::ZERO), |u| amount(u, "uncovered"))?,
+        opt_limit(o.opt_str("uncovered_limit")?, "uncovered_limit")?,
+    )?;
+    Ok(AuthorizeResp {
+        price,
+        quota,
+        admitted: a.admitted,
+        reason: a.reason.map(admission::Refusal::as_str),
+        hold_balance: a.hold_balance.canonical(),
+        hold_quota: a.hold_quota.canonical(),
+        shortfall: a.shortfall.canonical(),
+        counters,
+    })
 }
 
 /// Reads one credit amount: `value` a decimal string (at most 6 places, |x| < 10^14); `negative`
@@ -768,7 +855,7 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         #[cfg(not(feature = "wasm"))]
         "settle_usage" => Response::SettleUsage(settle_usage(v)?),
         #[cfg(not(feature = "wasm"))]
-        "authorize_plan" => Response::AuthorizePlan(authorize_plan(v)?),
+        "authorize" => Response::Authorize(authorize(v)?),
         #[cfg(not(feature = "wasm"))]
         "amount" => Response::Amount(amount_op(v)?),
         _ => return Err(unknown_op(op)),

@@ -161,8 +161,12 @@ if ( $reuse ) {
 		$wpdb->get_var( 'SELECT @@in_transaction' );
 		$wpdb->query( 'START TRANSACTION' );
 		$wpdb->get_row( "SELECT balance, held, balance - held FROM $b WHERE user_id = $uid FOR UPDATE" );
-		$wpdb->query( "INSERT INTO $c (subject, scope, period_key, used, held, updated_at) VALUES ('user:$uid', 'bare', 'all', 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" );
-		$cid = $wpdb->insert_id;
+		$cid = (int) $wpdb->get_var( "SELECT id, subject, scope, period_key, used, held FROM $c WHERE subject IN ('user:$uid') AND scope IN ('bare') AND (period_end IS NULL OR period_end > UNIX_TIMESTAMP()) ORDER BY id FOR UPDATE" );
+		if ( ! $cid ) {
+			// Once per user, as a new period's row in authorize.
+			$wpdb->query( "INSERT INTO $c (subject, scope, period_key, period_end, used, held, updated_at) VALUES ('user:$uid', 'bare', 'all', NULL, 0, 0, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" );
+			$cid = $wpdb->insert_id;
+		}
 		$wpdb->query( "UPDATE $b SET held = held + '0.2', updated_at = UTC_TIMESTAMP() WHERE user_id = $uid AND balance - held >= '0.2'" );
 		$wpdb->query( "INSERT INTO $h (request_id, user_id, subjects, module, hold_balance, hold_quota, counters, status, result, created_at, expires_at) VALUES ('bare-$i', $uid, '[]', 'bench', '0.2', 0, '[$cid]', 'held', '{}', UTC_TIMESTAMP(), UTC_TIMESTAMP())" );
 		$hid = $wpdb->insert_id;

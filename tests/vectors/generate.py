@@ -477,56 +477,91 @@ def settle_usage_cases():
     return out
 
 
-def authorize_plan_ref(rules, usage, bot_id, quota_rules, subject, roles, no_rule, zone, now, sow=1):
+def authorize_ref(rules, usage, module, bot_id, quota_rules, subject, roles, no_rule, zone, now, subjects, counters, bal, order, uncovered="0", uncovered_limit=None, sow=1):
     q = quote_ref(rules, usage)
     price = {k: q[k] for k in ("credits", "rule_id", "fallback", "units")}
     bot = next((r for r in quota_rules if bot_id and r["bot_id"] == bot_id), None)
     mod = next((r for r in quota_rules if r["bot_id"] == ""), None)
     which, rule = ("bot", bot) if bot else (("module", mod) if mod else (None, None))
+    spans = None
     if rule is None:
         limit = None if no_rule == "unlimited" else canon(0)
-        quota = {"rule": None, "limit": limit, "period": "never", "period_key": "all", "starts_at": None, "next_starts_at": None}
-        return None, {"price": price, "quota": quota}
-    spans, p = period_ref(zone, now, rule["period"], sow)
-    limit = limit_ref(subject, roles, rule.get("guest_limit"), rule.get("user_limit"), rule.get("role_limits", {}))
-    quota = {"rule": which, "limit": limit, "period": rule["period"], "period_key": p["key"], "starts_at": p["starts_at"], "next_starts_at": p["next_starts_at"]}
-    return spans, {"price": price, "quota": quota}
+        quota = {"rule": None, "scope": module, "limit": limit, "period": "never", "period_key": "all", "starts_at": None, "next_starts_at": None}
+    else:
+        spans, p = period_ref(zone, now, rule["period"], sow)
+        limit = limit_ref(subject, roles, rule.get("guest_limit"), rule.get("user_limit"), rule.get("role_limits", {}))
+        scope = module + ":" + bot_id if which == "bot" else module
+        quota = {"rule": which, "scope": scope, "limit": limit, "period": rule["period"], "period_key": p["key"], "starts_at": p["starts_at"], "next_starts_at": p["next_starts_at"]}
+    outs, rem = [], None
+    for s in subjects:
+        row = next((c for c in counters if c["subject"] == s and c["scope"] == quota["scope"] and c["period_key"] == quota["period_key"]), None)
+        used, held = (D(row["used"]), D(row["held"])) if row else (D(0), D(0))
+        r = None if limit is None else max(D(limit) - used - held, D(0))
+        if r is not None:
+            rem = r if rem is None else min(rem, r)
+        outs.append({"subject": s, "id": row["id"] if row else None, "used": canon(used), "held": canon(held), "remaining": None if r is None else canon(r)})
+    a = admit_ref(price["credits"], bal, None if limit is None else rem, order, uncovered, uncovered_limit)
+    return spans, {"price": price, "quota": quota, **a, "counters": outs}
 
 
-def authorize_plan_cases():
+def authorize_cases():
     R = {"id": 7, "usage_type": "chat", "provider": "openai", "model": "gpt-4o", "method": "per_1k_tokens", "input_rate": "1", "output_rate": "2"}
     U = {"usage_type": "chat", "provider": "openai", "model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
     MOD = {"bot_id": "", "guest_limit": "5", "user_limit": "20", "role_limits": {"editor": "100", "administrator": None}, "period": "daily"}
     BOT = {"bot_id": "sales", "guest_limit": "1", "user_limit": "3", "role_limits": {}, "period": "weekly"}
     now = ts("Europe/Berlin", 2026, 11, 25, 12, 0)
+    U5 = ["user:5"]
+    G = ["guest:cabc", "guest:n203.0.113.7"]
+    C = lambda i, s, sc, k, used, held="0.000000": {"id": i, "subject": s, "scope": sc, "period_key": k, "used": used, "held": held}
     out = []
-    for name, bot_id, qrules, subject, roles, no_rule in [
-        ("bot rule over module rule", "sales", [MOD, BOT], "user", ["subscriber"], "unlimited"),
-        ("module rule when the bot has none", "support", [BOT, MOD], "guest", [], "unlimited"),
-        ("module rule for a whole-module request", "", [MOD, BOT], "user", ["editor"], "unlimited"),
-        ("unlimited role", "", [MOD], "user", ["administrator", "editor"], "unlimited"),
-        ("no rule, unlimited", "support", [BOT], "user", [], "unlimited"),
-        ("no rule, balance only", "", [], "guest", [], "balance_only"),
+    # name, module, bot, quota rules, subject, roles, no-rule, subjects, counters, balance, order, uncovered, uncovered_limit
+    for name, module, bot_id, qrules, subject, roles, no_rule, subjects, counters, bal, order, unc, unc_lim in [
+        ("bot rule over module rule, row to create", "chat", "sales", [MOD, BOT], "user", ["subscriber"], "unlimited", U5, [], "0", "quota_first", "0", None),
+        ("bot rule, current row found among old ones", "chat", "sales", [MOD, BOT], "user", [], "unlimited", U5,
+         [C(3, "user:5", "chat:sales", "W2026-11-16", "3.000000"), C(9, "user:5", "chat:sales", "W2026-11-23", "1.000000", "0.500000"), C(4, "user:5", "chat", "2026-11-25", "9.000000")], "0.1", "balance_first", "0", None),
+        ("bot rule, no room: refused", "chat", "sales", [BOT], "user", [], "unlimited", U5,
+         [C(9, "user:5", "chat:sales", "W2026-11-23", "2.000000", "0.500000")], "0.5", "balance_first", "0", None),
+        ("module rule when the bot has none, guest's two counters", "chat", "support", [BOT, MOD], "guest", [], "unlimited", G,
+         [C(11, "guest:cabc", "chat", "2026-11-25", "1.000000"), C(12, "guest:n203.0.113.7", "chat", "2026-11-25", "3.500000")], "0", "quota_first", "0", None),
+        ("guest: the tighter counter refuses", "chat", "", [MOD], "guest", [], "unlimited", G,
+         [C(11, "guest:cabc", "chat", "2026-11-25", "1.000000"), C(12, "guest:n203.0.113.7", "chat", "2026-11-25", "4.000000", "0.500000")], "0", "quota_first", "0", None),
+        ("guest: one counter to create", "chat", "", [MOD], "guest", [], "unlimited", G,
+         [C(12, "guest:n203.0.113.7", "chat", "2026-11-25", "2.000000")], "0", "balance_first", "0", None),
+        ("counter over its limit leaves 0, balance covers", "chat", "", [MOD], "user", [], "unlimited", U5,
+         [C(4, "user:5", "chat", "2026-11-25", "25.000000")], "10", "balance_first", "0", None),
+        ("module rule for a whole-module request, editor", "chat", "", [MOD, BOT], "user", ["editor"], "unlimited", U5, [], "0", "quota_first", "0", None),
+        ("unlimited role", "chat", "", [MOD], "user", ["administrator", "editor"], "unlimited", U5, [C(4, "user:5", "chat", "2026-11-25", "999.000000")], "0", "quota_first", "0", None),
+        ("no rule, unlimited", "chat", "support", [BOT], "user", [], "unlimited", U5, [C(2, "user:5", "chat", "all", "40.000000")], "0", "balance_first", "0", None),
+        ("no rule, balance only, nothing available", "forms", "", [], "guest", [], "balance_only", ["guest:cabc"], [], "0", "balance_first", "0", None),
+        ("no rule, balance only, balance pays", "forms", "", [], "user", [], "balance_only", U5, [C(2, "user:5", "forms", "all", "0.000000")], "3", "quota_first", "0", None),
+        ("uncovered above the bound", "chat", "", [MOD], "user", [], "unlimited", U5, [], "100", "balance_first", "2.5", "1"),
+        ("uncovered at the bound", "chat", "", [MOD], "user", [], "unlimited", U5, [], "100", "balance_first", "1", "1"),
     ]:
-        spans, expect = authorize_plan_ref([R], U, bot_id, qrules, subject, roles, no_rule, "Europe/Berlin", now)
+        spans, expect = authorize_ref([R], U, module, bot_id, qrules, subject, roles, no_rule, "Europe/Berlin", now, subjects, counters, bal, order, unc, unc_lim)
         spans = spans or offsets_around("Europe/Berlin", now)
-        req = {"rules": [R], "usage": U, "bot_id": bot_id, "quota_rules": qrules, "subject": subject, "roles": roles,
-               "no_quota_rule": no_rule, "now": now, "utc_offsets": spans, "start_of_week": 1}
-        out.append(case(f"authorize_plan {name}", "authorize_plan", req, expect))
-    base = {"rules": [R], "usage": U, "bot_id": "", "quota_rules": [MOD], "subject": "user", "roles": [], "no_quota_rule": "unlimited",
-            "now": now, "utc_offsets": offsets_around("Europe/Berlin", now)}
+        req = {"rules": [R], "usage": U, "module": module, "bot_id": bot_id, "quota_rules": qrules, "subject": subject, "roles": roles,
+               "no_quota_rule": no_rule, "now": now, "utc_offsets": spans, "start_of_week": 1, "subjects": subjects, "counters": counters,
+               "balance_available": bal, "uncovered": unc, "uncovered_limit": unc_lim, "order": order}
+        out.append(case(f"authorize {name}", "authorize", req, expect))
+    base = {"rules": [R], "usage": U, "module": "chat", "bot_id": "", "quota_rules": [MOD], "subject": "user", "roles": [], "no_quota_rule": "unlimited",
+            "now": now, "utc_offsets": offsets_around("Europe/Berlin", now), "subjects": U5, "counters": [], "balance_available": "1", "order": "balance_first"}
     out += [
-        case("authorize_plan unknown no-rule choice", "authorize_plan", {**base, "quota_rules": [], "no_quota_rule": "free"}, error="malformed_input", field="no_quota_rule"),
-        case("authorize_plan bad period", "authorize_plan", {**base, "quota_rules": [{**MOD, "period": "hourly"}]}, error="invalid_period", field="quota_rules[0].period"),
-        case("authorize_plan negative limit", "authorize_plan", {**base, "quota_rules": [{**MOD, "user_limit": "-1"}]}, error="negative_amount", field="quota_rules[0].user_limit"),
-        case("authorize_plan unknown usage type", "authorize_plan", {**base, "usage": {**U, "usage_type": "speech"}}, error="unknown_usage_type", field="usage.usage_type"),
-        case("authorize_plan unknown rule field", "authorize_plan", {**base, "quota_rules": [{**MOD, "message": "x"}]}, error="malformed_input", field="quota_rules[0].message"),
+        case("authorize unknown no-rule choice", "authorize", {**base, "quota_rules": [], "no_quota_rule": "free"}, error="malformed_input", field="no_quota_rule"),
+        case("authorize bad period", "authorize", {**base, "quota_rules": [{**MOD, "period": "hourly"}]}, error="invalid_period", field="quota_rules[0].period"),
+        case("authorize negative limit", "authorize", {**base, "quota_rules": [{**MOD, "user_limit": "-1"}]}, error="negative_amount", field="quota_rules[0].user_limit"),
+        case("authorize unknown usage type", "authorize", {**base, "usage": {**U, "usage_type": "speech"}}, error="unknown_usage_type", field="usage.usage_type"),
+        case("authorize unknown rule field", "authorize", {**base, "quota_rules": [{**MOD, "message": "x"}]}, error="malformed_input", field="quota_rules[0].message"),
+        case("authorize no subjects", "authorize", {**base, "subjects": []}, error="malformed_input", field="subjects"),
+        case("authorize counter used not a decimal", "authorize", {**base, "counters": [C(1, "user:5", "chat", "2026-11-25", "1e3")]}, error="invalid_amount", field="counters[0].used"),
+        case("authorize counter without id", "authorize", {**base, "counters": [{k: v for k, v in C(1, "user:5", "chat", "2026-11-25", "1").items() if k != "id"}]}, error="malformed_input", field="counters[0].id"),
+        case("authorize negative balance", "authorize", {**base, "balance_available": "-1"}, error="negative_amount", field="balance_available"),
+        case("authorize bad order", "authorize", {**base, "order": "cheapest"}, error="invalid_order", field="order"),
     ]
     return out
 
 
 def admission_cases():
-    out = settle_usage_cases() + authorize_plan_cases()
+    out = settle_usage_cases() + authorize_cases()
     A = lambda e, b, q, o: {"estimate": e, "balance_available": b, "quota_remaining": q, "order": o}
     out.append(case("admit contract example", "admit", A("1.4", "3", "10", "balance_first"), admit_ref("1.4", "3", "10", "balance_first")))
     for est in ["0", "1.4", "5", "13", "13.000001"]:
@@ -806,7 +841,7 @@ def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
            "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-           "authorize_plan", "amount"]
+           "authorize", "amount"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
@@ -983,7 +1018,7 @@ FAMILIES = {
 
 # Metering decisions exist on the server only (FFI and the core compiled for PHP); the browser's
 # WebAssembly module leaves them out to stay under its size budget. Node skips these cases.
-NATIVE_ONLY = {"settle_usage", "authorize_plan", "amount"}
+NATIVE_ONLY = {"settle_usage", "authorize", "amount"}
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ final class QuotaRules {
 
 	/**
 	 * The rules that may apply to a request: the module's own (bot_id '') and the bot's; the core
-	 * chooses between them (op authorize_plan). Memoised per request like resolve().
+	 * chooses between them (op authorize). Memoised per request like resolve().
 	 *
 	 * @return array<int,array> shaped rules
 	 */

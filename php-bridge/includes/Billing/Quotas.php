@@ -25,6 +25,7 @@ final class Quotas {
 				'limit'      => 'balance_only' === \AipkitUsage\Settings::no_quota_rule() ? '0.000000' : null,
 				'period'     => 'never',
 				'period_key' => 'all',
+				'period_end' => null,
 				'message'    => '',
 			];
 		}
@@ -61,28 +62,68 @@ final class Quotas {
 			'limit'      => $limit['limit'],
 			'period'     => $rule['period'],
 			'period_key' => $period['key'],
+			'period_end' => $period['next_starts_at'],
 			'message'    => $rule['message'],
 		];
+	}
+
+	/**
+	 * Locks and reads every counter of these subjects in these scopes that could be the current one
+	 * (its period has not ended: period_end in the future, or NULL = never ends), for the core to pick
+	 * from. One statement whatever the period key; its next-key locks on (subject, scope, period_end)
+	 * also make a concurrent creation of a new period's row wait for this transaction.
+	 *
+	 * @return array<int,array{id:int,subject:string,scope:string,period_key:string,used:string,held:string}>
+	 */
+	public static function lock_candidates( array $subjects, array $scopes, int $now ): array {
+		global $wpdb;
+		$in_subjects = implode( ',', array_fill( 0, count( $subjects ), '%s' ) );
+		$in_scopes   = implode( ',', array_fill( 0, count( $scopes ), '%s' ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- table name from Tables, one placeholder per value
+		$sql  = $wpdb->prepare( 'SELECT id, subject, scope, period_key, used, held FROM ' . Tables::counters() . " WHERE subject IN ($in_subjects) AND scope IN ($in_scopes) AND (period_end IS NULL OR period_end > %d) ORDER BY id FOR UPDATE", array_merge( array_values( $subjects ), array_values( $scopes ), [ $now ] ) );
+		$rows = Transaction::rows( $sql );
+		return array_map(
+			static fn( $r ) => [
+				'id'         => (int) $r['id'],
+				'subject'    => (string) $r['subject'],
+				'scope'      => (string) $r['scope'],
+				'period_key' => (string) $r['period_key'],
+				'used'       => Decimal::db( $r['used'] ),
+				'held'       => Decimal::db( $r['held'] ),
+			],
+			$rows
+		);
+	}
+
+	/**
+	 * Creates one subject's counter for a period (or finds it, when a concurrent request created it
+	 * first: on a duplicate key InnoDB locks the existing row and LAST_INSERT_ID(id) names it).
+	 *
+	 * @param ?int $period_end when the period ends (Unix seconds), null = never
+	 * @return int counter id
+	 */
+	public static function create( string $subject, string $scope, string $period_key, ?int $period_end, string $at ): int {
+		global $wpdb;
+		$t   = Tables::counters();
+		$end = null === $period_end ? 'NULL' : (string) (int) $period_end;
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, $end an integer or NULL
+		Transaction::query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, period_end, used, held, updated_at) VALUES (%s, %s, %s, $end, 0, 0, %s) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $subject, $scope, $period_key, $at ) );
+		return Transaction::insert_id();
 	}
 
 	/**
 	 * Creates (if needed) and locks the counters of these subjects, in a fixed order so two requests
 	 * never wait on each other in a cycle.
 	 *
+	 * @param ?int $period_end when the period ends (Unix seconds), null = never (locked as a candidate forever)
 	 * @return int[] counter ids
 	 */
-	public static function lock( array $subjects, string $scope, string $period_key, ?int $now = null ): array {
-		global $wpdb;
-		$t  = Tables::counters();
+	public static function lock( array $subjects, string $scope, string $period_key, ?int $now = null, ?int $period_end = null ): array {
 		$at = Clock::sql( $now ?? Clock::current()->now() );
 		sort( $subjects );
 		$ids = [];
 		foreach ( $subjects as $s ) {
-			// One statement ensures, locks and names the row: on a duplicate key InnoDB takes an
-			// exclusive lock on the existing row, and LAST_INSERT_ID(id) hands its id back.
-			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
-			Transaction::query( $wpdb->prepare( "INSERT INTO $t (subject, scope, period_key, used, held, updated_at) VALUES (%s, %s, %s, 0, 0, %s) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)", $s, $scope, $period_key, $at ) );
-			$ids[] = Transaction::insert_id();
+			$ids[] = self::create( $s, $scope, $period_key, $period_end, $at );
 		}
 		return $ids;
 	}
@@ -203,6 +244,7 @@ final class Quotas {
 						return $ctx;
 					}
 					$key = $ctx['scope'] === $sc ? $ctx['period_key'] : 'all';
+					$end = $ctx['scope'] === $sc ? $ctx['period_end'] : null;
 					$k   = Ledger::key( 'usage_reset', [ self::key_part( $subject ), self::key_part( $sc ), $key, $call ] );
 					if ( is_wp_error( $k ) ) {
 						return $k;
@@ -217,7 +259,7 @@ final class Quotas {
 						];
 						continue;
 					}
-					$ids    = self::lock( [ $subject ], $sc, $key, $now );
+					$ids    = self::lock( [ $subject ], $sc, $key, $now, $end );
 					$t      = Tables::counters();
 					$before = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT used FROM $t WHERE id = %d", $ids[0] ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
 					Transaction::query( $wpdb->prepare( "UPDATE $t SET used = 0, reset_at = %s, updated_at = %s WHERE id = %d", $at, $at, $ids[0] ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables

@@ -24,10 +24,10 @@ final class Refusal {
 	 * @param array    $quote     the estimate's price (credits, rule_id)
 	 * @param array    $ctx       quota context (rule, scope, limit, period_key, message)
 	 * @param array    $balance   the locked balance row (balance, held, available, uncovered)
-	 * @param int[]    $ids       the locked quota counters
+	 * @param array    $counters  the core's view of the locked counters (subject, id, used, held, remaining)
 	 * @param int      $now       the decision's instant (Unix seconds)
 	 */
-	public static function error( string $reason, string $shortfall, array $v, array $identity, array $quote, array $ctx, array $balance, array $ids, int $now ): WP_Error {
+	public static function error( string $reason, string $shortfall, array $v, array $identity, array $quote, array $ctx, array $balance, array $counters, int $now ): WP_Error {
 		$message = self::message( $reason, $ctx );
 		$payload = [
 			'user_id'           => (int) $v['user_id'],
@@ -40,7 +40,7 @@ final class Refusal {
 			'estimate'          => $quote['credits'],
 			'balance_available' => $balance['available'],
 			'held'              => $balance['held'],
-			'quota'             => self::quota( $ids, $ctx ),
+			'quota'             => self::quota( $counters, $ctx ),
 			'rule_id'           => isset( $quote['rule_id'] ) ? (int) $quote['rule_id'] : null,
 			'reason'            => $reason,
 			'message'           => $message,
@@ -89,26 +89,21 @@ final class Refusal {
 	}
 
 	/**
-	 * The counters the request was measured against (a guest has two: cookie and network address).
+	 * The counters the request was measured against (a guest has two: cookie and network address),
+	 * as the core read them under lock: no second read. A counter still to be created shows 0 used.
 	 *
-	 * @param int[] $ids
+	 * @param array $counters the core's counters (used, held, remaining)
 	 * @return array<int,array{scope:string,limit:?string,used:string,held:string,remaining:?string,period_key:string}>
 	 */
-	private static function quota( array $ids, array $ctx ): array {
-		if ( ! $ids ) {
-			return [];
-		}
-		global $wpdb;
-		$in   = implode( ',', array_map( 'intval', $ids ) );
-		$rows = Transaction::rows( $wpdb->prepare( 'SELECT used, held, GREATEST(CAST(%s AS DECIMAL(20,6)) - used - held, 0) AS remaining FROM ' . Tables::counters() . " WHERE id IN ($in) ORDER BY id", $ctx['limit'] ?? '0' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables, integer ids
-		$out  = [];
-		foreach ( $rows as $r ) {
+	private static function quota( array $counters, array $ctx ): array {
+		$out = [];
+		foreach ( $counters as $c ) {
 			$out[] = [
 				'scope'      => $ctx['scope'],
 				'limit'      => $ctx['limit'],
-				'used'       => Decimal::db( $r['used'] ),
-				'held'       => Decimal::db( $r['held'] ),
-				'remaining'  => null === $ctx['limit'] ? null : Decimal::db( $r['remaining'] ),
+				'used'       => (string) $c['used'],
+				'held'       => (string) $c['held'],
+				'remaining'  => null === $ctx['limit'] ? null : (string) $c['remaining'],
 				'period_key' => $ctx['period_key'],
 			];
 		}

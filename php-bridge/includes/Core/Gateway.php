@@ -18,6 +18,14 @@ defined( 'ABSPATH' ) || exit;
 final class Gateway {
 	private static ?Gateway $instance = null;
 
+	/** Core calls made in this process (each op, price included), for the crossings budget of a metered request. */
+	private static int $crossings = 0;
+
+	/** How many times this process has called into the core (tests compare before and after). */
+	public static function crossings(): int {
+		return self::$crossings;
+	}
+
 	public static function instance(): self {
 		return self::$instance ??= new self();
 	}
@@ -52,6 +60,7 @@ final class Gateway {
 				]
 			);
 		}
+		++self::$crossings;
 		try {
 			return $core_call( self::backend_instance( $prereq->backend() ) );
 		} catch ( CoreException $e ) {
@@ -222,10 +231,11 @@ final class Gateway {
 	}
 
 	/**
-	 * What authorize decides before it locks anything (op `authorize_plan`): the estimate's price,
-	 * the quota rule that applies (bot over module; none = the no-rule setting), the limit and period.
+	 * The whole authorize decision (op `authorize`), inside its transaction: the estimate's price,
+	 * the quota rule, scope, limit and period, the current counter among the locked rows (or "create"),
+	 * the admission and its holds.
 	 */
-	public function authorize_plan( array $request ): array|WP_Error {
-		return $this->call( 'authorize_plan', $request );
+	public function authorize( array $request ): array|WP_Error {
+		return $this->call( 'authorize', $request );
 	}
 }

@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '6'; // 6: ledger_days (Activity per local day); 5: refusals table + ledger KEY user_kind_created (helper dashboard)
+	public const VERSION = '7'; // 7: quota_counters.period_end; 6: ledger_days (Activity per local day); 5: refusals table + ledger KEY user_kind_created
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {
@@ -94,6 +94,9 @@ final class Schema {
 				while ( \AipkitUsage\Billing\ActivityDays::fold( 366 ) > 0 ) {
 					continue;
 				}
+			},
+			'7' => static function () {
+				\AipkitUsage\Billing\CounterPeriodEnds::backfill();
 			},
 		];
 	}

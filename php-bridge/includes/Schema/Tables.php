@@ -165,12 +165,14 @@ final class Tables {
   subject varchar(80) NOT NULL,
   scope varchar(140) NOT NULL,
   period_key varchar(24) NOT NULL,
+  period_end bigint(20) DEFAULT NULL,
   used $credit,
   held $credit,
   reset_at datetime DEFAULT NULL,
   updated_at datetime NOT NULL,
   PRIMARY KEY  (id),
-  UNIQUE KEY counter (subject,scope,period_key)
+  UNIQUE KEY counter (subject,scope,period_key),
+  KEY current_rows (subject,scope,period_end)
 ) ENGINE=InnoDB $collate;";
 
 		$t['conversations'] = "CREATE TABLE {$prefix}conversations (

@@ -61,7 +61,10 @@ final class ActivationTest extends TestCase
                 ['status_expires', false, ['status', 'expires_at']],
                 ['user_status', false, ['user_id', 'status']],
             ],
-            'quota_counters' => [['counter', true, ['subject', 'scope', 'period_key']]],
+            'quota_counters' => [
+                ['counter', true, ['subject', 'scope', 'period_key']],
+                ['current_rows', false, ['subject', 'scope', 'period_end']],
+            ],
             'conversations' => [
                 ['conversation_key', true, ['conversation_key']],
                 ['last_id', false, ['last_at', 'id']],

@@ -60,6 +60,31 @@ final class UpgradeTest extends TestCase
         $this->assertSame([], Schema::apply($p), 'a second run has nothing left to do');
     }
 
+    public function testSchemaSevenGivesOlderCountersAPeriodEndTheyCanBeLockedBy(): void
+    {
+        global $wpdb;
+        $p = self::PREFIX;
+        $wpdb->query("CREATE TABLE {$p}quota_counters (
+            id bigint(20) unsigned NOT NULL AUTO_INCREMENT, subject varchar(80) NOT NULL, scope varchar(140) NOT NULL,
+            period_key varchar(24) NOT NULL, used decimal(20,6) NOT NULL DEFAULT '0.000000', held decimal(20,6) NOT NULL DEFAULT '0.000000',
+            reset_at datetime DEFAULT NULL, updated_at datetime NOT NULL, PRIMARY KEY (id), UNIQUE KEY counter (subject,scope,period_key)
+        ) ENGINE=InnoDB {$wpdb->get_charset_collate()}");
+        $wpdb->query("INSERT INTO {$p}quota_counters (subject, scope, period_key, used, updated_at) VALUES
+            ('user:3', 'chat', '2026-11-25', '1.5', '2026-11-25 10:00:00'), ('user:3', 'forms', 'all', '2', '2026-11-25 10:00:00')");
+
+        $changes = Schema::apply($p);
+        $this->assertContains("Added column {$p}quota_counters.period_end", $changes);
+        $key = $wpdb->get_results("SHOW INDEX FROM {$p}quota_counters WHERE Key_name = 'current_rows'", ARRAY_A);
+        $this->assertSame(['subject', 'scope', 'period_end'], array_column($key, 'Column_name'));
+
+        \AipkitUsage\Billing\CounterPeriodEnds::backfill($p . 'quota_counters');
+        $ends = $wpdb->get_results("SELECT period_key, period_end, UNIX_TIMESTAMP(updated_at) AS written, used FROM {$p}quota_counters ORDER BY id", ARRAY_A);
+        // A periodic row ends no earlier than its period could (the longest is a month), so it stays lockable while current.
+        $this->assertSame(33 * 86400, (int) $ends[0]['period_end'] - (int) $ends[0]['written']);
+        $this->assertNull($ends[1]['period_end'], "an all-time row never ends");
+        $this->assertSame(['1.500000', '2.000000'], array_column($ends, 'used'), 'counts untouched');
+    }
+
     public function testStoredOlderVersionTriggersTheUpgradeOnce(): void
     {
         update_option(Schema::OPTION, '0');

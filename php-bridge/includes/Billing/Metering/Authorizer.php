@@ -52,21 +52,20 @@ final class Authorizer {
 		// The subject's own expired holds are released on its next request, not only by cron.
 		$this->releaser->expire( $expired );
 
-		$now  = $this->clock->now();
-		$plan = $this->plan( $v, $now );
-		if ( is_wp_error( $plan ) ) {
-			return $plan;
-		}
-		[ $quote, $ctx ] = $plan;
-		$core            = $this->core;
-		$settings        = [
+		$now      = $this->clock->now();
+		$request  = $this->request( $v, $identity['subjects'], $now );
+		$rules    = $request['_quota_rules'];
+		$scopes   = $request['_scopes'];
+		$core     = $this->core;
+		$settings = [
 			'order'           => Settings::consumption_order(),
 			'uncovered_limit' => Settings::uncovered_limit(),
 			'lifetime'        => max( 1, Settings::hold_lifetime_minutes() ) * MINUTE_IN_SECONDS,
 		];
+		unset( $request['_quota_rules'], $request['_scopes'] );
 
 		$result = Transaction::run(
-			static function () use ( $v, $identity, $quote, $ctx, $settings, $now, $core ) {
+			static function () use ( $v, $identity, $request, $rules, $scopes, $settings, $now, $core ) {
 				global $wpdb;
 				$at      = Clock::sql( $now );
 				$balance = [
@@ -78,43 +77,51 @@ final class Authorizer {
 				if ( $v['user_id'] > 0 ) {
 					$balance = Balances::lock_existing( $v['user_id'] );
 				}
-				$ids       = Quotas::lock( $identity['subjects'], $ctx['scope'], $ctx['period_key'], $now );
-				$remaining = Quotas::remaining( $ids, $ctx['limit'] );
-				$admit     = $core->admit(
-					[
-						'estimate'          => $quote['credits'],
+				// Every row that could be the current one is locked without knowing the period key; the
+				// core picks the current row per subject or says to create it.
+				$a = $core->authorize(
+					$request + [
+						'counters'          => Quotas::lock_candidates( $identity['subjects'], $scopes, $now ),
 						'balance_available' => $balance['available'],
-						'quota_remaining'   => $remaining,
-						'order'             => $settings['order'],
 						'uncovered'         => $balance['uncovered'],
 						'uncovered_limit'   => $settings['uncovered_limit'],
+						'order'             => $settings['order'],
 					]
 				);
-				if ( is_wp_error( $admit ) ) {
-					return $admit;
+				if ( is_wp_error( $a ) ) {
+					return ErrorMessages::translate( $a );
 				}
-				$refuse = static function ( string $reason, string $shortfall ) use ( $v, $identity, $quote, $ctx, $balance, $ids, $now ) {
-					return Refusal::error( $reason, $shortfall, $v, $identity, $quote, $ctx, $balance, $ids, $now );
+				$quote  = $a['price'];
+				$ctx    = self::context( $a['quota'], $rules, $v );
+				$refuse = static function ( string $reason, string $shortfall ) use ( $v, $identity, $quote, $ctx, $balance, $a, $now ) {
+					return Refusal::error( $reason, $shortfall, $v, $identity, $quote, $ctx, $balance, $a['counters'], $now );
 				};
-				if ( ! $admit['admitted'] ) {
-					return $refuse( (string) $admit['reason'], $admit['shortfall'] );
+				if ( ! $a['admitted'] ) {
+					return $refuse( (string) $a['reason'], $a['shortfall'] );
 				}
-				if ( ! Decimal::is_zero( $admit['hold_balance'] ) ) {
+				$ids = [];
+				foreach ( $a['counters'] as $c ) {
+					// A new period's row: the unique key makes two concurrent creations one row, and the
+					// conditional UPDATE below still decides admission on what it then holds.
+					$ids[] = null === $c['id'] ? Quotas::create( $c['subject'], $ctx['scope'], $ctx['period_key'], $a['quota']['next_starts_at'], $at ) : (int) $c['id'];
+				}
+				sort( $ids );
+				if ( ! Decimal::is_zero( $a['hold_balance'] ) ) {
 					// The row is locked, so this cannot fail in practice; the condition is the database's
 					// own proof that no credit is promised twice.
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
-					$n = Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET held = held + %s, updated_at = %s WHERE user_id = %d AND balance - held >= %s', $admit['hold_balance'], $at, $v['user_id'], $admit['hold_balance'] ) );
+					$n = Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET held = held + %s, updated_at = %s WHERE user_id = %d AND balance - held >= %s', $a['hold_balance'], $at, $v['user_id'], $a['hold_balance'] ) );
 					if ( 1 !== $n ) {
-						return $refuse( 'quota_exceeded', $admit['hold_balance'] );
+						return $refuse( 'quota_exceeded', $a['hold_balance'] );
 					}
 				}
-				if ( ! Decimal::is_zero( $admit['hold_quota'] ) ) {
+				if ( ! Decimal::is_zero( $a['hold_quota'] ) ) {
 					$in   = implode( ',', $ids );
-					$cond = null === $ctx['limit'] ? '' : $wpdb->prepare( ' AND used + held + %s <= %s', $admit['hold_quota'], $ctx['limit'] );
+					$cond = null === $ctx['limit'] ? '' : $wpdb->prepare( ' AND used + held + %s <= %s', $a['hold_quota'], $ctx['limit'] );
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, integer ids, prepared condition
-					$n = Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::counters() . " SET held = held + %s, updated_at = %s WHERE id IN ($in)", $admit['hold_quota'], $at ) . $cond );
+					$n = Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::counters() . " SET held = held + %s, updated_at = %s WHERE id IN ($in)", $a['hold_quota'], $at ) . $cond );
 					if ( count( $ids ) !== $n ) {
-						return $refuse( 'quota_exceeded', $admit['hold_quota'] );
+						return $refuse( 'quota_exceeded', $a['hold_quota'] );
 					}
 				}
 				$row = [
@@ -127,8 +134,8 @@ final class Authorizer {
 					'usage_type'   => $v['usage_type'],
 					'provider'     => $v['provider'],
 					'model'        => $v['model'],
-					'hold_balance' => $admit['hold_balance'],
-					'hold_quota'   => $admit['hold_quota'],
+					'hold_balance' => $a['hold_balance'],
+					'hold_quota'   => $a['hold_quota'],
 					'counters'     => wp_json_encode( $ids ),
 					'status'       => 'held',
 					// What authorize answered beyond the row itself, so a repeated request id gets the first result back.
@@ -162,7 +169,7 @@ final class Authorizer {
 					throw $e;
 				}
 				// The row as stored (DATETIME and DECIMAL(…,6) read back as written), so the answer needs
-				// no re-read. admit splits the whole estimate, so hold_balance + hold_quota = credits.
+				// no re-read. The core splits the whole estimate, so hold_balance + hold_quota = credits.
 				$row['id']       = Transaction::insert_id();
 				$row['estimate'] = $quote['credits'];
 				return $row;
@@ -180,46 +187,52 @@ final class Authorizer {
 	}
 
 	/**
-	 * One core call before the transaction: the lean price of the estimate against only the rules
-	 * that could match (the breakdown is computed once, at settle, for the ledger's rule snapshot),
-	 * and the quota that applies (rule, limit, period key).
-	 *
-	 * @return array{0:array,1:array}|WP_Error [price, quota context]
+	 * What the core's `authorize` needs besides the locked rows: the candidate pricing rules, the
+	 * estimate, the module's and bot's quota rules, who asks, the site's clock. Gathered before the
+	 * transaction (no core call); `_quota_rules` and `_scopes` are for PHP only.
 	 */
-	private function plan( array $v, int $now ) {
+	private function request( array $v, array $subjects, int $now ): array {
 		$roles = [];
 		if ( $v['user_id'] > 0 ) {
 			$u     = get_userdata( $v['user_id'] );
 			$roles = $u ? array_values( (array) $u->roles ) : [];
 		}
 		$rules = QuotaRules::candidates( $v['module'], $v['bot_id'] );
-		$plan  = $this->core->authorize_plan(
-			[
-				'rules'         => PricingRules::candidates( (string) $v['usage_type'], (string) $v['provider'], (string) $v['model'] ),
-				'usage'         => Settler::usage( $v, $v['estimate'] ),
-				'bot_id'        => $v['bot_id'],
-				'quota_rules'   => array_map(
-					static fn( $r ) => [
-						'bot_id'      => $r['bot_id'],
-						'guest_limit' => $r['guest_limit'],
-						'user_limit'  => $r['user_limit'],
-						'role_limits' => (object) $r['role_limits'],
-						'period'      => $r['period'],
-					],
-					$rules
-				),
-				'subject'       => $v['user_id'] > 0 ? 'user' : 'guest',
-				'roles'         => $roles,
-				'no_quota_rule' => Settings::no_quota_rule(),
-				'now'           => $now,
-				'utc_offsets'   => Gateway::utc_offsets( $now ),
-				'start_of_week' => Gateway::start_of_week(),
-			]
-		);
-		if ( is_wp_error( $plan ) ) {
-			return ErrorMessages::translate( $plan );
-		}
-		$q    = $plan['quota'];
+		sort( $subjects );
+		return [
+			'rules'         => PricingRules::candidates( (string) $v['usage_type'], (string) $v['provider'], (string) $v['model'] ),
+			'usage'         => Settler::usage( $v, $v['estimate'] ),
+			'module'        => $v['module'],
+			'bot_id'        => $v['bot_id'],
+			'quota_rules'   => array_map(
+				static fn( $r ) => [
+					'bot_id'      => $r['bot_id'],
+					'guest_limit' => $r['guest_limit'],
+					'user_limit'  => $r['user_limit'],
+					'role_limits' => (object) $r['role_limits'],
+					'period'      => $r['period'],
+				],
+				$rules
+			),
+			'subject'       => $v['user_id'] > 0 ? 'user' : 'guest',
+			'roles'         => $roles,
+			'no_quota_rule' => Settings::no_quota_rule(),
+			'now'           => $now,
+			'utc_offsets'   => Gateway::utc_offsets( $now ),
+			'start_of_week' => Gateway::start_of_week(),
+			'subjects'      => $subjects,
+			'_quota_rules'  => $rules,
+			// The counters' scope is the module's, or the bot's when it has its own rule.
+			'_scopes'       => '' === $v['bot_id'] ? [ $v['module'] ] : [ $v['module'], $v['module'] . ':' . $v['bot_id'] ],
+		];
+	}
+
+	/**
+	 * The quota context refusals and the hold row use, from the core's answer and the rule rows.
+	 *
+	 * @return array{rule:?array,scope:string,limit:?string,period:string,period_key:string,message:string}
+	 */
+	private static function context( array $q, array $rules, array $v ): array {
 		$rule = null;
 		foreach ( $rules as $r ) {
 			if ( ( 'bot' === $q['rule'] && $r['bot_id'] === $v['bot_id'] ) || ( 'module' === $q['rule'] && '' === $r['bot_id'] ) ) {
@@ -227,15 +240,12 @@ final class Authorizer {
 			}
 		}
 		return [
-			$plan['price'],
-			[
-				'rule'       => $rule,
-				'scope'      => $rule ? $rule['scope'] : $v['module'],
-				'limit'      => $q['limit'],
-				'period'     => $q['period'],
-				'period_key' => $q['period_key'],
-				'message'    => $rule ? $rule['message'] : '',
-			],
+			'rule'       => $rule,
+			'scope'      => $q['scope'],
+			'limit'      => $q['limit'],
+			'period'     => $q['period'],
+			'period_key' => $q['period_key'],
+			'message'    => $rule ? $rule['message'] : '',
 		];
 	}
 
