@@ -170,8 +170,8 @@ final class FulltextCleanup {
 		}
 		$wpdb->query( $wpdb->prepare( 'SET GLOBAL innodb_ft_num_word_optimize = %d', self::WORDS_PER_STEP ) );
 		// How many doc ids wait to be purged (readable with the same privilege; else steps run to the budget).
-		$aux_ok = false !== $wpdb->query( $wpdb->prepare( 'SET GLOBAL innodb_ft_aux_table = %s', DB_NAME . '/' . $table ) );
-		$left   = static function () use ( $wpdb, $aux_ok ): ?int {
+		$aux_ok   = false !== $wpdb->query( $wpdb->prepare( 'SET GLOBAL innodb_ft_aux_table = %s', DB_NAME . '/' . $table ) );
+		$left     = static function () use ( $wpdb, $aux_ok ): ?int {
 			if ( ! $aux_ok ) {
 				return null;
 			}
