@@ -105,10 +105,11 @@ final class WordMatch {
 				// compares them exactly as the weights do, character by character, so a plain LIKE
 				// (then the same LIKE at a word start) decides; only the other texts pay for the weights.
 				$exp   = self::expanding_for( $word );
+				// LIKE first: most rows fail it, and then only the REGEXP of the other branch runs.
 				$fast  = $wpdb->prepare(
-					"({$col} NOT REGEXP %s AND {$col} LIKE %s AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
-					$exp,
+					"({$col} LIKE %s AND {$col} NOT REGEXP %s AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
 					'%' . $wpdb->esc_like( $word ) . '%',
+					$exp,
 					self::SEPARATORS,
 					'% ' . $wpdb->esc_like( $word ) . ( $whole ? ' %' : '%' )
 				);
