@@ -36,13 +36,22 @@ if ( 'writer' === $mode ) {
 	$stop = $argv[2];
 	$waits = [];
 	$i = 0;
+	// Realistic words (the seed's vocabulary): these rows end up the newest, where searches start.
+	$vocab = explode( ' ', 'account password invoice refund billing order shipping delivery subscription plan upgrade cancel coupon discount product price tax receipt payment card login email profile settings export report error timeout checkout cart warranty support ticket agent feedback café Grüße' );
+	$say   = static function ( int $k ) use ( $vocab ) {
+		$out = [];
+		for ( $j = 0; $j < $k; $j++ ) {
+			$out[] = $vocab[ mt_rand( 0, count( $vocab ) - 1 ) ];
+		}
+		return implode( ' ', $out );
+	};
 	while ( ! file_exists( $stop ) ) {
 		$t = microtime( true );
 		$r = LogWriter::record( [
 			'module' => 'chatbot', 'bot_id' => 'support-bot', 'user_id' => 0, 'guest_key' => 'benchw',
 			'conversation_id' => 'bench-writer-' . ( $i % 50 ), 'provider' => 'openai', 'model' => 'gpt-4o-mini',
 			'usage_type' => 'chat', 'input_tokens' => 100, 'output_tokens' => 50, 'credits' => '0.2',
-			'user_message' => 'concurrent write ' . $i, 'reply' => 'ok', 'metadata' => [], 'vector_context' => [], 'status' => 'ok',
+			'user_message' => 'concurrent write ' . $i . ': ' . $say( 8 ), 'reply' => $say( 12 ), 'metadata' => [], 'vector_context' => [], 'status' => 'ok',
 		] );
 		$waits[] = ( microtime( true ) - $t ) * 1000;
 		if ( is_wp_error( $r ) ) {
