@@ -105,15 +105,17 @@ final class WordMatch {
 				// compares them exactly as the weights do, character by character, so a plain LIKE
 				// (then the same LIKE at a word start) decides; only the other texts pay for the weights.
 				$exp   = self::expanding_for( $word );
-				// LIKE first: most rows fail it, and then only the REGEXP of the other branch runs.
+				// LIKE first: most rows fail it. Every character EXPANDING names is outside ASCII, so a
+				// text whose byte length equals its character length (pure ASCII, the common case) skips
+				// the REGEXP of both branches: LENGTH is free, CHAR_LENGTH a byte scan, REGEXP a PCRE run.
 				$fast  = $wpdb->prepare(
-					"({$col} LIKE %s AND {$col} NOT REGEXP %s AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
+					"({$col} LIKE %s AND (LENGTH({$col}) = CHAR_LENGTH({$col}) OR {$col} NOT REGEXP %s) AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
 					'%' . $wpdb->esc_like( $word ) . '%',
 					$exp,
 					self::SEPARATORS,
 					'% ' . $wpdb->esc_like( $word ) . ( $whole ? ' %' : '%' )
 				);
-				$check = $fast . ' OR ' . $wpdb->prepare( "({$col} REGEXP %s AND {$check})", $exp );
+				$check = $fast . ' OR ' . $wpdb->prepare( "(LENGTH({$col}) <> CHAR_LENGTH({$col}) AND {$col} REGEXP %s AND {$check})", $exp );
 			}
 			$out[] = "({$check})";
 		}
