@@ -20,8 +20,8 @@ use WP_Error;
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
 	/** @var int ids per scan window (a property so tests can force many windows) */
-	public static $window          = 25000;
-	private const BUDGET_S         = 1.0;
+	public static $window  = 25000;
+	private const BUDGET_S = 1.0;
 	/** A short word in fewer exchanges than this drives the search through the TermIndex. */
 	private const TERM_RARE = 20000;
 	/** Rows in the first scan window (then ×4 each window). */

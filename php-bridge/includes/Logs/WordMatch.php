@@ -104,7 +104,7 @@ final class WordMatch {
 				// Texts without a character that could expand into the term: the collation-aware LIKE
 				// compares them exactly as the weights do, character by character, so a plain LIKE
 				// (then the same LIKE at a word start) decides; only the other texts pay for the weights.
-				$exp   = self::expanding_for( $word );
+				$exp = self::expanding_for( $word );
 				// LIKE first: most rows fail it. Every character EXPANDING names is outside ASCII, so a
 				// text whose byte length equals its character length (pure ASCII, the common case) skips
 				// the REGEXP of both branches: LENGTH is free, CHAR_LENGTH a byte scan, REGEXP a PCRE run.
