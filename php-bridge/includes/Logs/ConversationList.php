@@ -27,7 +27,7 @@ final class ConversationList {
 	/** Rows in the first scan window (then ×4 each window). */
 	private const FIRST_WINDOW = 250;
 	/** With indexed words, rows scanned without a single match before the FULLTEXT index answers. */
-	private const NO_HIT_HANDOVER = 1000;
+	private const NO_HIT_HANDOVER = 250;
 	/** With indexed words, the most rows the windows check before FULLTEXT answers the rest. */
 	private const SCAN_ROWS_CAP = 8000;
 
