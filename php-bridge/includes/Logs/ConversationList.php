@@ -11,10 +11,11 @@ use WP_Error;
  * - No search: conversations by (last_at, id) descending, on the summary table's indexes.
  *   Cursor "t:<unix>:<id>".
  * - Search: conversations by their newest matching exchange, descending; cursor "h:<log id>" (the
- *   newest match of the last conversation shown). The primary key is scanned downwards in fixed
- *   windows under a time budget (frequent words fill a page from the newest rows at once). With
- *   indexable words, what the windows did not reach comes from the FULLTEXT index (fast for rare
- *   words); with only short words / stopwords, a page whose budget runs out comes back `partial`
+ *   newest match of the last conversation shown). A rare short word drives the page through the
+ *   TermIndex; otherwise the primary key is scanned downwards in growing windows (frequent words
+ *   fill a page from the newest rows at once). With indexable words, the match density the windows
+ *   show decides when the FULLTEXT index answers the rest (cheap for sparse words, seconds for a
+ *   frequent one); with only stopwords, a page whose time budget runs out comes back `partial`
  *   with a cursor to continue.
  */
 final class ConversationList {
