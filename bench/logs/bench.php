@@ -297,8 +297,13 @@ $in_process( 'searches in-process' . ( $only_search ? '' : ' AFTER the cleanup (
 printf( "\nsearch over HTTP (GET ?rest_route=/aipkit/v1/logs, per_page=20; cookie + nonce of an administrator; %s)…\n", $load() );
 $http_port = (int) ( getenv( 'AIPKIT_BENCH_HTTP_PORT' ) ?: ( (int) ( getenv( 'AIPKIT_PORT' ) ?: 8080 ) + 7 ) );
 $wp_dir    = (string) ( getenv( 'AIPKIT_WP_DIR' ) ?: ABSPATH );
+if ( @fsockopen( '127.0.0.1', $http_port ) ) {
+	fwrite( STDERR, "port {$http_port} is already in use (a server left from an earlier run?): set AIPKIT_BENCH_HTTP_PORT\n" );
+	exit( 1 );
+}
 $server    = proc_open(
-	[ PHP_BINARY, '-d', 'ffi.enable=1', '-d', 'memory_limit=512M', '-d', 'auto_prepend_file=' . __DIR__ . '/http-prefix.php', '-S', "127.0.0.1:{$http_port}", '-t', $wp_dir, $root . '/bin/router.php' ],
+	// Its own process group (setsid): php -S workers outlive a TERM to the master, so the group is ended.
+	[ 'setsid', PHP_BINARY, '-d', 'ffi.enable=1', '-d', 'memory_limit=512M', '-d', 'auto_prepend_file=' . __DIR__ . '/http-prefix.php', '-S', "127.0.0.1:{$http_port}", '-t', $wp_dir, $root . '/bin/router.php' ],
 	[ 0 => [ 'file', '/dev/null', 'r' ], 1 => [ 'file', '/dev/null', 'w' ], 2 => [ 'file', '/dev/null', 'w' ] ],
 	$server_pipes,
 	null,
@@ -324,6 +329,7 @@ $get   = static function ( string $route, array $args ) use ( $http_port, $cooki
 	curl_close( $ch );
 	return [ $code, json_decode( (string) $body, true ) ];
 };
+$server_pid = (int) proc_get_status( $server )['pid'];
 for ( $i = 0; $i < 50; $i++ ) { // wait for the server
 	if ( @fsockopen( '127.0.0.1', $http_port ) ) {
 		break;
@@ -347,7 +353,7 @@ foreach ( [ 'warranty', $code ?: '7' ] as $q ) {
 	[ $code_http, $body ] = $m[2];
 	$report( "HTTP match count: \"{$q}\"", $m, 'extra request', 200 === $code_http ? sprintf( '  %s conversations%s', var_export( $body['conversations'] ?? null, true ), ! empty( $body['capped'] ) ? '+' : '' ) : "  HTTP {$code_http}" );
 }
-proc_terminate( $server );
+posix_kill( -$server_pid, 15 ); // SIGTERM to the whole group: master and workers
 proc_close( $server );
 WP_Session_Tokens::get_instance( $admin_id )->destroy( $token );
 printf( "\n(%s; the next run tops the dataset up to the target before measuring)\n", $load() );
