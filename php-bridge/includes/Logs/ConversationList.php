@@ -11,20 +11,26 @@ use WP_Error;
  * - No search: conversations by (last_at, id) descending, on the summary table's indexes.
  *   Cursor "t:<unix>:<id>".
  * - Search: conversations by their newest matching exchange, descending; cursor "h:<log id>" (the
- *   newest match of the last conversation shown). The primary key is scanned downwards in fixed
- *   windows under a time budget (frequent words fill a page from the newest rows at once). With
- *   indexable words, what the windows did not reach comes from the FULLTEXT index (fast for rare
- *   words); with only short words / stopwords, a page whose budget runs out comes back `partial`
+ *   newest match of the last conversation shown). A rare short word drives the page through the
+ *   TermIndex; otherwise the primary key is scanned downwards in growing windows (frequent words
+ *   fill a page from the newest rows at once). With indexable words, the match density the windows
+ *   show decides when the FULLTEXT index answers the rest (cheap for sparse words, seconds for a
+ *   frequent one); with only stopwords, a page whose time budget runs out comes back `partial`
  *   with a cursor to continue.
  */
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
 	/** @var int ids per scan window (a property so tests can force many windows) */
-	public static $window          = 25000;
-	private const BUDGET_S         = 1.0;
-	private const FT_SCAN_BUDGET_S = 0.12;
+	public static $window  = 25000;
+	private const BUDGET_S = 1.0;
 	/** A short word in fewer exchanges than this drives the search through the TermIndex. */
 	private const TERM_RARE = 20000;
+	/** Rows in the first scan window (then ×4 each window). */
+	private const FIRST_WINDOW = 250;
+	/** With indexed words, rows scanned without a single match before the FULLTEXT index answers. */
+	private const NO_HIT_HANDOVER = 250;
+	/** With indexed words, the most rows the windows check before FULLTEXT answers the rest. */
+	private const SCAN_ROWS_CAP = 8000;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
@@ -205,20 +211,25 @@ final class ConversationList {
 		global $wpdb;
 		$l     = Tables::logs();
 		$where = LogQuery::log_where( $f, 'scan' );
-		$top   = min( $before, 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" ) );
+		$max   = 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" );
+		$top   = min( $before, $max );
 		// Frequent words fill a page from the newest windows at once; rare ones are left to FULLTEXT,
-		// whose cost grows with the number of matches. Short words have no index: scan longer.
-		$budget = $f->search->indexed ? self::FT_SCAN_BUDGET_S : self::BUDGET_S;
+		// whose cost grows with the number of matches. Stopwords have no index: scan under a budget.
+		$budget = self::BUDGET_S;
 		$start  = microtime( true );
 		$hits   = [];
 		$hi     = $top;
-		// Windows start small and grow: a frequent word fills the page from the first few thousand rows.
-		$size = min( 2000, self::$window );
+		// A conversation belongs to the window holding its newest match, so one that also matches
+		// above a window was listed there (or on an earlier page) and is skipped. Above the windows
+		// already scanned that is known from their own results; only rows at or above the cursor
+		// (earlier pages) need a query, once per window, and only on a page after the first.
+		$listed = [];
+		// Windows start small and grow ×4: a frequent word (a third of all rows) fills a page from the
+		// newest few hundred rows, and every row here pays the collation-aware word check.
+		$size = min( self::FIRST_WINDOW, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo = max( 1, $hi - $size );
-			$w0 = microtime( true );
-			// A conversation belongs to the window holding its newest match: skip it when it also
-			// matches above this window (it was listed there, or on an earlier page).
+			$lo   = max( 1, $hi - $size );
+			$w0   = microtime( true );
 			$rows = $wpdb->get_results(
 				$wpdb->prepare(
 					"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id >= %d AND l.id < %d {$where}
@@ -229,21 +240,47 @@ final class ConversationList {
 				ARRAY_A
 			);
 			if ( $rows ) {
-				$cids  = implode( ',', array_map( 'intval', array_column( $rows, 'cid' ) ) );
-				$above = $wpdb->get_col(
-					$wpdb->prepare( "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE l.conversation_id IN ({$cids}) AND l.id >= %d {$where}", $hi )
+				$above = [];
+				$fresh = array_filter(
+					$rows,
+					static function ( $r ) use ( $listed ) {
+						return ! isset( $listed[ $r['cid'] ] );
+					}
 				);
-				$above = array_flip( $above );
+				if ( $fresh && $top < $max ) {
+					$cids  = implode( ',', array_map( 'intval', array_column( $fresh, 'cid' ) ) );
+					$above = array_flip(
+						$wpdb->get_col(
+							$wpdb->prepare( "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE l.conversation_id IN ({$cids}) AND l.id >= %d {$where}", $top )
+						)
+					);
+				}
 				foreach ( $rows as $r ) {
-					if ( ! isset( $above[ $r['cid'] ] ) ) {
+					if ( ! isset( $listed[ $r['cid'] ] ) && ! isset( $above[ $r['cid'] ] ) ) {
 						$hits[] = $r;
 					}
+					$listed[ $r['cid'] ] = true;
 				}
 			}
 			$scanned  = $hi - $lo;
 			$seen_ids = $top - $lo;
 			$hi       = $lo;
-			$spent    = microtime( true ) - $start;
+			if ( $f->search->indexed ) {
+				// Windows or index, by the match density the windows show (not by a clock: under load a
+				// time budget handed frequent words to FULLTEXT, which reads every match — seconds for a
+				// word in a third of all rows). Dense enough to fill the page within SCAN_ROWS_CAP rows:
+				// keep scanning; sparser: the index answers the rest, and a sparse word is cheap there
+				// (≤ (page + 1) / SCAN_ROWS_CAP of all rows match).
+				$found = count( $listed );
+				$need  = $n + 1 - count( $hits );
+				$rest  = 0 === $found ? PHP_INT_MAX : (int) ceil( $need * $seen_ids / $found );
+				if ( 0 === $found ? $seen_ids >= self::NO_HIT_HANDOVER : $seen_ids + $rest > self::SCAN_ROWS_CAP ) {
+					break;
+				}
+				$size = min( self::$window, max( 250, min( $size * 4, ( 0 === $found ? self::NO_HIT_HANDOVER : self::SCAN_ROWS_CAP ) - $seen_ids ) ) );
+				continue;
+			}
+			$spent = microtime( true ) - $start;
 			if ( $spent > $budget ) {
 				break;
 			}
@@ -252,12 +289,6 @@ final class ConversationList {
 			$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
 			$fits    = $per_row > 0 ? (int) ( ( $budget - $spent ) / $per_row ) : PHP_INT_MAX;
 			if ( $fits < min( 500, self::$window ) ) {
-				break;
-			}
-			// A rare word (or one that matches nothing) will not fill the page from the windows the
-			// budget has left: hand over to the index now rather than spend the budget finding nothing.
-			$need = $n + 1 - count( $hits );
-			if ( $f->search->indexed && ( 0 === count( $hits ) ? $seen_ids >= 2000 : $need * $seen_ids / count( $hits ) > $fits ) ) {
 				break;
 			}
 			$size = min( self::$window, max( 500, min( $size * 4, $fits ) ) );

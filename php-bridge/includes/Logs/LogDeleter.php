@@ -170,6 +170,8 @@ final class LogDeleter {
 				return $fail();
 			}
 		}
+		// Counted in the same transaction: the FULLTEXT index's deleted list grows by exactly these rows.
+		FulltextCleanup::note_deleted( (int) $n );
 		if ( $own_tx ) {
 			$wpdb->query( 'COMMIT' );
 		}

@@ -25,6 +25,14 @@ final class Module {
 			0
 		);
 		add_action( TermIndex::BACKFILL_HOOK, [ TermIndex::class, 'run_backfill' ], 10, 0 );
+		add_action(
+			FulltextCleanup::HOOK,
+			static function () {
+				FulltextCleanup::run();
+			},
+			10,
+			0
+		);
 		// Re-creates the daily event if it was lost (e.g. cron option reset) while retention is on.
 		add_action( 'admin_init', [ Retention::class, 'schedule' ] );
 	}

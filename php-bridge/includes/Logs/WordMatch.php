@@ -79,6 +79,16 @@ final class WordMatch {
 	/** PCRE class of separators, shared with SearchTerms. */
 	public const SEPARATORS = '[^\p{L}\p{M}\p{N}_]+|[\x{10000}-\x{10FFFF}]+';
 
+	/**
+	 * SEPARATORS as the SQL REGEXP_REPLACE pattern: case-sensitive (`(?-i)`). MariaDB compiles
+	 * patterns caseless under a _ci collation, and PCRE2 then folds the case of every code point
+	 * of `[\x{10000}-\x{10FFFF}]` at compile time — measured 13–52 ms per occurrence per statement,
+	 * against 0.1–0.4 ms case-sensitive; a search word puts four of them in each scan window's query.
+	 * Same set either way: whether a character is a letter, mark, digit or above U+FFFF does not
+	 * depend on its case, and no case pair crosses U+FFFF.
+	 */
+	private const SQL_SEPARATORS = '(?-i)' . self::SEPARATORS;
+
 	/** @var array<string,string> table => collation of user_message/reply */
 	private static $collation = [];
 
@@ -95,7 +105,7 @@ final class WordMatch {
 		foreach ( [ 'l.user_message', 'l.reply' ] as $col ) {
 			$check = $wpdb->prepare(
 				"HEX(WEIGHT_STRING(CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), %s))) REGEXP CONCAT('^(?:.{4})*?', HEX(WEIGHT_STRING(CONCAT(' ', CONVERT(%s USING utf8mb4), %s) COLLATE {$coll})))",
-				self::SEPARATORS,
+				self::SQL_SEPARATORS,
 				$end,
 				$word,
 				$end
@@ -104,15 +114,18 @@ final class WordMatch {
 				// Texts without a character that could expand into the term: the collation-aware LIKE
 				// compares them exactly as the weights do, character by character, so a plain LIKE
 				// (then the same LIKE at a word start) decides; only the other texts pay for the weights.
-				$exp   = self::expanding_for( $word );
+				$exp = self::expanding_for( $word );
+				// LIKE first: most rows fail it. Every character EXPANDING names is outside ASCII, so a
+				// text whose byte length equals its character length (pure ASCII, the common case) skips
+				// the REGEXP of both branches: LENGTH is free, CHAR_LENGTH a byte scan, REGEXP a PCRE run.
 				$fast  = $wpdb->prepare(
-					"({$col} NOT REGEXP %s AND {$col} LIKE %s AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
-					$exp,
+					"({$col} LIKE %s AND (LENGTH({$col}) = CHAR_LENGTH({$col}) OR {$col} NOT REGEXP %s) AND CONCAT(' ', REGEXP_REPLACE({$col}, %s, ' '), ' ') LIKE %s)",
 					'%' . $wpdb->esc_like( $word ) . '%',
-					self::SEPARATORS,
+					$exp,
+					self::SQL_SEPARATORS,
 					'% ' . $wpdb->esc_like( $word ) . ( $whole ? ' %' : '%' )
 				);
-				$check = $fast . ' OR ' . $wpdb->prepare( "({$col} REGEXP %s AND {$check})", $exp );
+				$check = $fast . ' OR ' . $wpdb->prepare( "(LENGTH({$col}) <> CHAR_LENGTH({$col}) AND {$col} REGEXP %s AND {$check})", $exp );
 			}
 			$out[] = "({$check})";
 		}
