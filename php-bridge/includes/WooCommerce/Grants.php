@@ -5,6 +5,8 @@ use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\Ledger;
 use AipkitUsage\Billing\Tables;
+use AipkitUsage\Billing\Transaction;
+use AipkitUsage\Core\Gateway;
 use AipkitUsage\Settings;
 use WP_Error;
 
@@ -170,12 +172,12 @@ final class Grants {
 			}
 		}
 		foreach ( $shares as $item_id => $share ) {
-			$amount = Amounts::min( $share, $granted[ $item_id ]['remaining'] );
-			if ( Decimal::is_zero( $amount ) ) {
+			// What remained before this unit can only shrink: nothing then is nothing now.
+			if ( Decimal::is_zero( $share ) || Decimal::is_zero( $granted[ $item_id ]['remaining'] ) ) {
 				continue;
 			}
 			/* translators: %d: refund id */
-			self::reverse( $order, $item_id, $granted[ $item_id ]['user_id'], $amount, (string) $refund_id, sprintf( __( 'refund #%d', 'aipkit-usage' ), $refund_id ) );
+			self::reverse( $order, $item_id, $share, (string) $refund_id, sprintf( __( 'refund #%d', 'aipkit-usage' ), $refund_id ) );
 		}
 	}
 
@@ -185,33 +187,76 @@ final class Grants {
 			if ( Decimal::is_zero( $g['remaining'] ) ) {
 				continue;
 			}
-			self::reverse( $order, $item_id, $g['user_id'], $g['remaining'], 'rest', wc_get_order_status_name( $status ) );
+			self::reverse( $order, $item_id, null, 'rest', wc_get_order_status_name( $status ) );
 		}
 	}
 
-	private static function reverse( \WC_Order $order, int $item_id, int $user_id, string $amount, string $key_part, string $why ): void {
-		$order_id = (int) $order->get_id();
-		$key      = Ledger::key( 'purchase_reversal', [ $order_id, $item_id, $key_part ] );
-		if ( is_wp_error( $key ) ) {
-			self::failed_note( $order, $key );
+	/**
+	 * One reversal of one granted item, in one unit with its ledger row. The item's grant entry is locked
+	 * first, so reversals of the same item (two refunds, a refund and a cancellation, two processes
+	 * handling one refund) take turns, and each reads the reversals committed before it: the core then
+	 * caps $requested (null: all that is left) at what remains, and the total never exceeds the grant.
+	 */
+	private static function reverse( \WC_Order $order, int $item_id, ?string $requested, string $key_part, string $why ): void {
+		$order_id  = (int) $order->get_id();
+		$key       = Ledger::key( 'purchase_reversal', [ $order_id, $item_id, $key_part ] );
+		$grant_key = Ledger::key( 'purchase', [ $order_id, $item_id ] );
+		foreach ( [ $key, $grant_key ] as $k ) {
+			if ( is_wp_error( $k ) ) {
+				self::failed_note( $order, $k );
+				return;
+			}
+		}
+		$fields  = [
+			'order_id'      => $order_id,
+			'order_item_id' => $item_id,
+			/* translators: %s: refund or status that caused the reversal */
+			'note'          => sprintf( __( 'Reversal (%s)', 'aipkit-usage' ), $why ),
+		];
+		$options = [
+			'partial'        => true,
+			'allow_negative' => Settings::woocommerce_allow_negative_balance(),
+		];
+		// The item's reversal keys share the prefix "purchase_reversal:{order}:{item}:" (the unique index serves it).
+		$prefix  = substr( $key, 0, -strlen( $key_part ) );
+		$user_id = 0;
+		$r       = Transaction::run(
+			static function () use ( $key, $grant_key, $prefix, $requested, $fields, $options, &$user_id ) {
+				global $wpdb;
+				$t     = Tables::ledger();
+				$grant = Transaction::row( $wpdb->prepare( "SELECT user_id, amount FROM $t WHERE idempotency_key = %s FOR UPDATE", $grant_key ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+				if ( ! $grant ) {
+					return null;
+				}
+				$user_id = (int) $grant['user_id'];
+				// A locking read sees every committed reversal, whatever snapshot the unit's caller holds.
+				$rows = Transaction::rows( $wpdb->prepare( "SELECT amount, uncovered FROM $t WHERE idempotency_key LIKE %s LOCK IN SHARE MODE", $wpdb->esc_like( $prefix ) . '%' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+				$d    = Gateway::instance()->reversal(
+					[
+						'granted'   => Decimal::db( $grant['amount'] ),
+						'reversals' => array_map(
+							static fn ( $row ) => [
+								'amount'    => Decimal::db( $row['amount'] ),
+								'uncovered' => Decimal::db( $row['uncovered'] ),
+							],
+							$rows
+						),
+						'requested' => $requested,
+					]
+				);
+				if ( is_wp_error( $d ) ) {
+					return $d;
+				}
+				if ( Decimal::is_zero( $d['amount'] ) ) {
+					return null;
+				}
+				return Balances::credit_locked( $user_id, Decimal::negate( Decimal::db( $d['amount'] ) ), 'purchase_reversal', $key, $fields, $options );
+			}
+		);
+		if ( null === $r ) {
 			return;
 		}
-		$r = Balances::credit(
-			$user_id,
-			Decimal::negate( $amount ),
-			'purchase_reversal',
-			$key,
-			[
-				'order_id'      => $order_id,
-				'order_item_id' => $item_id,
-				/* translators: %s: refund or status that caused the reversal */
-				'note'          => sprintf( __( 'Reversal (%s)', 'aipkit-usage' ), $why ),
-			],
-			[
-				'partial'        => true,
-				'allow_negative' => Settings::woocommerce_allow_negative_balance(),
-			]
-		);
+		$r = Balances::credited( $user_id, 'purchase_reversal', $r );
 		if ( is_wp_error( $r ) ) {
 			self::failed_note( $order, $r );
 			return;
