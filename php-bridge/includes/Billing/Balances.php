@@ -253,7 +253,7 @@ final class Balances {
 		$allow_negative = ! empty( $options['allow_negative'] );
 		global $wpdb;
 		$t           = Tables::balances();
-		$row         = self::lock( $user_id );
+		$row         = self::lock_existing( $user_id );
 		$take        = $amount;
 		$uncollected = '0.000000';
 		if ( str_starts_with( $amount, '-' ) && ! $allow_negative && $partial ) {
@@ -295,7 +295,8 @@ final class Balances {
 			);
 		}
 		$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
-		$id    = Ledger::append(
+		// No look-up of the key first: the UNIQUE key refuses a repeat, and the unit then rolls back whole.
+		$id = Ledger::append(
 			array_merge(
 				$fields,
 				[
@@ -307,7 +308,8 @@ final class Balances {
 					'balance_after'   => $after,
 					'idempotency_key' => $idempotency_key,
 				]
-			)
+			),
+			false
 		);
 		if ( is_wp_error( $id ) ) {
 			return $id;

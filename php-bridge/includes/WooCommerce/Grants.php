@@ -4,6 +4,7 @@ namespace AipkitUsage\WooCommerce;
 use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\Ledger;
+use AipkitUsage\Billing\RetryException;
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Billing\Transaction;
 use AipkitUsage\Core\Gateway;
@@ -103,17 +104,40 @@ final class Grants {
 				self::failed_note( $order, $key );
 				continue;
 			}
-			$r = Balances::credit(
-				$user_id,
-				$frozen['total'],
-				'purchase',
-				$key,
-				[
-					'order_id'      => $order_id,
-					'order_item_id' => $item_id,
-					'note'          => sprintf( '%s × %d', $item->get_name(), (int) $item->get_quantity() ),
-				]
+			$amount = Decimal::parse( 'amount', $frozen['total'] );
+			if ( is_wp_error( $amount ) ) {
+				self::failed_note( $order, $amount );
+				continue;
+			}
+			$fields = [
+				'order_id'      => $order_id,
+				'order_item_id' => $item_id,
+				'note'          => sprintf( '%s × %d', $item->get_name(), (int) $item->get_quantity() ),
+			];
+			$login  = $user->user_login;
+			// One unit for the entry and its order note: one commit (one log flush, most of what a grant
+			// costs) and never a grant without its note.
+			$r = Transaction::run(
+				static function () use ( $order, $user_id, $amount, $key, $fields, $login ) {
+					$c = Balances::credit_locked( $user_id, $amount, 'purchase', $key, $fields );
+					if ( is_wp_error( $c ) ) {
+						return $c;
+					}
+					self::note_in_unit(
+						$order,
+						sprintf(
+							/* translators: 1: credits, 2: customer name, 3: ledger entry id */
+							__( 'Granted %1$s AI credits to %2$s, ledger #%3$d.', 'aipkit-usage' ),
+							Amounts::display( $amount ),
+							$login,
+							$c['ledger_id']
+						),
+						(int) $c['ledger_id']
+					);
+					return $c;
+				}
 			);
+			$r = Balances::credited( $user_id, 'purchase', $r );
 			if ( is_wp_error( $r ) ) {
 				self::failed_note( $order, $r );
 				continue;
@@ -121,18 +145,9 @@ final class Grants {
 			if ( ! empty( $r['duplicate'] ) ) {
 				continue;
 			}
-			$order->add_order_note(
-				sprintf(
-					/* translators: 1: credits, 2: customer name, 3: ledger entry id */
-					__( 'Granted %1$s AI credits to %2$s, ledger #%3$d.', 'aipkit-usage' ),
-					Amounts::display( $frozen['total'] ),
-					$user->user_login,
-					$r['ledger_id']
-				)
-			);
 			$out['granted'][] = [
 				'item_id'   => $item_id,
-				'amount'    => $frozen['total'],
+				'amount'    => $amount,
 				'ledger_id' => (int) $r['ledger_id'],
 			];
 		}
@@ -221,7 +236,7 @@ final class Grants {
 		$prefix  = substr( $key, 0, -strlen( $key_part ) );
 		$user_id = 0;
 		$r       = Transaction::run(
-			static function () use ( $key, $grant_key, $prefix, $requested, $fields, $options, &$user_id ) {
+			static function () use ( $order, $why, $key, $grant_key, $prefix, $requested, $fields, $options, &$user_id ) {
 				global $wpdb;
 				$t     = Tables::ledger();
 				$grant = Transaction::row( $wpdb->prepare( "SELECT user_id, amount FROM $t WHERE idempotency_key = %s FOR UPDATE", $grant_key ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
@@ -250,7 +265,13 @@ final class Grants {
 				if ( Decimal::is_zero( $d['amount'] ) ) {
 					return null;
 				}
-				return Balances::credit_locked( $user_id, Decimal::negate( Decimal::db( $d['amount'] ) ), 'purchase_reversal', $key, $fields, $options );
+				$c = Balances::credit_locked( $user_id, Decimal::negate( Decimal::db( $d['amount'] ) ), 'purchase_reversal', $key, $fields, $options );
+				if ( is_wp_error( $c ) ) {
+					return $c;
+				}
+				// The note commits with its entry, as a grant's does.
+				self::note_in_unit( $order, self::reversal_note( $c, $user_id, $why ), (int) $c['ledger_id'] );
+				return $c;
 			}
 		);
 		if ( null === $r ) {
@@ -259,11 +280,11 @@ final class Grants {
 		$r = Balances::credited( $user_id, 'purchase_reversal', $r );
 		if ( is_wp_error( $r ) ) {
 			self::failed_note( $order, $r );
-			return;
 		}
-		if ( ! empty( $r['duplicate'] ) ) {
-			return;
-		}
+	}
+
+	/** @param array $r credit_locked()'s answer for the reversal */
+	private static function reversal_note( array $r, int $user_id, string $why ): string {
 		$user = get_userdata( $user_id );
 		$note = sprintf(
 			/* translators: 1: credits, 2: customer name, 3: refund or status, 4: ledger entry id */
@@ -280,7 +301,22 @@ final class Grants {
 				Amounts::display( $r['uncollected'] )
 			);
 		}
+		return $note;
+	}
+
+	/**
+	 * Adds an order note inside the unit that wrote ledger entry $ledger_id, so both commit together. The
+	 * note goes through wpdb, which reports a failure only in last_error: a deadlock there would have rolled
+	 * the whole transaction back, and the unit's COMMIT would then commit nothing. Seeing the entry again
+	 * (our own uncommitted row) proves the transaction survived; otherwise the unit runs again.
+	 */
+	private static function note_in_unit( \WC_Order $order, string $note, int $ledger_id ): void {
+		global $wpdb;
 		$order->add_order_note( $note );
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
+		if ( null === Transaction::value( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE id = %d', $ledger_id ) ) ) {
+			throw new RetryException( 'The transaction ended while the order note was written.', 1213 );
+		}
 	}
 
 	private static function failed_note( \WC_Order $order, WP_Error $e ): void {
