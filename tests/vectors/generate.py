@@ -837,7 +837,7 @@ def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
            "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-           "authorize_plan", "amount"]
+           "authorize_plan", "amount", "reversal"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
