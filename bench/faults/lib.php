@@ -160,6 +160,46 @@ function aipkit_faults_worker( array $users, int $index, int $procs, int $total,
 }
 
 /**
+ * Adds up the workers' result files (DIR/worker-*.json, what aipkit_faults_worker() returned): the
+ * counts, the errors by code, every answer and request that was not admitted. A file that is not a
+ * result (a worker that died mid-write) counts in 'dead'.
+ *
+ * @return array{sum:array<string,int>, errors:array<string,int>, answers:array, not_admitted:array, dead:int}
+ */
+function aipkit_faults_collect( string $dir ): array {
+	$out = [
+		'sum'          => [
+			'requests'  => 0,
+			'admitted'  => 0,
+			'refused'   => 0,
+			'settled'   => 0,
+			'unsettled' => 0,
+		],
+		'errors'       => [],
+		'answers'      => [],
+		'not_admitted' => [],
+		'dead'         => 0,
+	];
+	foreach ( glob( "$dir/worker-*.json" ) as $f ) {
+		$r = json_decode( trim( (string) file_get_contents( $f ) ), true );
+		if ( ! is_array( $r ) ) {
+			++$out['dead'];
+			continue;
+		}
+		foreach ( $out['sum'] as $k => $v ) {
+			$out['sum'][ $k ] += $r[ $k ];
+		}
+		foreach ( $r['errors'] as $code => $n ) {
+			$out['errors'][ $code ] = ( $out['errors'][ $code ] ?? 0 ) + $n;
+		}
+		array_push( $out['answers'], ...$r['answers'] );
+		array_push( $out['not_admitted'], ...( $r['not_admitted'] ?? [] ) );
+	}
+	ksort( $out['errors'] );
+	return $out;
+}
+
+/**
  * Holds the answers and the tables to each other.
  *
  * @return array{settled_without_ledger:int, ledger_without_debit:int, refused_but_held:int, open_holds:int, reconcile_ok:bool, reconcile:array}

@@ -24,34 +24,11 @@ if ( 'worker' === $mode ) {
 if ( 'report' === $mode ) {
 	$dir     = $argv[2];
 	$faults  = (int) $argv[3];
-	$sum     = [
-		'requests'  => 0,
-		'admitted'  => 0,
-		'refused'   => 0,
-		'settled'   => 0,
-		'unsettled' => 0,
-	];
-	$errors  = [];
-	$answers = [];
-	$not_adm = [];
-	$bad     = 0;
-	foreach ( glob( "$dir/worker-*.json" ) as $f ) {
-		$r = json_decode( trim( (string) file_get_contents( $f ) ), true );
-		if ( ! is_array( $r ) ) {
-			++$bad;
-			continue;
-		}
-		foreach ( $sum as $k => $v ) {
-			$sum[ $k ] += $r[ $k ];
-		}
-		foreach ( $r['errors'] as $code => $n ) {
-			$errors[ $code ] = ( $errors[ $code ] ?? 0 ) + $n;
-		}
-		array_push( $answers, ...$r['answers'] );
-		array_push( $not_adm, ...( $r['not_admitted'] ?? [] ) );
-	}
-	$c = aipkit_faults_check( $answers, $not_adm );
-	ksort( $errors );
+	$w      = aipkit_faults_collect( $dir );
+	$sum    = $w['sum'];
+	$errors = $w['errors'];
+	$bad    = $w['dead'];
+	$c      = aipkit_faults_check( $w['answers'], $w['not_admitted'] );
 	printf( "requests %d (admitted %d, refused %d, settled %d, hold left unsettled %d)\n", $sum['requests'], $sum['admitted'], $sum['refused'], $sum['settled'], $sum['unsettled'] );
 	printf( "faults: MariaDB killed (SIGKILL) and restarted %d times; workers that died: %d\n", $faults, $bad );
 	printf( "errors returned: %d %s\n", array_sum( $errors ), $errors ? wp_json_encode( $errors ) : '' );

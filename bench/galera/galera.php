@@ -53,32 +53,10 @@ if ( 'check' !== $mode ) {
 }
 
 [ , , $run, $dir, $s1, $s2, $s3 ] = $argv;
-$sum     = [
-	'requests'  => 0,
-	'admitted'  => 0,
-	'refused'   => 0,
-	'settled'   => 0,
-	'unsettled' => 0,
-];
-$errors  = [];
-$answers = [];
-$not_adm = [];
-$dead    = 0;
-foreach ( glob( "$dir/worker-*.json" ) as $f ) {
-	$r = json_decode( trim( (string) file_get_contents( $f ) ), true );
-	if ( ! is_array( $r ) ) {
-		++$dead;
-		continue;
-	}
-	foreach ( $sum as $k => $v ) {
-		$sum[ $k ] += $r[ $k ];
-	}
-	foreach ( $r['errors'] as $code => $n ) {
-		$errors[ $code ] = ( $errors[ $code ] ?? 0 ) + $n;
-	}
-	array_push( $answers, ...$r['answers'] );
-	array_push( $not_adm, ...( $r['not_admitted'] ?? [] ) );
-}
+$w      = aipkit_faults_collect( $dir );
+$sum    = $w['sum'];
+$errors = $w['errors'];
+$dead   = $w['dead'];
 
 // Every node, after it has applied everything the cluster committed (wsrep_sync_wait), must hold the
 // very same money rows.
@@ -106,14 +84,13 @@ $dead += max( 0, (int) ( getenv( 'AIPKIT_GALERA_PROCS' ) ?: 0 ) - count( glob( "
 
 global $wpdb;
 $wpdb->query( 'SET SESSION wsrep_sync_wait = 15' );
-$c       = aipkit_faults_check( $answers, $not_adm );
+$c       = aipkit_faults_check( $w['answers'], $w['not_admitted'] );
 $uid     = (int) $wpdb->get_var( 'SELECT user_id FROM ' . Tables::balances() . ' LIMIT 1' );
 $bal     = aipkit_usage_balance( $uid );
 $ledger  = (string) $wpdb->get_var( $wpdb->prepare( 'SELECT COALESCE(SUM(amount), 0) FROM ' . Tables::ledger() . ' WHERE user_id = %d', $uid ) );
 $usage_n = (int) $wpdb->get_var( "SELECT COUNT(*) FROM " . Tables::ledger() . " WHERE kind = 'usage'" ); // phpcs:ignore
 $ok      = 50 === $sum['settled'] && 50 === $usage_n && $c['reconcile_ok'] && $identical && 0 === $c['open_holds']
 	&& 0 === $c['settled_without_ledger'] && 0 === $c['ledger_without_debit'] && 0 === $c['refused_but_held'] && 0 === $dead && '0.000000' === $bal['balance'];
-ksort( $errors );
 printf(
 	"run %2d: settled %d / refused %d / errors %d%s / usage entries %d / ledger sum %s vs balance %s (held %s) / holds left %d / answers untrue %d / nodes identical %s / reconcile %s%s\n",
 	$run,

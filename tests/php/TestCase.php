@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Tests;
 
+use AipkitUsage\Tests\Support\Factory\Factory;
 use PHPUnit\Framework\TestCase as PHPUnitTestCase;
 use RuntimeException;
 use WP_REST_Request;
@@ -16,12 +17,12 @@ use WP_User;
  * would silently commit the test's transaction. Code that talks to mysqli directly bypasses this.
  *
  * Tests that need committed data (parallel processes cannot see an open transaction) override
- * transactional() to return false; their plugin tables are emptied and their users deleted in tearDown.
+ * transactional() to return false; their plugin tables are emptied and what factory() made (users,
+ * posts, products, orders) is deleted in tearDown.
  */
 abstract class TestCase extends PHPUnitTestCase
 {
-    /** @var int[] users created through createUser() in a non-transactional test */
-    private array $createdUsers = [];
+    private ?Factory $factory = null;
     private array $hooksBackup = [];
     private int $txDepth = 0;
     /** @var callable|null */
@@ -60,11 +61,9 @@ abstract class TestCase extends PHPUnitTestCase
             $wpdb->query('ROLLBACK');
         } else {
             self::resetPluginTables();
-            foreach ($this->createdUsers as $id) {
-                wp_delete_user($id);
-            }
-            $this->createdUsers = [];
+            $this->factory && $this->factory->cleanup();
         }
+        $this->factory = null;
         $this->restoreHooks();
         wp_cache_flush();
         wp_set_current_user(0);
@@ -111,7 +110,18 @@ abstract class TestCase extends PHPUnitTestCase
         }
     }
 
-    // ------------------------------------------------------------------ users
+    // ------------------------------------------------------------------ users, posts, orders
+
+    /**
+     * Test factories, as in WordPress's own suite: $this->factory()->user->create(['role' => 'editor']),
+     * ->page->create(['shortcode' => true]), ->product->create(['credits' => '100']),
+     * ->order->create(['customer' => $id, 'items' => [[$product, 2]], 'status' => 'completed']);
+     * create_many() and create_and_get() too (tests/php/Support/Factory).
+     */
+    protected function factory(): Factory
+    {
+        return $this->factory ??= new Factory(static::class);
+    }
 
     /**
      * Creates a user with the given role(s) and returns its id. Extra roles are added on top of the first.
@@ -120,27 +130,7 @@ abstract class TestCase extends PHPUnitTestCase
      */
     protected function createUser($roles = 'subscriber', array $fields = []): int
     {
-        $roles = (array) $roles;
-        static $n = 0;
-        $n++;
-        $login = $fields['user_login'] ?? sprintf('user_%s_%d_%d', substr(md5(static::class), 0, 6), getmypid(), $n);
-        $id = wp_insert_user($fields + [
-            'user_login' => $login,
-            'user_pass' => 'password',
-            'user_email' => $login . '@example.test',
-            'role' => $roles[0] ?? '',
-        ]);
-        if (is_wp_error($id)) {
-            throw new RuntimeException('createUser failed: ' . $id->get_error_message());
-        }
-        $user = new WP_User($id);
-        foreach (array_slice($roles, 1) as $role) {
-            $user->add_role($role);
-        }
-        if (!$this->transactional()) {
-            $this->createdUsers[] = $id;
-        }
-        return $id;
+        return $this->factory()->user->create(['role' => $roles] + $fields);
     }
 
     /** Makes $user the current user (id, WP_User, or 0/null for a visitor) and returns its id. */

@@ -9,23 +9,16 @@ import {
 	TextareaControl,
 	TextControl,
 } from '@wordpress/components';
-import { useCallback, useEffect, useState } from '@wordpress/element';
+import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import ConfirmDialog from '../components/ConfirmDialog';
 import DataTable from '../components/DataTable';
 import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
-import { api, credits } from './api';
+import useRestResource from '../api/useRestResource';
+import { api, credits, MODULES } from './api';
 
-const MODULES = [
-	{ value: 'chatbot', label: __( 'Chatbot', 'aipkit-usage' ) },
-	{ value: 'ai_forms', label: __( 'AI Forms', 'aipkit-usage' ) },
-	{
-		value: 'image_generator',
-		label: __( 'Image Generator', 'aipkit-usage' ),
-	},
-];
 const PERIODS = [
 	{ value: 'never', label: __( 'Never reset', 'aipkit-usage' ) },
 	{ value: 'daily', label: __( 'Daily', 'aipkit-usage' ) },
@@ -328,22 +321,15 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 }
 
 export default function QuotasScreen() {
-	const [ data, setData ] = useState( null );
-	const [ error, setError ] = useState( null );
+	const { data, error, load } = useRestResource( '/quotas' );
 	const [ editing, setEditing ] = useState( null );
 	const [ deleting, setDeleting ] = useState( null );
-	const load = useCallback(
-		() => api( '/quotas' ).then( setData, ( e ) => setError( e.message ) ),
-		[]
-	);
-	useEffect( () => {
-		load();
-	}, [ load ] );
+	const [ deleteError, setDeleteError ] = useState( null );
 
-	if ( error ) {
+	if ( error || deleteError ) {
 		return (
 			<Notice status="error" isDismissible={ false }>
-				{ error }
+				{ error || deleteError }
 			</Notice>
 		);
 	}
@@ -495,7 +481,7 @@ export default function QuotasScreen() {
 							},
 							( e ) => {
 								setDeleting( null );
-								setError( e.message );
+								setDeleteError( e.message );
 							}
 						)
 					}

@@ -6,18 +6,10 @@ import {
 	Spinner,
 	TextControl,
 } from '@wordpress/components';
-import { useCallback, useEffect, useState } from '@wordpress/element';
+import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
-import { api, credits, qs } from './api';
-
-const MODULES = [
-	{ value: 'chatbot', label: __( 'Chatbot', 'aipkit-usage' ) },
-	{ value: 'ai_forms', label: __( 'AI Forms', 'aipkit-usage' ) },
-	{
-		value: 'image_generator',
-		label: __( 'Image Generator', 'aipkit-usage' ),
-	},
-];
+import useRestResource from '../api/useRestResource';
+import { credits, MODULES, qs } from './api';
 
 const COUNTS = [
 	[ 'input_tokens', __( 'Input tokens', 'aipkit-usage' ) ],
@@ -287,40 +279,24 @@ function Answer( { d } ) {
  */
 export default function WhyRefused( { user, onClose } ) {
 	const [ form, setForm ] = useState( null );
-	const [ data, setData ] = useState( null );
-	const [ error, setError ] = useState( null );
-	const [ busy, setBusy ] = useState( false );
-
-	const check = useCallback(
-		( query ) => {
-			setBusy( true );
-			setError( null );
-			return api( `/balances/${ user.user_id }/why${ qs( query ) }` )
-				.then(
-					( d ) => {
-						setData( d );
-						setForm( ( old ) => ( {
-							input_tokens: '',
-							output_tokens: '',
-							images: '',
-							videos: '',
-							...old,
-							module: d.module,
-							bot_id: d.bot_id,
-							usage_type: d.usage_type,
-							provider: d.provider,
-							model: d.model,
-						} ) );
-					},
-					( e ) => setError( e.message )
-				)
-				.finally( () => setBusy( false ) );
-		},
-		[ user.user_id ]
-	);
-	useEffect( () => {
-		check( {} );
-	}, [ check ] );
+	const why = `/balances/${ user.user_id }/why`;
+	// Each answer names the request it judged: the form shows it, keeping the counts typed so far.
+	const { data, error, busy, load } = useRestResource( why, {
+		onData: ( d ) =>
+			setForm( ( old ) => ( {
+				input_tokens: '',
+				output_tokens: '',
+				images: '',
+				videos: '',
+				...old,
+				module: d.module,
+				bot_id: d.bot_id,
+				usage_type: d.usage_type,
+				provider: d.provider,
+				model: d.model,
+			} ) ),
+	} );
+	const check = ( query ) => load( why + qs( query ) );
 
 	const set = ( key ) => ( v ) =>
 		setForm( ( old ) => ( { ...old, [ key ]: v } ) );

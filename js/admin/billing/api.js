@@ -46,6 +46,16 @@ export function credits( value ) {
 	return s.includes( '.' ) ? s.replace( /0+$/, '' ).replace( /\.$/, '' ) : s;
 }
 
+/** The modules that meter usage, as the screens name them (quota scopes, the refusal check). */
+export const MODULES = [
+	{ value: 'chatbot', label: __( 'Chatbot', 'aipkit-usage' ) },
+	{ value: 'ai_forms', label: __( 'AI Forms', 'aipkit-usage' ) },
+	{
+		value: 'image_generator',
+		label: __( 'Image Generator', 'aipkit-usage' ),
+	},
+];
+
 /*
  * Usage types as the screens name them. Which billing methods each one allows is the core's rule
  * (op `constants`), read through useUsageTypes(), so the screens never keep a second copy of it.

@@ -13,29 +13,20 @@ defined( 'ABSPATH' ) || exit;
  * so an erasure reports it as retained instead of claiming nothing was kept.
  */
 final class LedgerPrivacy {
-	private const PAGE = 100;
-
 	public static function export( string $email, int $page = 1 ): array {
 		$user = get_user_by( 'email', $email );
 		if ( ! $user ) {
-			return [
-				'data' => [],
-				'done' => true,
-			];
+			return PersonalDataExport::NOTHING;
 		}
 		global $wpdb;
 		$t     = Schema::table( 'ledger' );
-		$rows  = $wpdb->get_results(
-			$wpdb->prepare(
-				"SELECT id, created_at, kind, amount, quota_amount, uncovered, balance_after, module, bot_id, provider, model,
-					input_tokens, output_tokens, order_id, note FROM {$t} WHERE user_id = %d ORDER BY id LIMIT %d OFFSET %d",
-				$user->ID,
-				self::PAGE,
-				( max( 1, $page ) - 1 ) * self::PAGE
-			),
-			ARRAY_A
+		$rows  = PersonalDataExport::rows(
+			"SELECT id, created_at, kind, amount, quota_amount, uncovered, balance_after, module, bot_id, provider, model,
+				input_tokens, output_tokens, order_id, note FROM {$t} WHERE user_id = %d ORDER BY id LIMIT %d OFFSET %d",
+			$user->ID,
+			$page
 		);
-		$group = __( 'AI Puffer credits ledger', 'aipkit-usage' );
+		$group = [ 'aipkit-usage-ledger', __( 'AI Puffer credits ledger', 'aipkit-usage' ) ];
 		$data  = [];
 		if ( 1 === max( 1, $page ) ) {
 			$b = $wpdb->get_row(
@@ -44,8 +35,8 @@ final class LedgerPrivacy {
 			);
 			if ( $b ) {
 				$data[] = [
-					'group_id'    => 'aipkit-usage-ledger',
-					'group_label' => $group,
+					'group_id'    => $group[0],
+					'group_label' => $group[1],
 					'item_id'     => 'aipkit-balance-' . $user->ID,
 					'data'        => [
 						[
@@ -76,28 +67,15 @@ final class LedgerPrivacy {
 			'order_id'      => __( 'Order', 'aipkit-usage' ),
 			'note'          => __( 'Note', 'aipkit-usage' ),
 		];
-		foreach ( $rows as $r ) {
-			$item = [];
-			foreach ( $labels as $col => $name ) {
-				if ( null === $r[ $col ] || '' === (string) $r[ $col ] ) {
-					continue;
-				}
-				$item[] = [
-					'name'  => $name,
-					'value' => 'created_at' === $col ? str_replace( ' ', 'T', $r[ $col ] ) . 'Z' : (string) $r[ $col ],
-				];
+		// Empty columns are left out (most entries have no tokens, order or note); dates in ISO 8601 UTC.
+		$value = static function ( string $col, $v ): ?string {
+			if ( null === $v || '' === (string) $v ) {
+				return null;
 			}
-			$data[] = [
-				'group_id'    => 'aipkit-usage-ledger',
-				'group_label' => $group,
-				'item_id'     => 'aipkit-ledger-' . $r['id'],
-				'data'        => $item,
-			];
-		}
-		return [
-			'data' => $data,
-			'done' => count( $rows ) < self::PAGE,
-		];
+			return 'created_at' === $col ? str_replace( ' ', 'T', $v ) . 'Z' : (string) $v;
+		};
+		$data  = array_merge( $data, PersonalDataExport::items( $rows, $group, 'aipkit-ledger-', $labels, $value ) );
+		return PersonalDataExport::answer( $data, $rows );
 	}
 
 	/** @return string|null why ledger entries of this user are kept, or null when there are none */

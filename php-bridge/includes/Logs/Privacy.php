@@ -5,13 +5,12 @@ namespace AipkitUsage\Logs;
 
 /**
  * Personal data exporter and eraser for a user's logs (Tools > Export/Erase Personal Data).
- * Both page through the user's rows by id, 100 at a time, as WordPress calls them repeatedly.
+ * Both page through the user's rows by id (PersonalDataExport::PAGE, LogDeleter::BATCH at a time),
+ * as WordPress calls them repeatedly.
  * The user's credit ledger is exported too (LedgerPrivacy) and, being a financial record, kept
  * by the eraser, which then reports items_retained with the reason.
  */
 final class Privacy {
-	private const PAGE = 100;
-
 	public static function register(): void {
 		add_filter( 'wp_privacy_personal_data_exporters', [ self::class, 'add_exporter' ] );
 		add_filter( 'wp_privacy_personal_data_erasers', [ self::class, 'add_eraser' ] );
@@ -40,69 +39,27 @@ final class Privacy {
 	public static function export( string $email, int $page = 1 ): array {
 		$user = get_user_by( 'email', $email );
 		if ( ! $user ) {
-			return [
-				'data' => [],
-				'done' => true,
-			];
+			return PersonalDataExport::NOTHING;
 		}
-		global $wpdb;
-		$l    = Tables::logs();
-		$rows = $wpdb->get_results(
-			$wpdb->prepare(
-				"SELECT id, created_at, module, bot_id, provider, model, user_message, reply, credits FROM {$l}
-				WHERE user_id = %d ORDER BY id LIMIT %d OFFSET %d",
-				$user->ID,
-				self::PAGE,
-				( max( 1, $page ) - 1 ) * self::PAGE
-			),
-			ARRAY_A
+		$l      = Tables::logs();
+		$rows   = PersonalDataExport::rows(
+			"SELECT id, created_at, module, bot_id, provider, model, user_message, reply, credits FROM {$l}
+			WHERE user_id = %d ORDER BY id LIMIT %d OFFSET %d",
+			$user->ID,
+			$page
 		);
-		$data = [];
-		foreach ( $rows as $r ) {
-			$data[] = [
-				'group_id'    => 'aipkit-usage-logs',
-				'group_label' => __( 'AI Puffer logs', 'aipkit-usage' ),
-				'item_id'     => 'aipkit-log-' . $r['id'],
-				'data'        => [
-					[
-						'name'  => __( 'Date (UTC)', 'aipkit-usage' ),
-						'value' => $r['created_at'],
-					],
-					[
-						'name'  => __( 'Module', 'aipkit-usage' ),
-						'value' => $r['module'],
-					],
-					[
-						'name'  => __( 'Bot', 'aipkit-usage' ),
-						'value' => $r['bot_id'],
-					],
-					[
-						'name'  => __( 'Provider', 'aipkit-usage' ),
-						'value' => $r['provider'],
-					],
-					[
-						'name'  => __( 'Model', 'aipkit-usage' ),
-						'value' => $r['model'],
-					],
-					[
-						'name'  => __( 'Message', 'aipkit-usage' ),
-						'value' => $r['user_message'],
-					],
-					[
-						'name'  => __( 'Reply', 'aipkit-usage' ),
-						'value' => $r['reply'],
-					],
-					[
-						'name'  => __( 'Credits', 'aipkit-usage' ),
-						'value' => $r['credits'],
-					],
-				],
-			];
-		}
-		return [
-			'data' => $data,
-			'done' => count( $rows ) < self::PAGE,
+		$labels = [
+			'created_at'   => __( 'Date (UTC)', 'aipkit-usage' ),
+			'module'       => __( 'Module', 'aipkit-usage' ),
+			'bot_id'       => __( 'Bot', 'aipkit-usage' ),
+			'provider'     => __( 'Provider', 'aipkit-usage' ),
+			'model'        => __( 'Model', 'aipkit-usage' ),
+			'user_message' => __( 'Message', 'aipkit-usage' ),
+			'reply'        => __( 'Reply', 'aipkit-usage' ),
+			'credits'      => __( 'Credits', 'aipkit-usage' ),
 		];
+		$group  = [ 'aipkit-usage-logs', __( 'AI Puffer logs', 'aipkit-usage' ) ];
+		return PersonalDataExport::answer( PersonalDataExport::items( $rows, $group, 'aipkit-log-', $labels ), $rows );
 	}
 
 	// phpcs:ignore Generic.CodeAnalysis.UnusedFunctionParameter.FoundAfterLastUsed -- WordPress passes the page; each call erases the first remaining batch.

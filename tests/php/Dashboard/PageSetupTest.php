@@ -28,11 +28,13 @@ final class PageSetupTest extends TestCase
         $this->assertSame('good', $health->dashboard_test()['status']);
 
         // The picker lists published pages and says which hold the shortcode.
-        $other = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'About us', 'post_content' => 'Hello']);
+        $other = $this->factory()->page->create(['post_content' => 'Hello']);
+        $mine = $this->factory()->page->create(['post_content' => 'My usage', 'shortcode' => '[aipkit_token_usage chatbot="no"]']);
         $list = $this->restData($this->rest('GET', '/aipkit/v1/dashboard/pages'));
         $flags = array_column($list['items'], 'has_shortcode', 'id');
         $this->assertTrue($flags[$page->ID]);
         $this->assertFalse($flags[$other]);
+        $this->assertTrue($flags[$mine], 'the shortcode with attributes counts');
 
         // Choosing a page without the shortcode: saved, with a warning everywhere it matters.
         $d = $this->restData($this->rest('POST', '/aipkit/v1/dashboard/page', ['page_id' => $other]));
@@ -41,8 +43,10 @@ final class PageSetupTest extends TestCase
         $this->assertSame('recommended', $health->dashboard_test()['status']);
 
         // A draft or a post is refused and changes nothing.
-        $draft = wp_insert_post(['post_type' => 'page', 'post_status' => 'draft', 'post_title' => 'Draft']);
+        $draft = $this->factory()->page->create(['post_status' => 'draft', 'shortcode' => true]);
         $this->assertSame(400, $this->rest('POST', '/aipkit/v1/dashboard/page', ['page_id' => $draft])->get_status());
+        $post = $this->factory()->post->create(['shortcode' => true]);
+        $this->assertSame(400, $this->rest('POST', '/aipkit/v1/dashboard/page', ['page_id' => $post])->get_status());
         $this->assertSame($other, Settings::dashboard_page_id());
 
         // 0 clears the choice.

@@ -59,4 +59,30 @@ final class PrivacyLedgerTest extends TestCase
         $this->assertSame('first order', $first['Note']);
         $this->assertSame('-2.500000', array_column($entries[1]['data'], 'value', 'name')['Credits']);
     }
+
+    public function testBothExportersPageByAHundredInTheirOwnShape(): void
+    {
+        $uid = $this->createUser('subscriber', ['user_email' => 'pages@example.com']);
+        for ($i = 1; $i <= 101; $i++) {
+            $this->writeLog(['user_id' => $uid, 'guest_key' => '', 'conversation_id' => 'p' . $i, 'user_message' => 'm' . $i]);
+            Balances::credit($uid, '1', 'purchase', 'purchase:privacy-pages:' . $i);
+        }
+        foreach (['aipkit-usage-logs' => 100, 'aipkit-usage-ledger' => 101] as $exporter => $first_page) {
+            $cb = apply_filters('wp_privacy_personal_data_exporters', [])[$exporter]['callback'];
+            $one = call_user_func($cb, 'pages@example.com', 1);
+            $two = call_user_func($cb, 'pages@example.com', 2);
+            $this->assertSame([$first_page, false], [count($one['data']), $one['done']], "{$exporter} page 1 (the ledger adds the balance)");
+            $this->assertSame([1, true], [count($two['data']), $two['done']], "{$exporter} page 2");
+        }
+        // A log item keeps every column (empty ones included), in order; a ledger item leaves empty ones out, dates in UTC ISO 8601.
+        $log = Privacy::export('pages@example.com', 2)['data'][0];
+        $this->assertSame(['aipkit-usage-logs', 'AI Puffer logs'], [$log['group_id'], $log['group_label']]);
+        $this->assertSame(['aipkit-usage-ledger', 'AI Puffer credits ledger'], [$two['data'][0]['group_id'], $two['data'][0]['group_label']]);
+        $this->assertSame('m101', array_column($log['data'], 'value', 'name')['Message']);
+        $this->assertSame(['Date (UTC)', 'Module', 'Bot', 'Provider', 'Model', 'Message', 'Reply', 'Credits'], array_column($log['data'], 'name'));
+        $entry = array_column($two['data'][0]['data'], 'value', 'name');
+        $this->assertSame('101.000000', $entry['Balance after']);
+        $this->assertArrayNotHasKey('Order', $entry);
+        $this->assertMatchesRegularExpression('/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/', $entry['Date (UTC)']);
+    }
 }

@@ -3,37 +3,24 @@ namespace AipkitUsage\Tests\WooCommerce;
 
 use AipkitUsage\Billing\Reconciler;
 
-/** Two processes complete the same order at the same moment: 20 trials, never a double grant. */
+/**
+ * Two processes complete the same order at the same moment: 20 trials, never a double grant. The
+ * orders are committed (the processes must see them); the factories delete them afterwards.
+ */
 final class ConcurrentCompletionTest extends WooTestCase
 {
-    private array $orders = [];
-    private array $products = [];
-
     protected function transactional(): bool
     {
         return false;
     }
 
-    protected function tearDown(): void
-    {
-        foreach ($this->orders as $id) {
-            ($o = wc_get_order($id)) && $o->delete(true);
-        }
-        foreach ($this->products as $id) {
-            ($p = wc_get_product($id)) && $p->delete(true);
-        }
-        parent::tearDown();
-    }
-
     public function testTwentyTrialsOfTwoProcessesCompletingTogether(): void
     {
         $product = $this->creditProduct('100');
-        $this->products[] = $product->get_id();
         $alice = $this->customer();
         $doubles = 0;
         for ($trial = 0; $trial < 20; $trial++) {
             $order = $this->order($alice, [[$product, 1]]);
-            $this->orders[] = $order->get_id();
             $results = self::runParallel(__DIR__ . '/fixtures/complete-order.php', 2, ['order_id' => $order->get_id()]);
             $this->assertSame([true, true], array_column($results, 'ok'));
             wp_cache_flush();

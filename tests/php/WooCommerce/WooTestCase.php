@@ -5,11 +5,10 @@ use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Settings;
 use AipkitUsage\Tests\TestCase;
-use AipkitUsage\WooCommerce\CreditPackage;
 
 /**
  * Base of the tests on real WooCommerce: skipped (one reason) when the test site has no WooCommerce
- * (the Debian stack without the archives). Builders for credit products and orders.
+ * (the Debian stack without the archives). Shorthands for credit products and orders, and ledger readers.
  */
 abstract class WooTestCase extends TestCase
 {
@@ -37,44 +36,22 @@ abstract class WooTestCase extends TestCase
         parent::tearDown();
     }
 
+    // Shorthands for the factories (tests/php/Support/Factory), which clean up after committed tests too.
+
     protected function creditProduct(string $credits = '100', array $props = []): \WC_Product_Simple
     {
-        $p = new \WC_Product_Simple();
-        $p->set_name($props['name'] ?? ($credits . ' AI credits'));
-        $p->set_status('publish');
-        $p->set_virtual(true);
-        $p->set_downloadable($props['downloadable'] ?? false);
-        $p->set_regular_price($props['price'] ?? '10.00');
-        $p->update_meta_data(CreditPackage::FLAG, 'yes');
-        $p->update_meta_data(CreditPackage::CREDITS, $credits);
-        $p->save();
-        return $p;
+        return $this->factory()->product->create_and_get(['credits' => $credits] + $props);
     }
 
     protected function plainProduct(): \WC_Product_Simple
     {
-        $p = new \WC_Product_Simple();
-        $p->set_name('T-shirt');
-        $p->set_status('publish');
-        $p->set_regular_price('15.00');
-        $p->save();
-        return $p;
+        return $this->factory()->product->create_and_get(['name' => 'T-shirt', 'price' => '15.00']);
     }
 
     /** @param array<int,array{0:\WC_Product,1:int}> $lines */
     protected function order(int $customer_id, array $lines, string $status = 'pending'): \WC_Order
     {
-        $order = wc_create_order(['customer_id' => $customer_id]);
-        foreach ($lines as [$product, $qty]) {
-            $order->add_product($product, $qty);
-        }
-        $order->set_payment_method('cod');
-        $order->calculate_totals();
-        $order->save();
-        if ('pending' !== $status) {
-            $order->update_status($status);
-        }
-        return wc_get_order($order->get_id());
+        return $this->factory()->order->create_and_get(['customer' => $customer_id, 'items' => $lines, 'status' => $status]);
     }
 
     /** @return array<int,array<string,mixed>> */

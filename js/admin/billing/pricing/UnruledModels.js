@@ -1,7 +1,6 @@
 import { Button, Notice } from '@wordpress/components';
-import { useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
-import { get } from '../../api/client';
+import useRestResource from '../../api/useRestResource';
 import { formatSiteTime } from '../../components/time';
 import { credits, USAGE_TYPES } from '../api';
 
@@ -15,17 +14,9 @@ import { credits, USAGE_TYPES } from '../api';
  * @param {*}        props.version  Changes whenever the rules change (reloads the list).
  */
 export default function UnruledModels( { onCreate, version } ) {
-	const [ data, setData ] = useState( null );
-	const [ error, setError ] = useState( null );
-	useEffect( () => {
-		get( '/pricing/unruled-models' ).then(
-			( d ) => {
-				setData( d );
-				setError( null );
-			},
-			( e ) => setError( e.message )
-		);
-	}, [ version ] );
+	const { data, error } = useRestResource( '/pricing/unruled-models', {
+		reloadOn: version,
+	} );
 
 	if ( error ) {
 		return (

@@ -1,15 +1,16 @@
 <?php
-namespace AipkitUsage\Tests\Billing;
+namespace AipkitUsage\Tests\Demo;
 
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Schema\Schema;
+use AipkitUsage\Tests\Billing\BillingFixtures;
 use AipkitUsage\Tests\TestCase;
 
 /**
- * The demo module's POST aipkit-demo/v1/chat through the real REST server: authorize → settle →
+ * The demo module's (demo-module/, a separate plugin) POST aipkit-demo/v1/chat through the real REST server: authorize → settle →
  * ledger row + log exchange; 429 with the quota actions when over quota; 400/403 on bad input.
  */
-final class DemoChatEndpointTest extends TestCase
+final class ChatEndpointTest extends TestCase
 {
     use BillingFixtures;
 
