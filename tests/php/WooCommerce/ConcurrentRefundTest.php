@@ -12,23 +12,10 @@ use AipkitUsage\WooCommerce\Grants;
  */
 final class ConcurrentRefundTest extends WooTestCase
 {
-    private array $orders = [];
-    private array $products = [];
 
     protected function transactional(): bool
     {
         return false;
-    }
-
-    protected function tearDown(): void
-    {
-        foreach ($this->orders as $id) {
-            ($o = wc_get_order($id)) && $o->delete(true);
-        }
-        foreach ($this->products as $id) {
-            ($p = wc_get_product($id)) && $p->delete(true);
-        }
-        parent::tearDown();
     }
 
     /** A refund of $qty units recorded by WooCommerce without our hook: the worker processes handle it. */
@@ -56,7 +43,6 @@ final class ConcurrentRefundTest extends WooTestCase
     public function testTwentyTrialsOfReversalsOfOneItemAtTheSameMoment(): void
     {
         $product = $this->creditProduct('100');
-        $this->products[] = $product->get_id();
         $alice = $this->customer();
         // Per scenario: what each process does (units of a refund, 'cancel', or 'same': the previous
         // process's refund again) and the credits that must be taken back in all, of 300 granted.
@@ -74,7 +60,6 @@ final class ConcurrentRefundTest extends WooTestCase
             $name = $names[$trial % count($names)];
             [$steps, $expected] = $scenarios[$name];
             $order = $this->order($alice, [[$product, 3]], 'completed');
-            $this->orders[] = $order->get_id();
             $item_id = array_key_first($order->get_items());
             $this->assertSame(300 * 1000000, self::micro($this->kinds($order->get_id(), 'purchase')[0]['amount']));
             $actions = [];

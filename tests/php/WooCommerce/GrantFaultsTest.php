@@ -13,8 +13,6 @@ use AipkitUsage\WooCommerce\Grants;
 final class GrantFaultsTest extends WooTestCase
 {
     private ?ConnectionKiller $killer = null;
-    private array $orders = [];
-    private array $products = [];
 
     protected function transactional(): bool
     {
@@ -24,31 +22,21 @@ final class GrantFaultsTest extends WooTestCase
     protected function tearDown(): void
     {
         $this->killer?->close();
-        foreach ($this->orders as $id) {
-            ($o = wc_get_order($id)) && $o->delete(true);
-        }
-        foreach ($this->products as $id) {
-            ($p = wc_get_product($id)) && $p->delete(true);
-        }
         parent::tearDown();
     }
 
     public function testALostConnectionAtAnyStatementOfTheGrantGrantsOnceWithOneNote(): void
     {
         $product = $this->creditProduct('100');
-        $this->products[] = $product->get_id();
         $alice = $this->customer('wc_fault');
         $this->killer = new ConnectionKiller();
-        $grant = function (int $index): array {
-            $order = $this->order($this->customerId, [[$this->product, 1]]);
-            $this->orders[] = $order->get_id();
+        $grant = function (int $index) use ($alice, $product): array {
+            $order = $this->order($alice, [[$product, 1]]);
             $this->killer->arm($index);
             $r = $this->killer->around(fn() => Grants::grant(wc_get_order($order->get_id())));
             wp_cache_flush();
             return [$order->get_id(), $r];
         };
-        $this->customerId = $alice;
-        $this->product = $product;
 
         // Fault-free: the unit's statements, the note's among them, ending in COMMIT.
         $grant(0);
@@ -77,7 +65,4 @@ final class GrantFaultsTest extends WooTestCase
         $this->assertSame((100 * (count($statements) + 1)) . '.000000', $this->balance($alice));
         $this->assertTrue(Reconciler::run()['ok'], 'ledger = balance');
     }
-
-    private int $customerId = 0;
-    private $product;
 }
