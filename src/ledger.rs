@@ -126,6 +126,31 @@ pub fn reconcile(balances: &[(u64, Credits)], entries: &[(u64, Credits)]) -> Res
     Ok(out)
 }
 
+/// What a purchase reversal may take back from one granted order item: the item's `granted` credits
+/// less everything its earlier `purchase_reversal` entries reversed (`(amount, uncovered)` pairs: the
+/// amount taken, 0 or negative, plus the uncollected rest, which is owed, not forgiven, so it counts as
+/// reversed and is never taken twice). `requested` (a refund's share) is capped at that remainder; none
+/// asks for the whole remainder (Refunded / Cancelled). Returns (reversed, remaining, amount to take).
+pub fn reversal(granted: Credits, reversals: &[(Credits, Credits)], requested: Option<Credits>) -> Result<(Credits, Credits, Credits), CoreError> {
+    if granted.is_negative() {
+        return Err(err("negative_amount", "The granted credits must not be negative.", "granted"));
+    }
+    let mut reversed = Credits::ZERO;
+    for (i, (amount, uncovered)) in reversals.iter().enumerate() {
+        if !amount.is_negative() && !amount.is_zero() {
+            return Err(err("invalid_amount", "A reversal entry's amount must be 0 or negative.", &format!("reversals[{i}].amount")));
+        }
+        let f = format!("reversals[{i}]");
+        reversed = reversed.checked_sub(*amount, &f)?.checked_add(*uncovered, &f)?;
+    }
+    let remaining = if reversed.decimal() >= granted.decimal() { Credits::ZERO } else { granted.checked_sub(reversed, "remaining")? };
+    let amount = match requested {
+        Some(r) if r.decimal() < remaining.decimal() => r,
+        _ => remaining,
+    };
+    Ok((reversed, remaining, amount))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +181,21 @@ mod tests {
         assert_eq!(adjust_balance(c("10"), c("10"), c("4")).unwrap().0, c("-6"));
         assert_eq!(adjust_balance(c("11"), c("10"), c("25")).unwrap_err().code(), "stale_balance");
         assert_eq!(adjust_balance(c("10"), c("10"), c("-1")).unwrap_err().code(), "negative_amount");
+    }
+
+    #[test]
+    fn reversal_caps_at_what_remains() {
+        let none: &[(Credits, Credits)] = &[];
+        assert_eq!(reversal(c("300"), none, None).unwrap(), (c("0"), c("300"), c("300")));
+        assert_eq!(reversal(c("300"), none, Some(c("100"))).unwrap(), (c("0"), c("300"), c("100")));
+        // 100 taken, then 150 of which 50 uncollected: 250 reversed, 50 remain; a 100 share takes 50.
+        let done = [(c("-100"), c("0")), (c("-100"), c("50"))];
+        assert_eq!(reversal(c("300"), &done, Some(c("100"))).unwrap(), (c("250"), c("50"), c("50")));
+        assert_eq!(reversal(c("300"), &done, None).unwrap().2, c("50"));
+        // Over-reversed (never by this code, but never negative either): nothing remains.
+        assert_eq!(reversal(c("100"), &[(c("-150"), c("0"))], None).unwrap(), (c("150"), c("0"), c("0")));
+        assert_eq!(reversal(c("100"), &[(c("5"), c("0"))], None).unwrap_err().code(), "invalid_amount");
+        assert_eq!(reversal(c("-1"), none, None).unwrap_err().code(), "negative_amount");
     }
 
     #[test]

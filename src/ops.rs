@@ -21,7 +21,7 @@ use std::fmt;
 pub const OPS: &[&str] = &[
     "version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle", "adjust_balance",
     "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-    "authorize", "amount",
+    "authorize", "amount", "reversal",
 ];
 
 // ---------- responses ----------
@@ -187,6 +187,14 @@ pub struct AmountResp {
     pub amount: String,
 }
 
+/// A purchase reversal's amount, decided from the item's grant and its earlier reversals.
+#[derive(Serialize, Debug)]
+pub struct ReversalResp {
+    pub reversed: String,
+    pub remaining: String,
+    pub amount: String,
+}
+
 /// One subject's counter under the quota that applies: the locked row that is current (`id`), or
 /// null when PHP must create it (with `quota.next_starts_at` as its period end), and the room left.
 #[derive(Serialize, Debug)]
@@ -268,6 +276,8 @@ pub enum Response {
     Authorize(AuthorizeResp),
     #[cfg(not(feature = "wasm"))]
     Amount(AmountResp),
+    #[cfg(not(feature = "wasm"))]
+    Reversal(ReversalResp),
 }
 
 // ---------- reading helpers ----------
@@ -799,6 +809,31 @@ pub fn amount_op(v: &Value<'_>) -> Result<AmountResp, CoreError> {
     Ok(AmountResp { amount: c.canonical() })
 }
 
+/// `granted` (≥ 0), the item's earlier `reversals` as ledger rows `{amount ≤ 0, uncovered ≥ 0}` and an
+/// optional `requested` share (≥ 0; missing or null = the whole remainder).
+#[cfg_attr(feature = "wasm", allow(dead_code))]
+pub fn reversal(v: &Value<'_>) -> Result<ReversalResp, CoreError> {
+    let o = as_obj(v, "")?;
+    o.deny_unknown(&["granted", "reversals", "requested"])?;
+    let granted = amount(o.str("granted")?, "granted")?;
+    let mut rows = Vec::new();
+    for (i, item) in o.arr("reversals")?.iter().enumerate() {
+        let e = as_obj(item, &index("reversals", i))?;
+        e.deny_unknown(&["amount", "uncovered"])?;
+        let uncovered = match e.opt_str("uncovered")? {
+            None => Credits::ZERO,
+            Some(s) => amount(s, &e.at("uncovered"))?,
+        };
+        rows.push((Credits::parse(e.str("amount")?, &e.at("amount"))?, uncovered));
+    }
+    let requested = match o.opt_str("requested")? {
+        None => None,
+        Some(s) => Some(amount(s, "requested")?),
+    };
+    let (reversed, remaining, take) = ledger::reversal(granted, &rows, requested)?;
+    Ok(ReversalResp { reversed: reversed.canonical(), remaining: remaining.canonical(), amount: take.canonical() })
+}
+
 /// Longest refusal message a quota rule may carry, in characters.
 pub const QUOTA_MESSAGE_MAX_CHARS: usize = 1000;
 /// Most role overrides one quota rule may carry.
@@ -858,6 +893,8 @@ pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
         "authorize" => Response::Authorize(authorize(v)?),
         #[cfg(not(feature = "wasm"))]
         "amount" => Response::Amount(amount_op(v)?),
+        #[cfg(not(feature = "wasm"))]
+        "reversal" => Response::Reversal(reversal(v)?),
         _ => return Err(unknown_op(op)),
     })
 }

@@ -673,6 +673,37 @@ def ledger_cases():
         case("idempotency_key null part", "idempotency_key", K("usage", [None]), error="invalid_key_part", field="parts[0]"),
         case("idempotency_key fractional number part", "idempotency_key", K("usage", [1.5]), error="malformed_input", field="parts[0]"),
     ]
+
+    # reversal: the remainder is the grant less every earlier reversal (taken + uncollected), floored at
+    # 0; a requested share is capped at it, none asks for all of it.
+    def rev(granted, rows, requested=None):
+        reversed_ = sum((-D(a) + D(u) for a, u in rows), D(0))
+        remaining = max(D(0), D(granted) - reversed_)
+        take = remaining if requested is None else min(D(requested), remaining)
+        inp = {"granted": granted, "reversals": [{"amount": a, "uncovered": u} for a, u in rows]}
+        if requested is not None:
+            inp["requested"] = requested
+        return inp, {"reversed": canon(reversed_), "remaining": canon(remaining), "amount": canon(take)}
+
+    for name, granted, rows, requested in [
+        ("first refund", "300", [], "100"),
+        ("rest without reversals", "300", [], None),
+        ("share beyond what remains", "300", [("-200", "0")], "200"),
+        ("uncollected counts as reversed", "300", [("-100", "0"), ("-100", "50")], "100"),
+        ("rest after reversals", "300", [("-100", "0"), ("-100", "50")], None),
+        ("nothing left", "100", [("-100", "0")], "10"),
+        ("over-reversed floors at 0", "100", [("-150", "0")], None),
+        ("share that fits", "2.5", [("-0.5", "0")], "1.25"),
+    ]:
+        inp, exp = rev(granted, rows, requested)
+        out.append(case(f"reversal {name}", "reversal", inp, exp))
+    out += [
+        case("reversal null requested is the rest", "reversal", {"granted": "3", "reversals": [], "requested": None}, {"reversed": "0.000000", "remaining": "3.000000", "amount": "3.000000"}),
+        case("reversal positive entry amount", "reversal", {"granted": "3", "reversals": [{"amount": "1", "uncovered": "0"}]}, error="invalid_amount", field="reversals[0].amount"),
+        case("reversal negative granted", "reversal", {"granted": "-3", "reversals": []}, error="negative_amount", field="granted"),
+        case("reversal negative requested", "reversal", {"granted": "3", "reversals": [], "requested": "-1"}, error="negative_amount", field="requested"),
+        case("reversal missing reversals", "reversal", {"granted": "3"}, error="malformed_input", field="reversals"),
+    ]
     return out
 
 
@@ -841,7 +872,7 @@ def bad_input_cases():
     out = []
     ops = ["version", "validate_rule", "quote", "price", "price_text", "effective_limit", "period", "admit", "settle",
            "adjust_balance", "reconcile", "idempotency_key", "score_band", "csv_rows", "retention_cutoff", "constants", "settle_usage",
-           "authorize", "amount"]
+           "authorize", "amount", "reversal"]
     for op in ops:
         for what, v in NOT_OBJECTS:
             out.append(bad(f"{op}: request is {what}", op, v, "malformed_input"))
@@ -1018,7 +1049,7 @@ FAMILIES = {
 
 # Metering decisions exist on the server only (FFI and the core compiled for PHP); the browser's
 # WebAssembly module leaves them out to stay under its size budget. Node skips these cases.
-NATIVE_ONLY = {"settle_usage", "authorize", "amount"}
+NATIVE_ONLY = {"settle_usage", "authorize", "amount", "reversal"}
 
 
 if __name__ == "__main__":

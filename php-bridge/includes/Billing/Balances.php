@@ -234,79 +234,102 @@ final class Balances {
 				]
 			);
 		}
+		$result = Transaction::run(
+			static fn () => self::credit_locked( $user_id, $amount, $kind, $idempotency_key, $fields, $options )
+		);
+		return self::credited( $user_id, $kind, $result );
+	}
+
+	/**
+	 * The unit of credit() for a caller that must decide the amount inside its own Transaction::run unit,
+	 * after taking its own locks (a purchase reversal locks the item's grant entry and reads what earlier
+	 * reversals took before it knows what is left). Call it inside that unit with an amount Decimal::parse
+	 * accepted (not 0), and pass the unit's result to credited() once the unit is over.
+	 *
+	 * @return array|WP_Error {balance, ledger_id, amount, uncollected}
+	 */
+	public static function credit_locked( int $user_id, string $amount, string $kind, string $idempotency_key, array $fields = [], array $options = [] ) {
 		$partial        = ! empty( $options['partial'] );
 		$allow_negative = ! empty( $options['allow_negative'] );
-		$result         = Transaction::run(
-			static function () use ( $user_id, $amount, $kind, $idempotency_key, $fields, $partial, $allow_negative ) {
-				global $wpdb;
-				$t           = Tables::balances();
-				$row         = self::lock( $user_id );
-				$take        = $amount;
-				$uncollected = '0.000000';
-				if ( str_starts_with( $amount, '-' ) && ! $allow_negative && $partial ) {
-					// The core splits the reversal into what the balance above held credits covers and
-					// the uncovered rest, as it does for a usage charge beyond its hold.
-					$available = str_starts_with( $row['available'], '-' ) ? '0' : $row['available'];
-					$split     = Gateway::instance()->settle(
-						[
-							'hold_balance'      => '0',
-							'hold_quota'        => '0',
-							'actual'            => Decimal::negate( $amount ),
-							'balance_available' => $available,
-							'quota_remaining'   => '0',
-							'order'             => 'balance_first',
-						]
-					);
-					if ( is_wp_error( $split ) ) {
-						return $split;
-					}
-					$take        = Decimal::negate( Decimal::db( $split['balance_debit'] ) );
-					$uncollected = Decimal::db( $split['uncovered'] );
-				}
-				// Never below held credits unless negative balances are allowed: those are already promised.
-				// What cannot be taken back joins the user's uncovered total (never silently forgiven): above
-				// the uncovered limit the user is refused until it is covered or the owner clears it.
-				$at  = Clock::sql( Clock::current()->now() );
-				$sql = $allow_negative
-					? $wpdb->prepare( "UPDATE $t SET balance = balance + %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d", $take, $uncollected, $at, $user_id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
-					: $wpdb->prepare( "UPDATE $t SET balance = balance + %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d AND balance + %s >= held", $take, $uncollected, $at, $user_id, $take ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
-				$n   = Transaction::query( $sql );
-				if ( 1 !== $n && ! Decimal::is_zero( $take ) ) {
-					return new WP_Error(
-						'aipkit_insufficient_balance',
-						__( 'The balance is too low for this reversal.', 'aipkit-usage' ),
-						[
-							'status' => 409,
-							'field'  => 'amount',
-						]
-					);
-				}
-				$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
-				$id    = Ledger::append(
-					array_merge(
-						$fields,
-						[
-							'kind'            => $kind,
-							'user_id'         => $user_id,
-							'subject'         => 'user:' . $user_id,
-							'amount'          => $take,
-							'uncovered'       => $uncollected,
-							'balance_after'   => $after,
-							'idempotency_key' => $idempotency_key,
-						]
-					)
-				);
-				if ( is_wp_error( $id ) ) {
-					return $id;
-				}
-				return [
-					'balance'     => $after,
-					'ledger_id'   => $id,
-					'amount'      => $take,
-					'uncollected' => $uncollected,
-				];
+		global $wpdb;
+		$t           = Tables::balances();
+		$row         = self::lock_existing( $user_id );
+		$take        = $amount;
+		$uncollected = '0.000000';
+		if ( str_starts_with( $amount, '-' ) && ! $allow_negative && $partial ) {
+			// The core splits the reversal into what the balance above held credits covers and
+			// the uncovered rest, as it does for a usage charge beyond its hold.
+			$available = str_starts_with( $row['available'], '-' ) ? '0' : $row['available'];
+			$split     = Gateway::instance()->settle(
+				[
+					'hold_balance'      => '0',
+					'hold_quota'        => '0',
+					'actual'            => Decimal::negate( $amount ),
+					'balance_available' => $available,
+					'quota_remaining'   => '0',
+					'order'             => 'balance_first',
+				]
+			);
+			if ( is_wp_error( $split ) ) {
+				return $split;
 			}
+			$take        = Decimal::negate( Decimal::db( $split['balance_debit'] ) );
+			$uncollected = Decimal::db( $split['uncovered'] );
+		}
+		// Never below held credits unless negative balances are allowed: those are already promised.
+		// What cannot be taken back joins the user's uncovered total (never silently forgiven): above
+		// the uncovered limit the user is refused until it is covered or the owner clears it.
+		$at  = Clock::sql( Clock::current()->now() );
+		$sql = $allow_negative
+			? $wpdb->prepare( "UPDATE $t SET balance = balance + %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d", $take, $uncollected, $at, $user_id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+			: $wpdb->prepare( "UPDATE $t SET balance = balance + %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d AND balance + %s >= held", $take, $uncollected, $at, $user_id, $take ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+		$n   = Transaction::query( $sql );
+		if ( 1 !== $n && ! Decimal::is_zero( $take ) ) {
+			return new WP_Error(
+				'aipkit_insufficient_balance',
+				__( 'The balance is too low for this reversal.', 'aipkit-usage' ),
+				[
+					'status' => 409,
+					'field'  => 'amount',
+				]
+			);
+		}
+		$after = Decimal::db( Transaction::value( $wpdb->prepare( "SELECT balance FROM $t WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+		// No look-up of the key first: the UNIQUE key refuses a repeat, and the unit then rolls back whole.
+		$id = Ledger::append(
+			array_merge(
+				$fields,
+				[
+					'kind'            => $kind,
+					'user_id'         => $user_id,
+					'subject'         => 'user:' . $user_id,
+					'amount'          => $take,
+					'uncovered'       => $uncollected,
+					'balance_after'   => $after,
+					'idempotency_key' => $idempotency_key,
+				]
+			),
+			false
 		);
+		if ( is_wp_error( $id ) ) {
+			return $id;
+		}
+		return [
+			'balance'     => $after,
+			'ledger_id'   => $id,
+			'amount'      => $take,
+			'uncollected' => $uncollected,
+		];
+	}
+
+	/**
+	 * What credit() answers for its unit's result: a repeated key reports the first entry (duplicate),
+	 * a new entry announces the balance change (after the commit, never for a rolled-back unit).
+	 *
+	 * @param array|WP_Error $result credit_locked()'s answer, as its unit returned it
+	 * @return array|WP_Error {balance, ledger_id, amount, uncollected, duplicate}
+	 */
+	public static function credited( int $user_id, string $kind, $result ) {
 		if ( is_wp_error( $result ) && 'aipkit_duplicate_entry' === $result->get_error_code() ) {
 			$data = $result->get_error_data();
 			return [

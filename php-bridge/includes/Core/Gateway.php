@@ -151,6 +151,16 @@ final class Gateway {
 		return $this->call( 'reconcile', $request );
 	}
 
+	/**
+	 * What a purchase reversal takes back from one granted order item (server only).
+	 *
+	 * @param array $request {granted, reversals:[{amount,uncovered}], requested?: string|null}
+	 * @return array|WP_Error {reversed, remaining, amount}
+	 */
+	public function reversal( array $request ): array|WP_Error {
+		return $this->call( 'reversal', $request );
+	}
+
 	/** @param array $request {kind, parts:[…]} */
 	public function idempotency_key( array $request ): array|WP_Error {
 		return $this->call( 'idempotency_key', $request );

@@ -24,12 +24,6 @@ final class Amounts {
 		return Decimal::db( (string) $wpdb->get_var( $wpdb->prepare( 'SELECT GREATEST(0, CAST(%s AS DECIMAL(30,6)) - CAST(%s AS DECIMAL(30,6)))', $a, $b ) ) );
 	}
 
-	/** min( $a, $b ). */
-	public static function min( string $a, string $b ): string {
-		global $wpdb;
-		return Decimal::db( (string) $wpdb->get_var( $wpdb->prepare( 'SELECT LEAST(CAST(%s AS DECIMAL(30,6)), CAST(%s AS DECIMAL(30,6)))', $a, $b ) ) );
-	}
-
 	/** Sum of amounts (as text). */
 	public static function sum( array $amounts ): string {
 		global $wpdb;

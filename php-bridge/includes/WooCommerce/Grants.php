@@ -4,7 +4,10 @@ namespace AipkitUsage\WooCommerce;
 use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\Ledger;
+use AipkitUsage\Billing\RetryException;
 use AipkitUsage\Billing\Tables;
+use AipkitUsage\Billing\Transaction;
+use AipkitUsage\Core\Gateway;
 use AipkitUsage\Settings;
 use WP_Error;
 
@@ -101,17 +104,40 @@ final class Grants {
 				self::failed_note( $order, $key );
 				continue;
 			}
-			$r = Balances::credit(
-				$user_id,
-				$frozen['total'],
-				'purchase',
-				$key,
-				[
-					'order_id'      => $order_id,
-					'order_item_id' => $item_id,
-					'note'          => sprintf( '%s × %d', $item->get_name(), (int) $item->get_quantity() ),
-				]
+			$amount = Decimal::parse( 'amount', $frozen['total'] );
+			if ( is_wp_error( $amount ) ) {
+				self::failed_note( $order, $amount );
+				continue;
+			}
+			$fields = [
+				'order_id'      => $order_id,
+				'order_item_id' => $item_id,
+				'note'          => sprintf( '%s × %d', $item->get_name(), (int) $item->get_quantity() ),
+			];
+			$login  = $user->user_login;
+			// One unit for the entry and its order note: one commit (one log flush, most of what a grant
+			// costs) and never a grant without its note.
+			$r = Transaction::run(
+				static function () use ( $order, $user_id, $amount, $key, $fields, $login ) {
+					$c = Balances::credit_locked( $user_id, $amount, 'purchase', $key, $fields );
+					if ( is_wp_error( $c ) ) {
+						return $c;
+					}
+					self::note_in_unit(
+						$order,
+						sprintf(
+							/* translators: 1: credits, 2: customer name, 3: ledger entry id */
+							__( 'Granted %1$s AI credits to %2$s, ledger #%3$d.', 'aipkit-usage' ),
+							Amounts::display( $amount ),
+							$login,
+							$c['ledger_id']
+						),
+						(int) $c['ledger_id']
+					);
+					return $c;
+				}
 			);
+			$r = Balances::credited( $user_id, 'purchase', $r );
 			if ( is_wp_error( $r ) ) {
 				self::failed_note( $order, $r );
 				continue;
@@ -119,18 +145,9 @@ final class Grants {
 			if ( ! empty( $r['duplicate'] ) ) {
 				continue;
 			}
-			$order->add_order_note(
-				sprintf(
-					/* translators: 1: credits, 2: customer name, 3: ledger entry id */
-					__( 'Granted %1$s AI credits to %2$s, ledger #%3$d.', 'aipkit-usage' ),
-					Amounts::display( $frozen['total'] ),
-					$user->user_login,
-					$r['ledger_id']
-				)
-			);
 			$out['granted'][] = [
 				'item_id'   => $item_id,
-				'amount'    => $frozen['total'],
+				'amount'    => $amount,
 				'ledger_id' => (int) $r['ledger_id'],
 			];
 		}
@@ -170,12 +187,12 @@ final class Grants {
 			}
 		}
 		foreach ( $shares as $item_id => $share ) {
-			$amount = Amounts::min( $share, $granted[ $item_id ]['remaining'] );
-			if ( Decimal::is_zero( $amount ) ) {
+			// What remained before this unit can only shrink: nothing then is nothing now.
+			if ( Decimal::is_zero( $share ) || Decimal::is_zero( $granted[ $item_id ]['remaining'] ) ) {
 				continue;
 			}
 			/* translators: %d: refund id */
-			self::reverse( $order, $item_id, $granted[ $item_id ]['user_id'], $amount, (string) $refund_id, sprintf( __( 'refund #%d', 'aipkit-usage' ), $refund_id ) );
+			self::reverse( $order, $item_id, $share, (string) $refund_id, sprintf( __( 'refund #%d', 'aipkit-usage' ), $refund_id ) );
 		}
 	}
 
@@ -185,40 +202,89 @@ final class Grants {
 			if ( Decimal::is_zero( $g['remaining'] ) ) {
 				continue;
 			}
-			self::reverse( $order, $item_id, $g['user_id'], $g['remaining'], 'rest', wc_get_order_status_name( $status ) );
+			self::reverse( $order, $item_id, null, 'rest', wc_get_order_status_name( $status ) );
 		}
 	}
 
-	private static function reverse( \WC_Order $order, int $item_id, int $user_id, string $amount, string $key_part, string $why ): void {
-		$order_id = (int) $order->get_id();
-		$key      = Ledger::key( 'purchase_reversal', [ $order_id, $item_id, $key_part ] );
-		if ( is_wp_error( $key ) ) {
-			self::failed_note( $order, $key );
+	/**
+	 * One reversal of one granted item, in one unit with its ledger row. The item's grant entry is locked
+	 * first, so reversals of the same item (two refunds, a refund and a cancellation, two processes
+	 * handling one refund) take turns, and each reads the reversals committed before it: the core then
+	 * caps $requested (null: all that is left) at what remains, and the total never exceeds the grant.
+	 */
+	private static function reverse( \WC_Order $order, int $item_id, ?string $requested, string $key_part, string $why ): void {
+		$order_id  = (int) $order->get_id();
+		$key       = Ledger::key( 'purchase_reversal', [ $order_id, $item_id, $key_part ] );
+		$grant_key = Ledger::key( 'purchase', [ $order_id, $item_id ] );
+		foreach ( [ $key, $grant_key ] as $k ) {
+			if ( is_wp_error( $k ) ) {
+				self::failed_note( $order, $k );
+				return;
+			}
+		}
+		$fields  = [
+			'order_id'      => $order_id,
+			'order_item_id' => $item_id,
+			/* translators: %s: refund or status that caused the reversal */
+			'note'          => sprintf( __( 'Reversal (%s)', 'aipkit-usage' ), $why ),
+		];
+		$options = [
+			'partial'        => true,
+			'allow_negative' => Settings::woocommerce_allow_negative_balance(),
+		];
+		// The item's reversal keys share the prefix "purchase_reversal:{order}:{item}:" (the unique index serves it).
+		$prefix  = substr( $key, 0, -strlen( $key_part ) );
+		$user_id = 0;
+		$r       = Transaction::run(
+			static function () use ( $order, $why, $key, $grant_key, $prefix, $requested, $fields, $options, &$user_id ) {
+				global $wpdb;
+				$t     = Tables::ledger();
+				$grant = Transaction::row( $wpdb->prepare( "SELECT user_id, amount FROM $t WHERE idempotency_key = %s FOR UPDATE", $grant_key ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+				if ( ! $grant ) {
+					return null;
+				}
+				$user_id = (int) $grant['user_id'];
+				// A locking read sees every committed reversal, whatever snapshot the unit's caller holds.
+				$rows = Transaction::rows( $wpdb->prepare( "SELECT amount, uncovered FROM $t WHERE idempotency_key LIKE %s LOCK IN SHARE MODE", $wpdb->esc_like( $prefix ) . '%' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables.
+				$d    = Gateway::instance()->reversal(
+					[
+						'granted'   => Decimal::db( $grant['amount'] ),
+						'reversals' => array_map(
+							static fn ( $row ) => [
+								'amount'    => Decimal::db( $row['amount'] ),
+								'uncovered' => Decimal::db( $row['uncovered'] ),
+							],
+							$rows
+						),
+						'requested' => $requested,
+					]
+				);
+				if ( is_wp_error( $d ) ) {
+					return $d;
+				}
+				if ( Decimal::is_zero( $d['amount'] ) ) {
+					return null;
+				}
+				$c = Balances::credit_locked( $user_id, Decimal::negate( Decimal::db( $d['amount'] ) ), 'purchase_reversal', $key, $fields, $options );
+				if ( is_wp_error( $c ) ) {
+					return $c;
+				}
+				// The note commits with its entry, as a grant's does.
+				self::note_in_unit( $order, self::reversal_note( $c, $user_id, $why ), (int) $c['ledger_id'] );
+				return $c;
+			}
+		);
+		if ( null === $r ) {
 			return;
 		}
-		$r = Balances::credit(
-			$user_id,
-			Decimal::negate( $amount ),
-			'purchase_reversal',
-			$key,
-			[
-				'order_id'      => $order_id,
-				'order_item_id' => $item_id,
-				/* translators: %s: refund or status that caused the reversal */
-				'note'          => sprintf( __( 'Reversal (%s)', 'aipkit-usage' ), $why ),
-			],
-			[
-				'partial'        => true,
-				'allow_negative' => Settings::woocommerce_allow_negative_balance(),
-			]
-		);
+		$r = Balances::credited( $user_id, 'purchase_reversal', $r );
 		if ( is_wp_error( $r ) ) {
 			self::failed_note( $order, $r );
-			return;
 		}
-		if ( ! empty( $r['duplicate'] ) ) {
-			return;
-		}
+	}
+
+	/** @param array $r credit_locked()'s answer for the reversal */
+	private static function reversal_note( array $r, int $user_id, string $why ): string {
 		$user = get_userdata( $user_id );
 		$note = sprintf(
 			/* translators: 1: credits, 2: customer name, 3: refund or status, 4: ledger entry id */
@@ -235,7 +301,36 @@ final class Grants {
 				Amounts::display( $r['uncollected'] )
 			);
 		}
-		$order->add_order_note( $note );
+		return $note;
+	}
+
+	/**
+	 * Adds an order note inside the unit that wrote ledger entry $ledger_id, so both commit together. The
+	 * note goes through wpdb, which reports a failure only in last_error: a deadlock there would have rolled
+	 * the whole transaction back (the unit's COMMIT would then commit nothing), and a lost connection makes
+	 * wpdb reconnect and write the note on the new connection, committed at once, for an entry that the
+	 * server rolled back. Seeing the entry again (our own uncommitted row, on the unit's connection) proves
+	 * the transaction survived; otherwise a note that may have been committed alone is deleted and the unit
+	 * runs again (grant and note once).
+	 */
+	private static function note_in_unit( \WC_Order $order, string $note, int $ledger_id ): void {
+		global $wpdb;
+		$comment_id = (int) $order->add_order_note( $note );
+		try {
+			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
+			$alive = null !== Transaction::value( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE id = %d', $ledger_id ) );
+		} catch ( RetryException $e ) {
+			$alive = false;
+			$lost  = $e->lost;
+		}
+		if ( ! $alive ) {
+			if ( $comment_id ) {
+				wp_delete_comment( $comment_id, true );
+			}
+			$retry       = new RetryException( 'The transaction ended while the order note was written.', 1213 );
+			$retry->lost = $lost ?? false;
+			throw $retry;
+		}
 	}
 
 	private static function failed_note( \WC_Order $order, WP_Error $e ): void {
