@@ -13,7 +13,7 @@ const PAGE = '/wp-admin/admin.php?page=aipkit-usage&tab=logs';
 
 function seed(...args) {
 	const out = execFileSync(path.join(ROOT, 'bin/site-php'), [path.join(ROOT, 'tests/php/Logs/fixtures/browser-seed.php'), ...args], {
-		env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
+		env: { ...process.env, AIPKIT_WP_DIR: process.env.AIPKIT_E2E_WP_DIR || path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
 		encoding: 'utf8',
 	});
 	return JSON.parse(out.slice(out.indexOf('{')));
