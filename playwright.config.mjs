@@ -21,7 +21,10 @@ export default defineConfig({
 	workers: 1,
 	fullyParallel: false,
 	retries: 0,
-	timeout: 60_000,
+	// Per test. bin/test-browser runs two passes (FFI and the PHP core) side by side on what may be a 2-core
+	// runner: under that load a wp-admin login plus two page loads took over 60 s (every step progressing),
+	// so the budget is 120 s; the long scenarios set their own (180–240 s).
+	timeout: 120_000,
 	expect: { timeout: 10_000 },
 	reporter: 'list',
 	// Per local dir and pass (bin/test-browser runs an FFI and a PHP-core pass side by side): Playwright
