@@ -5,8 +5,10 @@
  *   php -d ffi.enable=1 bench/core/quote_ffi.php memory N    N FFI calls (aipkit_call and aipkit_price_text, valid and invalid mixed), memory figures
  */
 define( 'AIPKIT_USAGE_CORE_STANDALONE', true );
-require dirname( __DIR__, 2 ) . '/php-bridge/includes/Core/CoreException.php';
-require dirname( __DIR__, 2 ) . '/php-bridge/includes/Core/Ffi.php';
+// The classes Ffi needs (its interface and the library check), as tests/php-core/bootstrap.php loads them.
+foreach ( array( 'CoreException', 'CoreBackend', 'LibraryCheck', 'Ffi' ) as $c ) {
+	require dirname( __DIR__, 2 ) . "/php-bridge/includes/Core/$c.php";
+}
 
 use AipkitUsage\Core\CoreException;
 use AipkitUsage\Core\Ffi;

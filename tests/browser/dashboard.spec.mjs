@@ -16,7 +16,7 @@ function fixture(...args) {
 		path.join(ROOT, 'bin/site-php'),
 		[path.join(ROOT, 'tests/php/Dashboard/fixtures/browser-setup.php'), ...args],
 		{
-			env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
+			env: { ...process.env, AIPKIT_WP_DIR: process.env.AIPKIT_E2E_WP_DIR || path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
 			encoding: 'utf8',
 		}
 	);

@@ -62,6 +62,9 @@ test.describe('a guest over quota', () => {
 		page.evaluate(([path, method, data]) => window.wp.apiFetch({ path, method, data }), [path, method, data]);
 
 	test('sees the quota message with a Log in link, never Buy credits (guests cannot receive credits)', async ({ page, baseURL }) => {
+		// Three logins and a dozen page loads, all of which progress: on a loaded 2-core runner (and on the PHP
+		// core pass) this ran past the default 60 s mid-way, which also skipped the clean-up in `finally`.
+		test.setTimeout(180_000);
 		const buy = `${baseURL}/buy-credits/`;
 		const usage = `${baseURL}/my-usage/`;
 		await login(page);

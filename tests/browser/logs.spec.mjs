@@ -13,7 +13,7 @@ const PAGE = '/wp-admin/admin.php?page=aipkit-usage&tab=logs';
 
 function seed(...args) {
 	const out = execFileSync(path.join(ROOT, 'bin/site-php'), [path.join(ROOT, 'tests/php/Logs/fixtures/browser-seed.php'), ...args], {
-		env: { ...process.env, AIPKIT_WP_DIR: path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
+		env: { ...process.env, AIPKIT_WP_DIR: process.env.AIPKIT_E2E_WP_DIR || path.resolve(ROOT, process.env.AIPKIT_LOCAL_DIR || '.local', 'e2e-wordpress') },
 		encoding: 'utf8',
 	});
 	return JSON.parse(out.slice(out.indexOf('{')));
@@ -226,6 +226,9 @@ test('Set retention shows when the last purge ran and how many rows it removed',
 });
 
 test('export and delete with a forged or missing nonce, or without the capability, get a specific error and change nothing', async ({ admin: page, loginAs }) => {
+	// Three logins, a CLI seed and ten requests, all of which progress: on a loaded 2-core machine (the FFI-off
+	// pass ran beside six other builds) a single wp-admin login took 16 s and the test ran past 60 s.
+	test.setTimeout(180_000);
 	await openLogs(page);
 	await expect(rows(page)).toHaveCount(3);
 	const exportUrl = (nonce, extra = '') => `/?rest_route=/aipkit/v1/logs/export${extra}&_wpnonce=${nonce}`;

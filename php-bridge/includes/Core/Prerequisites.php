@@ -19,10 +19,16 @@ final class Prerequisites {
 	/** @var array<string,mixed> */
 	private array $probes;
 
-	/** @var array{code:string,reason:string}|null|false false = not checked yet */
+	/**
+	 * Kept with the reason unspelled (a closure) where it is translated: the plugin checks at load,
+	 * before `init`, and translating then is "too early" (a notice on every request of a site without
+	 * FFI). problem() and ffi_problem() spell the reason when someone reads it.
+	 *
+	 * @var array{code:string,reason:string|\Closure}|null|false false = not checked yet
+	 */
 	private array|null|false $problem = false;
 
-	/** @var array{code:string,reason:string}|null|false false = not checked yet */
+	/** @var array{code:string,reason:string|\Closure}|null|false false = not checked yet */
 	private array|null|false $ffi_problem = false;
 
 	public const BACKENDS = [ 'ffi', 'php' ];
@@ -127,23 +133,31 @@ final class Prerequisites {
 		if ( in_array( $forced, self::BACKENDS, true ) ) {
 			return $forced;
 		}
-		return null === $this->ffi_problem() ? 'ffi' : 'php';
+		return null === $this->raw_ffi_problem() ? 'ffi' : 'php';
 	}
 
 	public function is_met(): bool {
-		return null === $this->problem();
+		return null === $this->raw_problem();
 	}
 
 	/** What stops the plugin from running at all, or null. @return array{code:string,reason:string}|null */
 	public function problem(): ?array {
+		return self::spelled( $this->raw_problem() );
+	}
+
+	/** Why FFI is not used in this process, or null when it can be. @return array{code:string,reason:string}|null */
+	public function ffi_problem(): ?array {
+		return self::spelled( $this->raw_ffi_problem() );
+	}
+
+	private function raw_problem(): ?array {
 		if ( false === $this->problem ) {
 			$this->problem = $this->detect();
 		}
 		return $this->problem;
 	}
 
-	/** Why FFI is not used in this process, or null when it can be. @return array{code:string,reason:string}|null */
-	public function ffi_problem(): ?array {
+	private function raw_ffi_problem(): ?array {
 		if ( false === $this->ffi_problem ) {
 			$this->ffi_problem = $this->detect_ffi();
 		}
@@ -151,19 +165,27 @@ final class Prerequisites {
 	}
 
 	/** @return array{code:string,reason:string}|null */
+	private static function spelled( ?array $problem ): ?array {
+		if ( null !== $problem && $problem['reason'] instanceof \Closure ) {
+			$problem['reason'] = (string) ( $problem['reason'] )();
+		}
+		return $problem;
+	}
+
+	/** @return array{code:string,reason:string}|null */
 	private function detect(): ?array {
 		$php = (string) $this->probe( 'php_version' );
 		if ( version_compare( $php, self::MIN_PHP, '<' ) ) {
 			/* translators: 1: required PHP version, 2: running PHP version */
-			return $this->fail( 'php_version', sprintf( __( 'PHP %1$s or newer is required; this site runs PHP %2$s.', 'aipkit-usage' ), self::MIN_PHP, $php ) );
+			return $this->fail( 'php_version', fn () => sprintf( __( 'PHP %1$s or newer is required; this site runs PHP %2$s.', 'aipkit-usage' ), self::MIN_PHP, $php ) );
 		}
 		if ( (int) $this->probe( 'int_size' ) < 8 ) {
 			/* translators: %d: PHP_INT_SIZE of the running PHP */
-			return $this->fail( 'php_32bit', sprintf( __( 'AI Puffer Usage needs 64-bit PHP: its exact credit arithmetic uses 64-bit integers, and this PHP is a 32-bit build (PHP_INT_SIZE = %d). Ask your host to switch the site to a 64-bit PHP.', 'aipkit-usage' ), (int) $this->probe( 'int_size' ) ) );
+			return $this->fail( 'php_32bit', fn () => sprintf( __( 'AI Puffer Usage needs 64-bit PHP: its exact credit arithmetic uses 64-bit integers, and this PHP is a 32-bit build (PHP_INT_SIZE = %d). Ask your host to switch the site to a 64-bit PHP.', 'aipkit-usage' ), (int) $this->probe( 'int_size' ) ) );
 		}
 		if ( 'ffi' === $this->backend() ) {
 			// Auto only picks FFI when it works; a forced FFI that does not work stops the plugin.
-			return $this->ffi_problem();
+			return $this->raw_ffi_problem();
 		}
 		try {
 			$reason = ( $this->probe( 'php_core_availability' ) )();
@@ -171,9 +193,8 @@ final class Prerequisites {
 			$reason = $e->getMessage();
 		}
 		if ( null !== $reason ) {
-			$ffi = $this->ffi_problem();
 			/* translators: 1: why the PHP core cannot run, 2: why FFI cannot be used */
-			return $this->fail( 'no_backend', sprintf( __( 'Neither way of running the core works here. PHP core: %1$s FFI: %2$s', 'aipkit-usage' ), $reason, null === $ffi ? __( 'forced off by AIPKIT_USAGE_BACKEND or the core_backend setting.', 'aipkit-usage' ) : $ffi['reason'] ) );
+			return $this->fail( 'no_backend', fn () => sprintf( __( 'Neither way of running the core works here. PHP core: %1$s FFI: %2$s', 'aipkit-usage' ), $reason, null === $this->ffi_problem() ? __( 'forced off by AIPKIT_USAGE_BACKEND or the core_backend setting.', 'aipkit-usage' ) : $this->ffi_problem()['reason'] ) );
 		}
 		return null;
 	}
@@ -181,20 +202,20 @@ final class Prerequisites {
 	/** @return array{code:string,reason:string}|null */
 	private function detect_ffi(): ?array {
 		if ( ! $this->probe( 'ffi_loaded' ) ) {
-			return $this->fail( 'ffi_missing', __( 'The PHP FFI extension is not loaded. Install or enable it (Debian/Ubuntu: it is built into php8.x-cli/fpm; elsewhere install the php-ffi package) and restart PHP.', 'aipkit-usage' ) );
+			return $this->fail( 'ffi_missing', fn () => __( 'The PHP FFI extension is not loaded. Install or enable it (Debian/Ubuntu: it is built into php8.x-cli/fpm; elsewhere install the php-ffi package) and restart PHP.', 'aipkit-usage' ) );
 		}
 		$enable = strtolower( trim( (string) $this->probe( 'ffi_enable' ) ) );
 		if ( in_array( $enable, [ '0', '', 'off', 'false', 'no' ], true ) ) {
-			return $this->fail( 'ffi_disabled', __( 'PHP FFI is disabled (ffi.enable=0), so the plugin cannot load its core library.', 'aipkit-usage' ) );
+			return $this->fail( 'ffi_disabled', fn () => __( 'PHP FFI is disabled (ffi.enable=0), so the plugin cannot load its core library.', 'aipkit-usage' ) );
 		}
 		if ( 'preload' === $enable && 'cli' !== $this->probe( 'sapi' )
 			&& ( '' === (string) $this->probe( 'opcache_preload' ) || '' === (string) $this->probe( 'ffi_preload' ) ) ) {
-			return $this->fail( 'ffi_preload_only', __( 'PHP FFI is restricted to preloaded code (ffi.enable=preload, the PHP default) and the core library is not preloaded, so web requests cannot use it. Set ffi.enable=1, or preload the core with lib/aipkit_core.preload.h (written by bin/build-core with the absolute library path in FFI_LIB) and preload.php.', 'aipkit-usage' ) );
+			return $this->fail( 'ffi_preload_only', fn () => __( 'PHP FFI is restricted to preloaded code (ffi.enable=preload, the PHP default) and the core library is not preloaded, so web requests cannot use it. Set ffi.enable=1, or preload the core with lib/aipkit_core.preload.h (written by bin/build-core with the absolute library path in FFI_LIB) and preload.php.', 'aipkit-usage' ) );
 		}
 		$lib = (string) $this->probe( 'library_path' );
 		if ( ! $this->probe( 'library_readable' ) ) {
 			/* translators: %s: file path */
-			return $this->fail( 'library_missing', sprintf( __( 'The core library %s is missing or unreadable. Build it with "npm run build" (bin/build-core) or reinstall the plugin package.', 'aipkit-usage' ), $lib ) );
+			return $this->fail( 'library_missing', fn () => sprintf( __( 'The core library %s is missing or unreadable. Build it with "npm run build" (bin/build-core) or reinstall the plugin package.', 'aipkit-usage' ), $lib ) );
 		}
 		$damaged = $this->probe( 'library_check' );
 		if ( null !== $damaged && '' === (string) $this->probe( 'ffi_preload' ) ) {
@@ -207,24 +228,24 @@ final class Prerequisites {
 		}
 		if ( null !== $reason ) {
 			/* translators: %s: reason given by the loader */
-			return $this->fail( 'library_unusable', sprintf( __( 'The core library cannot be used: %s', 'aipkit-usage' ), $reason ) );
+			return $this->fail( 'library_unusable', fn () => sprintf( __( 'The core library cannot be used: %s', 'aipkit-usage' ), $reason ) );
 		}
 		try {
 			$core = ( $this->probe( 'core_version' ) )();
 		} catch ( \Throwable $e ) {
 			/* translators: %s: error message */
-			return $this->fail( 'library_unusable', sprintf( __( 'The core library failed its version call: %s', 'aipkit-usage' ), $e->getMessage() ) );
+			return $this->fail( 'library_unusable', fn () => sprintf( __( 'The core library failed its version call: %s', 'aipkit-usage' ), $e->getMessage() ) );
 		}
 		$plugin = (string) $this->probe( 'plugin_version' );
 		if ( $core !== $plugin ) {
 			/* translators: 1: library version, 2: plugin version */
-			return $this->fail( 'version_mismatch', sprintf( __( 'The core library is version %1$s but the plugin is version %2$s; rebuild the library (npm run build) or reinstall the plugin package so both match.', 'aipkit-usage' ), $core, $plugin ) );
+			return $this->fail( 'version_mismatch', fn () => sprintf( __( 'The core library is version %1$s but the plugin is version %2$s; rebuild the library (npm run build) or reinstall the plugin package so both match.', 'aipkit-usage' ), $core, $plugin ) );
 		}
 		return null;
 	}
 
-	/** @return array{code:string,reason:string} */
-	private function fail( string $code, string $reason ): array {
+	/** @return array{code:string,reason:string|\Closure} */
+	private function fail( string $code, string|\Closure $reason ): array {
 		return [
 			'code'   => $code,
 			'reason' => $reason,

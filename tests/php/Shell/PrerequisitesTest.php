@@ -222,6 +222,7 @@ final class PrerequisitesTest extends TestCase
         $result = json_decode(trim($out), true);
         $this->assertIsArray($result, $out . $err);
         $this->assertSame('0', $result['ini']);
+        $this->assertSame([], $result['doing_it_wrong_at_load'], 'loading without FFI must not translate before init (a notice on every request)');
         $this->assertSame('php', $result['backend']);
         $this->assertTrue($result['met']);
         $this->assertStringNotContainsString('cannot run', $result['notice']);
