@@ -53,9 +53,13 @@ pub const HELPERS: &str = r#"
 		if ( $a < 0 || $a + $len > ( $this->pages << 16 ) ) {
 			self::oob();
 		}
-		$w0 = $a >> 2;
 		$w1 = ( $a + $len + 3 ) >> 2;
-		return substr( pack( 'V*', ...array_slice( $this->m, $w0, $w1 - $w0 ) ), $a & 3, $len );
+		// A loop, not array_slice(): PHP 8.2's array_slice walks the array from its start.
+		$w = [];
+		for ( $i = $a >> 2; $i < $w1; $i++ ) {
+			$w[] = $this->m[ $i ];
+		}
+		return substr( pack( 'V*', ...$w ), $a & 3, $len );
 	}
 
 	/** Writes $bytes into linear memory at $a. */
