@@ -1,7 +1,7 @@
 //! Plain C ABI over linear memory for the WebAssembly build that `wasm2php/` compiles to PHP
 //! (docs/core.md): no imports, no wasm-bindgen, no floats. The host writes the op name and the JSON
 //! request into buffers from `aipkit_alloc`, calls `aipkit_call`, reads the answer at
-//! `aipkit_out_ptr()`/`aipkit_out_len()` (valid until the next call) and frees its input buffers.
+//! `aipkit_out_ptr()`/`aipkit_out_len()` (valid until the next `aipkit_alloc` or call) and frees its input buffers.
 //! Requests are read by `json::parse` and answers written by `json::write` (serde_json's number
 //! reader uses floats); both agree with the FFI path byte for byte (tests/php-core).
 //! A panic aborts (wasm32 cannot unwind): the `unreachable` trap becomes `internal_error` in PHP.
@@ -18,6 +18,111 @@ pub const STATUS_INTERNAL: i32 = 2;
 
 thread_local! {
     static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The cabi module's allocator: a bump arena. The core is pure (no statics, nothing outlives a
+/// call but the answer), so every byte a call allocates is dead once the host has read the answer
+/// and freed its buffers; the arena then starts over. dlmalloc's bookkeeping was a large share of
+/// every call once compiled to PHP (docs/core.md). Freeing the newest block and growing it
+/// (`realloc`, i.e. `Vec`/`String` pushes) stay in place.
+#[cfg(target_arch = "wasm32")]
+mod arena {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::cell::Cell;
+
+    extern "C" {
+        static __heap_base: u8;
+    }
+
+    pub struct Arena {
+        /// Where the heap starts (0: not yet known), the next free byte, the end of memory.
+        base: Cell<usize>,
+        top: Cell<usize>,
+        end: Cell<usize>,
+        /// The newest block (it alone can grow or be given back in place) and the live block count.
+        last: Cell<usize>,
+        live: Cell<usize>,
+    }
+
+    // SAFETY: wasm32-unknown-unknown without atomics has a single thread.
+    unsafe impl Sync for Arena {}
+
+    impl Arena {
+        const fn new() -> Arena {
+            Arena { base: Cell::new(0), top: Cell::new(0), end: Cell::new(0), last: Cell::new(usize::MAX), live: Cell::new(0) }
+        }
+
+        /// Makes `top..new_top` addressable; false when memory cannot grow.
+        fn reserve(&self, new_top: usize) -> bool {
+            if new_top <= self.end.get() {
+                return true;
+            }
+            let pages = (new_top - self.end.get()).div_ceil(65536);
+            if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
+                return false;
+            }
+            self.end.set(self.end.get() + pages * 65536);
+            true
+        }
+    }
+
+    unsafe impl GlobalAlloc for Arena {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            if self.base.get() == 0 {
+                // A linker-provided symbol; only its address is taken.
+                let b = std::ptr::addr_of!(__heap_base) as usize;
+                self.base.set(b);
+                self.top.set(b);
+                self.end.set(core::arch::wasm32::memory_size(0) * 65536);
+            }
+            let start = (self.top.get() + l.align() - 1) & !(l.align() - 1);
+            let Some(new_top) = start.checked_add(l.size()) else { return std::ptr::null_mut() };
+            if !self.reserve(new_top) {
+                return std::ptr::null_mut();
+            }
+            self.top.set(new_top);
+            self.last.set(start);
+            self.live.set(self.live.get() + 1);
+            start as *mut u8
+        }
+
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            let live = self.live.get() - 1;
+            self.live.set(live);
+            if live == 0 {
+                self.top.set(self.base.get());
+                self.last.set(usize::MAX);
+            } else if p as usize == self.last.get() && p as usize + l.size() == self.top.get() {
+                self.top.set(p as usize);
+                self.last.set(usize::MAX);
+            }
+        }
+
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
+            let a = p as usize;
+            if a == self.last.get() && a + l.size() == self.top.get() {
+                if let Some(new_top) = a.checked_add(new_size) {
+                    if self.reserve(new_top) {
+                        self.top.set(new_top);
+                        return p;
+                    }
+                }
+                return std::ptr::null_mut();
+            }
+            // SAFETY: the caller guarantees a valid layout for new_size.
+            let n = unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, l.align())) };
+            if !n.is_null() {
+                // SAFETY: both blocks are live and at least min(old, new) bytes long.
+                unsafe { std::ptr::copy_nonoverlapping(p, n, l.size().min(new_size)) };
+                // SAFETY: p was allocated here with layout l.
+                unsafe { self.dealloc(p, l) };
+            }
+            n
+        }
+    }
+
+    #[global_allocator]
+    static ARENA: Arena = Arena::new();
 }
 
 fn error_json(e: &CoreError) -> Vec<u8> {
@@ -81,6 +186,9 @@ pub extern "C" fn aipkit_abi_version() -> u32 {
 /// A buffer of `len` bytes for the host to write a request into; give it back with `aipkit_dealloc`.
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn aipkit_alloc(len: usize) -> *mut u8 {
+    // The previous answer is given up here, so that once the host has freed its buffers nothing is
+    // live and the arena starts over.
+    OUT.with(|o| *o.borrow_mut() = Vec::new());
     let mut v: Vec<u8> = Vec::with_capacity(len.max(1));
     let p = v.as_mut_ptr();
     std::mem::forget(v);
@@ -119,7 +227,7 @@ pub unsafe extern "C" fn aipkit_price_text(input: *const u8, input_len: usize) -
     keep(status, buf)
 }
 
-/// Where the last answer starts (valid until the next call).
+/// Where the last answer starts (valid until the next `aipkit_alloc` or call).
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn aipkit_out_ptr() -> *const u8 {
     OUT.with(|o| o.borrow().as_ptr())

@@ -203,17 +203,17 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.i += 1; // opening quote
         let start = self.i;
-        while self.i < self.b.len() {
-            match self.b[self.i] {
-                b'"' => {
-                    let s = &self.s[start..self.i];
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                b'\\' => break,
-                c if c < 0x20 => return Err(format!("control character in string at byte {}", self.i)),
-                _ => self.i += 1,
+        // The plain run in one scan over a local slice (the PHP core pays for every field access).
+        let rest = &self.b[start..];
+        self.i = start + rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(rest.len());
+        match self.b.get(self.i) {
+            Some(b'"') => {
+                let s = &self.s[start..self.i];
+                self.i += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(&c) if c < 0x20 => return Err(format!("control character in string at byte {}", self.i)),
+            _ => {}
         }
         let mut out = String::from(&self.s[start..self.i]);
         loop {
@@ -296,27 +296,31 @@ pub fn write<T: Serialize>(v: &T) -> Result<String, WriteError> {
     Ok(out)
 }
 
+/// Escapes by bytes, not chars: only ASCII bytes ever need escaping, and a UTF-8 multi-byte
+/// sequence has none, so runs are copied whole (decoding every char was a large share of a call
+/// in the PHP core, docs/core.md).
 fn quote(out: &mut String, s: &str) {
     out.push('"');
+    let b = s.as_bytes();
     let mut last = 0;
-    for (i, c) in s.char_indices() {
-        let esc: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '\n' => Some("\\n"),
-            '\r' => Some("\\r"),
-            '\t' => Some("\\t"),
-            c if (c as u32) < 0x20 => None,
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &str = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            c if c < 0x20 => "",
             _ => continue,
         };
+        // `i` is an ASCII byte, so both slices end on char boundaries.
         out.push_str(&s[last..i]);
-        match esc {
-            Some(e) => out.push_str(e),
-            None => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{:04x}", c);
+        } else {
+            out.push_str(esc);
         }
-        last = i + c.len_utf8();
+        last = i + 1;
     }
     out.push_str(&s[last..]);
     out.push('"');

@@ -47,11 +47,17 @@ pub struct Options {
     /// Tests only: a function using something unsupported becomes a method that traps, instead of
     /// failing the whole compile (so the spec tests can run the integer parts of mixed modules).
     pub lenient: bool,
+    /// Functions named `memcmp`/`bcmp` (the C library's, linked from compiler-builtins) with the
+    /// signature (i32, i32, i32) -> i32 are replaced by PHP's string comparison: the same answer
+    /// (the difference of the first unequal bytes, or 0) without a PHP loop iteration per byte.
+    /// Their memory is checked as a whole, so an out-of-bounds range traps even when an earlier
+    /// byte differs. For modules whose `memcmp` is the C one (`--libc-intrinsics`; the core's is).
+    pub libc_intrinsics: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { namespace: String::new(), class: "WasmModule".into(), header: Vec::new(), lenient: false }
+        Options { namespace: String::new(), class: "WasmModule".into(), header: Vec::new(), lenient: false, libc_intrinsics: false }
     }
 }
 
@@ -72,7 +78,15 @@ pub fn compile_report(wasm: &[u8], opts: &Options) -> Result<(String, Vec<String
     let mut stubbed: Vec<bool> = Vec::with_capacity(m.funcs.len());
     for i in 0..m.funcs.len() as u32 {
         let t = m.func_type(i);
-        let result = if int_only(t) { codegen::function(&m, &names_pre, i) } else { Err(Error::Unsupported("float signature".into())) };
+        let cmp = opts.libc_intrinsics
+            && matches!(m.names.get(&i).map(String::as_str), Some("memcmp" | "bcmp"))
+            && t.params() == [wasmparser::ValType::I32; 3]
+            && t.results() == [wasmparser::ValType::I32];
+        let result = if cmp {
+            Ok(runtime::memcmp(&names_pre[i as usize]))
+        } else if int_only(t) {
+            codegen::function(&m, &names_pre, i)
+        } else { Err(Error::Unsupported("float signature".into())) };
         match result {
             Ok(b) => {
                 bodies.push(b);

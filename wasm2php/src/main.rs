@@ -1,4 +1,4 @@
-//! `wasm2php IN.wasm OUT.php [--namespace NS] [--class NAME] [--header LINE]...`
+//! `wasm2php IN.wasm OUT.php [--namespace NS] [--class NAME] [--header LINE]... [--libc-intrinsics]`
 //! Exit status 2 with "unsupported: ..." or "invalid module: ..." when the module cannot be compiled.
 
 use std::process::ExitCode;
@@ -12,11 +12,12 @@ fn main() -> ExitCode {
             "--namespace" => opts.namespace = args.next().unwrap_or_default(),
             "--class" => opts.class = args.next().unwrap_or_default(),
             "--header" => opts.header.push(args.next().unwrap_or_default()),
+            "--libc-intrinsics" => opts.libc_intrinsics = true,
             _ => files.push(a),
         }
     }
     let [input, output] = files.as_slice() else {
-        eprintln!("usage: wasm2php IN.wasm OUT.php [--namespace NS] [--class NAME] [--header LINE]...");
+        eprintln!("usage: wasm2php IN.wasm OUT.php [--namespace NS] [--class NAME] [--header LINE]... [--libc-intrinsics]");
         return ExitCode::from(64);
     };
     let wasm = match std::fs::read(input) {

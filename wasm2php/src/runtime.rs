@@ -23,6 +23,13 @@ pub fn php_string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
+/// `memcmp`/`bcmp` as one string comparison (Options::libc_intrinsics).
+pub fn memcmp(method: &str) -> String {
+    format!(
+        "\n\t/** memcmp (libc intrinsic: compared as strings, same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$x = $this->read($l0, $l2);\n\t\t$y = $this->read($l1, $l2);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
+    )
+}
+
 pub const HELPERS: &str = r#"
 	/** Runs an export by its wasm name (for tests and tools). */
 	public function invoke( string $name, array $args ): ?int {
@@ -46,9 +53,13 @@ pub const HELPERS: &str = r#"
 		if ( $a < 0 || $a + $len > ( $this->pages << 16 ) ) {
 			self::oob();
 		}
-		$w0 = $a >> 2;
 		$w1 = ( $a + $len + 3 ) >> 2;
-		return substr( pack( 'V*', ...array_slice( $this->m, $w0, $w1 - $w0 ) ), $a & 3, $len );
+		// A loop, not array_slice(): PHP 8.2's array_slice walks the array from its start.
+		$w = [];
+		for ( $i = $a >> 2; $i < $w1; $i++ ) {
+			$w[] = $this->m[ $i ];
+		}
+		return substr( pack( 'V*', ...$w ), $a & 3, $len );
 	}
 
 	/** Writes $bytes into linear memory at $a. */
@@ -72,12 +83,13 @@ pub const HELPERS: &str = r#"
 		}
 	}
 
-	private function ld8( int $a ): int {
-		return ( ( $this->m[ $a >> 2 ] ?? self::oob() ) >> ( ( $a & 3 ) << 3 ) ) & 0xFF;
-	}
-
 	private function ld16( int $a ): int {
-		return $this->ld8( $a ) | ( $this->ld8( $a + 1 ) << 8 );
+		$w = $a >> 2;
+		$s = ( $a & 3 ) << 3;
+		if ( 24 !== $s ) {
+			return ( ( $this->m[ $w ] ?? self::oob() ) >> $s ) & 0xFFFF;
+		}
+		return ( ( $this->m[ $w ] ?? self::oob() ) >> 24 ) | ( ( ( $this->m[ $w + 1 ] ?? self::oob() ) & 0xFF ) << 8 );
 	}
 
 	private function ld32( int $a ): int {
@@ -89,25 +101,28 @@ pub const HELPERS: &str = r#"
 		return ( ( ( $this->m[ $w ] ?? self::oob() ) >> $s ) | ( ( $this->m[ $w + 1 ] ?? self::oob() ) << ( 32 - $s ) ) ) & 0xFFFFFFFF;
 	}
 
+	// Unaligned: three words, shifted into place (PHP's << drops the bits above 64).
 	private function ld64( int $a ): int {
-		return $this->ld32( $a ) | ( $this->ld32( $a + 4 ) << 32 );
-	}
-
-	private function st8( int $a, int $v ): void {
 		$w = $a >> 2;
-		if ( ! isset( $this->m[ $w ] ) ) {
-			self::oob();
+		$s = ( $a & 3 ) << 3;
+		if ( 0 === $s ) {
+			return ( $this->m[ $w ] ?? self::oob() ) | ( ( $this->m[ $w + 1 ] ?? self::oob() ) << 32 );
 		}
-		$s               = ( $a & 3 ) << 3;
-		$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $s ) ) | ( ( $v & 0xFF ) << $s );
+		return ( ( $this->m[ $w ] ?? self::oob() ) >> $s ) | ( ( $this->m[ $w + 1 ] ?? self::oob() ) << ( 32 - $s ) ) | ( ( $this->m[ $w + 2 ] ?? self::oob() ) << ( 64 - $s ) );
 	}
 
 	private function st16( int $a, int $v ): void {
+		$w = $a >> 2;
+		$s = ( $a & 3 ) << 3;
 		if ( ! isset( $this->m[ ( $a + 1 ) >> 2 ] ) ) {
 			self::oob();
 		}
-		$this->st8( $a, $v );
-		$this->st8( $a + 1, $v >> 8 );
+		if ( 24 !== $s ) {
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFFFF << $s ) ) | ( ( $v & 0xFFFF ) << $s );
+			return;
+		}
+		$this->m[ $w ]     = ( $this->m[ $w ] & 0xFFFFFF ) | ( ( $v & 0xFF ) << 24 );
+		$this->m[ $w + 1 ] = ( $this->m[ $w + 1 ] & 0xFFFFFF00 ) | ( ( $v >> 8 ) & 0xFF );
 	}
 
 	private function st32( int $a, int $v ): void {
@@ -125,12 +140,22 @@ pub const HELPERS: &str = r#"
 		$this->m[ $w + 1 ] = ( $this->m[ $w + 1 ] & ~$keep & 0xFFFFFFFF ) | ( $v >> ( 32 - $s ) );
 	}
 
+	// Unaligned: the value spans three words; the first keeps its low $s bits, the last its high ones.
 	private function st64( int $a, int $v ): void {
 		if ( ! isset( $this->m[ ( $a + 7 ) >> 2 ] ) ) {
 			self::oob();
 		}
-		$this->st32( $a, $v & 0xFFFFFFFF );
-		$this->st32( $a + 4, ( $v >> 32 ) & 0xFFFFFFFF );
+		$w = $a >> 2;
+		$s = ( $a & 3 ) << 3;
+		if ( 0 === $s ) {
+			$this->m[ $w ]     = $v & 0xFFFFFFFF;
+			$this->m[ $w + 1 ] = ( $v >> 32 ) & 0xFFFFFFFF;
+			return;
+		}
+		$keep              = 0xFFFFFFFF >> ( 32 - $s );
+		$this->m[ $w ]     = ( $this->m[ $w ] & $keep ) | ( ( $v << $s ) & 0xFFFFFFFF );
+		$this->m[ $w + 1 ] = ( $v >> ( 32 - $s ) ) & 0xFFFFFFFF;
+		$this->m[ $w + 2 ] = ( $this->m[ $w + 2 ] & ~$keep & 0xFFFFFFFF ) | ( ( $v >> ( 64 - $s ) ) & $keep );
 	}
 
 	private static function mul32( int $a, int $b ): int {
@@ -325,6 +350,8 @@ pub const HELPERS: &str = r#"
 		return $old;
 	}
 
+	// Word-aligned copies move words; any other goes through one string (read() copies the source
+	// first, so overlap is safe), which costs a few C calls instead of a PHP call per byte.
 	private function copy( int $d, int $s, int $n ): void {
 		$end = $this->pages << 16;
 		if ( $s + $n > $end || $d + $n > $end ) {
@@ -333,53 +360,21 @@ pub const HELPERS: &str = r#"
 		if ( 0 === $n || $d === $s ) {
 			return;
 		}
-		if ( $d < $s || $d >= $s + $n ) {
-			while ( 0 !== ( $d & 3 ) && $n > 0 ) {
-				$this->st8( $d++, $this->ld8( $s++ ) );
-				--$n;
-			}
-			$k  = $n >> 2;
-			$dw = $d >> 2;
-			if ( 0 === ( $s & 3 ) ) {
-				$sw = $s >> 2;
-				for ( $i = 0; $i < $k; $i++ ) {
-					$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
-				}
-			} else {
-				for ( $i = 0; $i < $k; $i++ ) {
-					$this->m[ $dw + $i ] = $this->ld32( $s + ( $i << 2 ) );
-				}
-			}
-			$d += $k << 2;
-			$s += $k << 2;
-			$n &= 3;
-			while ( $n > 0 ) {
-				$this->st8( $d++, $this->ld8( $s++ ) );
-				--$n;
-			}
+		if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
+			$this->write( $d, $this->read( $s, $n ) );
 			return;
 		}
-		// Overlapping with the destination above the source: copy from the end.
-		$d += $n;
-		$s += $n;
-		if ( 0 === ( ( $d ^ $s ) & 3 ) ) {
-			while ( 0 !== ( $d & 3 ) && $n > 0 ) {
-				$this->st8( --$d, $this->ld8( --$s ) );
-				--$n;
+		$k  = $n >> 2;
+		$dw = $d >> 2;
+		$sw = $s >> 2;
+		if ( $d < $s || $d >= $s + $n ) {
+			for ( $i = 0; $i < $k; $i++ ) {
+				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
 			}
-			$k  = $n >> 2;
-			$dw = $d >> 2;
-			$sw = $s >> 2;
-			for ( $i = 1; $i <= $k; $i++ ) {
-				$this->m[ $dw - $i ] = $this->m[ $sw - $i ];
+		} else {
+			for ( $i = $k - 1; $i >= 0; $i-- ) {
+				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
 			}
-			$d -= $k << 2;
-			$s -= $k << 2;
-			$n &= 3;
-		}
-		while ( $n > 0 ) {
-			$this->st8( --$d, $this->ld8( --$s ) );
-			--$n;
 		}
 	}
 
@@ -387,22 +382,15 @@ pub const HELPERS: &str = r#"
 		if ( $d + $n > ( $this->pages << 16 ) ) {
 			self::oob();
 		}
-		$v &= 0xFF;
-		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
-			$this->st8( $d++, $v );
-			--$n;
+		if ( 0 !== ( ( $d | $n ) & 3 ) ) {
+			$this->write( $d, str_repeat( \chr( $v & 0xFF ), $n ) );
+			return;
 		}
 		$k  = $n >> 2;
 		$dw = $d >> 2;
-		$w  = $v * 0x01010101;
+		$w  = ( $v & 0xFF ) * 0x01010101;
 		for ( $i = 0; $i < $k; $i++ ) {
 			$this->m[ $dw + $i ] = $w;
-		}
-		$d += $k << 2;
-		$n &= 3;
-		while ( $n > 0 ) {
-			$this->st8( $d++, $v );
-			--$n;
 		}
 	}
 
@@ -411,8 +399,6 @@ pub const HELPERS: &str = r#"
 		if ( $s + $n > strlen( $data ) || $d + $n > ( $this->pages << 16 ) ) {
 			self::oob();
 		}
-		for ( $i = 0; $i < $n; $i++ ) {
-			$this->st8( $d + $i, ord( $data[ $s + $i ] ) );
-		}
+		$this->write( $d, substr( $data, $s, $n ) );
 	}
 "#;

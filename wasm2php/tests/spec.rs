@@ -292,3 +292,53 @@ fn output_is_deterministic_and_names_come_from_the_name_section() {
     assert!(a.contains("private function f0_add_one(int $l0): int"), "{}", &a[..a.len().min(3000)]);
     assert!(a.contains("public function x_inc(int $p0): int"));
 }
+
+/// `--libc-intrinsics` swaps a module's `memcmp` for PHP's string comparison: it must answer exactly
+/// what the compiled byte loop answers (the difference of the first unequal bytes, or 0).
+#[test]
+fn the_memcmp_intrinsic_answers_like_the_byte_loop() {
+    let src = r#"(module (memory 1)
+      (data (i32.const 0) "abcdefgh\00\ff\80abcdeFgh\00\7f\80zz")
+      (func $memcmp (param i32 i32 i32) (result i32) (local i32 i32)
+        block
+          local.get 2
+          i32.eqz
+          br_if 0
+          loop
+            local.get 0 i32.load8_u local.tee 3
+            local.get 1 i32.load8_u local.tee 4
+            i32.ne
+            if local.get 3 local.get 4 i32.sub return end
+            local.get 0 i32.const 1 i32.add local.set 0
+            local.get 1 i32.const 1 i32.add local.set 1
+            local.get 2 i32.const 1 i32.sub local.tee 2
+            br_if 0
+          end
+        end
+        i32.const 0)
+      (func (export "cmp") (param i32 i32 i32) (result i32) local.get 0 local.get 1 local.get 2 call $memcmp))"#;
+    let wasm = wast::parser::parse::<wast::Wat<'_>>(&wast::parser::ParseBuffer::new(src).unwrap()).unwrap().encode().unwrap();
+    let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("intrinsics");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut answers = Vec::new();
+    for (class, libc) in [("Loop", false), ("Intrinsic", true)] {
+        let php = wasm2php::compile(&wasm, &wasm2php::Options { class: class.into(), libc_intrinsics: libc, ..Default::default() }).unwrap();
+        assert_eq!(php.contains("strspn"), libc, "{class}");
+        let file = dir.join(format!("{class}.php"));
+        std::fs::write(&file, php).unwrap();
+        let script = dir.join(format!("run_{class}.php"));
+        std::fs::write(
+            &script,
+            format!(
+                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 12; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
+                file.display().to_string()
+            ),
+        )
+        .unwrap();
+        let out = Command::new("php").arg("-d").arg("error_reporting=-1").arg(&script).output().expect("php runs");
+        assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        answers.push(String::from_utf8_lossy(&out.stdout).to_string());
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert!(answers[0].contains("4294967") && answers[0].contains(",0,"), "both signs and equality are exercised");
+}
