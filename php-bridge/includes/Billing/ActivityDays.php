@@ -165,15 +165,7 @@ final class ActivityDays {
 		$kind = empty( $f['kind'] ) ? '' : $wpdb->prepare( ' AND kind = %s', $f['kind'] );
 		// Marker rows (kind '') hold zeros: summing them changes nothing.
 		return $wpdb->prepare(
-			"SELECT day,
-			        SUM(credit) AS added,
-			        SUM(IF(kind = 'usage', 0, debit)) AS removed,
-			        SUM(IF(kind = 'usage', debit, 0)) AS debited,
-			        SUM(IF(kind = 'usage', quota, 0)) AS quota,
-			        SUM(IF(kind = 'usage', quota_only, 0)) AS quota_only,
-			        SUM(IF(kind = 'usage', quota_only_entries, 0)) AS quota_only_entries,
-			        SUM(IF(kind = 'usage', uncovered, 0)) AS uncovered,
-			        SUM(entries) AS entries
+			'SELECT day, ' . ActivityRollup::DAY_SUMS . "
 			 FROM $t WHERE zone = %s AND day >= %s AND day <= %s$kind GROUP BY day",
 			self::zone(),
 			$first,

@@ -16,6 +16,19 @@ namespace AipkitUsage\Billing;
  */
 // phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table and index names are our own (Tables::*), the filters are prepared by kind_sql()/ledger_queries(), every value goes through prepare().
 final class ActivityRollup {
+	/**
+	 * The day sums the cards and the series read, over rollup rows of either grain (quarter hours or
+	 * folded days: ActivityDays): credits added, removed (non-usage debits), debited, quota, uncovered.
+	 */
+	public const DAY_SUMS = "SUM(credit) AS added,
+	        SUM(IF(kind = 'usage', 0, debit)) AS removed,
+	        SUM(IF(kind = 'usage', debit, 0)) AS debited,
+	        SUM(IF(kind = 'usage', quota, 0)) AS quota,
+	        SUM(IF(kind = 'usage', quota_only, 0)) AS quota_only,
+	        SUM(IF(kind = 'usage', quota_only_entries, 0)) AS quota_only_entries,
+	        SUM(IF(kind = 'usage', uncovered, 0)) AS uncovered,
+	        SUM(entries) AS entries";
+
 	public const BUCKET = 900;
 
 	/**
@@ -180,15 +193,7 @@ final class ActivityRollup {
 		$out = [];
 		foreach ( self::pieces( $a, $b ) as [ $s, $e, $offset ] ) {
 			$out[] = $wpdb->prepare(
-				"SELECT DATE(bucket + INTERVAL %d SECOND) AS day,
-				        SUM(credit) AS added,
-				        SUM(IF(kind = 'usage', 0, debit)) AS removed,
-				        SUM(IF(kind = 'usage', debit, 0)) AS debited,
-				        SUM(IF(kind = 'usage', quota, 0)) AS quota,
-				        SUM(IF(kind = 'usage', quota_only, 0)) AS quota_only,
-				        SUM(IF(kind = 'usage', quota_only_entries, 0)) AS quota_only_entries,
-				        SUM(IF(kind = 'usage', uncovered, 0)) AS uncovered,
-				        SUM(entries) AS entries
+				'SELECT DATE(bucket + INTERVAL %d SECOND) AS day, ' . self::DAY_SUMS . "
 				 FROM $t WHERE bucket >= %s AND bucket < %s" . self::kind_sql( $f ) . ' GROUP BY day',
 				$offset,
 				gmdate( 'Y-m-d H:i:s', $s ),
