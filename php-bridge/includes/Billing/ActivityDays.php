@@ -78,10 +78,7 @@ final class ActivityDays {
 		Transaction::query(
 			$wpdb->prepare(
 				"INSERT INTO $t (zone, day, kind, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
-				 VALUES (%s, %s, %s, %s, %s, %s, %s, %d, %s, 1)
-				 ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
-				   quota_only = quota_only + VALUES(quota_only), quota_only_entries = quota_only_entries + VALUES(quota_only_entries),
-				   uncovered = uncovered + VALUES(uncovered), entries = entries + 1",
+				 VALUES (%s, %s, %s, %s, %s, %s, %s, %d, %s, 1) " . ActivityRollup::ADD_SUMS,
 				$zone,
 				$day,
 				(string) $row['kind'],

@@ -29,6 +29,11 @@ final class ActivityRollup {
 	        SUM(IF(kind = 'usage', uncovered, 0)) AS uncovered,
 	        SUM(entries) AS entries";
 
+	/** Adds one ledger row's sums to an existing rollup row (quarter hour or folded day: ActivityDays). */
+	public const ADD_SUMS = 'ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
+	   quota_only = quota_only + VALUES(quota_only), quota_only_entries = quota_only_entries + VALUES(quota_only_entries),
+	   uncovered = uncovered + VALUES(uncovered), entries = entries + 1';
+
 	public const BUCKET = 900;
 
 	/**
@@ -68,9 +73,7 @@ final class ActivityRollup {
 			$wpdb->prepare(
 				'INSERT INTO ' . Tables::ledger_rollup() . ' (bucket, kind, slot, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
 				 VALUES (%s, %s, %d, %s, %s, %s, %s, %d, %s, 1)
-				 ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
-				   quota_only = quota_only + VALUES(quota_only), quota_only_entries = quota_only_entries + VALUES(quota_only_entries),
-				   uncovered = uncovered + VALUES(uncovered), entries = entries + 1',
+				 ' . self::ADD_SUMS,
 				$bucket,
 				(string) $row['kind'],
 				$id % self::SLOTS,
