@@ -16,6 +16,7 @@ use AipkitUsage\Tests\TestCase;
 final class ActivityCardsTest extends TestCase
 {
     use BillingFixtures;
+    use RandomLedger;
 
     private int $alice;
     private int $bob;
@@ -23,10 +24,7 @@ final class ActivityCardsTest extends TestCase
     protected function setUp(): void
     {
         parent::setUp();
-        global $wpdb;
-        $wpdb->query('DELETE FROM ' . Tables::ledger());
-        $wpdb->query('DELETE FROM ' . Tables::ledger_rollup());
-        $wpdb->query('DELETE FROM ' . Tables::ledger_days());
+        $this->emptyActivityTables();
         $this->alice = $this->createUser('subscriber', ['display_name' => 'Alice Cards']);
         $this->bob = $this->createUser('subscriber', ['display_name' => 'Bob Cards']);
         $this->actAs($this->createUser('administrator'));

@@ -14,41 +14,21 @@ use AipkitUsage\Tests\TestCase;
  */
 final class ActivityRollupTest extends TestCase
 {
+    use RandomLedger;
+
     private int $now;
 
     protected function setUp(): void
     {
         parent::setUp();
-        global $wpdb;
-        $wpdb->query('DELETE FROM ' . Tables::ledger());
-        $wpdb->query('DELETE FROM ' . Tables::ledger_rollup());
-        $wpdb->query('DELETE FROM ' . Tables::ledger_days());
+        $this->emptyActivityTables();
         update_option('timezone_string', 'Europe/Berlin');
         $this->now = strtotime('2026-04-10 12:00:00 UTC');
         add_filter('aipkit_usage_now', fn() => $this->now);
-        mt_srand(4242);
-        $kinds = ['usage', 'usage', 'usage', 'purchase', 'admin_adjustment', 'usage_reset', 'refund'];
         $start = strtotime('2026-03-01 00:00:00 UTC');
-        $rows = [];
-        for ($i = 0; $i < 1500; $i++) {
-            $kind = $kinds[mt_rand(0, count($kinds) - 1)];
-            $amt = sprintf('%d.%06d', mt_rand(0, 40), mt_rand(0, 999999));
-            $quota = '0';
-            if ('usage' === $kind) {
-                $quota = sprintf('%d.%06d', mt_rand(0, 3), mt_rand(0, 999999));
-                $amt = mt_rand(0, 3) === 0 ? '0' : '-' . $amt;
-            } elseif ('admin_adjustment' === $kind && mt_rand(0, 1)) {
-                $amt = '-' . $amt;
-            } elseif ('usage_reset' === $kind) {
-                $amt = '0';
-            }
-            // Dense around the DST change (2026-03-29 01:00 UTC) and the day edges.
-            $ts = mt_rand(0, 2) === 0 ? strtotime('2026-03-28 20:00:00 UTC') + mt_rand(0, 36 * 3600) : mt_rand($start, $this->now - 1);
-            $rows[] = $wpdb->prepare('(%s, %s, %d, %s, %s, %s, %s, %s)', gmdate('Y-m-d H:i:s', $ts), $kind, 1, 'user:1', $amt, $quota, mt_rand(0, 9) === 0 ? '0.25' : '0', "rollup-test:$i");
-        }
-        $wpdb->query('INSERT INTO ' . Tables::ledger() . ' (created_at, kind, user_id, subject, amount, quota_amount, uncovered, idempotency_key) VALUES ' . implode(', ', $rows));
-        // Bulk SQL bypasses Ledger::append, as an import would: rebuild, as the schema upgrade does.
-        ActivityRollup::rebuild();
+        // Dense around the DST change (2026-03-29 01:00 UTC) and the day edges.
+        $when = fn() => mt_rand(0, 2) === 0 ? strtotime('2026-03-28 20:00:00 UTC') + mt_rand(0, 36 * 3600) : mt_rand($start, $this->now - 1);
+        $this->seedRandomLedger(4242, 1500, ['usage', 'usage', 'usage', 'purchase', 'admin_adjustment', 'usage_reset', 'refund'], $when, 'rollup-test');
     }
 
     /** Reference computed without the offset trick: each local day's UTC bounds come from PHP. */
