@@ -75,20 +75,14 @@ final class ActivityDays {
 		if ( null === $folded ) {
 			return;
 		}
-		Transaction::query(
-			$wpdb->prepare(
-				"INSERT INTO $t (zone, day, kind, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
-				 VALUES (%s, %s, %s, %s, %s, %s, %s, %d, %s, 1) " . ActivityRollup::ADD_SUMS,
-				$zone,
-				$day,
-				(string) $row['kind'],
-				$sums['credit'],
-				$sums['debit'],
-				$sums['quota'],
-				$sums['quota_only'],
-				$sums['quota_only_entries'],
-				$sums['uncovered']
-			)
+		ActivityRollup::add(
+			$t,
+			[
+				'zone' => [ '%s', $zone ],
+				'day'  => [ '%s', $day ],
+				'kind' => [ '%s', (string) $row['kind'] ],
+			],
+			$sums
 		);
 	}
 

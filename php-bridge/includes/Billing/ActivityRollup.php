@@ -30,7 +30,7 @@ final class ActivityRollup {
 	        SUM(entries) AS entries";
 
 	/** Adds one ledger row's sums to an existing rollup row (quarter hour or folded day: ActivityDays). */
-	public const ADD_SUMS = 'ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
+	private const ADD_SUMS = 'ON DUPLICATE KEY UPDATE credit = credit + VALUES(credit), debit = debit + VALUES(debit), quota = quota + VALUES(quota),
 	   quota_only = quota_only + VALUES(quota_only), quota_only_entries = quota_only_entries + VALUES(quota_only_entries),
 	   uncovered = uncovered + VALUES(uncovered), entries = entries + 1';
 
@@ -47,6 +47,31 @@ final class ActivityRollup {
 	public const COLUMNS = [ 'added', 'removed', 'debited', 'quota', 'quota_only', 'quota_only_entries', 'uncovered', 'entries' ];
 
 	/**
+	 * Adds one ledger row's sums to the row of $table named by $keys (inserted when missing), in the
+	 * caller's transaction: the quarter hours here, folded days in ActivityDays::late().
+	 *
+	 * @param array $keys column => [ placeholder, value ] of the row's unique key
+	 * @param array $sums credit, debit, quota, quota_only, quota_only_entries, uncovered (record() computes them)
+	 */
+	public static function add( string $table, array $keys, array $sums ): void {
+		global $wpdb;
+		$columns = implode( ', ', array_keys( $keys ) );
+		$places  = implode( ', ', array_column( $keys, 0 ) );
+		Transaction::query(
+			// phpcs:ignore WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- the placeholders of $keys come with their values (spread below).
+			$wpdb->prepare(
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table and column names.
+				"INSERT INTO $table ($columns, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
+				 VALUES ($places, %s, %s, %s, %s, %d, %s, 1) " . self::ADD_SUMS,
+				...array_merge(
+					array_column( $keys, 1 ),
+					[ $sums['credit'], $sums['debit'], $sums['quota'], $sums['quota_only'], $sums['quota_only_entries'], $sums['uncovered'] ]
+				)
+			)
+		);
+	}
+
+	/**
 	 * Adds one ledger row to its quarter hour. Called by Ledger::append inside the caller's
 	 * transaction, right after the insert: commits or rolls back with it.
 	 *
@@ -54,7 +79,6 @@ final class ActivityRollup {
 	 * @param int   $id  the new ledger id (picks the slot)
 	 */
 	public static function record( array $row, int $id = 0 ): void {
-		global $wpdb;
 		$ts     = strtotime( $row['created_at'] . ' UTC' );
 		$bucket = gmdate( 'Y-m-d H:i:s', $ts - ( $ts % self::BUCKET ) );
 		$amount = (string) $row['amount'];
@@ -69,21 +93,14 @@ final class ActivityRollup {
 			'quota_only_entries' => $zero ? 1 : 0,
 			'uncovered'          => (string) ( $row['uncovered'] ?? '0' ),
 		];
-		Transaction::query(
-			$wpdb->prepare(
-				'INSERT INTO ' . Tables::ledger_rollup() . ' (bucket, kind, slot, credit, debit, quota, quota_only, quota_only_entries, uncovered, entries)
-				 VALUES (%s, %s, %d, %s, %s, %s, %s, %d, %s, 1)
-				 ' . self::ADD_SUMS,
-				$bucket,
-				(string) $row['kind'],
-				$id % self::SLOTS,
-				$sums['credit'],
-				$sums['debit'],
-				$sums['quota'],
-				$sums['quota_only'],
-				$sums['quota_only_entries'],
-				$sums['uncovered']
-			)
+		self::add(
+			Tables::ledger_rollup(),
+			[
+				'bucket' => [ '%s', $bucket ],
+				'kind'   => [ '%s', (string) $row['kind'] ],
+				'slot'   => [ '%d', $id % self::SLOTS ],
+			],
+			$sums
 		);
 		// A back-dated row whose local day is already folded is added to that day too (same transaction).
 		ActivityDays::late( $row, $sums );
