@@ -1,8 +1,11 @@
 // Billing > Quotas in a real Chromium against the seeded e2e site: a quota rule for one bot with a
-// role override is created, listed, edited, and deleted behind a confirmation (Cancel keeps it).
+// role override is created (a bad limit first: refused, named under its field), listed, edited, and
+// deleted behind a confirmation (Cancel keeps it).
 import { test, expect } from './helpers/fixtures.mjs';
 
 const QUOTAS = '/wp-admin/admin.php?page=aipkit-usage&tab=billing&section=quotas';
+// The refused negative limit is a 400 the browser logs.
+test.use({ allowedConsoleErrors: [/status of 400/] });
 
 test('create a quota with a role override, edit it, delete it with confirmation', async ({ admin: page }) => {
 	await page.goto(QUOTAS);
@@ -17,6 +20,17 @@ test('create a quota with a role override, edit it, delete it with confirmation'
 	await dialog.getByLabel('Limit for Editor').fill('50');
 	await dialog.getByLabel('Reset period').selectOption('weekly');
 	await dialog.getByLabel('Message when the quota is reached').fill('Support bot quota reached.');
+	// A negative limit is refused by the server: the notice and the field's own help say why, the
+	// dialog stays open with what was typed, and the next Save goes through.
+	const guest = dialog.getByLabel('Guest limit (credits per period)');
+	await guest.fill('-1');
+	await dialog.getByRole('button', { name: 'Save quota' }).click();
+	const why = 'Guest limit cannot be negative.';
+	await expect(dialog.locator('.components-notice.is-error')).toContainText(why);
+	await expect(dialog.getByText('Empty = unlimited, 0 = guests cannot use it.')).toHaveCount(0);
+	await expect(dialog.locator('.components-base-control__help', { hasText: why })).toHaveCount(1);
+	await expect(dialog.getByLabel('User limit (credits per period)')).toHaveValue('10');
+	await guest.fill('3');
 	await dialog.getByRole('button', { name: 'Save quota' }).click();
 	await expect(page.getByRole('dialog')).toHaveCount(0);
 

@@ -16,29 +16,22 @@ import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
 import BalanceCell from './BalanceCell';
 import { api, credits, qs } from './api';
+import useSubmit from '../api/useSubmit';
 import LedgerTable from './LedgerTable';
 import WhyRefused from './WhyRefused';
 import { activityUrl, rangeOf } from './activityLink';
 
 function ConfirmReset( { user, scope, label, onDone, onCancel } ) {
-	const [ busy, setBusy ] = useState( false );
-	const [ error, setError ] = useState( null );
-	const run = async () => {
-		if ( busy ) {
-			return; // aria-disabled keeps focus inside the Modal; see PricingScreen.
-		}
-		setBusy( true );
-		try {
-			await api( `/balances/${ user.user_id }/reset`, {
-				method: 'POST',
-				data: { scope },
-			} );
-			onDone();
-		} catch ( e ) {
-			setError( e.message );
-			setBusy( false );
-		}
-	};
+	const { busy, error, submit } = useSubmit();
+	const run = () =>
+		submit(
+			() =>
+				api( `/balances/${ user.user_id }/reset`, {
+					method: 'POST',
+					data: { scope },
+				} ),
+			onDone
+		);
 	return (
 		<ConfirmDialog
 			title={ __( 'Reset usage?', 'aipkit-usage' ) }
@@ -64,7 +57,7 @@ function ConfirmReset( { user, scope, label, onDone, onCancel } ) {
 			onConfirm={ run }
 			onCancel={ onCancel }
 			busy={ busy }
-			error={ error }
+			error={ error?.message }
 		/>
 	);
 }
@@ -74,24 +67,16 @@ function ConfirmReset( { user, scope, label, onDone, onCancel } ) {
  * setting the user is refused until the owner clears it here (recorded in the ledger).
  */
 function ConfirmClearUncovered( { user, onDone, onCancel } ) {
-	const [ busy, setBusy ] = useState( false );
-	const [ error, setError ] = useState( null );
-	const run = async () => {
-		if ( busy ) {
-			return;
-		}
-		setBusy( true );
-		try {
-			await api( `/balances/${ user.user_id }/clear-uncovered`, {
-				method: 'POST',
-				data: { expected_uncovered: user.uncovered },
-			} );
-			onDone();
-		} catch ( e ) {
-			setError( e.message );
-			setBusy( false );
-		}
-	};
+	const { busy, error, submit } = useSubmit();
+	const run = () =>
+		submit(
+			() =>
+				api( `/balances/${ user.user_id }/clear-uncovered`, {
+					method: 'POST',
+					data: { expected_uncovered: user.uncovered },
+				} ),
+			onDone
+		);
 	return (
 		<ConfirmDialog
 			title={ __( 'Clear uncovered usage?', 'aipkit-usage' ) }
@@ -107,7 +92,7 @@ function ConfirmClearUncovered( { user, onDone, onCancel } ) {
 			onConfirm={ run }
 			onCancel={ onCancel }
 			busy={ busy }
-			error={ error }
+			error={ error?.message }
 		/>
 	);
 }

@@ -17,6 +17,7 @@ import EditModal from '../components/EditModal';
 import EmptyState from '../components/EmptyState';
 import RowActions from '../components/RowActions';
 import useRestResource from '../api/useRestResource';
+import useSubmit from '../api/useSubmit';
 import { api, credits, MODULES } from './api';
 
 const PERIODS = [
@@ -42,22 +43,16 @@ const moduleLabel = ( m ) => MODULES.find( ( x ) => x.value === m )?.label || m;
  * listed, so "no rule" is never a silent free pass.
  */
 function NoRuleSetting( { value, modules, onSaved } ) {
-	const [ busy, setBusy ] = useState( false );
-	const [ error, setError ] = useState( null );
-	const change = async ( v ) => {
-		setBusy( true );
-		setError( null );
-		try {
-			await api( '/settings', {
-				method: 'POST',
-				data: { no_quota_rule: v },
-			} );
-			onSaved();
-		} catch ( e ) {
-			setError( e.message );
-		}
-		setBusy( false );
-	};
+	const { busy, error, submit } = useSubmit();
+	const change = ( v ) =>
+		submit(
+			() =>
+				api( '/settings', {
+					method: 'POST',
+					data: { no_quota_rule: v },
+				} ),
+			onSaved
+		);
 	return (
 		<div className="aipkit-quotas-no-rule">
 			<SelectControl
@@ -92,7 +87,7 @@ function NoRuleSetting( { value, modules, onSaved } ) {
 			</p>
 			{ error && (
 				<Notice status="error" isDismissible={ false }>
-					{ error }
+					{ error.message }
 				</Notice>
 			) }
 		</div>
@@ -118,36 +113,28 @@ function QuotaForm( { initial, bots, roles, onSaved, onCancel } ) {
 			] )
 		),
 	} );
-	const [ error, setError ] = useState( null );
-	const [ busy, setBusy ] = useState( false );
+	const { busy, error, submit } = useSubmit();
 	const set = ( k ) => ( v ) => setQ( ( x ) => ( { ...x, [ k ]: v } ) );
 	const moduleBots = bots.filter( ( b ) => b.module === q.module );
 
-	const save = async ( ev ) => {
+	const save = ( ev ) => {
 		ev.preventDefault();
-		if ( busy ) {
-			return; // aria-disabled keeps focus inside the Modal; see PricingScreen.
-		}
-		setBusy( true );
-		setError( null );
-		try {
-			const data = {
-				...q,
-				role_limits: Object.fromEntries(
-					Object.entries( q.role_limits )
-						.filter( ( [ , v ] ) => v !== undefined )
-						.map( ( [ r, v ] ) => [ r, v === '' ? null : v ] )
-				),
-			};
-			await api( initial.id ? `/quotas/${ initial.id }` : '/quotas', {
-				method: 'POST',
-				data,
-			} );
-			onSaved();
-		} catch ( e ) {
-			setError( e );
-			setBusy( false );
-		}
+		const data = {
+			...q,
+			role_limits: Object.fromEntries(
+				Object.entries( q.role_limits )
+					.filter( ( [ , v ] ) => v !== undefined )
+					.map( ( [ r, v ] ) => [ r, v === '' ? null : v ] )
+			),
+		};
+		return submit(
+			() =>
+				api( initial.id ? `/quotas/${ initial.id }` : '/quotas', {
+					method: 'POST',
+					data,
+				} ),
+			onSaved
+		);
 	};
 	const help = ( field, text ) =>
 		error?.field === field ? error.message : text;
