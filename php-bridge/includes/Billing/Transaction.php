@@ -325,6 +325,38 @@ final class Transaction {
 		return self::$conn ? (int) self::$conn->insert_id : 0;
 	}
 
+	/**
+	 * Runs, inside the unit, a write that has to go through another API's own queries (WooCommerce's
+	 * order notes go through wpdb, not through this class), then proves the unit survived it: wpdb
+	 * may have lost the connection and reconnected (the write then committed alone, outside the unit)
+	 * or met a deadlock that rolled the unit back (later statements would autocommit). When the proof
+	 * finds nothing, $undo removes the stray write and the unit is retried from its start.
+	 *
+	 * @param callable $write () => mixed, the foreign write; its answer goes to $undo and is returned
+	 * @param string   $proof a query of the unit that answers a value only while the unit's own
+	 *                        writes are there (e.g. its new ledger row by id)
+	 * @param callable $undo  ( mixed $written ) => void
+	 * @return mixed what $write answered
+	 * @throws RetryException when the unit did not survive the write.
+	 */
+	public static function foreign( callable $write, string $proof, callable $undo ) {
+		$written = $write();
+		$lost    = false;
+		try {
+			$alive = null !== self::value( $proof );
+		} catch ( RetryException $e ) {
+			$alive = false;
+			$lost  = $e->lost;
+		}
+		if ( ! $alive ) {
+			$undo( $written );
+			$retry       = new RetryException( 'The transaction ended while a write outside it ran.', 1213 );
+			$retry->lost = $lost;
+			throw $retry;
+		}
+		return $written;
+	}
+
 	/** Whether a statement run now would belong to a unit of work. */
 	public static function active(): bool {
 		return self::$depth > 0;

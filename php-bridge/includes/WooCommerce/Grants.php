@@ -4,7 +4,6 @@ namespace AipkitUsage\WooCommerce;
 use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\Ledger;
-use AipkitUsage\Billing\RetryException;
 use AipkitUsage\Billing\Tables;
 use AipkitUsage\Billing\Transaction;
 use AipkitUsage\Core\Gateway;
@@ -305,32 +304,23 @@ final class Grants {
 	}
 
 	/**
-	 * Adds an order note inside the unit that wrote ledger entry $ledger_id, so both commit together. The
-	 * note goes through wpdb, which reports a failure only in last_error: a deadlock there would have rolled
-	 * the whole transaction back (the unit's COMMIT would then commit nothing), and a lost connection makes
-	 * wpdb reconnect and write the note on the new connection, committed at once, for an entry that the
-	 * server rolled back. Seeing the entry again (our own uncommitted row, on the unit's connection) proves
-	 * the transaction survived; otherwise a note that may have been committed alone is deleted and the unit
-	 * runs again (grant and note once).
+	 * Adds an order note inside the unit that wrote ledger entry $ledger_id, so both commit together (grant
+	 * and note once). The note goes through wpdb, which reports a failure only in last_error; seeing the
+	 * entry again (our own uncommitted row, on the unit's connection) proves the transaction survived it
+	 * (Transaction::foreign), else a note committed alone is deleted and the unit runs again.
 	 */
 	private static function note_in_unit( \WC_Order $order, string $note, int $ledger_id ): void {
 		global $wpdb;
-		$comment_id = (int) $order->add_order_note( $note );
-		try {
+		Transaction::foreign(
+			static fn() => (int) $order->add_order_note( $note ),
 			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables.
-			$alive = null !== Transaction::value( $wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE id = %d', $ledger_id ) );
-		} catch ( RetryException $e ) {
-			$alive = false;
-			$lost  = $e->lost;
-		}
-		if ( ! $alive ) {
-			if ( $comment_id ) {
-				wp_delete_comment( $comment_id, true );
+			$wpdb->prepare( 'SELECT id FROM ' . Tables::ledger() . ' WHERE id = %d', $ledger_id ),
+			static function ( int $comment_id ): void {
+				if ( $comment_id ) {
+					wp_delete_comment( $comment_id, true );
+				}
 			}
-			$retry       = new RetryException( 'The transaction ended while the order note was written.', 1213 );
-			$retry->lost = $lost ?? false;
-			throw $retry;
-		}
+		);
 	}
 
 	private static function failed_note( \WC_Order $order, WP_Error $e ): void {
