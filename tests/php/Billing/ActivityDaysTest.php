@@ -20,16 +20,10 @@ final class ActivityDaysTest extends TestCase
 {
     use RandomLedger;
 
-    private int $now;
-
     protected function setUp(): void
     {
         parent::setUp();
-        $this->emptyActivityTables();
-        update_option('timezone_string', 'Europe/Berlin');
-        $this->now = strtotime('2026-04-10 12:00:00 UTC');
-        add_filter('aipkit_usage_now', fn() => $this->now);
-        $start = strtotime('2026-03-01 00:00:00 UTC');
+        $start = $this->berlinSpring();
         // Dense around the DST change (2026-03-29 01:00 UTC), and some in today's open day.
         $when = function () use ($start): int {
             $pick = mt_rand(0, 5);

@@ -16,16 +16,10 @@ final class ActivityRollupTest extends TestCase
 {
     use RandomLedger;
 
-    private int $now;
-
     protected function setUp(): void
     {
         parent::setUp();
-        $this->emptyActivityTables();
-        update_option('timezone_string', 'Europe/Berlin');
-        $this->now = strtotime('2026-04-10 12:00:00 UTC');
-        add_filter('aipkit_usage_now', fn() => $this->now);
-        $start = strtotime('2026-03-01 00:00:00 UTC');
+        $start = $this->berlinSpring();
         // Dense around the DST change (2026-03-29 01:00 UTC) and the day edges.
         $when = fn() => mt_rand(0, 2) === 0 ? strtotime('2026-03-28 20:00:00 UTC') + mt_rand(0, 36 * 3600) : mt_rand($start, $this->now - 1);
         $this->seedRandomLedger(4242, 1500, ['usage', 'usage', 'usage', 'purchase', 'admin_adjustment', 'usage_reset', 'refund'], $when, 'rollup-test');

@@ -10,6 +10,24 @@ use AipkitUsage\Billing\Tables;
  */
 trait RandomLedger
 {
+    /** The clock's now (filter aipkit_usage_now) once berlinSpring() ran. */
+    private int $now;
+
+    /**
+     * Empty Activity tables, the site in Europe/Berlin and the clock at 2026-04-10 12:00 UTC, twelve
+     * days after the spring DST change.
+     *
+     * @return int 2026-03-01 00:00 UTC, where the random rows may begin
+     */
+    protected function berlinSpring(): int
+    {
+        $this->emptyActivityTables();
+        update_option('timezone_string', 'Europe/Berlin');
+        $this->now = strtotime('2026-04-10 12:00:00 UTC');
+        add_filter('aipkit_usage_now', fn() => $this->now);
+        return strtotime('2026-03-01 00:00:00 UTC');
+    }
+
     /** Empties the ledger and everything Activity folds from it. */
     protected function emptyActivityTables(): void
     {
