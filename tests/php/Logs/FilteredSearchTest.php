@@ -21,6 +21,7 @@ final class FilteredSearchTest extends TestCase
     private int $window;
     private int $cap;
     private int $walk_cap;
+    private float $walk_budget;
     /** @var array<string,int> conversation key => conversation id */
     private array $conv = [];
 
@@ -35,6 +36,9 @@ final class FilteredSearchTest extends TestCase
         $this->window = ConversationList::$window;
         $this->cap = ConversationList::$fulltext_match_cap;
         $this->walk_cap = ConversationList::$walk_rows_cap;
+        $this->walk_budget = ConversationList::$walk_budget_s;
+        // Only the row bound ends a walk here: the clock would make these pages depend on the machine's load.
+        ConversationList::$walk_budget_s = 600.0;
         // Oldest: 12 content_writer exchanges, 10 of them about the warranty.
         for ($i = 0; $i < 12; $i++) {
             $this->write("cw-$i", 'content_writer', 'writer', $i < 10 ? "Warranty text number $i" : 'Blog post about shoes');
@@ -58,6 +62,7 @@ final class FilteredSearchTest extends TestCase
         ConversationList::$window = $this->window;
         ConversationList::$fulltext_match_cap = $this->cap;
         ConversationList::$walk_rows_cap = $this->walk_cap;
+        ConversationList::$walk_budget_s = $this->walk_budget;
         parent::tearDown();
     }
 
