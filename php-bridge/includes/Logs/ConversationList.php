@@ -16,7 +16,9 @@ use WP_Error;
  *   fill a page from the newest rows at once). With indexable words, the match density the windows
  *   show decides when the FULLTEXT index answers the rest (cheap for sparse words, seconds for a
  *   frequent one); with only stopwords, a page whose time budget runs out comes back `partial`
- *   with a cursor to continue.
+ *   with a cursor to continue. Under a module, bot or user filter the windows walk that filter's
+ *   own rows (walk_index), and a word frequent in the whole table never goes to FULLTEXT: the walk
+ *   goes on, bounded, and answers `partial` past its bound.
  */
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
