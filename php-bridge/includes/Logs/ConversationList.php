@@ -240,6 +240,11 @@ final class ConversationList {
 	 */
 	private static function walk_index( Filters $f ): ?array {
 		global $wpdb;
+		// Until schema 8 has added the keys (an upgrade another request is still running), FORCE INDEX
+		// would fail and read as "no rows": the id windows answer meanwhile.
+		if ( null === Tables::$prefix && version_compare( \AipkitUsage\Schema\Schema::installed_version(), '8', '<' ) ) {
+			return null;
+		}
 		if ( $f->user_id > 0 ) {
 			return [ 'user_id_id', $wpdb->prepare( 'l.user_id = %d', $f->user_id ) ];
 		}

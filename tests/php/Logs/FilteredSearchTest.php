@@ -3,6 +3,7 @@ namespace AipkitUsage\Tests\Logs;
 
 use AipkitUsage\Logs\ConversationList;
 use AipkitUsage\Logs\Filters;
+use AipkitUsage\Schema\Schema;
 use AipkitUsage\Tests\TestCase;
 
 /**
@@ -154,6 +155,19 @@ final class FilteredSearchTest extends TestCase
         $this->assertSame($this->ids('form-0'), $this->itemIds($page));
         $this->assertFalse($page['partial']);
         $this->assertCount(1, $this->fulltextQueries(), 'rare overall: FULLTEXT answers the rest at once');
+    }
+
+    public function testUntilSchemaEightIsInstalledTheIdWindowsAnswer(): void
+    {
+        update_option(Schema::OPTION, '7');
+        try {
+            $page = $this->page(['search' => 'warranty', 'module' => 'content_writer'], 10);
+        } finally {
+            update_option(Schema::OPTION, Schema::VERSION);
+        }
+        $this->assertSame($this->ids(...array_map(static fn ($i) => "cw-$i", range(0, 9))), $this->itemIds($page));
+        $this->assertSame([], array_filter($this->sql, static fn ($q) => false !== stripos($q, 'FORCE INDEX')), 'keys not there yet: not forced');
+        $this->assertCount(1, $this->fulltextQueries(), 'the id windows hand over as before');
     }
 
     public function testUserFilterWalksTheUsersRowsToo(): void
