@@ -16,7 +16,9 @@ use WP_Error;
  *   fill a page from the newest rows at once). With indexable words, the match density the windows
  *   show decides when the FULLTEXT index answers the rest (cheap for sparse words, seconds for a
  *   frequent one); with only stopwords, a page whose time budget runs out comes back `partial`
- *   with a cursor to continue.
+ *   with a cursor to continue. Under a module, bot or user filter the windows walk that filter's
+ *   own rows (walk_index), and a word frequent in the whole table never goes to FULLTEXT: the walk
+ *   goes on, bounded, and answers `partial` past its bound.
  */
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
@@ -31,6 +33,27 @@ final class ConversationList {
 	private const NO_HIT_HANDOVER = 250;
 	/** With indexed words, the most rows the windows check before FULLTEXT answers the rest. */
 	private const SCAN_ROWS_CAP = 8000;
+	/**
+	 * FULLTEXT reads every match of a word in the whole table before it filters or limits (even
+	 * with LIMIT 1): above this many estimated matches it is not asked, whatever the filter.
+	 * A property so tests can lower it on a small table.
+	 *
+	 * @var int
+	 */
+	public static $fulltext_match_cap = 20000;
+	/**
+	 * With such a word, the most filter rows one page walks, and the time it may take, before it
+	 * answers partial with a cursor ("Keep searching"). The clock here only ends a page early; it
+	 * never hands a word to FULLTEXT. A filter's rows can lie scattered (a user's), each a primary-key
+	 * read: measured at 1,000,000 rows under load, 20,000 of them took 0.3–0.5 s for a module, ~1 s for a user.
+	 *
+	 * @var int
+	 */
+	public static $walk_rows_cap = 20000;
+	/** @var float seconds, see $walk_rows_cap */
+	public static $walk_budget_s = 0.1;
+	/** Newest rows (any filter) whose matches estimate a word's frequency in the whole table. */
+	private const SAMPLE_ROWS = 500;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
@@ -207,12 +230,62 @@ final class ConversationList {
 		];
 	}
 
+	/**
+	 * The index whose (column, id) order walks the filter's own rows downwards, or null without a
+	 * module, bot or user filter. The windows then hold a number of the filter's rows rather than an
+	 * id range of the whole table: a filter whose rows are all old has none in the newest ids, and
+	 * id windows would measure no density at all there. Other filters are checked per row.
+	 *
+	 * @return array{0:string,1:string}|null [index name, prepared condition on l]
+	 */
+	private static function walk_index( Filters $f ): ?array {
+		global $wpdb;
+		// Until schema 8 has added the keys (an upgrade another request is still running), FORCE INDEX
+		// would fail and read as "no rows": the id windows answer meanwhile.
+		if ( null === Tables::$prefix && version_compare( \AipkitUsage\Schema\Schema::installed_version(), '8', '<' ) ) {
+			return null;
+		}
+		if ( $f->user_id > 0 ) {
+			return [ 'user_id_id', $wpdb->prepare( 'l.user_id = %d', $f->user_id ) ];
+		}
+		if ( Filters::BOT_NONE === $f->bot ) {
+			return [ 'bot_id_id', "l.bot_id = ''" ];
+		}
+		if ( '' !== $f->bot ) {
+			return [ 'bot_id_id', $wpdb->prepare( 'l.bot_id = %s', $f->bot ) ];
+		}
+		if ( '' !== $f->module ) {
+			return [ 'module_id', $wpdb->prepare( 'l.module = %s', $f->module ) ];
+		}
+		return null;
+	}
+
+	/**
+	 * Whether FULLTEXT would read more than $fulltext_match_cap matches for this search: its
+	 * density in the newest SAMPLE_ROWS rows of the whole table (no filter), times the table's id span.
+	 */
+	private static function too_frequent_for_index( SearchTerms $s, int $max ): bool {
+		global $wpdb;
+		$l    = Tables::logs();
+		$from = max( 1, $max - self::SAMPLE_ROWS );
+		$hits = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$l} l WHERE l.id >= %d AND l.id < %d", $from, $max ) . LogQuery::scan_where( $s ) );
+		$span = $max - (int) $wpdb->get_var( "SELECT MIN(id) FROM {$l}" );
+		return $hits * $span > self::$fulltext_match_cap * ( $max - $from );
+	}
+
 	private static function page_scanned( Filters $f, int $n, int $before ) {
 		global $wpdb;
 		$l     = Tables::logs();
 		$where = LogQuery::log_where( $f, 'scan' );
 		$max   = 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" );
 		$top   = min( $before, $max );
+		$walk  = self::walk_index( $f );
+		$force = $walk ? "FORCE INDEX ({$walk[0]})" : '';
+		// Walking a filter: the filter's rows the windows have checked (not ids), and whether the word
+		// proved too frequent for FULLTEXT (then the walk goes on, up to $walk_rows_cap rows).
+		$walked   = 0;
+		$frequent = null;
+		$capped   = false;
 		// Frequent words fill a page from the newest windows at once; rare ones are left to FULLTEXT,
 		// whose cost grows with the number of matches. Stopwords have no index: scan under a budget.
 		$budget = self::BUDGET_S;
@@ -228,11 +301,24 @@ final class ConversationList {
 		// newest few hundred rows, and every row here pays the collation-aware word check.
 		$size = min( self::FIRST_WINDOW, self::$window );
 		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo   = max( 1, $hi - $size );
-			$w0   = microtime( true );
+			$lo = max( 1, $hi - $size );
+			$w0 = microtime( true );
+			if ( $walk ) {
+				// The window: the next $size rows of the filter below $hi, read from its index alone.
+				$b = $wpdb->get_row(
+					$wpdb->prepare( "SELECT COUNT(*) AS n, MIN(w.id) AS lo FROM (SELECT l.id FROM {$l} l {$force} WHERE {$walk[1]} AND l.id < %d ORDER BY l.id DESC LIMIT %d) w", $hi, $size ),
+					ARRAY_A
+				);
+				if ( ! $b || 0 === (int) $b['n'] ) {
+					$hi = 1; // no row of the filter left below: the search is complete
+					break;
+				}
+				$lo      = (int) $b['lo'];
+				$walked += (int) $b['n'];
+			}
 			$rows = $wpdb->get_results(
 				$wpdb->prepare(
-					"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id >= %d AND l.id < %d {$where}
+					"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l {$force} WHERE l.id >= %d AND l.id < %d {$where}
 					GROUP BY l.conversation_id ORDER BY hit DESC",
 					$lo,
 					$hi
@@ -262,8 +348,8 @@ final class ConversationList {
 					$listed[ $r['cid'] ] = true;
 				}
 			}
-			$scanned  = $hi - $lo;
-			$seen_ids = $top - $lo;
+			$scanned  = $walk ? (int) $b['n'] : $hi - $lo;
+			$seen_ids = $walk ? $walked : $top - $lo;
 			$hi       = $lo;
 			if ( $f->search->indexed ) {
 				// Windows or index, by the match density the windows show (not by a clock: under load a
@@ -275,7 +361,23 @@ final class ConversationList {
 				$need  = $n + 1 - count( $hits );
 				$rest  = 0 === $found ? PHP_INT_MAX : (int) ceil( $need * $seen_ids / $found );
 				if ( 0 === $found ? $seen_ids >= self::NO_HIT_HANDOVER : $seen_ids + $rest > self::SCAN_ROWS_CAP ) {
-					break;
+					// Under a filter the word may be sparse here yet frequent in the whole table, where
+					// FULLTEXT would read all its matches (seconds at a third of 1,000,000 rows): then
+					// keep walking the filter's rows, bounded, and answer partial past the bound.
+					$frequent ??= $walk ? self::too_frequent_for_index( $f->search, $max ) : false;
+					if ( ! $frequent ) {
+						break;
+					}
+					$spent = microtime( true ) - $start;
+					if ( $walked >= self::$walk_rows_cap || $spent >= self::$walk_budget_s ) {
+						$capped = true;
+						break;
+					}
+					// Grow ×4, but no window past what the rest of the budget can walk at the rate just seen.
+					$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
+					$fits    = $per_row > 0 ? (int) ( ( self::$walk_budget_s - $spent ) / $per_row ) : PHP_INT_MAX;
+					$size    = min( self::$window, max( 100, min( $size * 4, self::$walk_rows_cap - $walked, $fits ) ) );
+					continue;
 				}
 				$size = min( self::$window, max( 250, min( $size * 4, ( 0 === $found ? self::NO_HIT_HANDOVER : self::SCAN_ROWS_CAP ) - $seen_ids ) ) );
 				continue;
@@ -296,7 +398,7 @@ final class ConversationList {
 		if ( count( $hits ) > $n ) {
 			return self::from_hits( $hits, $n, false, $f->search->words() );
 		}
-		if ( $hi > 1 && $f->search->indexed ) {
+		if ( $hi > 1 && $f->search->indexed && ! $capped ) {
 			// The rest from the index: conversations whose newest match (below $before) lies under
 			// the scanned windows, i.e. those the windows did not list.
 			$more = $wpdb->get_results(
@@ -307,7 +409,7 @@ final class ConversationList {
 			);
 			return self::from_hits( array_merge( $hits, $more ), $n, false, $f->search->words() );
 		}
-		// Fewer than a page: either finished, or out of time with more left to scan below $hi.
+		// Fewer than a page: either finished, or out of time (or, walking a filter, out of rows) with more left below $hi.
 		$partial = $hi > 1;
 		$page    = self::from_hits( $hits, $n, false, $f->search->words() );
 		if ( $partial ) {

@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 	/** Bump whenever Tables::definitions() or migrations() change. */
-	public const VERSION = '7'; // 7: quota_counters.period_end; 6: ledger_days (Activity per local day); 5: refusals table + ledger KEY user_kind_created
+	public const VERSION = '8'; // 8: logs KEY module_id, bot_id_id, user_id_id (search walks a filter's own rows); 7: quota_counters.period_end; 6: ledger_days (Activity per local day); 5: refusals table + ledger KEY user_kind_created
 	public const OPTION  = 'aipkit_usage_db_version';
 
 	public function register(): void {

@@ -221,6 +221,9 @@ final class Tables {
   PRIMARY KEY  (id),
   KEY conversation_id_id (conversation_id,id),
   KEY created_id (created_at,id),
+  KEY module_id (module,id),
+  KEY bot_id_id (bot_id,id),
+  KEY user_id_id (user_id,id),
   FULLTEXT KEY content (user_message,reply)
 ) ENGINE=InnoDB $collate;";
 

@@ -85,6 +85,27 @@ final class UpgradeTest extends TestCase
         $this->assertSame(['1.500000', '2.000000'], array_column($ends, 'used'), 'counts untouched');
     }
 
+    public function testSchemaEightGivesOlderLogsTheFilterWalkIndexesAndKeepsTheirRows(): void
+    {
+        global $wpdb;
+        $p = self::PREFIX;
+        // The version-7 logs table: today's definition without the three (filter column, id) keys.
+        $v7 = Tables::definitions($p, $wpdb->get_charset_collate())[$p . 'logs'];
+        $v7 = preg_replace('/^  KEY (module_id|bot_id_id|user_id_id) .*\n/m', '', $v7, -1, $removed);
+        $this->assertSame(3, $removed);
+        $wpdb->query($v7);
+        $wpdb->query("INSERT INTO {$p}logs (conversation_id, created_at, module, bot_id, user_id, user_message, reply)
+            VALUES (1, '2026-01-01 00:00:00', 'chatbot', 'support', 3, 'warranty', 'ok')");
+
+        Schema::apply($p);
+        foreach (['module_id' => ['module', 'id'], 'bot_id_id' => ['bot_id', 'id'], 'user_id_id' => ['user_id', 'id']] as $key => $cols) {
+            $got = $wpdb->get_results("SHOW INDEX FROM {$p}logs WHERE Key_name = '{$key}'", ARRAY_A);
+            $this->assertSame($cols, array_column($got, 'Column_name'), $key);
+        }
+        $this->assertSame('warranty', $wpdb->get_var("SELECT user_message FROM {$p}logs FORCE INDEX (module_id) WHERE module = 'chatbot' AND id > 0"));
+        $this->assertSame('8', Schema::VERSION);
+    }
+
     public function testStoredOlderVersionTriggersTheUpgradeOnce(): void
     {
         update_option(Schema::OPTION, '0');

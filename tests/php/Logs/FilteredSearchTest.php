@@ -1,0 +1,188 @@
+<?php
+namespace AipkitUsage\Tests\Logs;
+
+use AipkitUsage\Logs\ConversationList;
+use AipkitUsage\Logs\Filters;
+use AipkitUsage\Schema\Schema;
+use AipkitUsage\Tests\TestCase;
+
+/**
+ * A search under a filter whose rows are all old, for a word frequent in the newer rows (docs/logs.md,
+ * search): the windows walk the filter's own rows (logs KEY module_id …), so the density they measure
+ * is the filter's, and FULLTEXT — which reads every match of the word in the whole table before it
+ * filters — is asked only when the word is rare overall. Which path ran is read from the queries sent.
+ * Rows are committed (FULLTEXT indexes only committed rows).
+ */
+final class FilteredSearchTest extends TestCase
+{
+    use LogFixtures;
+
+    /** @var string[] SQL sent while a page was built */
+    private array $sql = [];
+    private int $window;
+    private int $cap;
+    private int $walk_cap;
+    private float $walk_budget;
+    /** @var array<string,int> conversation key => conversation id */
+    private array $conv = [];
+
+    protected function transactional(): bool
+    {
+        return false;
+    }
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $this->window = ConversationList::$window;
+        $this->cap = ConversationList::$fulltext_match_cap;
+        $this->walk_cap = ConversationList::$walk_rows_cap;
+        $this->walk_budget = ConversationList::$walk_budget_s;
+        // Only the row bound ends a walk here: the clock would make these pages depend on the machine's load.
+        ConversationList::$walk_budget_s = 600.0;
+        // Oldest: 12 content_writer exchanges, 10 of them about the warranty.
+        for ($i = 0; $i < 12; $i++) {
+            $this->write("cw-$i", 'content_writer', 'writer', $i < 10 ? "Warranty text number $i" : 'Blog post about shoes');
+        }
+        // Then 400 form entries: only the very first mentions the warranty (and a claim).
+        for ($i = 0; $i < 400; $i++) {
+            $this->write("form-$i", 'ai_forms', 'contact-form', 0 === $i ? 'My warranty claim form' : "Billing question $i");
+        }
+        // Newest: 300 chat exchanges, every one about the warranty (a word frequent overall).
+        for ($i = 0; $i < 300; $i++) {
+            $this->write('chat-' . ($i % 60), 'chatbot', 'support', "Is the warranty still valid? ($i)");
+        }
+        // The table is small: a word in more than 50 rows counts as too frequent for FULLTEXT here.
+        ConversationList::$fulltext_match_cap = 50;
+        add_filter('query', [$this, 'record']);
+    }
+
+    protected function tearDown(): void
+    {
+        remove_filter('query', [$this, 'record']);
+        ConversationList::$window = $this->window;
+        ConversationList::$fulltext_match_cap = $this->cap;
+        ConversationList::$walk_rows_cap = $this->walk_cap;
+        ConversationList::$walk_budget_s = $this->walk_budget;
+        parent::tearDown();
+    }
+
+    public function record(string $sql): string
+    {
+        $this->sql[] = $sql;
+        return $sql;
+    }
+
+    private function write(string $key, string $module, string $bot, string $message): void
+    {
+        $this->writeLog(['conversation_id' => $key, 'module' => $module, 'bot_id' => $bot, 'user_message' => $message, 'reply' => 'Thanks']);
+        if (!isset($this->conv[$key])) {
+            global $wpdb;
+            $this->conv[$key] = (int) $wpdb->get_var($wpdb->prepare(
+                "SELECT id FROM {$wpdb->prefix}aipkit_conversations WHERE conversation_key = %s",
+                "gg1a2b3:{$module}:{$bot}:{$key}"
+            ));
+        }
+    }
+
+    private function page(array $in, int $per_page, string $cursor = ''): array
+    {
+        $f = Filters::from_request($in);
+        $this->assertInstanceOf(Filters::class, $f);
+        $this->sql = [];
+        $page = ConversationList::page($f, $per_page, $cursor);
+        $this->assertIsArray($page, is_wp_error($page) ? $page->get_error_message() : '');
+        return $page;
+    }
+
+    private function fulltextQueries(): array
+    {
+        return array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH(')));
+    }
+
+    private function ids(string ...$keys): array
+    {
+        $ids = array_map(fn ($k) => $this->conv[$k], $keys);
+        sort($ids);
+        return $ids;
+    }
+
+    private function itemIds(array $page): array
+    {
+        $ids = array_column($page['items'], 'id');
+        sort($ids);
+        return $ids;
+    }
+
+    public function testFrequentWordUnderAFilterWhoseRowsAreAllOldIsFoundByWalkingTheFiltersRows(): void
+    {
+        $page = $this->page(['search' => 'warranty', 'module' => 'content_writer'], 10);
+
+        $expected = $this->ids(...array_map(static fn ($i) => "cw-$i", range(0, 9)));
+        $this->assertSame($expected, $this->itemIds($page));
+        $this->assertNull($page['next_cursor'], 'exactly ten match: no further page');
+        $this->assertFalse($page['partial']);
+        $this->assertSame([], $this->fulltextQueries(), 'no FULLTEXT query (it would read all 310 matches)');
+        // Newest match first, and the match shown is the exchange with the word.
+        $this->assertSame($this->conv['cw-9'], $page['items'][0]['id']);
+        $this->assertStringContainsString('Warranty text number 9', $page['items'][0]['match']['user_message']);
+    }
+
+    public function testWordFrequentOverallButSparseUnderTheFilterWalksBoundedAndPagesOn(): void
+    {
+        ConversationList::$window = 50;
+        ConversationList::$walk_rows_cap = 260;
+
+        $first = $this->page(['search' => 'warranty', 'bot' => 'contact-form'], 10);
+
+        $this->assertSame([], $this->fulltextQueries(), 'a word in 310 of 712 rows is not handed to FULLTEXT');
+        $this->assertTrue($first['partial'], 'the walk stops at its row bound and says so');
+        $this->assertSame([], $first['items']);
+        $this->assertMatchesRegularExpression('/^h:\d+$/', (string) $first['next_cursor']);
+
+        $second = $this->page(['search' => 'warranty', 'bot' => 'contact-form'], 10, $first['next_cursor']);
+
+        $this->assertSame([], $this->fulltextQueries());
+        $this->assertSame($this->ids('form-0'), $this->itemIds($second));
+        $this->assertFalse($second['partial']);
+        $this->assertNull($second['next_cursor']);
+    }
+
+    public function testWordRareOverallUnderTheSameFilterIsLeftToFulltext(): void
+    {
+        $page = $this->page(['search' => 'claim', 'module' => 'ai_forms'], 10);
+
+        $this->assertSame($this->ids('form-0'), $this->itemIds($page));
+        $this->assertFalse($page['partial']);
+        $this->assertCount(1, $this->fulltextQueries(), 'rare overall: FULLTEXT answers the rest at once');
+    }
+
+    public function testUntilSchemaEightIsInstalledTheIdWindowsAnswer(): void
+    {
+        update_option(Schema::OPTION, '7');
+        try {
+            $page = $this->page(['search' => 'warranty', 'module' => 'content_writer'], 10);
+        } finally {
+            update_option(Schema::OPTION, Schema::VERSION);
+        }
+        $this->assertSame($this->ids(...array_map(static fn ($i) => "cw-$i", range(0, 9))), $this->itemIds($page));
+        $this->assertSame([], array_filter($this->sql, static fn ($q) => false !== stripos($q, 'FORCE INDEX')), 'keys not there yet: not forced');
+        $this->assertCount(1, $this->fulltextQueries(), 'the id windows hand over as before');
+    }
+
+    public function testUserFilterWalksTheUsersRowsToo(): void
+    {
+        $user = self::factory()->user->create();
+        $this->writeLog(['conversation_id' => 'mine', 'user_id' => $user, 'guest_key' => '', 'user_message' => 'warranty for my order', 'reply' => 'ok']);
+        // Ids climb past the user's one row: every newer row is someone else's.
+        for ($i = 0; $i < 300; $i++) {
+            $this->writeLog(['conversation_id' => 'later-' . ($i % 30), 'user_message' => "warranty again $i", 'reply' => 'ok']);
+        }
+
+        $page = $this->page(['search' => 'warranty', 'user_id' => (string) $user], 10);
+
+        $this->assertCount(1, $page['items']);
+        $this->assertSame($user, $page['items'][0]['user_id']);
+        $this->assertSame([], $this->fulltextQueries());
+    }
+}
