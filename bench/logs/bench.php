@@ -182,7 +182,7 @@ $code        = (string) $wpdb->get_var( 'SELECT REGEXP_SUBSTR(user_message, \'[A
 // Built when each search block runs: the oldest module is read on the dataset as the deletes and top-ups left it.
 $search_cases = static function () use ( $wpdb, $code ) {
 	$search_args = [];
-	foreach ( array_merge( [ 'warranty', 'refund invoice', 'Grüße', 'café checkout', 'seed-benchmark-marker', 'kangaroo' ] ) as $q ) {
+	foreach ( array_merge( [ 'warranty', 'refund invoice', 'Grüße', 'café checkout', 'seed-benchmark-marker', 'kangaroo', 'warranty kangaroo' ] ) as $q ) {
 		$search_args[ "\"{$q}\"" ] = [ 'search' => $q ];
 	}
 	$search_args['"warranty" + chatbot + 30 days'] = [

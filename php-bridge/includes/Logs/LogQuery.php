@@ -42,6 +42,10 @@ final class LogQuery {
 		$sql = '';
 		if ( $s->indexed ) {
 			$sql .= $wpdb->prepare( ' AND MATCH(l.user_message, l.reply) AGAINST (%s IN BOOLEAN MODE)', $s->boolean_query() );
+			// Words left out of the FULLTEXT query (ConversationList::narrow_fulltext) are checked on its rows.
+			foreach ( array_diff( $s->indexed, $s->fulltext ?? $s->indexed ) as $w ) {
+				$sql .= WordMatch::condition( $w );
+			}
 		}
 		foreach ( $s->terms as $w ) {
 			$sql .= TermIndex::condition( $w );

@@ -21,6 +21,12 @@ final class SearchTerms {
 	public $raw;
 	/** @var string[] words for the FULLTEXT index */
 	public $indexed = [];
+	/**
+	 * @var string[]|null the indexed words FULLTEXT reads (null: all of them). The others are
+	 *                    checked row by row on what it returns: MariaDB reads every match of every
+	 *                    word in the query, so one frequent word makes a rare combination slow.
+	 */
+	public $fulltext = null;
 	/** @var string[] short words (TermIndex): each must be a whole word of the text */
 	public $terms = [];
 	/** @var string[] substrings matched with LIKE (stopwords, beginnings of stopwords, punctuation) */
@@ -116,7 +122,7 @@ final class SearchTerms {
 				static function ( $w ) {
 					return '+' . $w . '*';
 				},
-				$this->indexed
+				$this->fulltext ?? $this->indexed
 			)
 		);
 	}

@@ -185,4 +185,33 @@ final class FilteredSearchTest extends TestCase
         $this->assertSame($user, $page['items'][0]['user_id']);
         $this->assertSame([], $this->fulltextQueries());
     }
+
+    public function testSeveralWordsAskFulltextForTheRarestAloneAndCheckTheOthersOnItsRows(): void
+    {
+        // No filter: the newest 250 rows hold no "warranty claim", so the index answers. MariaDB reads
+        // every match of every word of a boolean query: it is asked for "claim" (1 row) only.
+        $page = $this->page(['search' => 'warranty claim'], 10);
+
+        $this->assertSame($this->ids('form-0'), $this->itemIds($page));
+        $this->assertFalse($page['partial']);
+        $ft = $this->fulltextQueries();
+        $this->assertCount(1, $ft);
+        $this->assertStringContainsString("'+claim*'", $ft[0]);
+        $this->assertStringNotContainsString('+warranty*', $ft[0], 'the frequent word is checked on the rows, not read from the index');
+        $this->assertStringContainsString('My warranty claim form', $page['items'][0]['match']['user_message']);
+
+        $f = Filters::from_request(['search' => 'warranty claim']);
+        $this->sql = [];
+        $this->assertSame(['conversations' => 1, 'capped' => false], ConversationList::count_matches($f));
+        $this->assertStringNotContainsString('+warranty*', implode("\n", $this->fulltextQueries()));
+
+        // A rare word with a frequent one that never meet: nothing, without reading the frequent one.
+        $none = $this->page(['search' => 'warranty kangaroo'], 10);
+        $this->assertSame([], $none['items']);
+        $this->assertFalse($none['partial']);
+        $this->assertStringNotContainsString('+warranty*', implode("\n", $this->fulltextQueries()));
+        // "shoes" occurs only with "blog": the row check still requires both words.
+        $this->assertSame([], $this->page(['search' => 'warranty shoes'], 10)['items']);
+        $this->assertSame($this->ids('cw-10', 'cw-11'), $this->itemIds($this->page(['search' => 'blog shoes'], 10)));
+    }
 }
