@@ -5,7 +5,7 @@
 
 use crate::error::{err, CoreError};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// Decimal places of every stored amount (DECIMAL(20,6)).
 pub const SCALE: u32 = 6;
@@ -158,7 +158,9 @@ impl Credits {
         if m < 0 {
             s.push('-');
         }
-        let _ = write!(s, "{int}.{frac:06}");
+        crate::digits::push_u64(&mut s, int);
+        s.push('.');
+        crate::digits::push_u64_padded(&mut s, u64::from(frac), 6);
         s
     }
 

@@ -9,7 +9,7 @@ use crate::money::RawNum;
 use crate::value::{Value, MAX_DEPTH, MAX_FIELDS};
 use serde::ser::{self, Impossible, Serialize};
 use std::borrow::Cow;
-use std::fmt::{self, Write};
+use std::fmt;
 
 struct Reader<'a> {
     s: &'a str,
@@ -68,6 +68,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// One expected byte (the punctuation), without a slice compare.
+    fn eat_byte(&mut self, c: u8) -> bool {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
     fn eat(&mut self, lit: &str) -> bool {
         if self.b[self.i..].starts_with(lit.as_bytes()) {
             self.i += lit.len();
@@ -88,7 +98,7 @@ impl<'a> Reader<'a> {
                 self.i += 1;
                 let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(8);
                 self.ws();
-                if self.eat("}") {
+                if self.eat_byte(b'}') {
                     return Ok(Value::Obj(out));
                 }
                 loop {
@@ -104,16 +114,16 @@ impl<'a> Reader<'a> {
                         return Err(format!("duplicate field `{k}`"));
                     }
                     self.ws();
-                    if !self.eat(":") {
+                    if !self.eat_byte(b':') {
                         return Err(format!("expected ':' at byte {}", self.i));
                     }
                     let v = self.value(depth + 1)?;
                     out.push((k, v));
                     self.ws();
-                    if self.eat(",") {
+                    if self.eat_byte(b',') {
                         continue;
                     }
-                    if self.eat("}") {
+                    if self.eat_byte(b'}') {
                         return Ok(Value::Obj(out));
                     }
                     return Err(format!("expected ',' or '}}' at byte {}", self.i));
@@ -123,16 +133,16 @@ impl<'a> Reader<'a> {
                 self.i += 1;
                 let mut out = Vec::with_capacity(4);
                 self.ws();
-                if self.eat("]") {
+                if self.eat_byte(b']') {
                     return Ok(Value::Arr(out));
                 }
                 loop {
                     out.push(self.value(depth + 1)?);
                     self.ws();
-                    if self.eat(",") {
+                    if self.eat_byte(b',') {
                         continue;
                     }
-                    if self.eat("]") {
+                    if self.eat_byte(b']') {
                         return Ok(Value::Arr(out));
                     }
                     return Err(format!("expected ',' or ']' at byte {}", self.i));
@@ -300,27 +310,36 @@ pub fn write<T: Serialize>(v: &T) -> Result<String, WriteError> {
 /// sequence has none, so runs are copied whole (decoding every char was a large share of a call
 /// in the PHP core, docs/core.md).
 fn quote(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     let b = s.as_bytes();
     let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let esc: &str = match c {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            c if c < 0x20 => "",
-            _ => continue,
-        };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        // Most bytes need nothing: one range test for the common case, then the rare escapes.
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            i += 1;
+            continue;
+        }
         // `i` is an ASCII byte, so both slices end on char boundaries.
         out.push_str(&s[last..i]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{:04x}", c);
-        } else {
-            out.push_str(esc);
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                // serde_json's form for the other control characters: \u00XX, lowercase hex.
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(c >> 4)]));
+                out.push(char::from(HEX[usize::from(c & 15)]));
+            }
         }
-        last = i + 1;
+        i += 1;
+        last = i;
     }
     out.push_str(&s[last..]);
     out.push('"');
@@ -367,7 +386,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> R {
-        let _ = write!(self.out, "{v}");
+        crate::digits::push_i64(self.out, v);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> R {
@@ -380,7 +399,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> R {
-        let _ = write!(self.out, "{v}");
+        crate::digits::push_u64(self.out, v);
         Ok(())
     }
     fn serialize_f32(self, _v: f32) -> R {

@@ -1,0 +1,69 @@
+//! Integers into text without `core::fmt`: the formatting machinery (`format!`, `write!`,
+//! `to_string`) runs hundreds of wasm instructions per call, and every one of them is PHP work in
+//! the PHP core (docs/core.md). These write exactly what `{}` / `{:0N}` write for the same numbers.
+
+/// Appends `v` in decimal, left-padded with zeros to at least `width` digits (`{v:0width$}`).
+pub fn push_u64_padded(out: &mut String, mut v: u64, width: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for _ in (buf.len() - i)..width {
+        out.push('0');
+    }
+    // SAFETY: only ASCII digits were written to buf[i..].
+    out.push_str(unsafe { std::str::from_utf8_unchecked(&buf[i..]) });
+}
+
+/// Appends `v` in decimal (`{v}`).
+pub fn push_u64(out: &mut String, v: u64) {
+    push_u64_padded(out, v, 0);
+}
+
+/// Appends `v` in decimal, with a `-` when negative (`{v}`).
+pub fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+/// `v` as its own string (`v.to_string()`).
+pub fn u64_text(v: u64) -> String {
+    let mut s = String::with_capacity(20);
+    push_u64(&mut s, v);
+    s
+}
+
+/// `v` as its own string (`v.to_string()`).
+pub fn i64_text(v: i64) -> String {
+    let mut s = String::with_capacity(20);
+    push_i64(&mut s, v);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_what_fmt_writes() {
+        for v in [0u64, 1, 9, 10, 99, 100, 12_345, 999_999, 1_000_000, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+            assert_eq!(u64_text(v), v.to_string());
+            for w in [0, 1, 2, 4, 6, 21] {
+                let mut s = String::from("x");
+                push_u64_padded(&mut s, v, w);
+                assert_eq!(s, format!("x{v:0w$}"), "{v} {w}");
+            }
+        }
+        for v in [0i64, -1, 7, -10, 123, -99_999, i64::MIN, i64::MIN + 1, i64::MAX] {
+            assert_eq!(i64_text(v), v.to_string());
+        }
+    }
+}
