@@ -96,7 +96,9 @@ impl<'a> Reader<'a> {
             None => Err("unexpected end of input".into()),
             Some(b'{') => {
                 self.i += 1;
-                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(8);
+                // Room for the largest request object (authorize: 17 fields): growing it later copies
+                // every field, since nested values were allocated after it.
+                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(20);
                 self.ws();
                 if self.eat_byte(b'}') {
                     return Ok(Value::Obj(out));
@@ -110,7 +112,8 @@ impl<'a> Reader<'a> {
                     if out.len() >= MAX_FIELDS {
                         return Err("an object in the request has too many fields".into());
                     }
-                    if out.iter().any(|(e, _)| *e == k) {
+                    // First bytes before the full compare: most keys differ there.
+                    if out.iter().any(|(e, _)| e.len() == k.len() && e.as_bytes().first() == k.as_bytes().first() && *e == k) {
                         return Err(format!("duplicate field `{k}`"));
                     }
                     self.ws();
@@ -197,7 +200,17 @@ impl<'a> Reader<'a> {
         }
         let text = &self.s[start..self.i];
         if whole {
-            // Same shapes as serde_json: non-negative → u64, negative → i64.
+            // Same shapes as serde_json: non-negative → u64, negative → i64. Up to 18 digits fit
+            // an i64 without the overflow checks of `parse` (128-bit multiplies on wasm32).
+            let neg = self.b[start] == b'-';
+            let digits = &self.b[int_start..self.i];
+            if digits.len() <= 18 {
+                let mut m: i64 = 0;
+                for &d in digits {
+                    m = m * 10 + i64::from(d - b'0');
+                }
+                return Ok(Value::Num(if neg { RawNum::I(-m) } else { RawNum::U(m as u64) }));
+            }
             if let Ok(v) = text.parse::<u64>() {
                 return Ok(Value::Num(RawNum::U(v)));
             }
@@ -330,6 +343,9 @@ fn quote(out: &mut String, s: &str) {
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
+            // serde_json's short forms (the FFI path); \u0008/\u000c before this change.
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
             _ => {
                 // serde_json's form for the other control characters: \u00XX, lowercase hex.
                 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -543,6 +559,10 @@ mod tests {
             r#"  {"n": 18446744073709551615, "m": -9223372036854775808}  "#,
             "[]",
             r#""plain""#,
+            // Around the 18-digit fast path of the number reader, both signs.
+            "[0,-0,7,-7,999999999999999999,-999999999999999999,1000000000000000000,-1000000000000000000,9223372036854775807,9223372036854775808,-9223372036854775808]",
+            // The writer's and reader's escapes, a long plain run, keys of equal length.
+            r#"{"ab":"\t\r\n\b\f\/\u001f\u0000","ac":"x","long":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé"}"#,
         ] {
             let mine = parse(text).unwrap();
             let theirs: Value<'_> = serde_json::from_str(text).unwrap();
@@ -582,6 +602,21 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_of_equal_length_and_first_byte() {
+        assert!(parse(r#"{"ab":1,"ac":2,"ab":3}"#).is_err());
+        assert!(parse(r#"{"ab":1,"ac":2,"ba":3}"#).is_ok());
+        assert!(parse(r#"{"":1,"":2}"#).is_err());
+    }
+
+    #[test]
+    fn quotes_every_control_character_like_serde_json() {
+        let s: String = (0u8..0x80).map(char::from).chain("é🚀\"\\".chars()).collect();
+        let mut out = String::new();
+        quote(&mut out, &s);
+        assert_eq!(out, serde_json::to_string(&s).unwrap());
     }
 
     #[test]
