@@ -31,8 +31,16 @@ pub fn push_u64_padded(out: &mut String, v: u64, width: usize) {
     for _ in (buf.len() - i)..width {
         out.push('0');
     }
-    // SAFETY: only ASCII digits were written to buf[i..].
-    out.push_str(unsafe { std::str::from_utf8_unchecked(&buf[i..]) });
+    push_short(out, &buf[i..]);
+}
+
+/// Appends short ASCII text byte by byte: `push_str` is a `memcpy`, which for a few unaligned
+/// bytes costs far more in the PHP core (a string round trip through linear memory) than the pushes.
+pub fn push_short(out: &mut String, ascii: &[u8]) {
+    out.reserve(ascii.len());
+    for &b in ascii {
+        out.push(char::from(b));
+    }
 }
 
 /// Appends `v` in decimal (`{v}`).
