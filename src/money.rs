@@ -31,7 +31,33 @@ pub fn display_decimal(d: Decimal) -> String {
     if n.is_zero() {
         n.set_sign_positive(true);
     }
-    n.to_string()
+    // rust_decimal's Display (core::fmt and 96-bit digit division) only when the mantissa needs
+    // more than 64 bits; otherwise the same text from the u64 mantissa (src/digits.rs).
+    let u = n.unpack();
+    if u.hi != 0 {
+        return n.to_string();
+    }
+    let mut digits = String::with_capacity(24);
+    crate::digits::push_u64(&mut digits, u64::from(u.mid) << 32 | u64::from(u.lo));
+    let scale = u.scale as usize;
+    let mut s = String::with_capacity(digits.len() + scale + 3);
+    if u.negative {
+        s.push('-');
+    }
+    if scale == 0 {
+        s.push_str(&digits);
+    } else if digits.len() > scale {
+        s.push_str(&digits[..digits.len() - scale]);
+        s.push('.');
+        s.push_str(&digits[digits.len() - scale..]);
+    } else {
+        s.push_str("0.");
+        for _ in digits.len()..scale {
+            s.push('0');
+        }
+        s.push_str(&digits);
+    }
+    s
 }
 
 fn shown(raw: &str) -> String {
@@ -381,6 +407,27 @@ mod tests {
             let c = p(raw).unwrap();
             assert_eq!(c, Credits::from_exact(wide, "x").unwrap(), "{raw}");
             assert_eq!(c.decimal().scale(), wide.scale(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn display_decimal_agrees_with_rust_decimal() {
+        let reference = |d: Decimal| {
+            let mut n = d.normalize();
+            if n.is_zero() {
+                n.set_sign_positive(true);
+            }
+            n.to_string()
+        };
+        for (m, sc) in [
+            (0i64, 0u32), (0, 6), (-0, 3), (1, 0), (-1, 0), (14, 1), (1_400_000, 6), (-1_400_000, 6), (1, 6), (-1, 9), (5, 28), (1_100, 0),
+            (123_456_789, 3), (120, 2), (i64::MAX, 0), (i64::MIN, 4), (i64::MAX, 28), (10_000_000_000, 10),
+        ] {
+            let d = Decimal::new(m, sc);
+            assert_eq!(display_decimal(d), reference(d), "{m}e-{sc}");
+        }
+        for d in [Decimal::MAX, Decimal::MIN, Decimal::from_i128_with_scale(1 << 70, 5), -Decimal::from_i128_with_scale(1 << 64, 0)] {
+            assert_eq!(display_decimal(d), reference(d), "{d:?}");
         }
     }
 
