@@ -6,6 +6,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod admission;
+pub mod digits;
 pub mod error;
 pub mod ledger;
 pub mod logs;

@@ -5,7 +5,7 @@
 
 use crate::error::{err, CoreError};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// Decimal places of every stored amount (DECIMAL(20,6)).
 pub const SCALE: u32 = 6;
@@ -13,6 +13,8 @@ pub const SCALE: u32 = 6;
 pub const MAX_INT_DIGITS: usize = 14;
 /// Largest accepted count (tokens, images, videos).
 pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+const POW10: [u64; SCALE as usize + 1] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 fn limit() -> Decimal {
     Decimal::from(100_000_000_000_000u64)
@@ -29,7 +31,33 @@ pub fn display_decimal(d: Decimal) -> String {
     if n.is_zero() {
         n.set_sign_positive(true);
     }
-    n.to_string()
+    // rust_decimal's Display (core::fmt and 96-bit digit division) only when the mantissa needs
+    // more than 64 bits; otherwise the same text from the u64 mantissa (src/digits.rs).
+    let u = n.unpack();
+    if u.hi != 0 {
+        return n.to_string();
+    }
+    let mut digits = String::with_capacity(24);
+    crate::digits::push_u64(&mut digits, u64::from(u.mid) << 32 | u64::from(u.lo));
+    let scale = u.scale as usize;
+    let mut s = String::with_capacity(digits.len() + scale + 3);
+    if u.negative {
+        s.push('-');
+    }
+    if scale == 0 {
+        s.push_str(&digits);
+    } else if digits.len() > scale {
+        s.push_str(&digits[..digits.len() - scale]);
+        s.push('.');
+        s.push_str(&digits[digits.len() - scale..]);
+    } else {
+        s.push_str("0.");
+        for _ in digits.len()..scale {
+            s.push('0');
+        }
+        s.push_str(&digits);
+    }
+    s
 }
 
 fn shown(raw: &str) -> String {
@@ -82,14 +110,24 @@ impl Credits {
         if significant > MAX_INT_DIGITS {
             return Err(overflow(field));
         }
-        let mut mantissa: i128 = 0;
-        for &b in int.iter().chain(frac.iter()) {
-            mantissa = mantissa * 10 + i128::from(b - b'0');
-        }
-        if neg {
-            mantissa = -mantissa;
-        }
-        let d = Decimal::from_i128_with_scale(mantissa, frac.len() as u32);
+        // At most 14 + 6 significant digits; up to 18 fit an i64 without any overflow check (i128
+        // arithmetic is a __multi3 call per digit in the PHP core).
+        let d = if significant + frac.len() <= 18 {
+            let mut m: i64 = 0;
+            for &b in int.iter().chain(frac.iter()) {
+                m = m * 10 + i64::from(b - b'0');
+            }
+            Decimal::new(if neg { -m } else { m }, frac.len() as u32)
+        } else {
+            let mut mantissa: i128 = 0;
+            for &b in int.iter().chain(frac.iter()) {
+                mantissa = mantissa * 10 + i128::from(b - b'0');
+            }
+            if neg {
+                mantissa = -mantissa;
+            }
+            Decimal::from_i128_with_scale(mantissa, frac.len() as u32)
+        };
         Credits::from_exact(d, field)
     }
 
@@ -141,6 +179,29 @@ impl Credits {
 
     /// Canonical wire form: exactly 6 decimal places ("1.400000").
     pub fn canonical(self) -> String {
+        // Fast path: the mantissa scaled to 6 places fits a u64 (amounts below ~1.8 * 10^13), so
+        // no rescale and no 128-bit division (each a long helper call in the PHP core).
+        let (lo, mid, hi) = {
+            let u = self.0.unpack();
+            (u.lo, u.mid, u.hi)
+        };
+        let scale = self.0.scale();
+        if hi == 0 && scale <= SCALE {
+            let raw = u64::from(mid) << 32 | u64::from(lo);
+            // No checked_mul: its overflow test is a 128-bit multiply on wasm32.
+            let f = POW10[(SCALE - scale) as usize];
+            if raw <= u64::MAX / f {
+                let a = raw * f;
+                let mut s = String::with_capacity(24);
+                if self.0.is_sign_negative() && a != 0 {
+                    s.push('-');
+                }
+                crate::digits::push_u64(&mut s, a / 1_000_000);
+                s.push('.');
+                crate::digits::push_u64_padded(&mut s, a % 1_000_000, 6);
+                return s;
+            }
+        }
         let mut d = self.0;
         d.rescale(SCALE);
         // Integer formatting of the mantissa: rust_decimal's Display divides 96-bit numbers digit by
@@ -158,7 +219,9 @@ impl Credits {
         if m < 0 {
             s.push('-');
         }
-        let _ = write!(s, "{int}.{frac:06}");
+        crate::digits::push_u64(&mut s, int);
+        s.push('.');
+        crate::digits::push_u64_padded(&mut s, u64::from(frac), 6);
         s
     }
 
@@ -305,6 +368,67 @@ mod tests {
         assert_eq!(p("1.400000").unwrap().display(), "1.4");
         assert_eq!(p("1100").unwrap().display(), "1100");
         assert_eq!(p("-0.000000").unwrap().display(), "0");
+    }
+
+    #[test]
+    fn canonical_fast_path_agrees_with_rescaling() {
+        let reference = |c: Credits| {
+            let mut d = c.decimal();
+            d.rescale(SCALE);
+            if d.is_zero() {
+                d.set_sign_positive(true);
+            }
+            d.to_string()
+        };
+        for raw in [
+            "0", "-0", "-0.000000", "1", "-1", "1.4", "0.000001", "-0.000001", "12.345678", "99999999999999.999999", "-99999999999999.999999",
+            "18446744073709.551615", "18446744073709.551616", "18446744073709", "18446744073710", "4294967295.999999", "4294.967296", "00012.50",
+        ] {
+            let c = p(raw).unwrap();
+            assert_eq!(c.canonical(), reference(c), "{raw}");
+        }
+        // Computed values with other scales (a product before rounding has more places).
+        for (m, sc) in [(15i64, 1u32), (-7, 0), (123_456_789, 3), (1, 6), (5, 2), (-10_000_000_000_000, 0)] {
+            let c = Credits::from_exact(Decimal::new(m, sc), "x").unwrap();
+            assert_eq!(c.canonical(), reference(c), "{m}e-{sc}");
+        }
+    }
+
+    #[test]
+    fn parse_fast_and_wide_paths_agree() {
+        for raw in ["99999999999999.999999", "00000000000000000001.5", "12345678901234.5678", "-1234567890123.123456", "0.1", "-0"] {
+            let wide = {
+                let neg = raw.starts_with('-');
+                let body = raw.trim_start_matches('-');
+                let (i, f) = body.split_once('.').unwrap_or((body, ""));
+                let m: i128 = format!("{i}{f}").parse().unwrap();
+                Decimal::from_i128_with_scale(if neg { -m } else { m }, f.len() as u32)
+            };
+            let c = p(raw).unwrap();
+            assert_eq!(c, Credits::from_exact(wide, "x").unwrap(), "{raw}");
+            assert_eq!(c.decimal().scale(), wide.scale(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn display_decimal_agrees_with_rust_decimal() {
+        let reference = |d: Decimal| {
+            let mut n = d.normalize();
+            if n.is_zero() {
+                n.set_sign_positive(true);
+            }
+            n.to_string()
+        };
+        for (m, sc) in [
+            (0i64, 0u32), (0, 6), (-0, 3), (1, 0), (-1, 0), (14, 1), (1_400_000, 6), (-1_400_000, 6), (1, 6), (-1, 9), (5, 28), (1_100, 0),
+            (123_456_789, 3), (120, 2), (i64::MAX, 0), (i64::MIN, 4), (i64::MAX, 28), (10_000_000_000, 10),
+        ] {
+            let d = Decimal::new(m, sc);
+            assert_eq!(display_decimal(d), reference(d), "{m}e-{sc}");
+        }
+        for d in [Decimal::MAX, Decimal::MIN, Decimal::from_i128_with_scale(1 << 70, 5), -Decimal::from_i128_with_scale(1 << 64, 0)] {
+            assert_eq!(display_decimal(d), reference(d), "{d:?}");
+        }
     }
 
     #[test]

@@ -397,7 +397,7 @@ fn quote_resp(rules: &[Rule], usage: &Usage) -> Result<QuoteResp, CoreError> {
         method: q.rule.map_or("fallback", |r| r.method.as_str()),
         rule_id: q.rule.and_then(|r| r.id),
         fallback: q.rule.is_none(),
-        units: q.units.to_string(),
+        units: crate::digits::u64_text(q.units),
         breakdown: q.breakdown,
         rule_snapshot: q.rule.map(snapshot),
     })
@@ -417,7 +417,7 @@ pub fn price(v: &Value<'_>) -> Result<PriceResp, CoreError> {
         credits: q.credits.canonical(),
         rule_id: q.rule.and_then(|r| r.id),
         fallback: q.rule.is_none(),
-        units: q.units.to_string(),
+        units: crate::digits::u64_text(q.units),
     })
 }
 
@@ -697,7 +697,7 @@ fn quota_plan(o: &Obj<'_>) -> Result<QuotaPlan, CoreError> {
             let info = period_at(o, p)?;
             QuotaPlan {
                 rule: Some(which),
-                scope: if which == "bot" { format!("{module}:{bot_id}") } else { module.to_owned() },
+                scope: if which == "bot" { [module, ":", bot_id].concat() } else { module.to_owned() },
                 limit: canon(limit_under(&r, subject, &roles)?),
                 period: p.as_str(),
                 period_key: info.key,
@@ -731,7 +731,7 @@ pub fn authorize(v: &Value<'_>) -> Result<AuthorizeResp, CoreError> {
     ])?;
     let (rules, usage) = quote_parts(&o)?;
     let q = pricing::price(&rules, &usage, false)?;
-    let price = PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() };
+    let price = PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: crate::digits::u64_text(q.units) };
     let quota = quota_plan(&o)?;
     let limit = opt_limit(quota.limit.as_deref(), "limit")?;
     let mut rows = Vec::new();

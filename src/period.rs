@@ -139,6 +139,24 @@ fn local_to_utc(spans: &[OffsetSpan], local: i64) -> Result<i64, CoreError> {
     Err(err("invalid_timezone", "utc_offsets do not cover the period boundaries; pass transitions from 40 days before to 40 days after now.", "utc_offsets"))
 }
 
+/// `{prefix}{y:04}-{m:02}[-{d:02}]` without `format!` (src/digits.rs); years are 1900–9999 here.
+fn date_key(prefix: &str, y: i64, m: u32, d: Option<u32>) -> String {
+    let mut s = String::with_capacity(11);
+    s.push_str(prefix);
+    let part = |s: &mut String, v: i64, w: usize| match u64::try_from(v) {
+        Ok(u) => crate::digits::push_u64_padded(s, u, w),
+        Err(_) => s.push_str(&format!("{v:0w$}")),
+    };
+    part(&mut s, y, 4);
+    s.push('-');
+    crate::digits::push_u64_padded(&mut s, u64::from(m), 2);
+    if let Some(d) = d {
+        s.push('-');
+        crate::digits::push_u64_padded(&mut s, u64::from(d), 2);
+    }
+    s
+}
+
 pub fn period(p: Period, now: i64, spans: &[OffsetSpan], start_of_week: i64) -> Result<PeriodInfo, CoreError> {
     validate_offsets(spans)?;
     if !(MIN_TIME..=MAX_TIME).contains(&now) {
@@ -154,15 +172,15 @@ pub fn period(p: Period, now: i64, spans: &[OffsetSpan], start_of_week: i64) -> 
     let today = (now + off).div_euclid(86_400);
     let (y, m, d) = civil_from_days(today);
     let (key, start_day, next_day) = match p {
-        Period::Daily => (format!("{y:04}-{m:02}-{d:02}"), today, today + 1),
+        Period::Daily => (date_key("", y, m, Some(d)), today, today + 1),
         Period::Weekly => {
             let first = today - (weekday(today) - start_of_week).rem_euclid(7);
             let (fy, fm, fd) = civil_from_days(first);
-            (format!("W{fy:04}-{fm:02}-{fd:02}"), first, first + 7)
+            (date_key("W", fy, fm, Some(fd)), first, first + 7)
         }
         Period::Monthly => {
             let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-            (format!("{y:04}-{m:02}"), days_from_civil(y, m, 1), days_from_civil(ny, nm, 1))
+            (date_key("", y, m, None), days_from_civil(y, m, 1), days_from_civil(ny, nm, 1))
         }
         Period::Never => unreachable!("handled above"),
     };

@@ -112,7 +112,7 @@ pub fn read(text: &str) -> Result<(Vec<Rule>, Usage), CoreError> {
 pub fn price(text: &str) -> Result<PriceResp, CoreError> {
     let (rules, usage) = read(text)?;
     let q = pricing::price(&rules, &usage, false)?;
-    Ok(PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: q.units.to_string() })
+    Ok(PriceResp { credits: q.credits.canonical(), rule_id: q.rule.and_then(|r| r.id), fallback: q.rule.is_none(), units: crate::digits::u64_text(q.units) })
 }
 
 /// The fast entries' answer: `credits \t rule_id \t fallback(0|1) \t units` (rule_id empty when none).

@@ -237,6 +237,14 @@ fn line(label: &str, calculation: String, amount: Decimal) -> BreakdownLine {
     BreakdownLine { label: label.to_owned(), calculation, amount: display_decimal(amount) }
 }
 
+/// `{count}{op}{rate}` ("800 / 1000 × 0.8") without `format!` (costly in the PHP core, src/digits.rs).
+fn calc(count: u64, op: &str, rate: Decimal) -> String {
+    let mut s = crate::digits::u64_text(count);
+    s.push_str(op);
+    s.push_str(&display_decimal(rate));
+    s
+}
+
 /// Exact division by 1000 as a scale shift (no long division); falls back when the scale is full.
 fn per_thousand(d: Decimal) -> Decimal {
     let mut r = d;
@@ -264,14 +272,13 @@ pub fn price<'r>(rules: &'r [Rule], usage: &Usage, detail: bool) -> Result<Quote
         let breakdown = if detail {
             vec![
                 line("Fallback", "No pricing rule matched: charged raw usage units".to_owned(), credits.decimal()),
-                line("Total", units.to_string(), credits.decimal()),
+                line("Total", crate::digits::u64_text(units), credits.decimal()),
             ]
         } else {
             Vec::new()
         };
         return Ok(Quote { credits, rule: None, units, breakdown });
     };
-    let x = '\u{00D7}';
     let mut parts: Vec<BreakdownLine> = Vec::new();
     let exact = match rule.method {
         Method::Per1kTokens => {
@@ -279,15 +286,15 @@ pub fn price<'r>(rules: &'r [Rule], usage: &Usage, detail: bool) -> Result<Quote
             let i = per_thousand(mul(Decimal::from(usage.input_tokens), ir)?);
             let o = per_thousand(mul(Decimal::from(usage.output_tokens), or)?);
             if detail {
-                parts.push(line("Input", format!("{} / 1000 {x} {}", usage.input_tokens, display_decimal(ir)), i));
-                parts.push(line("Output", format!("{} / 1000 {x} {}", usage.output_tokens, display_decimal(or)), o));
+                parts.push(line("Input", calc(usage.input_tokens, " / 1000 \u{00D7} ", ir), i));
+                parts.push(line("Output", calc(usage.output_tokens, " / 1000 \u{00D7} ", or), o));
             }
             i.checked_add(o).ok_or_else(|| crate::money::overflow("credits"))?
         }
         Method::Flat => {
             let r = rule.unit_rate.unwrap_or_default().decimal();
             if detail {
-                parts.push(line("Flat", format!("1 {x} {}", display_decimal(r)), r));
+                parts.push(line("Flat", calc(1, " \u{00D7} ", r), r));
             }
             r
         }
@@ -296,7 +303,7 @@ pub fn price<'r>(rules: &'r [Rule], usage: &Usage, detail: bool) -> Result<Quote
             let r = rule.unit_rate.unwrap_or_default().decimal();
             let v = mul(Decimal::from(n), r)?;
             if detail {
-                parts.push(line(label, format!("{n} {x} {}", display_decimal(r)), v));
+                parts.push(line(label, calc(n, " \u{00D7} ", r), v));
             }
             v
         }

@@ -127,16 +127,26 @@ impl Value<'_> {
     }
 }
 
+// Field paths are built on every read, error or not: plain concatenation, no `format!` (costly in
+// the PHP core, src/digits.rs).
 pub fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{path}.{name}")
+        return name.to_owned();
     }
+    let mut s = String::with_capacity(path.len() + 1 + name.len());
+    s.push_str(path);
+    s.push('.');
+    s.push_str(name);
+    s
 }
 
 pub fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
+    let mut s = String::with_capacity(path.len() + 8);
+    s.push_str(path);
+    s.push('[');
+    crate::digits::push_u64(&mut s, i as u64);
+    s.push(']');
+    s
 }
 
 pub fn wrong_type(path: &str, expected: &str, got: &Value<'_>) -> CoreError {
@@ -200,8 +210,8 @@ pub fn as_text(v: &Value<'_>, path: &str) -> Result<String, CoreError> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
         Value::Null => Ok(String::new()),
-        Value::Num(RawNum::I(i)) => Ok(i.to_string()),
-        Value::Num(RawNum::U(u)) => Ok(u.to_string()),
+        Value::Num(RawNum::I(i)) => Ok(crate::digits::i64_text(*i)),
+        Value::Num(RawNum::U(u)) => Ok(crate::digits::u64_text(*u)),
         Value::Num(_) => Err(err("malformed_input", format!("Malformed input: {path} must be a string (only whole numbers may be passed as numbers)."), path)),
         other => Err(wrong_type(path, "a string", other)),
     }

@@ -9,7 +9,7 @@ use crate::money::RawNum;
 use crate::value::{Value, MAX_DEPTH, MAX_FIELDS};
 use serde::ser::{self, Impossible, Serialize};
 use std::borrow::Cow;
-use std::fmt::{self, Write};
+use std::fmt;
 
 struct Reader<'a> {
     s: &'a str,
@@ -68,6 +68,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// One expected byte (the punctuation), without a slice compare.
+    fn eat_byte(&mut self, c: u8) -> bool {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
     fn eat(&mut self, lit: &str) -> bool {
         if self.b[self.i..].starts_with(lit.as_bytes()) {
             self.i += lit.len();
@@ -86,9 +96,11 @@ impl<'a> Reader<'a> {
             None => Err("unexpected end of input".into()),
             Some(b'{') => {
                 self.i += 1;
-                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(8);
+                // Room for the largest request object (authorize: 17 fields): growing it later copies
+                // every field, since nested values were allocated after it.
+                let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(20);
                 self.ws();
-                if self.eat("}") {
+                if self.eat_byte(b'}') {
                     return Ok(Value::Obj(out));
                 }
                 loop {
@@ -100,20 +112,21 @@ impl<'a> Reader<'a> {
                     if out.len() >= MAX_FIELDS {
                         return Err("an object in the request has too many fields".into());
                     }
-                    if out.iter().any(|(e, _)| *e == k) {
+                    // First bytes before the full compare: most keys differ there.
+                    if out.iter().any(|(e, _)| e.len() == k.len() && e.as_bytes().first() == k.as_bytes().first() && *e == k) {
                         return Err(format!("duplicate field `{k}`"));
                     }
                     self.ws();
-                    if !self.eat(":") {
+                    if !self.eat_byte(b':') {
                         return Err(format!("expected ':' at byte {}", self.i));
                     }
                     let v = self.value(depth + 1)?;
                     out.push((k, v));
                     self.ws();
-                    if self.eat(",") {
+                    if self.eat_byte(b',') {
                         continue;
                     }
-                    if self.eat("}") {
+                    if self.eat_byte(b'}') {
                         return Ok(Value::Obj(out));
                     }
                     return Err(format!("expected ',' or '}}' at byte {}", self.i));
@@ -123,16 +136,16 @@ impl<'a> Reader<'a> {
                 self.i += 1;
                 let mut out = Vec::with_capacity(4);
                 self.ws();
-                if self.eat("]") {
+                if self.eat_byte(b']') {
                     return Ok(Value::Arr(out));
                 }
                 loop {
                     out.push(self.value(depth + 1)?);
                     self.ws();
-                    if self.eat(",") {
+                    if self.eat_byte(b',') {
                         continue;
                     }
-                    if self.eat("]") {
+                    if self.eat_byte(b']') {
                         return Ok(Value::Arr(out));
                     }
                     return Err(format!("expected ',' or ']' at byte {}", self.i));
@@ -187,7 +200,17 @@ impl<'a> Reader<'a> {
         }
         let text = &self.s[start..self.i];
         if whole {
-            // Same shapes as serde_json: non-negative → u64, negative → i64.
+            // Same shapes as serde_json: non-negative → u64, negative → i64. Up to 18 digits fit
+            // an i64 without the overflow checks of `parse` (128-bit multiplies on wasm32).
+            let neg = self.b[start] == b'-';
+            let digits = &self.b[int_start..self.i];
+            if digits.len() <= 18 {
+                let mut m: i64 = 0;
+                for &d in digits {
+                    m = m * 10 + i64::from(d - b'0');
+                }
+                return Ok(Value::Num(if neg { RawNum::I(-m) } else { RawNum::U(m as u64) }));
+            }
             if let Ok(v) = text.parse::<u64>() {
                 return Ok(Value::Num(RawNum::U(v)));
             }
@@ -300,27 +323,39 @@ pub fn write<T: Serialize>(v: &T) -> Result<String, WriteError> {
 /// sequence has none, so runs are copied whole (decoding every char was a large share of a call
 /// in the PHP core, docs/core.md).
 fn quote(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     let b = s.as_bytes();
     let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let esc: &str = match c {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            c if c < 0x20 => "",
-            _ => continue,
-        };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        // Most bytes need nothing: one range test for the common case, then the rare escapes.
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            i += 1;
+            continue;
+        }
         // `i` is an ASCII byte, so both slices end on char boundaries.
         out.push_str(&s[last..i]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{:04x}", c);
-        } else {
-            out.push_str(esc);
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            // serde_json's short forms (the FFI path); \u0008/\u000c before this change.
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                // serde_json's form for the other control characters: \u00XX, lowercase hex.
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(c >> 4)]));
+                out.push(char::from(HEX[usize::from(c & 15)]));
+            }
         }
-        last = i + 1;
+        i += 1;
+        last = i;
     }
     out.push_str(&s[last..]);
     out.push('"');
@@ -367,7 +402,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> R {
-        let _ = write!(self.out, "{v}");
+        crate::digits::push_i64(self.out, v);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> R {
@@ -380,7 +415,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> R {
-        let _ = write!(self.out, "{v}");
+        crate::digits::push_u64(self.out, v);
         Ok(())
     }
     fn serialize_f32(self, _v: f32) -> R {
@@ -524,6 +559,10 @@ mod tests {
             r#"  {"n": 18446744073709551615, "m": -9223372036854775808}  "#,
             "[]",
             r#""plain""#,
+            // Around the 18-digit fast path of the number reader, both signs.
+            "[0,-0,7,-7,999999999999999999,-999999999999999999,1000000000000000000,-1000000000000000000,9223372036854775807,9223372036854775808,-9223372036854775808]",
+            // The writer's and reader's escapes, a long plain run, keys of equal length.
+            r#"{"ab":"\t\r\n\b\f\/\u001f\u0000","ac":"x","long":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé"}"#,
         ] {
             let mine = parse(text).unwrap();
             let theirs: Value<'_> = serde_json::from_str(text).unwrap();
@@ -563,6 +602,21 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_of_equal_length_and_first_byte() {
+        assert!(parse(r#"{"ab":1,"ac":2,"ab":3}"#).is_err());
+        assert!(parse(r#"{"ab":1,"ac":2,"ba":3}"#).is_ok());
+        assert!(parse(r#"{"":1,"":2}"#).is_err());
+    }
+
+    #[test]
+    fn quotes_every_control_character_like_serde_json() {
+        let s: String = (0u8..0x80).map(char::from).chain("é🚀\"\\".chars()).collect();
+        let mut out = String::new();
+        quote(&mut out, &s);
+        assert_eq!(out, serde_json::to_string(&s).unwrap());
     }
 
     #[test]
