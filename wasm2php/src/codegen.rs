@@ -143,17 +143,19 @@ struct Entry {
     konst: bool,
     /// When `e` is `(C ? 1 : 0)`: the PHP condition C.
     cond: Option<String>,
+    /// An i32 known as a signed PHP int too (sign extensions): what `s32` of `e` would compute.
+    signed: Option<String>,
 }
 
 impl Entry {
     fn konst(s: String) -> Entry {
-        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None }
+        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None }
     }
     fn slot(k: usize) -> Entry {
-        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None }
+        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None }
     }
     fn local(i: u32) -> Entry {
-        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None }
+        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None }
     }
     fn simple(&self) -> bool {
         self.konst || (self.e.starts_with('$') && self.e[1..].bytes().skip(1).all(|b| b.is_ascii_digit()))
@@ -268,6 +270,7 @@ impl Gen<'_, '_> {
             slots: from.iter().any(|f| f.slots),
             konst: false,
             cond: None,
+            signed: None,
         });
     }
 
@@ -303,6 +306,26 @@ impl Gen<'_, '_> {
     fn flush_all(&mut self) {
         let h = self.stack.len();
         self.flush(h, |_| true);
+    }
+
+    /// The signed value of an i32 entry: folded for constants, free after a sign extension.
+    fn s32(e: &Entry) -> String {
+        if let Some(sg) = &e.signed {
+            return sg.clone();
+        }
+        if e.konst {
+            if let Ok(v) = e.e.parse::<u32>() {
+                return i64_literal(v as i32 as i64);
+            }
+        }
+        format!("(({} ^ 0x80000000) - 0x80000000)", e.e)
+    }
+
+    fn cmp_s(&mut self, op: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let c = format!("{} {op} {}", Self::s32(&a), Self::s32(&b));
+        self.push_cond(c, &[&a, &b]);
     }
 
     fn cond_of(e: &Entry) -> String {
@@ -423,17 +446,47 @@ impl Gen<'_, '_> {
     }
 
     fn addr(a: &Entry, mem: &MemArg) -> String {
-        if mem.offset == 0 {
+        if let Some(k) = Self::const_addr(a, mem) {
+            k.to_string()
+        } else if mem.offset == 0 {
             a.e.clone()
         } else {
             format!("({} + {})", a.e, mem.offset)
         }
     }
 
+    /// The effective address when it is a compile-time constant (below 2^32; larger ones trap at run time).
+    fn const_addr(a: &Entry, mem: &MemArg) -> Option<u64> {
+        if !a.konst {
+            return None;
+        }
+        let v = a.e.parse::<u64>().ok()? + mem.offset;
+        (v < 1 << 32).then_some(v)
+    }
+
     fn load(&mut self, mem: &MemArg, kind: &str) {
         let a = self.pop();
         let ad = Self::addr(&a, mem);
         let m = self.mem;
+        if let Some(k) = Self::const_addr(&a, mem) {
+            let (w, sh) = (k >> 2, (k & 3) * 8);
+            let e = match (kind, sh) {
+                ("32", 0) => Some(format!("({m}[{w}] ?? self::oob())")),
+                ("64", 0) => Some(format!("(({m}[{w}] ?? self::oob()) | (({m}[{}] ?? self::oob()) << 32))", w + 1)),
+                ("8u", 0) => Some(format!("(({m}[{w}] ?? self::oob()) & 0xFF)")),
+                ("8u", 24) => Some(format!("(({m}[{w}] ?? self::oob()) >> 24)")),
+                ("8u", _) => Some(format!("((({m}[{w}] ?? self::oob()) >> {sh}) & 0xFF)")),
+                ("16u", 0) => Some(format!("(({m}[{w}] ?? self::oob()) & 0xFFFF)")),
+                ("16u", 16) => Some(format!("(({m}[{w}] ?? self::oob()) >> 16)")),
+                ("16u", 8) => Some(format!("((({m}[{w}] ?? self::oob()) >> 8) & 0xFFFF)")),
+                _ => None,
+            };
+            if let Some(e) = e {
+                self.push(e, &[&a]);
+                self.stack.last_mut().unwrap().impure = true;
+                return;
+            }
+        }
         let e = match kind {
             "32" => format!("((($t = {ad}) & 3) === 0 ? ({m}[$t >> 2] ?? self::oob()) : $this->ld32($t))"),
             "64" => format!(
@@ -453,13 +506,19 @@ impl Gen<'_, '_> {
         let m = (1u64 << bits) - 1;
         let h = 1u64 << (bits - 1);
         let e = if to64 {
-            if bits == 32 {
+            if let (32, Some(sg)) = (bits, &a.signed) {
+                sg.clone()
+            } else if bits == 32 {
                 format!("((({} & {MASK}) ^ 0x80000000) - 0x80000000)", a.e)
             } else {
                 format!("((({} & {m}) ^ {h}) - {h})", a.e)
             }
         } else {
-            format!("(((({} & {m}) ^ {h}) - {h}) & {MASK})", a.e)
+            let sg = format!("((({} & {m}) ^ {h}) - {h})", a.e);
+            let e = format!("({sg} & {MASK})");
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().signed = Some(sg);
+            return;
         };
         self.push(e, &[&a]);
     }
@@ -477,7 +536,7 @@ impl Gen<'_, '_> {
             "$sv".to_owned()
         };
         let ad = Self::addr(&a, mem);
-        let ae = if a.simple() && mem.offset == 0 {
+        let ae = if (a.simple() && mem.offset == 0) || Self::const_addr(&a, mem).is_some() {
             ad
         } else {
             let s = format!("$sa = {ad};");
@@ -485,6 +544,20 @@ impl Gen<'_, '_> {
             "$sa".to_owned()
         };
         let m = self.mem;
+        if let Some(k) = Self::const_addr(&a, mem) {
+            let (w, sh) = (k >> 2, (k & 3) * 8);
+            let s = match (width, sh) {
+                (32, 0) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = {ve}; }} else {{ self::oob(); }}")),
+                (64, 0) => Some(format!("if (isset({m}[{}])) {{ {m}[{w}] = {ve} & {MASK}; {m}[{}] = ({ve} >> 32) & {MASK}; }} else {{ self::oob(); }}", w + 1, w + 1)),
+                (8, _) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFu64 << sh) & 0xFFFF_FFFF)),
+                (16, 0 | 8 | 16) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFFFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFFFu64 << sh) & 0xFFFF_FFFF)),
+                _ => None,
+            };
+            if let Some(s) = s {
+                self.line(&s);
+                return;
+            }
+        }
         let s = match width {
             32 => format!("if (({ae} & 3) === 0 && isset({m}[{ae} >> 2])) {{ {m}[{ae} >> 2] = {ve}; }} else {{ $this->st32({ae}, {ve}); }}"),
             64 => format!(
@@ -703,7 +776,7 @@ impl Gen<'_, '_> {
             Operator::GlobalGet { global_index } => {
                 let g = &self.m.globals[global_index as usize];
                 if g.mutable {
-                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None });
+                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None });
                 } else {
                     self.stack.push(Entry::konst(literal(g.ty, g.init)));
                 }
@@ -749,7 +822,7 @@ impl Gen<'_, '_> {
                 self.store(&memarg, 32)
             }
             Operator::MemorySize { mem: 0 } => {
-                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None });
+                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None });
             }
             Operator::MemoryGrow { mem: 0 } => {
                 let n = self.pop();
@@ -786,10 +859,10 @@ impl Gen<'_, '_> {
             Operator::I32GtU | Operator::I64GtS => self.cmp(|a, b| format!("{a} > {b}")),
             Operator::I32LeU | Operator::I64LeS => self.cmp(|a, b| format!("{a} <= {b}")),
             Operator::I32GeU | Operator::I64GeS => self.cmp(|a, b| format!("{a} >= {b}")),
-            Operator::I32LtS => self.cmp(|a, b| format!("{} < {}", s32(a), s32(b))),
-            Operator::I32GtS => self.cmp(|a, b| format!("{} > {}", s32(a), s32(b))),
-            Operator::I32LeS => self.cmp(|a, b| format!("{} <= {}", s32(a), s32(b))),
-            Operator::I32GeS => self.cmp(|a, b| format!("{} >= {}", s32(a), s32(b))),
+            Operator::I32LtS => self.cmp_s("<"),
+            Operator::I32GtS => self.cmp_s(">"),
+            Operator::I32LeS => self.cmp_s("<="),
+            Operator::I32GeS => self.cmp_s(">="),
             Operator::I64LtU => self.cmp(|a, b| format!("{} < {}", u64c(a), u64c(b))),
             Operator::I64GtU => self.cmp(|a, b| format!("{} > {}", u64c(a), u64c(b))),
             Operator::I64LeU => self.cmp(|a, b| format!("{} <= {}", u64c(a), u64c(b))),

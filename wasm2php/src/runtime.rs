@@ -350,8 +350,11 @@ pub const HELPERS: &str = r#"
 		return $old;
 	}
 
-	// Word-aligned copies move words; any other goes through one string (read() copies the source
-	// first, so overlap is safe), which costs a few C calls instead of a PHP call per byte.
+	// Forward copies (no overlap, or the destination below the source) move the destination's
+	// unaligned head and tail byte by byte and the rest a word at a time, each word shifted together
+	// from two source words: the core's copies are mostly short and unaligned (string pieces), where
+	// a string round trip costs more than the copy. An overlapping copy upwards goes backwards by
+	// words when everything is aligned, else through one string (read() copies the source first).
 	private function copy( int $d, int $s, int $n ): void {
 		$end = $this->pages << 16;
 		if ( $s + $n > $end || $d + $n > $end ) {
@@ -360,21 +363,52 @@ pub const HELPERS: &str = r#"
 		if ( 0 === $n || $d === $s ) {
 			return;
 		}
-		if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
-			$this->write( $d, $this->read( $s, $n ) );
+		if ( $d > $s && $d < $s + $n ) {
+			if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
+				$this->write( $d, $this->read( $s, $n ) );
+				return;
+			}
+			$dw = $d >> 2;
+			$sw = $s >> 2;
+			for ( $i = ( $n >> 2 ) - 1; $i >= 0; $i-- ) {
+				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+			}
 			return;
+		}
+		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
+			$x             = ( $d & 3 ) << 3;
+			$w             = $d >> 2;
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			++$d;
+			++$s;
+			--$n;
 		}
 		$k  = $n >> 2;
 		$dw = $d >> 2;
 		$sw = $s >> 2;
-		if ( $d < $s || $d >= $s + $n ) {
+		$sh = ( $s & 3 ) << 3;
+		if ( 0 === $sh ) {
 			for ( $i = 0; $i < $k; $i++ ) {
 				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
 			}
-		} else {
-			for ( $i = $k - 1; $i >= 0; $i-- ) {
-				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+		} elseif ( $k > 0 ) {
+			// Source word $sw + $i + 1 is read before destination word $dw + $i (<= $sw + $i) is written.
+			$rs  = 32 - $sh;
+			$cur = $this->m[ $sw ];
+			for ( $i = 0; $i < $k; $i++ ) {
+				$nx                   = $this->m[ $sw + $i + 1 ];
+				$this->m[ $dw + $i ] = ( ( $cur >> $sh ) | ( $nx << $rs ) ) & 0xFFFFFFFF;
+				$cur                  = $nx;
 			}
+		}
+		$d += $k << 2;
+		$s += $k << 2;
+		for ( $n &= 3; $n > 0; $n-- ) {
+			$x             = ( $d & 3 ) << 3;
+			$w             = $d >> 2;
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			++$d;
+			++$s;
 		}
 	}
 
