@@ -132,6 +132,67 @@ pub fn dispatcher(m: &Module<'_>, names: &[String], t: u32) -> String {
     out
 }
 
+/// An argument of an inlined call: the caller's argument `i`, or a constant.
+#[derive(Clone, Debug)]
+pub enum FArg {
+    Param(usize),
+    Const(String),
+}
+
+/// A function simple enough to replace its calls: `Call(g, args)` only calls g with its own
+/// parameters and constants and returns g's result; `Value(v)` returns a parameter, a constant, or
+/// (None) nothing. A call to it costs more in PHP than what it does.
+#[derive(Clone, Debug)]
+pub enum Fwd {
+    Call(u32, Vec<FArg>),
+    Value(Option<FArg>),
+}
+
+/// Which functions are forwarders (`skip`: functions whose body is replaced, e.g. intrinsics).
+pub fn forwarders(m: &Module<'_>, skip: &[bool]) -> Result<Vec<Option<Fwd>>, Error> {
+    let int = |v: &ValType| matches!(v, ValType::I32 | ValType::I64);
+    let mut out = Vec::with_capacity(m.funcs.len());
+    for (i, f) in m.funcs.iter().enumerate() {
+        let ty = m.func_type(i as u32);
+        let np = ty.params().len();
+        let mut found = None;
+        if !skip[i] && ty.results().len() <= 1 && ty.params().iter().chain(ty.results()).all(int) {
+            let mut vals: Vec<FArg> = Vec::new();
+            let mut call = None;
+            let mut ok = true;
+            let mut returned = false;
+            let mut r = f.body.get_operators_reader()?;
+            while !r.eof() {
+                match r.read()? {
+                    Operator::LocalGet { local_index } if call.is_none() && !returned && (local_index as usize) < np => vals.push(FArg::Param(local_index as usize)),
+                    Operator::I32Const { value } if call.is_none() && !returned => vals.push(FArg::Const((value as u32).to_string())),
+                    Operator::I64Const { value } if call.is_none() && !returned => vals.push(FArg::Const(i64_literal(value))),
+                    Operator::Call { function_index } if call.is_none() && !returned => call = Some(function_index),
+                    Operator::Nop => {}
+                    Operator::Return if !returned => returned = true,
+                    Operator::End if r.eof() => {}
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                found = match call {
+                    Some(g) => {
+                        let gt = m.func_type(g);
+                        (gt.params().len() == vals.len() && gt.results() == ty.results() && g as usize != i).then(|| Fwd::Call(g, vals))
+                    }
+                    None if vals.len() == ty.results().len() => Some(Fwd::Value(vals.pop())),
+                    None => None,
+                };
+            }
+        }
+        out.push(found);
+    }
+    Ok(out)
+}
+
 #[derive(Clone)]
 struct Entry {
     e: String,
@@ -185,6 +246,7 @@ struct Frame {
 struct Gen<'m, 'a> {
     m: &'m Module<'a>,
     names: &'m [String],
+    fwd: &'m [Option<Fwd>],
     out: String,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
@@ -196,7 +258,7 @@ struct Gen<'m, 'a> {
     mem: &'static str,
 }
 
-pub fn function(m: &Module<'_>, names: &[String], idx: u32) -> Result<String, Error> {
+pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32) -> Result<String, Error> {
     let f = &m.funcs[idx as usize];
     let ty = m.func_type(idx);
     let mut local_types: Vec<ValType> = ty.params().to_vec();
@@ -229,7 +291,7 @@ pub fn function(m: &Module<'_>, names: &[String], idx: u32) -> Result<String, Er
     // the same array through the reference; memory.grow assigns through it too. (PHP 8.2's tracing
     // JIT miscomputes the core with or without this binding; the spec tests pass under it either way.)
     let mem = "$m";
-    let mut g = Gen { m, names, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem };
+    let mut g = Gen { m, names, fwd, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem };
     g.frames.push(Frame { kind: Kind::Func, base: 0, nparams: 0, nresults: ty.results().len(), targeted: false, then_live: false });
     let mut r = f.body.get_operators_reader()?;
     while !r.eof() {
@@ -728,6 +790,28 @@ impl Gen<'_, '_> {
                 if nr > 1 {
                     return Err(Error::Unsupported("a call to a function returning several values".into()));
                 }
+                if let Some(f) = self.resolve(function_index) {
+                    // Arguments are evaluated once, in order, before the inlined body reorders them.
+                    let h = self.stack.len();
+                    if self.stack[h - np..].iter().any(|e| !e.simple()) {
+                        self.flush_all();
+                    }
+                    let args = self.args(np);
+                    let val = |a: &FArg| match a {
+                        FArg::Param(i) => args[*i].clone(),
+                        FArg::Const(c) => Entry::konst(c.clone()),
+                    };
+                    match f {
+                        Fwd::Value(None) => {}
+                        Fwd::Value(Some(v)) => self.stack.push(val(&v)),
+                        Fwd::Call(g, list) => {
+                            let list: Vec<String> = list.iter().map(|a| val(a).e).collect();
+                            let call = format!("$this->{}({})", self.names[g as usize], list.join(", "));
+                            self.effect(call, nr == 1);
+                        }
+                    }
+                    return Ok(());
+                }
                 let args = self.args(np);
                 let list: Vec<&str> = args.iter().map(|a| a.e.as_str()).collect();
                 let call = format!("$this->{}({})", self.names[function_index as usize], list.join(", "));
@@ -951,6 +1035,24 @@ impl Gen<'_, '_> {
             other => return Err(unsupported_op(&other)),
         }
         Ok(())
+    }
+
+    /// The forwarder chain from `f` composed into one (None: `f` is not a forwarder).
+    fn resolve(&self, f: u32) -> Option<Fwd> {
+        let mut cur = self.fwd.get(f as usize)?.clone()?;
+        for _ in 0..8 {
+            let Fwd::Call(g, args) = &cur else { return Some(cur) };
+            let Some(next) = self.fwd.get(*g as usize).cloned().flatten() else { return Some(cur) };
+            let map = |a: &FArg| match a {
+                FArg::Param(i) => args[*i].clone(),
+                c => c.clone(),
+            };
+            cur = match next {
+                Fwd::Value(v) => Fwd::Value(v.as_ref().map(map)),
+                Fwd::Call(h, inner) => Fwd::Call(h, inner.iter().map(map).collect()),
+            };
+        }
+        Some(cur)
     }
 
     fn else_(&mut self) {
