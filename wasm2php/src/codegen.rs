@@ -555,6 +555,26 @@ impl Gen<'_, '_> {
                 return;
             }
         }
+        if a.simple() && mem.offset % 4 == 0 && mem.offset < 1 << 32 && (kind == "32" || kind == "64") {
+            let b = &a.e;
+            let k = mem.offset >> 2;
+            let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
+            let e = if kind == "32" {
+                format!("(({b} & 3) === 0 ? ({m}[{wi}] ?? self::oob()) : $this->ld32({ad}))")
+            } else {
+                format!("(({b} & 3) === 0 ? (({m}[$t = {wi}] ?? self::oob()) | (({m}[$t + 1] ?? self::oob()) << 32)) : $this->ld64({ad}))")
+            };
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().impure = true;
+            return;
+        }
+        if a.simple() && mem.offset == 0 && kind == "8u" {
+            let b = &a.e;
+            let e = format!("((({m}[{b} >> 2] ?? self::oob()) >> (({b} & 3) << 3)) & 0xFF)");
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().impure = true;
+            return;
+        }
         let e = match kind {
             "32" => format!("((($t = {ad}) & 3) === 0 ? ({m}[$t >> 2] ?? self::oob()) : $this->ld32($t))"),
             "64" => format!(
@@ -603,6 +623,22 @@ impl Gen<'_, '_> {
             self.line(&s);
             "$sv".to_owned()
         };
+        let m = self.mem;
+        // A simple base and a word-multiple offset: the alignment test is on the base, the word
+        // index is the base's plus a constant (no temporary for the address).
+        if a.simple() && !a.konst && mem.offset % 4 == 0 && mem.offset < 1 << 32 && (width == 32 || width == 64) {
+            let b = &a.e;
+            let k = mem.offset >> 2;
+            let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
+            let ad = Self::addr(&a, mem);
+            let s = if width == 32 {
+                format!("if (({b} & 3) === 0 && isset({m}[$sw = {wi}])) {{ {m}[$sw] = {ve}; }} else {{ $this->st32({ad}, {ve}); }}")
+            } else {
+                format!("if (({b} & 3) === 0 && isset({m}[($sw = {wi}) + 1])) {{ {m}[$sw] = {ve} & {MASK}; {m}[$sw + 1] = ({ve} >> 32) & {MASK}; }} else {{ $this->st64({ad}, {ve}); }}")
+            };
+            self.line(&s);
+            return;
+        }
         let ad = Self::addr(&a, mem);
         let ae = if (a.simple() && mem.offset == 0) || Self::const_addr(&a, mem).is_some() {
             ad
@@ -611,7 +647,6 @@ impl Gen<'_, '_> {
             self.line(&s);
             "$sa".to_owned()
         };
-        let m = self.mem;
         if let Some(k) = Self::const_addr(&a, mem) {
             let (w, sh) = (k >> 2, (k & 3) * 8);
             let s = match (width, sh) {
