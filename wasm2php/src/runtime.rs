@@ -23,12 +23,12 @@ pub fn php_string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-/// `memcmp`/`bcmp` as one string comparison (Options::libc_intrinsics). The range is checked as a
-/// whole first; the first byte is compared directly, since most of the core's comparisons (an input
-/// key against the field names) differ there and a string round trip costs more than that.
+/// `memcmp`/`bcmp` (Options::libc_intrinsics): the range is checked as a whole first; short ranges
+/// (the core's usual case: an input key against a field name) are compared byte by byte without a
+/// call per byte, longer ones as strings (`strspn` of the XOR finds the first unequal byte).
 pub fn memcmp(method: &str) -> String {
     format!(
-        "\n\t/** memcmp (libc intrinsic: compared as strings, same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$end = $this->pages << 16;\n\t\tif ($l0 + $l2 > $end || $l1 + $l2 > $end) {{ self::oob(); }}\n\t\t$d = (($this->m[$l0 >> 2] >> (($l0 & 3) << 3)) & 0xFF) - (($this->m[$l1 >> 2] >> (($l1 & 3) << 3)) & 0xFF);\n\t\tif (0 !== $d || 1 === $l2) {{ return $d & 0xFFFFFFFF; }}\n\t\t$x = $this->read($l0 + 1, $l2 - 1);\n\t\t$y = $this->read($l1 + 1, $l2 - 1);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
+        "\n\t/** memcmp (libc intrinsic: same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$end = $this->pages << 16;\n\t\tif ($l0 + $l2 > $end || $l1 + $l2 > $end) {{ self::oob(); }}\n\t\tif ($l2 <= 16) {{\n\t\t\t$m = &$this->m;\n\t\t\tfor ($e = $l0 + $l2; $l0 < $e; $l0++, $l1++) {{\n\t\t\t\t$d = (($m[$l0 >> 2] >> (($l0 & 3) << 3)) & 0xFF) - (($m[$l1 >> 2] >> (($l1 & 3) << 3)) & 0xFF);\n\t\t\t\tif (0 !== $d) {{ return $d & 0xFFFFFFFF; }}\n\t\t\t}}\n\t\t\treturn 0;\n\t\t}}\n\t\t$x = $this->read($l0, $l2);\n\t\t$y = $this->read($l1, $l2);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
     )
 }
 
