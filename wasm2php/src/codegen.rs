@@ -247,6 +247,8 @@ struct Gen<'m, 'a> {
     m: &'m Module<'a>,
     names: &'m [String],
     fwd: &'m [Option<Fwd>],
+    /// Numbers temporaries that must not be shared between nested expressions.
+    tmp: u32,
     out: String,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
@@ -291,7 +293,7 @@ pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32)
     // the same array through the reference; memory.grow assigns through it too. (PHP 8.2's tracing
     // JIT miscomputes the core with or without this binding; the spec tests pass under it either way.)
     let mem = "$m";
-    let mut g = Gen { m, names, fwd, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem };
+    let mut g = Gen { m, names, fwd, tmp: 0, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem };
     g.frames.push(Frame { kind: Kind::Func, base: 0, nparams: 0, nresults: ty.results().len(), targeted: false, then_live: false });
     let mut r = f.body.get_operators_reader()?;
     while !r.eof() {
@@ -709,7 +711,15 @@ impl Gen<'_, '_> {
         let e = if a.simple() && b.simple() {
             format!("(\\is_int($q = {} {op} {}) ? $q : self::{helper}({}, {}))", a.e, b.e, a.e, b.e)
         } else {
-            format!("self::{helper}({}, {})", a.e, b.e)
+            // Operands evaluated once into temporaries of their own (an operand may hold another
+            // such expression), so the common no-overflow case needs no call either.
+            self.tmp += 1;
+            let n = self.tmp;
+            let x = if a.simple() { a.e.clone() } else { format!("($qa{n} = {})", a.e) };
+            let y = if b.simple() { b.e.clone() } else { format!("($qb{n} = {})", b.e) };
+            let xa = if a.simple() { a.e.clone() } else { format!("$qa{n}") };
+            let yb = if b.simple() { b.e.clone() } else { format!("$qb{n}") };
+            format!("(\\is_int($q{n} = {x} {op} {y}) ? $q{n} : self::{helper}({xa}, {yb}))")
         };
         self.push(e, &[&a, &b]);
     }
