@@ -365,6 +365,12 @@ pub const HELPERS: &str = r#"
 		if ( 0 === $n || $d === $s ) {
 			return;
 		}
+		if ( 1 === $n ) {
+			$x             = ( $d & 3 ) << 3;
+			$w             = $d >> 2;
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			return;
+		}
 		if ( $d > $s && $d < $s + $n ) {
 			if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
 				$this->write( $d, $this->read( $s, $n ) );
