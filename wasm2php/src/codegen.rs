@@ -181,7 +181,7 @@ pub fn forwarders(m: &Module<'_>, skip: &[bool]) -> Result<Vec<Option<Fwd>>, Err
                 found = match call {
                     Some(g) => {
                         let gt = m.func_type(g);
-                        (gt.params().len() == vals.len() && gt.results() == ty.results() && g as usize != i).then(|| Fwd::Call(g, vals))
+                        (gt.params().len() == vals.len() && gt.results() == ty.results() && g as usize != i).then_some(Fwd::Call(g, vals))
                     }
                     None if vals.len() == ty.results().len() => Some(Fwd::Value(vals.pop())),
                     None => None,
@@ -557,7 +557,7 @@ impl Gen<'_, '_> {
                 return;
             }
         }
-        if a.simple() && mem.offset % 4 == 0 && mem.offset < 1 << 32 && (kind == "32" || kind == "64") {
+        if a.simple() && mem.offset.is_multiple_of(4) && mem.offset < 1 << 32 && (kind == "32" || kind == "64") {
             let b = &a.e;
             let k = mem.offset >> 2;
             let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
@@ -628,7 +628,7 @@ impl Gen<'_, '_> {
         let m = self.mem;
         // A simple base and a word-multiple offset: the alignment test is on the base, the word
         // index is the base's plus a constant (no temporary for the address).
-        if a.simple() && !a.konst && mem.offset % 4 == 0 && mem.offset < 1 << 32 && (width == 32 || width == 64) {
+        if a.simple() && !a.konst && mem.offset.is_multiple_of(4) && mem.offset < 1 << 32 && (width == 32 || width == 64) {
             let b = &a.e;
             let k = mem.offset >> 2;
             let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
