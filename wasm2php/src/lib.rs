@@ -74,18 +74,24 @@ pub fn compile_report(wasm: &[u8], opts: &Options) -> Result<(String, Vec<String
     };
     // Bodies first: in lenient mode a failing function becomes a stub.
     let names_pre = codegen::method_names(&m);
+    let intrinsic = |i: u32| {
+        let t = m.func_type(i);
+        opts.libc_intrinsics
+            && matches!(m.names.get(&i).map(String::as_str), Some("memcmp" | "bcmp"))
+            && t.params() == [wasmparser::ValType::I32; 3]
+            && t.results() == [wasmparser::ValType::I32]
+    };
+    let skip: Vec<bool> = (0..m.funcs.len() as u32).map(intrinsic).collect();
+    let fwd = codegen::forwarders(&m, &skip)?;
     let mut bodies: Vec<String> = Vec::with_capacity(m.funcs.len());
     let mut stubbed: Vec<bool> = Vec::with_capacity(m.funcs.len());
     for i in 0..m.funcs.len() as u32 {
         let t = m.func_type(i);
-        let cmp = opts.libc_intrinsics
-            && matches!(m.names.get(&i).map(String::as_str), Some("memcmp" | "bcmp"))
-            && t.params() == [wasmparser::ValType::I32; 3]
-            && t.results() == [wasmparser::ValType::I32];
+        let cmp = skip[i as usize];
         let result = if cmp {
             Ok(runtime::memcmp(&names_pre[i as usize]))
         } else if int_only(t) {
-            codegen::function(&m, &names_pre, i)
+            codegen::function(&m, &names_pre, &fwd, i)
         } else { Err(Error::Unsupported("float signature".into())) };
         match result {
             Ok(b) => {

@@ -23,10 +23,12 @@ pub fn php_string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-/// `memcmp`/`bcmp` as one string comparison (Options::libc_intrinsics).
+/// `memcmp`/`bcmp` (Options::libc_intrinsics): the range is checked as a whole first; short ranges
+/// (the core's usual case: an input key against a field name) are compared byte by byte without a
+/// call per byte, longer ones as strings (`strspn` of the XOR finds the first unequal byte).
 pub fn memcmp(method: &str) -> String {
     format!(
-        "\n\t/** memcmp (libc intrinsic: compared as strings, same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$x = $this->read($l0, $l2);\n\t\t$y = $this->read($l1, $l2);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
+        "\n\t/** memcmp (libc intrinsic: same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$end = $this->pages << 16;\n\t\tif ($l0 + $l2 > $end || $l1 + $l2 > $end) {{ self::oob(); }}\n\t\tif ($l2 <= 16) {{\n\t\t\t$m = &$this->m;\n\t\t\tfor ($e = $l0 + $l2; $l0 < $e; $l0++, $l1++) {{\n\t\t\t\t$d = (($m[$l0 >> 2] >> (($l0 & 3) << 3)) & 0xFF) - (($m[$l1 >> 2] >> (($l1 & 3) << 3)) & 0xFF);\n\t\t\t\tif (0 !== $d) {{ return $d & 0xFFFFFFFF; }}\n\t\t\t}}\n\t\t\treturn 0;\n\t\t}}\n\t\t$x = $this->read($l0, $l2);\n\t\t$y = $this->read($l1, $l2);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
     )
 }
 
@@ -350,8 +352,11 @@ pub const HELPERS: &str = r#"
 		return $old;
 	}
 
-	// Word-aligned copies move words; any other goes through one string (read() copies the source
-	// first, so overlap is safe), which costs a few C calls instead of a PHP call per byte.
+	// Forward copies (no overlap, or the destination below the source) move the destination's
+	// unaligned head and tail byte by byte and the rest a word at a time, each word shifted together
+	// from two source words: the core's copies are mostly short and unaligned (string pieces), where
+	// a string round trip costs more than the copy. An overlapping copy upwards goes backwards by
+	// words when everything is aligned, else through one string (read() copies the source first).
 	private function copy( int $d, int $s, int $n ): void {
 		$end = $this->pages << 16;
 		if ( $s + $n > $end || $d + $n > $end ) {
@@ -360,21 +365,58 @@ pub const HELPERS: &str = r#"
 		if ( 0 === $n || $d === $s ) {
 			return;
 		}
-		if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
-			$this->write( $d, $this->read( $s, $n ) );
+		if ( 1 === $n ) {
+			$x             = ( $d & 3 ) << 3;
+			$w             = $d >> 2;
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			return;
+		}
+		if ( $d > $s && $d < $s + $n ) {
+			if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
+				$this->write( $d, $this->read( $s, $n ) );
+				return;
+			}
+			$dw = $d >> 2;
+			$sw = $s >> 2;
+			for ( $i = ( $n >> 2 ) - 1; $i >= 0; $i-- ) {
+				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+			}
+			return;
+		}
+		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
+			$x             = ( $d & 3 ) << 3;
+			$w             = $d >> 2;
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			++$d;
+			++$s;
+			--$n;
 		}
 		$k  = $n >> 2;
 		$dw = $d >> 2;
 		$sw = $s >> 2;
-		if ( $d < $s || $d >= $s + $n ) {
+		$sh = ( $s & 3 ) << 3;
+		if ( 0 === $sh ) {
 			for ( $i = 0; $i < $k; $i++ ) {
 				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
 			}
-		} else {
-			for ( $i = $k - 1; $i >= 0; $i-- ) {
-				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+		} elseif ( $k > 0 ) {
+			// Source word $sw + $i + 1 is read before destination word $dw + $i (<= $sw + $i) is written.
+			$rs  = 32 - $sh;
+			$cur = $this->m[ $sw ];
+			for ( $i = 0; $i < $k; $i++ ) {
+				$nx                   = $this->m[ $sw + $i + 1 ];
+				$this->m[ $dw + $i ] = ( ( $cur >> $sh ) | ( $nx << $rs ) ) & 0xFFFFFFFF;
+				$cur                  = $nx;
 			}
+		}
+		$d += $k << 2;
+		$s += $k << 2;
+		for ( $n &= 3; $n > 0; $n-- ) {
+			$x             = ( $d & 3 ) << 3;
+			$w             = $d >> 2;
+			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			++$d;
+			++$s;
 		}
 	}
 

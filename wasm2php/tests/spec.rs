@@ -294,7 +294,8 @@ fn output_is_deterministic_and_names_come_from_the_name_section() {
 }
 
 /// `--libc-intrinsics` swaps a module's `memcmp` for PHP's string comparison: it must answer exactly
-/// what the compiled byte loop answers (the difference of the first unequal bytes, or 0).
+/// what the compiled byte loop answers (the difference of the first unequal bytes, or 0), on both of
+/// its paths (up to 16 bytes compared in a loop, longer ranges as strings).
 #[test]
 fn the_memcmp_intrinsic_answers_like_the_byte_loop() {
     let src = r#"(module (memory 1)
@@ -324,13 +325,14 @@ fn the_memcmp_intrinsic_answers_like_the_byte_loop() {
     for (class, libc) in [("Loop", false), ("Intrinsic", true)] {
         let php = wasm2php::compile(&wasm, &wasm2php::Options { class: class.into(), libc_intrinsics: libc, ..Default::default() }).unwrap();
         assert_eq!(php.contains("strspn"), libc, "{class}");
+        assert_eq!(php.contains("$l2 <= 16"), libc, "{class}: both paths of the intrinsic are exercised below");
         let file = dir.join(format!("{class}.php"));
         std::fs::write(&file, php).unwrap();
         let script = dir.join(format!("run_{class}.php"));
         std::fs::write(
             &script,
             format!(
-                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 12; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
+                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 24; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
                 file.display().to_string()
             ),
         )
