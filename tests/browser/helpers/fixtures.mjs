@@ -61,16 +61,24 @@ export const test = base.extend({
 	],
 
 	/** A page logged in as the site's administrator (the worker's session; a form login when there is none). */
-	admin: async ({ page, adminSession }, use) => {
-		const context = page.context();
-		if (adminSession.cookies) {
-			await context.addCookies(adminSession.cookies);
-		}
-		if (!adminSession.cookies || !(await isLoggedIn(context))) {
-			await login(page);
-			adminSession.cookies = (await context.storageState()).cookies;
-		}
+	admin: async ({ page, asAdmin }, use) => {
+		await asAdmin();
 		await use(page);
+	},
+
+	/** asAdmin(): (re)logs the fixture's page in as the administrator, e.g. after a test cleared its cookies. */
+	asAdmin: async ({ page, adminSession }, use) => {
+		await use(async () => {
+			const context = page.context();
+			await context.clearCookies();
+			if (adminSession.cookies) {
+				await context.addCookies(adminSession.cookies);
+			}
+			if (!adminSession.cookies || !(await isLoggedIn(context))) {
+				await login(page);
+				adminSession.cookies = (await context.storageState()).cookies;
+			}
+		});
 	},
 
 	/** loginAs(user, password): log the fixture's page in as another user. */
