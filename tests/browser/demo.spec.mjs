@@ -3,7 +3,6 @@
 // goes over a quota and sees its message with a "Log in" link (guests cannot hold credits, so never "Buy credits"), whatever the
 // site has set those URLs.
 import { test, expect } from './helpers/fixtures.mjs';
-import { login } from './helpers/login.mjs';
 
 const COST = /^Cost: \d+\.\d{6} credits/;
 
@@ -61,13 +60,13 @@ test.describe('a guest over quota', () => {
 	const api = (page, path, method = 'GET', data) =>
 		page.evaluate(([path, method, data]) => window.wp.apiFetch({ path, method, data }), [path, method, data]);
 
-	test('sees the quota message with a Log in link, never Buy credits (guests cannot receive credits)', async ({ page, baseURL }) => {
+	test('sees the quota message with a Log in link, never Buy credits (guests cannot receive credits)', async ({ page, baseURL, asAdmin }) => {
 		// Three logins and a dozen page loads, all of which progress: on a loaded 2-core runner (and on the PHP
 		// core pass) this ran past the default 60 s mid-way, which also skipped the clean-up in `finally`.
 		test.setTimeout(180_000);
 		const buy = `${baseURL}/buy-credits/`;
 		const usage = `${baseURL}/my-usage/`;
-		await login(page);
+		await asAdmin();
 		await page.goto('/wp-admin/admin.php?page=aipkit-usage');
 		// 0.45 credits a day for guests of the support bot: the first message (held at ~0.41) fits,
 		// the second does not once the first one's real cost is counted.
@@ -102,7 +101,7 @@ test.describe('a guest over quota', () => {
 			await expect(gen.getByRole('img')).toHaveCount(0);
 
 			// Without the URLs a guest still gets the default message and the Log in link.
-			await login(page);
+			await asAdmin();
 			await page.goto('/wp-admin/admin.php?page=aipkit-usage');
 			await api(page, '/aipkit/v1/settings', 'POST', { buy_credits_url: '', customer_dashboard_url: '' });
 			await page.context().clearCookies();
@@ -115,7 +114,7 @@ test.describe('a guest over quota', () => {
 			await expect(form.getByRole('status').getByRole('link', { name: 'Log in' })).toBeVisible();
 			await expect(form.locator('.aipkit-demo-result')).toHaveText('');
 		} finally {
-			await login(page);
+			await asAdmin();
 			await page.goto('/wp-admin/admin.php?page=aipkit-usage');
 			await api(page, `/aipkit/v1/quotas/${quota.id}`, 'DELETE');
 			await api(page, '/aipkit/v1/settings', 'POST', { buy_credits_url: '', customer_dashboard_url: '' });

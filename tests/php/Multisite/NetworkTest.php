@@ -5,7 +5,8 @@ use AipkitUsage\Schema\Tables;
 use AipkitUsage\Tests\TestCase;
 
 /**
- * The plugin on a real subdirectory multisite network (database aipkit_test_ms, .local/test-multisite).
+ * The plugin on a real subdirectory multisite network (database aipkit_test_ms, .local/test-multisite;
+ * named after the suite's database by bin/test-php: AIPKIT_TEST_MS_DB, AIPKIT_TEST_MS_DIR).
  * The network is installed once per run by bin/php/install-multisite.php (main site, site 2, then
  * network activation); every check runs in its own PHP process that boots WordPress as that network,
  * so this PHPUnit process stays the single-site test install.
@@ -22,11 +23,16 @@ final class NetworkTest extends TestCase
         parent::setUpBeforeClass();
         $root = dirname(__DIR__, 3);
         $local = getenv('AIPKIT_LOCAL_DIR') ?: $root . '/.local';
-        self::$dir = $local . '/test-multisite';
+        // bin/test-php names both after the suite's database (a run on another database has its own).
+        self::$dir = getenv('AIPKIT_TEST_MS_DIR') ?: $local . '/test-multisite';
+        $name = getenv('AIPKIT_TEST_MS_DB') ?: 'aipkit_test_ms';
+        if (!preg_match('/^aipkit_test[a-z0-9_]*$/', $name)) {
+            throw new \RuntimeException("AIPKIT_TEST_MS_DB must start with aipkit_test: {$name}");
+        }
         self::mustRun(['bash', $root . '/bin/test-php', '--prepare-multisite'], []);
         $db = new \mysqli('localhost', 'root', '', '', 0, $local . '/mysql.sock');
-        $db->query('DROP DATABASE IF EXISTS `aipkit_test_ms`');
-        $db->query('CREATE DATABASE `aipkit_test_ms` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+        $db->query('DROP DATABASE IF EXISTS `' . $name . '`');
+        $db->query('CREATE DATABASE `' . $name . '` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
         $db->close();
         self::mustRun([PHP_BINARY, $root . '/bin/php/install-multisite.php'], ['AIPKIT_MS_SITES' => 'site2']);
     }
