@@ -323,6 +323,9 @@ test('closing the delete dialog mid-way asks whether to stop, then says what was
 test('bots show names with their id, grouped by module, in the filter and the list', async ({ admin: page }) => {
 	await openLogs(page);
 	const bot = page.getByLabel('Bot', { exact: true });
+	// The bot list arrives with the catalog, after the first rows: read it once it is there.
+	await expect(bot.locator('optgroup option', { hasText: 'Demo Image Generator (demo-images)' })).toBeAttached();
+	await expect(bot.locator('optgroup option', { hasText: 'e2e-form' })).toBeAttached();
 	const groups = await bot.locator('optgroup').evaluateAll((els) =>
 		Object.fromEntries(els.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent)]))
 	);

@@ -6,7 +6,7 @@ import { useCallback, useRef, useState } from '@wordpress/element';
  * last attempt threw (its `message`; REST errors also name their `field`), cleared on each attempt.
  *
  * @return {{busy: boolean, error: ?Error, submit: Function}} submit( send, onDone ) runs send() and,
- *         when it succeeded, onDone with its answer.
+ *         when it succeeded, onDone() (called without arguments).
  */
 export default function useSubmit() {
 	const [ busy, setBusy ] = useState( false );
@@ -20,8 +20,9 @@ export default function useSubmit() {
 		setBusy( true );
 		setError( null );
 		try {
-			const answer = await send();
-			onDone?.( answer );
+			await send();
+			// No arguments: callers pass loaders such as useRestResource's load( path ).
+			onDone?.();
 		} catch ( e ) {
 			setError( e );
 		} finally {
