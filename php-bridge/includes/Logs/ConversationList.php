@@ -23,7 +23,7 @@ use WP_Error;
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
 	/** @var int ids per scan window (a property so tests can force many windows) */
-	public static $window  = 25000;
+	public static $window = 25000;
 	/** Stopword-only searches (no index can serve them) scan this long, then answer partial: within 300 ms over HTTP. */
 	private const BUDGET_S = 0.15;
 	/** A short word in fewer exchanges than this drives the search through the TermIndex. */
