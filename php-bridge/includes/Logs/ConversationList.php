@@ -268,11 +268,16 @@ final class ConversationList {
 	 */
 	private static function too_frequent_for_index( SearchTerms $s, int $max ): bool {
 		global $wpdb;
-		$l    = Tables::logs();
-		$from = max( 1, $max - self::SAMPLE_ROWS );
-		$hits = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$l} l WHERE l.id >= %d AND l.id < %d", $from, $max ) . LogQuery::scan_where( $s ) );
-		$span = $max - (int) $wpdb->get_var( "SELECT MIN(id) FROM {$l}" );
-		return $hits * $span > self::$fulltext_match_cap * ( $max - $from );
+		$hits = self::sample_hits( LogQuery::scan_where( $s ), $max );
+		$span = $max - (int) $wpdb->get_var( 'SELECT MIN(id) FROM ' . Tables::logs() );
+		return $hits * $span > self::$fulltext_match_cap * ( $max - max( 1, $max - self::SAMPLE_ROWS ) );
+	}
+
+	/** Matches of the " AND …" row conditions $where among the newest SAMPLE_ROWS rows below id $max. */
+	private static function sample_hits( string $where, int $max ): int {
+		global $wpdb;
+		$l = Tables::logs();
+		return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$l} l WHERE l.id >= %d AND l.id < %d", max( 1, $max - self::SAMPLE_ROWS ), $max ) . $where );
 	}
 
 	/**
@@ -281,16 +286,15 @@ final class ConversationList {
 	 * MariaDB reads every match of every word of a boolean query before intersecting, so "warranty
 	 * kangaroo" cost as much as "warranty" alone (0.35–0.6 s at 1,000,000 rows) for no result.
 	 */
-	private static function narrow_fulltext( SearchTerms $s ): void {
+	private static function narrow_fulltext( SearchTerms $s, ?int $max = null ): void {
 		global $wpdb;
 		if ( null !== $s->fulltext || count( $s->indexed ) < 2 ) {
 			return;
 		}
-		$l    = Tables::logs();
-		$from = max( 1, 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" ) - self::SAMPLE_ROWS );
+		$max ??= 1 + (int) $wpdb->get_var( 'SELECT MAX(id) FROM ' . Tables::logs() );
 		$best = null;
 		foreach ( $s->indexed as $w ) {
-			$hits = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$l} l WHERE l.id >= %d", $from ) . WordMatch::condition( $w ) );
+			$hits = self::sample_hits( WordMatch::condition( $w ), $max );
 			if ( null === $best || $hits < $best[0] || ( $hits === $best[0] && mb_strlen( $w ) > mb_strlen( $best[1] ) ) ) {
 				$best = [ $hits, $w ];
 			}
@@ -426,7 +430,7 @@ final class ConversationList {
 		if ( $hi > 1 && $f->search->indexed && ! $capped ) {
 			// The rest from the index: conversations whose newest match (below $before) lies under
 			// the scanned windows, i.e. those the windows did not list.
-			self::narrow_fulltext( $f->search );
+			self::narrow_fulltext( $f->search, $max );
 			$more = $wpdb->get_results(
 				$wpdb->prepare( "SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id < %d", $top ) .
 				LogQuery::log_where( $f, 'index' ) .
