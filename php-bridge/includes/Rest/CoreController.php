@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Rest;
 
+use AipkitUsage\Billing\CoreConstants;
 use AipkitUsage\Capabilities;
 use AipkitUsage\Core\Gateway;
 use AipkitUsage\Plugin;
@@ -15,9 +16,6 @@ defined( 'ABSPATH' ) || exit;
  * the browser's WASM result) and GET aipkit/v1/health (versions, ABI, schema).
  */
 final class CoreController extends Controller {
-	public const USAGE_TYPES = [ 'chat', 'form_submit', 'image_generate', 'image_edit', 'video_generate' ];
-	public const METHODS     = [ 'flat', 'per_1k_tokens', 'per_image', 'per_video' ];
-
 	public function register_routes(): void {
 		$rate  = [
 			'type'      => [ 'string', 'null' ],
@@ -30,23 +28,24 @@ final class CoreController extends Controller {
 			'maximum' => 1000000000000,
 			'default' => 0,
 		];
-		// What a rule and a usage both name: usage type, provider, model.
+		// What a rule and a usage both name: usage type, provider, model, with the core's vocabulary and
+		// limits (the core checks them again; these only answer a bad argument before it is asked).
 		$what = [
 			'usage_type' => [
 				'type'     => 'string',
-				'enum'     => self::USAGE_TYPES,
+				'enum'     => array_column( (array) CoreConstants::get( 'usage_types', [] ), 'value' ),
 				'required' => true,
 			],
 			'provider'   => [
 				'type'      => 'string',
 				'minLength' => 1,
-				'maxLength' => 64,
+				'maxLength' => (int) CoreConstants::get( 'provider_max_bytes', 64 ),
 				'required'  => true,
 			],
 			'model'      => [
 				'type'      => 'string',
 				'minLength' => 1,
-				'maxLength' => 128,
+				'maxLength' => (int) CoreConstants::get( 'model_max_chars', 128 ),
 				'required'  => true,
 			],
 		];
@@ -62,13 +61,10 @@ final class CoreController extends Controller {
 							'type'                 => 'object',
 							'required'             => true,
 							'additionalProperties' => false,
-							'properties'           => [
-								'usage_type'  => $what['usage_type'],
-								'provider'    => $what['provider'],
-								'model'       => $what['model'],
+							'properties'           => $what + [
 								'method'      => [
 									'type'     => 'string',
-									'enum'     => self::METHODS,
+									'enum'     => (array) CoreConstants::get( 'methods', [] ),
 									'required' => true,
 								],
 								'input_rate'  => $rate,
@@ -80,10 +76,7 @@ final class CoreController extends Controller {
 							'type'                 => 'object',
 							'required'             => true,
 							'additionalProperties' => false,
-							'properties'           => [
-								'usage_type'    => $what['usage_type'],
-								'provider'      => $what['provider'],
-								'model'         => $what['model'],
+							'properties'           => $what + [
 								'input_tokens'  => $count,
 								'output_tokens' => $count,
 								'images'        => $count,

@@ -103,19 +103,21 @@ final class Tables {
 		// Activity rollup (Billing\ActivityRollup): sums per UTC quarter hour and entry kind, kept in
 		// the same transaction as each ledger insert. Quarter hours fit every site time zone
 		// (offsets like +5:45 included), so local days are cut at read time and a zone change costs nothing.
-		$sum                = "decimal(30,6) NOT NULL DEFAULT '0.000000'";
-		$t['ledger_rollup'] = "CREATE TABLE {$prefix}ledger_rollup (
-  bucket datetime NOT NULL,
-  kind varchar(32) NOT NULL,
-  slot tinyint(3) unsigned NOT NULL DEFAULT '0',
-  credit $sum,
+		$sum = "decimal(30,6) NOT NULL DEFAULT '0.000000'";
+		// The same sums in both activity tables: ActivityRollup::add() and the day fold write them by name.
+		$sums               = "  credit $sum,
   debit $sum,
   quota $sum,
   quota_only $sum,
   quota_only_entries bigint(20) unsigned NOT NULL DEFAULT '0',
   uncovered $sum,
   entries bigint(20) unsigned NOT NULL DEFAULT '0',
-  PRIMARY KEY  (bucket,kind,slot)
+";
+		$t['ledger_rollup'] = "CREATE TABLE {$prefix}ledger_rollup (
+  bucket datetime NOT NULL,
+  kind varchar(32) NOT NULL,
+  slot tinyint(3) unsigned NOT NULL DEFAULT '0',
+$sums  PRIMARY KEY  (bucket,kind,slot)
 ) ENGINE=InnoDB $collate;";
 
 		// Activity per local day of the site zone (Billing\ActivityDays): closed days folded from the
@@ -125,14 +127,7 @@ final class Tables {
   zone varchar(64) NOT NULL,
   day date NOT NULL,
   kind varchar(32) NOT NULL,
-  credit $sum,
-  debit $sum,
-  quota $sum,
-  quota_only $sum,
-  quota_only_entries bigint(20) unsigned NOT NULL DEFAULT '0',
-  uncovered $sum,
-  entries bigint(20) unsigned NOT NULL DEFAULT '0',
-  PRIMARY KEY  (zone,day,kind),
+$sums  PRIMARY KEY  (zone,day,kind),
   KEY zone_kind_day (zone,kind,day)
 ) ENGINE=InnoDB $collate;";
 

@@ -95,6 +95,11 @@ final class RestArgsTest extends TestCase
         $bad(function (&$b) { $b['rule']['method'] = 'per_token'; }, 'rule');
         $bad(function (&$b) { $b['rule']['provider'] = str_repeat('p', 65); }, 'rule');
         $bad(function (&$b) { $b['rule']['extra'] = 'x'; }, 'rule');
+        // The route's vocabulary and limits are the core's published constants, so they cannot drift.
+        $bad(function (&$b) { $b['usage']['usage_type'] = 'audio'; }, 'usage');
+        $max = (int) \AipkitUsage\Billing\CoreConstants::get('model_max_chars', 0);
+        $this->assertGreaterThan(0, $max, 'the core publishes the model limit');
+        $bad(function (&$b) use ($max) { $b['rule']['model'] = str_repeat('m', $max + 1); }, 'rule');
         $bad(function (&$b) { $b['usage']['input_tokens'] = -1; }, 'usage');
         $bad(function (&$b) { $b['usage']['output_tokens'] = '300 tokens'; }, 'usage');
         $bad(function (&$b) { $b['usage']['input_tokens'] = 1000000000001; }, 'usage');
