@@ -64,17 +64,19 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// The cases of every golden vector file, one list per file.
+fn vector_files() -> Vec<Vec<Value>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|f| f.unwrap().path()).filter(|f| f.extension().is_some_and(|e| e == "json")).collect();
+    files.sort();
+    files.iter().map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap()).collect()
+}
+
 #[test]
 fn readers_agree_on_the_golden_vectors() {
     // Every vector without floats: the wasm reader/writer gives exactly the FFI answer.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut n = 0;
-    for f in std::fs::read_dir(dir).unwrap() {
-        let f = f.unwrap().path();
-        if f.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let cases: Vec<Value> = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+    for cases in vector_files() {
         for c in cases {
             let text = serde_json::to_string(&c["input"]).unwrap();
             if text.contains(".0") || text.contains("1.5") || text.contains("e+") {
@@ -126,7 +128,6 @@ proptest! {
 #[test]
 fn well_formed_requests_with_wrong_leaf_types() {
     // Each vector's input with every leaf swapped for other JSON types: typed errors only.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let swaps = [json!(null), json!(true), json!(-1), json!(1.5), json!("x"), json!([]), json!({})];
     fn leaves(v: &Value, path: Vec<String>, out: &mut Vec<Vec<String>>) {
         match v {
@@ -136,12 +137,7 @@ fn well_formed_requests_with_wrong_leaf_types() {
         }
     }
     let mut n = 0;
-    for f in std::fs::read_dir(dir).unwrap() {
-        let f = f.unwrap().path();
-        if f.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let cases: Vec<Value> = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+    for cases in vector_files() {
         for c in cases.iter().filter(|c| c.get("expect").is_some()).take(12) {
             let mut paths = Vec::new();
             leaves(&c["input"], Vec::new(), &mut paths);
