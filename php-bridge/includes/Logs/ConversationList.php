@@ -263,7 +263,7 @@ final class ConversationList {
 		if ( count( $hits ) > $n ) {
 			return self::from_hits( $hits, $n, false, $f->search->words() );
 		}
-		if ( $scan->hi > 1 && WindowScan::INDEX === $verdict ) {
+		if ( ! $scan->finished() && WindowScan::INDEX === $verdict ) {
 			// The rest from the index: conversations whose newest match (below $before) lies under
 			// the windows read, i.e. those the windows did not list.
 			$l = Tables::logs();
@@ -278,7 +278,7 @@ final class ConversationList {
 		}
 		// Fewer than a page: either finished, or out of time or rows with more left below hi.
 		$page = self::from_hits( $hits, $n, false, $f->search->words() );
-		if ( $scan->hi > 1 ) {
+		if ( ! $scan->finished() ) {
 			$page['next_cursor'] = 'h:' . $scan->hi;
 			$page['partial']     = true;
 		}

@@ -47,6 +47,8 @@ final class WindowScan {
 	public $top;
 	/** @var int the windows read everything at or above this id */
 	public $hi;
+	/** @var int the oldest id: below it id windows would read nothing, page after page (retention purges the oldest ids) */
+	private $floor;
 	/** @var array{0:string,1:string}|null ConversationList::walk_index */
 	private $walk;
 	/** @var array<int,array{cid:string,hit:string}> conversations found, by their newest match */
@@ -70,7 +72,9 @@ final class WindowScan {
 		$this->n     = $n;
 		$this->walk  = $walk;
 		$this->where = LogQuery::log_where( $f, 'scan' );
-		$this->max   = 1 + (int) $wpdb->get_var( 'SELECT MAX(id) FROM ' . Tables::logs() );
+		$ends        = $wpdb->get_row( 'SELECT MIN(id) AS lo, MAX(id) AS hi FROM ' . Tables::logs(), ARRAY_A );
+		$this->floor = max( 1, (int) ( $ends['lo'] ?? 1 ) );
+		$this->max   = 1 + (int) ( $ends['hi'] ?? 0 );
 		$this->top   = min( $before, $this->max );
 		$this->hi    = $this->top;
 		// Windows start small and grow ×4: a frequent word (a third of all rows) fills a page from the
@@ -81,11 +85,11 @@ final class WindowScan {
 
 	/** @return string DONE, INDEX or PARTIAL */
 	public function run(): string {
-		while ( $this->hi > 1 && count( $this->hits ) <= $this->n ) {
+		while ( ! $this->finished() && count( $this->hits ) <= $this->n ) {
 			$w0 = microtime( true );
 			$lo = $this->next_window();
 			if ( null === $lo ) {
-				$this->hi = 1; // no row of the filter left below: the search is complete
+				$this->hi = $this->floor; // no row of the filter left below: the search is complete
 				break;
 			}
 			$this->collect( $lo );
@@ -100,11 +104,16 @@ final class WindowScan {
 		return self::DONE;
 	}
 
+	/** Whether every row below the cursor has been read. */
+	public function finished(): bool {
+		return $this->hi <= $this->floor;
+	}
+
 	/** The next window's lower id bound (its rows are [lo, hi)), or null when the filter has no row left below $hi. */
 	private function next_window(): ?int {
 		global $wpdb;
 		if ( ! $this->walk ) {
-			$lo          = max( 1, $this->hi - $this->size );
+			$lo          = max( $this->floor, $this->hi - $this->size );
 			$this->seen += $this->hi - $lo;
 			return $lo;
 		}
@@ -182,7 +191,7 @@ final class WindowScan {
 			$this->size = min( ConversationList::$window, max( 250, min( $this->size * 4, ( 0 === $found ? self::NO_HIT_HANDOVER : self::SCAN_ROWS_CAP ) - $this->seen ) ) );
 			return self::MORE;
 		}
-		$this->frequent ??= WordFrequency::too_frequent( $this->f->search, $this->max, ConversationList::$fulltext_match_cap );
+		$this->frequent ??= WordFrequency::too_frequent( $this->f->search, $this->floor, $this->max, ConversationList::$fulltext_match_cap );
 		if ( ! $this->frequent ) {
 			return self::INDEX;
 		}

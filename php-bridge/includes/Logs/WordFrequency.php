@@ -30,9 +30,7 @@ final class WordFrequency {
 	/** @var array<int,array{0:int,1:int}> sampled id ranges [lo, hi) */
 	private $ranges = [];
 
-	private function __construct( int $max ) {
-		global $wpdb;
-		$min          = (int) $wpdb->get_var( 'SELECT MIN(id) FROM ' . Tables::logs() );
+	private function __construct( int $min, int $max ) {
 		$this->span   = max( 0, $max - $min );
 		$this->ranges = self::ranges( $min, $max );
 		foreach ( $this->ranges as $r ) {
@@ -50,8 +48,11 @@ final class WordFrequency {
 		if ( $max - $min <= self::$newest_rows + self::$probes * self::$probe_rows ) {
 			return [ [ $min, $max ] ];
 		}
-		$top    = $max - self::$newest_rows;
-		$out    = [ [ $top, $max ] ];
+		$top = $max - self::$newest_rows;
+		$out = [ [ $top, $max ] ];
+		if ( self::$probes < 1 ) {
+			return $out;
+		}
 		$stride = ( $top - $min ) / self::$probes;
 		for ( $i = 0; $i < self::$probes; $i++ ) {
 			$lo    = (int) ( $min + $stride * ( $i + 0.5 ) - self::$probe_rows / 2 );
@@ -88,8 +89,8 @@ final class WordFrequency {
 			return;
 		}
 		global $wpdb;
-		$max ??= 1 + (int) $wpdb->get_var( 'SELECT MAX(id) FROM ' . Tables::logs() );
-		( new self( $max ) )->narrow( $s );
+		$ends = $wpdb->get_row( 'SELECT MIN(id) AS lo, MAX(id) AS hi FROM ' . Tables::logs(), ARRAY_A );
+		( new self( (int) ( $ends['lo'] ?? 0 ), $max ?? 1 + (int) ( $ends['hi'] ?? 0 ) ) )->narrow( $s );
 	}
 
 	private function narrow( SearchTerms $s ): void {
@@ -112,8 +113,8 @@ final class WordFrequency {
 	 * user typed — two frequent words that never meet match nothing together, yet FULLTEXT still
 	 * reads every match of the rarer one.
 	 */
-	public static function too_frequent( SearchTerms $s, int $max, int $cap ): bool {
-		$est = new self( $max );
+	public static function too_frequent( SearchTerms $s, int $min, int $max, int $cap ): bool {
+		$est = new self( $min, $max );
 		$est->narrow( $s );
 		$reads = 0;
 		foreach ( $s->fulltext ?? $s->indexed as $w ) {
