@@ -80,9 +80,12 @@ final class ConversationList {
 	/**
 	 * How many conversations the search matches (the list shows it above the results), up to
 	 * COUNT_CAP. Driven like the page: by the rarest short word's TermIndex entries, else by
-	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit.
+	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit. When the word(s)
+	 * FULLTEXT would read are frequent in the whole table (WordFrequency), the windows count instead,
+	 * bounded like a page: what they found in the newest rows is a lower bound (`at_least`), exact
+	 * only when they reached the end or more than COUNT_CAP (`capped`).
 	 *
-	 * @return array{conversations:int|null,capped:bool}
+	 * @return array{conversations:int|null,capped:bool,at_least:bool}
 	 */
 	public static function count_matches( Filters $f ): array {
 		global $wpdb;
@@ -90,6 +93,7 @@ final class ConversationList {
 			return [
 				'conversations' => null,
 				'capped'        => false,
+				'at_least'      => false,
 			];
 		}
 		$l      = Tables::logs();
@@ -99,6 +103,17 @@ final class ConversationList {
 			$ti  = Tables::terms();
 			$sql = $wpdb->prepare( "SELECT STRAIGHT_JOIN DISTINCT l.conversation_id FROM {$ti} t JOIN {$l} l ON l.id = t.log_id WHERE t.term = %s", $driver ) . LogQuery::log_where( $f, 'scan' );
 		} elseif ( $f->search->indexed ) {
+			$ends = $wpdb->get_row( "SELECT MIN(id) AS lo, MAX(id) AS hi FROM {$l}", ARRAY_A );
+			if ( WordFrequency::too_frequent( $f->search, (int) ( $ends['lo'] ?? 0 ), 1 + (int) ( $ends['hi'] ?? 0 ), self::$fulltext_match_cap ) ) {
+				$scan = new WindowScan( $f, self::COUNT_CAP, PHP_INT_MAX, self::walk_index( $f ), true );
+				$scan->run();
+				$n = $scan->conversations();
+				return [
+					'conversations' => min( $n, self::COUNT_CAP ),
+					'capped'        => $n > self::COUNT_CAP,
+					'at_least'      => $n <= self::COUNT_CAP && ! $scan->finished(),
+				];
+			}
 			WordFrequency::narrow_fulltext( $f->search );
 			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'index' );
 		} else {
@@ -110,11 +125,13 @@ final class ConversationList {
 			return [
 				'conversations' => null,
 				'capped'        => true,
+				'at_least'      => false,
 			];
 		}
 		return [
 			'conversations' => min( (int) $n, self::COUNT_CAP ),
 			'capped'        => (int) $n > self::COUNT_CAP,
+			'at_least'      => false,
 		];
 	}
 

@@ -66,17 +66,22 @@ final class WindowScan {
 	/** @var float */
 	private $start;
 
-	public function __construct( Filters $f, int $n, int $before, ?array $walk ) {
+	/**
+	 * @param array|null $walk     ConversationList::walk_index
+	 * @param bool|null  $frequent WordFrequency::too_frequent when the caller has asked already
+	 */
+	public function __construct( Filters $f, int $n, int $before, ?array $walk, ?bool $frequent = null ) {
 		global $wpdb;
-		$this->f     = $f;
-		$this->n     = $n;
-		$this->walk  = $walk;
-		$this->where = LogQuery::log_where( $f, 'scan' );
-		$ends        = $wpdb->get_row( 'SELECT MIN(id) AS lo, MAX(id) AS hi FROM ' . Tables::logs(), ARRAY_A );
-		$this->floor = max( 1, (int) ( $ends['lo'] ?? 1 ) );
-		$this->max   = 1 + (int) ( $ends['hi'] ?? 0 );
-		$this->top   = min( $before, $this->max );
-		$this->hi    = $this->top;
+		$this->f        = $f;
+		$this->n        = $n;
+		$this->walk     = $walk;
+		$this->frequent = $frequent;
+		$this->where    = LogQuery::log_where( $f, 'scan' );
+		$ends           = $wpdb->get_row( 'SELECT MIN(id) AS lo, MAX(id) AS hi FROM ' . Tables::logs(), ARRAY_A );
+		$this->floor    = max( 1, (int) ( $ends['lo'] ?? 1 ) );
+		$this->max      = 1 + (int) ( $ends['hi'] ?? 0 );
+		$this->top      = min( $before, $this->max );
+		$this->hi       = $this->top;
 		// Windows start small and grow ×4: a frequent word (a third of all rows) fills a page from the
 		// newest few hundred rows, and every row here pays the collation-aware word check.
 		$this->size  = min( self::FIRST_WINDOW, ConversationList::$window );
@@ -102,6 +107,11 @@ final class WindowScan {
 			}
 		}
 		return self::DONE;
+	}
+
+	/** Matching conversations in the rows read so far (the match count when the scan is bounded). */
+	public function conversations(): int {
+		return count( $this->listed );
 	}
 
 	/** Whether every row below the cursor has been read. */

@@ -209,7 +209,7 @@ final class FilteredSearchTest extends TestCase
 
         $f = Filters::from_request(['search' => 'warranty claim']);
         $this->sql = [];
-        $this->assertSame(['conversations' => 1, 'capped' => false], ConversationList::count_matches($f));
+        $this->assertSame(['conversations' => 1, 'capped' => false, 'at_least' => false], ConversationList::count_matches($f));
         $this->assertStringNotContainsString('+warranty*', implode("\n", $this->fulltextQueries()));
 
         // A rare word with a frequent one that never meet: nothing, without reading the frequent one.

@@ -162,6 +162,26 @@ final class FrequentWordsSearchTest extends TestCase
         $this->assertStringContainsString('Invoice and shipping', $last['items'][0]['match']['user_message']);
     }
 
+    public function testTheMatchCountOfFrequentWordsIsBoundedAndSaysWhenItIsALowerBound(): void
+    {
+        $f = Filters::from_request(['search' => 'invoice shipping']);
+        $this->sql = [];
+        $this->assertSame(['conversations' => 0, 'capped' => false, 'at_least' => true], ConversationList::count_matches($f), 'none in the rows a page may read: "at least 0", not "none"');
+        $this->assertSame([], array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH('))));
+        $this->assertLessThanOrEqual(self::PAGE_READ_MAX, $this->rowsRead());
+
+        // With a bound past the table the windows reach the end: the exact count.
+        ConversationList::$walk_rows_cap = 1000;
+        $this->sql = [];
+        $this->assertSame(['conversations' => 1, 'capped' => false, 'at_least' => false], ConversationList::count_matches($f));
+        $this->assertSame([], array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH('))));
+        $parcel = Filters::from_request(['search' => 'parcel', 'module' => 'ai_forms']);
+        $this->assertSame(['conversations' => 30, 'capped' => false, 'at_least' => false], ConversationList::count_matches($parcel));
+
+        // A rare word is still counted by FULLTEXT, exactly.
+        $this->assertSame(['conversations' => 1, 'capped' => false, 'at_least' => false], ConversationList::count_matches(Filters::from_request(['search' => 'message'])));
+    }
+
     public function testTwoFrequentWordsThatNeverMeetUnderAFilterWalkItsRowsBounded(): void
     {
         // The support bot's 300 rows hold both words, never together: no match, and no FULLTEXT.
