@@ -76,13 +76,18 @@ final class ConversationList {
 
 	/** Counting stops here: the screen says "more than 10,000" rather than count a frequent word to the end. */
 	public const COUNT_CAP = 10000;
+	/**
+	 * Seconds the windows may count frequent words for: the count is a request of its own that must
+	 * answer within 300 ms over HTTP too, where WordPress's boot alone takes ~180 ms under load.
+	 */
+	private const COUNT_BUDGET_S = 0.05;
 
 	/**
 	 * How many conversations the search matches (the list shows it above the results), up to
 	 * COUNT_CAP. Driven like the page: by the rarest short word's TermIndex entries, else by
 	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit. When the word(s)
 	 * FULLTEXT would read are frequent in the whole table (WordFrequency), the windows count instead,
-	 * bounded like a page: what they found in the newest rows is a lower bound (`at_least`), exact
+	 * bounded like a page (but within COUNT_BUDGET_S): what they found in the newest rows is a lower bound (`at_least`), exact
 	 * only when they reached the end or more than COUNT_CAP (`capped`).
 	 *
 	 * @return array{conversations:int|null,capped:bool,at_least:bool}
@@ -105,7 +110,7 @@ final class ConversationList {
 		} elseif ( $f->search->indexed ) {
 			$ends = $wpdb->get_row( "SELECT MIN(id) AS lo, MAX(id) AS hi FROM {$l}", ARRAY_A );
 			if ( WordFrequency::too_frequent( $f->search, (int) ( $ends['lo'] ?? 0 ), 1 + (int) ( $ends['hi'] ?? 0 ), self::$fulltext_match_cap ) ) {
-				$scan = new WindowScan( $f, self::COUNT_CAP, PHP_INT_MAX, self::walk_index( $f ), true );
+				$scan = new WindowScan( $f, self::COUNT_CAP, PHP_INT_MAX, self::walk_index( $f ), true, self::COUNT_BUDGET_S );
 				$scan->run();
 				$n = $scan->conversations();
 				return [

@@ -65,17 +65,21 @@ final class WindowScan {
 	private $size;
 	/** @var float */
 	private $start;
+	/** @var float seconds, see the constructor */
+	private $budget_s;
 
 	/**
 	 * @param array|null $walk     ConversationList::walk_index
 	 * @param bool|null  $frequent WordFrequency::too_frequent when the caller has asked already
+	 * @param float|null $budget_s seconds a bounded read may take (default ConversationList::$walk_budget_s)
 	 */
-	public function __construct( Filters $f, int $n, int $before, ?array $walk, ?bool $frequent = null ) {
+	public function __construct( Filters $f, int $n, int $before, ?array $walk, ?bool $frequent = null, ?float $budget_s = null ) {
 		global $wpdb;
 		$this->f        = $f;
 		$this->n        = $n;
 		$this->walk     = $walk;
 		$this->frequent = $frequent;
+		$this->budget_s = $budget_s ?? ConversationList::$walk_budget_s;
 		$this->where    = LogQuery::log_where( $f, 'scan' );
 		$ends           = $wpdb->get_row( 'SELECT MIN(id) AS lo, MAX(id) AS hi FROM ' . Tables::logs(), ARRAY_A );
 		$this->floor    = max( 1, (int) ( $ends['lo'] ?? 1 ) );
@@ -206,11 +210,11 @@ final class WindowScan {
 			return self::INDEX;
 		}
 		$spent = microtime( true ) - $this->start;
-		if ( $this->seen >= ConversationList::$walk_rows_cap || $spent >= ConversationList::$walk_budget_s ) {
+		if ( $this->seen >= ConversationList::$walk_rows_cap || $spent >= $this->budget_s ) {
 			return self::PARTIAL;
 		}
 		// Grow ×4, but no window past what the rest of the budget can read at the rate just seen.
-		$fits       = $per_row > 0 ? (int) ( ( ConversationList::$walk_budget_s - $spent ) / $per_row ) : PHP_INT_MAX;
+		$fits       = $per_row > 0 ? (int) ( ( $this->budget_s - $spent ) / $per_row ) : PHP_INT_MAX;
 		$this->size = min( ConversationList::$window, max( 100, min( $this->size * 4, ConversationList::$walk_rows_cap - $this->seen, $fits ) ) );
 		return self::MORE;
 	}

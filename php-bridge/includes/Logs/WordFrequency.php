@@ -21,7 +21,7 @@ final class WordFrequency {
 	/** @var int probes, one in the middle of each equal stratum of the older ids */
 	public static $probes = 8;
 
-	/** @var array<string,int> the per-word sample counts of the search being estimated (one query per word) */
+	/** @var array<string,int> the per-word sample counts of the search being estimated */
 	private $hits = [];
 	/** @var int ids the sample covers */
 	private $sampled = 0;
@@ -61,11 +61,17 @@ final class WordFrequency {
 		return $out;
 	}
 
-	/** Matches of one word in the sample (counted once per word and search). */
-	private function word_hits( string $word ): int {
+	/**
+	 * Matches of each word in the sample, counted in one pass over the sampled rows.
+	 *
+	 * @param string[] $words
+	 * @return array<string,int>
+	 */
+	private function word_hits( array $words ): array {
 		global $wpdb;
-		if ( ! isset( $this->hits[ $word ] ) ) {
-			$in                  = implode(
+		$todo = array_values( array_diff( $words, array_keys( $this->hits ) ) );
+		if ( $todo ) {
+			$in   = implode(
 				' OR ',
 				array_map(
 					static function ( $r ) {
@@ -74,9 +80,21 @@ final class WordFrequency {
 					$this->ranges
 				)
 			);
-			$this->hits[ $word ] = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Tables::logs() . " l WHERE ({$in})" . WordMatch::condition( $word ) );
+			$sums = [];
+			foreach ( $todo as $i => $w ) {
+				// The collation-aware LIKE, not WordMatch's word-start check: 10–50 times cheaper on rows
+				// that hold the word (no REGEXP_REPLACE), and an estimate needs no more. It also counts
+				// the word inside longer words (errs towards "frequent": a bounded read, never a slow
+				// FULLTEXT) and misses only expansions (ß for "ss").
+				$like   = '%' . $wpdb->esc_like( $w ) . '%';
+				$sums[] = $wpdb->prepare( 'SUM(l.user_message LIKE %s OR l.reply LIKE %s)', $like, $like ) . " AS h{$i}";
+			}
+			$row = $wpdb->get_row( 'SELECT ' . implode( ', ', $sums ) . ' FROM ' . Tables::logs() . " l WHERE ({$in})", ARRAY_N );
+			foreach ( $todo as $i => $w ) {
+				$this->hits[ $w ] = (int) ( $row[ $i ] ?? 0 );
+			}
 		}
-		return $this->hits[ $word ];
+		return array_intersect_key( $this->hits, array_flip( $words ) );
 	}
 
 	/**
@@ -98,8 +116,9 @@ final class WordFrequency {
 			return;
 		}
 		$best = null;
+		$all  = $this->word_hits( $s->indexed );
 		foreach ( $s->indexed as $w ) {
-			$hits = $this->word_hits( $w );
+			$hits = $all[ $w ];
 			if ( null === $best || $hits < $best[0] || ( $hits === $best[0] && mb_strlen( $w ) > mb_strlen( $best[1] ) ) ) {
 				$best = [ $hits, $w ];
 			}
@@ -116,10 +135,7 @@ final class WordFrequency {
 	public static function too_frequent( SearchTerms $s, int $min, int $max, int $cap ): bool {
 		$est = new self( $min, $max );
 		$est->narrow( $s );
-		$reads = 0;
-		foreach ( $s->fulltext ?? $s->indexed as $w ) {
-			$reads += $est->word_hits( $w );
-		}
+		$reads = array_sum( $est->word_hits( $s->fulltext ?? $s->indexed ) );
 		return $reads * $est->span > $cap * max( 1, $est->sampled );
 	}
 }
