@@ -154,6 +154,9 @@ final class FrequentWordsSearchTest extends TestCase
         $pages = $this->allPages(['search' => 'invoice shipping']);
 
         $this->assertGreaterThan(1, count($pages), '451 ids at most 300 a page');
+        // The windows stop at the oldest id: earlier tests' deleted rows leave the ids below it empty,
+        // and reading them would only add empty partial pages.
+        $this->assertLessThanOrEqual(2, count($pages));
         $this->assertTrue($pages[0]['partial'], 'the first page stops at its bound and says so');
         $this->assertSame([], $pages[0]['items']);
         $last = end($pages);
