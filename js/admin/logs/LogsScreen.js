@@ -398,6 +398,26 @@ export default function LogsScreen( { boot = {} } ) {
 								'aipkit-usage'
 							);
 						}
+						if ( matchCount.at_least ) {
+							// Frequent words are counted in the newest exchanges only (a bounded read):
+							// what was found there is a lower bound.
+							if ( matchCount.conversations === 0 ) {
+								return __(
+									'No conversation matches among the newest exchanges; older ones were not counted.',
+									'aipkit-usage'
+								);
+							}
+							return sprintf(
+								/* translators: %s: number of conversations found in the newest exchanges */
+								_n(
+									'At least %s conversation matches this search (counted in the newest exchanges).',
+									'At least %s conversations match this search (counted in the newest exchanges).',
+									matchCount.conversations,
+									'aipkit-usage'
+								),
+								matchCount.conversations.toLocaleString()
+							);
+						}
 						if ( matchCount.capped ) {
 							return sprintf(
 								/* translators: %s: a number, e.g. 10,000 */

@@ -31,7 +31,7 @@ export function fetchPage( filters, perPage, cursor ) {
  * How many conversations the search matches (capped server-side).
  *
  * @param {Object} filters The active filters (with a search).
- * @return {Promise<Object>} { conversations: number|null, capped: boolean }.
+ * @return {Promise<Object>} { conversations: number|null, capped: boolean, at_least: boolean }.
  */
 export function fetchMatchCount( filters ) {
 	return request( '/logs/matches', { query: filterArgs( filters ) } );

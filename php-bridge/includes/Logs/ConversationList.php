@@ -12,49 +12,42 @@ use WP_Error;
  *   Cursor "t:<unix>:<id>".
  * - Search: conversations by their newest matching exchange, descending; cursor "h:<log id>" (the
  *   newest match of the last conversation shown). A rare short word drives the page through the
- *   TermIndex; otherwise the primary key is scanned downwards in growing windows (frequent words
- *   fill a page from the newest rows at once). With indexable words, the match density the windows
- *   show decides when the FULLTEXT index answers the rest (cheap for sparse words, seconds for a
- *   frequent one); with only stopwords, a page whose time budget runs out comes back `partial`
- *   with a cursor to continue. Under a module, bot or user filter the windows walk that filter's
- *   own rows (walk_index), and a word frequent in the whole table never goes to FULLTEXT: the walk
- *   goes on, bounded, and answers `partial` past its bound.
+ *   TermIndex; otherwise the logs are read downwards in growing windows (WindowScan; frequent
+ *   words fill a page from the newest rows at once), under a module, bot or user filter along that
+ *   filter's own rows (walk_index). With indexable words, the match density the windows show
+ *   decides when the FULLTEXT index answers the rest (cheap for sparse words, seconds for a
+ *   frequent one); but a search whose FULLTEXT word(s) are frequent in the whole table
+ *   (WordFrequency) never goes to FULLTEXT: the windows go on, bounded, and answer `partial` past
+ *   their bound. With only stopwords, a page whose time budget runs out comes back `partial` with a
+ *   cursor to continue.
  */
 final class ConversationList {
 	public const PAGE_SIZES = [ 10, 20, 50, 100 ];
 	/** @var int ids per scan window (a property so tests can force many windows) */
 	public static $window = 25000;
-	/** Stopword-only searches (no index can serve them) scan this long, then answer partial: within 300 ms over HTTP. */
-	private const BUDGET_S = 0.15;
 	/** A short word in fewer exchanges than this drives the search through the TermIndex. */
 	private const TERM_RARE = 20000;
-	/** Rows in the first scan window (then ×4 each window). */
-	private const FIRST_WINDOW = 250;
-	/** With indexed words, rows scanned without a single match before the FULLTEXT index answers. */
-	private const NO_HIT_HANDOVER = 250;
-	/** With indexed words, the most rows the windows check before FULLTEXT answers the rest. */
-	private const SCAN_ROWS_CAP = 8000;
 	/**
 	 * FULLTEXT reads every match of a word in the whole table before it filters or limits (even
-	 * with LIMIT 1): above this many estimated matches it is not asked, whatever the filter.
+	 * with LIMIT 1): above this many estimated matches (WordFrequency) of the word(s) it would read
+	 * it is not asked, whatever the filter or the other words.
 	 * A property so tests can lower it on a small table.
 	 *
 	 * @var int
 	 */
 	public static $fulltext_match_cap = 20000;
 	/**
-	 * With such a word, the most filter rows one page walks, and the time it may take, before it
-	 * answers partial with a cursor ("Keep searching"). The clock here only ends a page early; it
-	 * never hands a word to FULLTEXT. A filter's rows can lie scattered (a user's), each a primary-key
-	 * read: measured at 1,000,000 rows under load, 20,000 of them took 0.3–0.5 s for a module, ~1 s for a user.
+	 * With such a word, the most rows one page reads (the filter's rows, or ids without a module, bot
+	 * or user filter), and the time it may take, before it answers partial with a cursor ("Keep
+	 * searching"). The clock here only ends a page early; it never hands a word to FULLTEXT. A
+	 * filter's rows can lie scattered (a user's), each a primary-key read: measured at 1,000,000 rows
+	 * under load, 20,000 of them took 0.3–0.5 s for a module, ~1 s for a user.
 	 *
 	 * @var int
 	 */
 	public static $walk_rows_cap = 20000;
 	/** @var float seconds, see $walk_rows_cap */
 	public static $walk_budget_s = 0.1;
-	/** Newest rows (any filter) whose matches estimate a word's frequency in the whole table. */
-	private const SAMPLE_ROWS = 500;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
@@ -83,13 +76,21 @@ final class ConversationList {
 
 	/** Counting stops here: the screen says "more than 10,000" rather than count a frequent word to the end. */
 	public const COUNT_CAP = 10000;
+	/**
+	 * Seconds the windows may count frequent words for: the count is a request of its own that must
+	 * answer within 300 ms over HTTP too, where WordPress's boot alone takes ~180 ms under load.
+	 */
+	private const COUNT_BUDGET_S = 0.05;
 
 	/**
 	 * How many conversations the search matches (the list shows it above the results), up to
 	 * COUNT_CAP. Driven like the page: by the rarest short word's TermIndex entries, else by
-	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit.
+	 * FULLTEXT, else (stopwords only) by the row check under a statement time limit. When the word(s)
+	 * FULLTEXT would read are frequent in the whole table (WordFrequency), the windows count instead,
+	 * bounded like a page (but within COUNT_BUDGET_S): what they found in the newest rows is a lower bound (`at_least`), exact
+	 * only when they reached the end or more than COUNT_CAP (`capped`).
 	 *
-	 * @return array{conversations:int|null,capped:bool}
+	 * @return array{conversations:int|null,capped:bool,at_least:bool}
 	 */
 	public static function count_matches( Filters $f ): array {
 		global $wpdb;
@@ -97,6 +98,7 @@ final class ConversationList {
 			return [
 				'conversations' => null,
 				'capped'        => false,
+				'at_least'      => false,
 			];
 		}
 		$l      = Tables::logs();
@@ -106,7 +108,18 @@ final class ConversationList {
 			$ti  = Tables::terms();
 			$sql = $wpdb->prepare( "SELECT STRAIGHT_JOIN DISTINCT l.conversation_id FROM {$ti} t JOIN {$l} l ON l.id = t.log_id WHERE t.term = %s", $driver ) . LogQuery::log_where( $f, 'scan' );
 		} elseif ( $f->search->indexed ) {
-			self::narrow_fulltext( $f->search );
+			$ends = $wpdb->get_row( "SELECT MIN(id) AS lo, MAX(id) AS hi FROM {$l}", ARRAY_A );
+			if ( WordFrequency::too_frequent( $f->search, (int) ( $ends['lo'] ?? 0 ), 1 + (int) ( $ends['hi'] ?? 0 ), self::$fulltext_match_cap ) ) {
+				$scan = new WindowScan( $f, self::COUNT_CAP, PHP_INT_MAX, self::walk_index( $f ), true, self::COUNT_BUDGET_S );
+				$scan->run();
+				$n = $scan->conversations();
+				return [
+					'conversations' => min( $n, self::COUNT_CAP ),
+					'capped'        => $n > self::COUNT_CAP,
+					'at_least'      => $n <= self::COUNT_CAP && ! $scan->finished(),
+				];
+			}
+			WordFrequency::narrow_fulltext( $f->search );
 			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'index' );
 		} else {
 			$sql = "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE 1=1" . LogQuery::log_where( $f, 'scan' );
@@ -117,11 +130,13 @@ final class ConversationList {
 			return [
 				'conversations' => null,
 				'capped'        => true,
+				'at_least'      => false,
 			];
 		}
 		return [
 			'conversations' => min( (int) $n, self::COUNT_CAP ),
 			'capped'        => (int) $n > self::COUNT_CAP,
+			'at_least'      => false,
 		];
 	}
 
@@ -262,188 +277,31 @@ final class ConversationList {
 		return null;
 	}
 
-	/**
-	 * Whether FULLTEXT would read more than $fulltext_match_cap matches for this search: its
-	 * density in the newest SAMPLE_ROWS rows of the whole table (no filter), times the table's id span.
-	 */
-	private static function too_frequent_for_index( SearchTerms $s, int $max ): bool {
-		global $wpdb;
-		$hits = self::sample_hits( LogQuery::scan_where( $s ), $max );
-		$span = $max - (int) $wpdb->get_var( 'SELECT MIN(id) FROM ' . Tables::logs() );
-		return $hits * $span > self::$fulltext_match_cap * ( $max - max( 1, $max - self::SAMPLE_ROWS ) );
-	}
-
-	/** Matches of the " AND …" row conditions $where among the newest SAMPLE_ROWS rows below id $max. */
-	private static function sample_hits( string $where, int $max ): int {
-		global $wpdb;
-		$l = Tables::logs();
-		return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$l} l WHERE l.id >= %d AND l.id < %d", max( 1, $max - self::SAMPLE_ROWS ), $max ) . $where );
-	}
-
-	/**
-	 * With several indexed words, FULLTEXT is asked for the rarest alone (fewest matches in the
-	 * newest SAMPLE_ROWS rows; the longer word on a tie) and the others are checked on its rows:
-	 * MariaDB reads every match of every word of a boolean query before intersecting, so "warranty
-	 * kangaroo" cost as much as "warranty" alone (0.35–0.6 s at 1,000,000 rows) for no result.
-	 */
-	private static function narrow_fulltext( SearchTerms $s, ?int $max = null ): void {
-		global $wpdb;
-		if ( null !== $s->fulltext || count( $s->indexed ) < 2 ) {
-			return;
-		}
-		$max ??= 1 + (int) $wpdb->get_var( 'SELECT MAX(id) FROM ' . Tables::logs() );
-		$best = null;
-		foreach ( $s->indexed as $w ) {
-			$hits = self::sample_hits( WordMatch::condition( $w ), $max );
-			if ( null === $best || $hits < $best[0] || ( $hits === $best[0] && mb_strlen( $w ) > mb_strlen( $best[1] ) ) ) {
-				$best = [ $hits, $w ];
-			}
-		}
-		$s->fulltext = [ $best[1] ];
-	}
-
 	private static function page_scanned( Filters $f, int $n, int $before ) {
 		global $wpdb;
-		$l     = Tables::logs();
-		$where = LogQuery::log_where( $f, 'scan' );
-		$max   = 1 + (int) $wpdb->get_var( "SELECT MAX(id) FROM {$l}" );
-		$top   = min( $before, $max );
-		$walk  = self::walk_index( $f );
-		$force = $walk ? "FORCE INDEX ({$walk[0]})" : '';
-		// Walking a filter: the filter's rows the windows have checked (not ids), and whether the word
-		// proved too frequent for FULLTEXT (then the walk goes on, up to $walk_rows_cap rows).
-		$walked   = 0;
-		$frequent = null;
-		$capped   = false;
-		// Frequent words fill a page from the newest windows at once; rare ones are left to FULLTEXT,
-		// whose cost grows with the number of matches. Stopwords have no index: scan under a budget.
-		$budget = self::BUDGET_S;
-		$start  = microtime( true );
-		$hits   = [];
-		$hi     = $top;
-		// A conversation belongs to the window holding its newest match, so one that also matches
-		// above a window was listed there (or on an earlier page) and is skipped. Above the windows
-		// already scanned that is known from their own results; only rows at or above the cursor
-		// (earlier pages) need a query, once per window, and only on a page after the first.
-		$listed = [];
-		// Windows start small and grow ×4: a frequent word (a third of all rows) fills a page from the
-		// newest few hundred rows, and every row here pays the collation-aware word check.
-		$size = min( self::FIRST_WINDOW, self::$window );
-		while ( $hi > 1 && count( $hits ) <= $n ) {
-			$lo = max( 1, $hi - $size );
-			$w0 = microtime( true );
-			if ( $walk ) {
-				// The window: the next $size rows of the filter below $hi, read from its index alone.
-				$b = $wpdb->get_row(
-					$wpdb->prepare( "SELECT COUNT(*) AS n, MIN(w.id) AS lo FROM (SELECT l.id FROM {$l} l {$force} WHERE {$walk[1]} AND l.id < %d ORDER BY l.id DESC LIMIT %d) w", $hi, $size ),
-					ARRAY_A
-				);
-				if ( ! $b || 0 === (int) $b['n'] ) {
-					$hi = 1; // no row of the filter left below: the search is complete
-					break;
-				}
-				$lo      = (int) $b['lo'];
-				$walked += (int) $b['n'];
-			}
-			$rows = $wpdb->get_results(
-				$wpdb->prepare(
-					"SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l {$force} WHERE l.id >= %d AND l.id < %d {$where}
-					GROUP BY l.conversation_id ORDER BY hit DESC",
-					$lo,
-					$hi
-				),
-				ARRAY_A
-			);
-			if ( $rows ) {
-				$above = [];
-				$fresh = array_filter(
-					$rows,
-					static function ( $r ) use ( $listed ) {
-						return ! isset( $listed[ $r['cid'] ] );
-					}
-				);
-				if ( $fresh && $top < $max ) {
-					$cids  = implode( ',', array_map( 'intval', array_column( $fresh, 'cid' ) ) );
-					$above = array_flip(
-						$wpdb->get_col(
-							$wpdb->prepare( "SELECT DISTINCT l.conversation_id FROM {$l} l WHERE l.conversation_id IN ({$cids}) AND l.id >= %d {$where}", $top )
-						)
-					);
-				}
-				foreach ( $rows as $r ) {
-					if ( ! isset( $listed[ $r['cid'] ] ) && ! isset( $above[ $r['cid'] ] ) ) {
-						$hits[] = $r;
-					}
-					$listed[ $r['cid'] ] = true;
-				}
-			}
-			$scanned  = $walk ? (int) $b['n'] : $hi - $lo;
-			$seen_ids = $walk ? $walked : $top - $lo;
-			$hi       = $lo;
-			if ( $f->search->indexed ) {
-				// Windows or index, by the match density the windows show (not by a clock: under load a
-				// time budget handed frequent words to FULLTEXT, which reads every match — seconds for a
-				// word in a third of all rows). Dense enough to fill the page within SCAN_ROWS_CAP rows:
-				// keep scanning; sparser: the index answers the rest, and a sparse word is cheap there
-				// (≤ (page + 1) / SCAN_ROWS_CAP of all rows match).
-				$found = count( $listed );
-				$need  = $n + 1 - count( $hits );
-				$rest  = 0 === $found ? PHP_INT_MAX : (int) ceil( $need * $seen_ids / $found );
-				if ( 0 === $found ? $seen_ids >= self::NO_HIT_HANDOVER : $seen_ids + $rest > self::SCAN_ROWS_CAP ) {
-					// Under a filter the word may be sparse here yet frequent in the whole table, where
-					// FULLTEXT would read all its matches (seconds at a third of 1,000,000 rows): then
-					// keep walking the filter's rows, bounded, and answer partial past the bound.
-					$frequent ??= $walk ? self::too_frequent_for_index( $f->search, $max ) : false;
-					if ( ! $frequent ) {
-						break;
-					}
-					$spent = microtime( true ) - $start;
-					if ( $walked >= self::$walk_rows_cap || $spent >= self::$walk_budget_s ) {
-						$capped = true;
-						break;
-					}
-					// Grow ×4, but no window past what the rest of the budget can walk at the rate just seen.
-					$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
-					$fits    = $per_row > 0 ? (int) ( ( self::$walk_budget_s - $spent ) / $per_row ) : PHP_INT_MAX;
-					$size    = min( self::$window, max( 100, min( $size * 4, self::$walk_rows_cap - $walked, $fits ) ) );
-					continue;
-				}
-				$size = min( self::$window, max( 250, min( $size * 4, ( 0 === $found ? self::NO_HIT_HANDOVER : self::SCAN_ROWS_CAP ) - $seen_ids ) ) );
-				continue;
-			}
-			$spent = microtime( true ) - $start;
-			if ( $spent > $budget ) {
-				break;
-			}
-			// The next window grows ×4 but never past what the rest of the budget can check at the
-			// rate just seen: one oversized window would overshoot the budget by hundreds of ms.
-			$per_row = ( microtime( true ) - $w0 ) / max( 1, $scanned );
-			$fits    = $per_row > 0 ? (int) ( ( $budget - $spent ) / $per_row ) : PHP_INT_MAX;
-			if ( $fits < min( 500, self::$window ) ) {
-				break;
-			}
-			$size = min( self::$window, max( 500, min( $size * 4, $fits ) ) );
-		}
+		$scan    = new WindowScan( $f, $n, $before, self::walk_index( $f ) );
+		$verdict = $scan->run();
+		$hits    = $scan->hits;
 		if ( count( $hits ) > $n ) {
 			return self::from_hits( $hits, $n, false, $f->search->words() );
 		}
-		if ( $hi > 1 && $f->search->indexed && ! $capped ) {
+		if ( ! $scan->finished() && WindowScan::INDEX === $verdict ) {
 			// The rest from the index: conversations whose newest match (below $before) lies under
-			// the scanned windows, i.e. those the windows did not list.
-			self::narrow_fulltext( $f->search, $max );
+			// the windows read, i.e. those the windows did not list.
+			$l = Tables::logs();
+			WordFrequency::narrow_fulltext( $f->search, $scan->max );
 			$more = $wpdb->get_results(
-				$wpdb->prepare( "SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id < %d", $top ) .
+				$wpdb->prepare( "SELECT l.conversation_id AS cid, MAX(l.id) AS hit FROM {$l} l WHERE l.id < %d", $scan->top ) .
 				LogQuery::log_where( $f, 'index' ) .
-				$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $hi, $n + 1 - count( $hits ) ),
+				$wpdb->prepare( ' GROUP BY l.conversation_id HAVING hit < %d ORDER BY hit DESC LIMIT %d', $scan->hi, $n + 1 - count( $hits ) ),
 				ARRAY_A
 			);
 			return self::from_hits( array_merge( $hits, $more ), $n, false, $f->search->words() );
 		}
-		// Fewer than a page: either finished, or out of time (or, walking a filter, out of rows) with more left below $hi.
-		$partial = $hi > 1;
-		$page    = self::from_hits( $hits, $n, false, $f->search->words() );
-		if ( $partial ) {
-			$page['next_cursor'] = 'h:' . $hi;
+		// Fewer than a page: either finished, or out of time or rows with more left below hi.
+		$page = self::from_hits( $hits, $n, false, $f->search->words() );
+		if ( ! $scan->finished() ) {
+			$page['next_cursor'] = 'h:' . $scan->hi;
 			$page['partial']     = true;
 		}
 		return $page;

@@ -132,6 +132,31 @@ final class WordMatch {
 		return ' AND (' . implode( ' OR ', $out ) . ')';
 	}
 
+	/**
+	 * A cheap condition every row condition( $word ) matches also meets, or '' when the word itself
+	 * holds a character EXPANDING names (then there is none). For such a word a column matches only if
+	 * its collation-aware LIKE '%word%' does or it holds a character that could expand into the word
+	 * (the two branches of condition()), so this is exact to put first: with several words, a row
+	 * that lacks any of them fails on LIKEs alone, before any word's REGEXP_REPLACE runs. Two words
+	 * each in a sixth of all rows that never meet cost 30 µs a row without it (each row holding one
+	 * of them paid that word's word-start check).
+	 *
+	 * @return string " AND (…)" prepared
+	 */
+	public static function prefilter( string $word ): string {
+		global $wpdb;
+		if ( preg_match( '/' . self::EXPANDING . '/u', $word ) ) {
+			return '';
+		}
+		$like = '%' . $wpdb->esc_like( $word ) . '%';
+		$exp  = self::expanding_for( $word );
+		$out  = [];
+		foreach ( [ 'l.user_message', 'l.reply' ] as $col ) {
+			$out[] = $wpdb->prepare( "{$col} LIKE %s OR (LENGTH({$col}) <> CHAR_LENGTH({$col}) AND {$col} REGEXP %s)", $like, $exp );
+		}
+		return ' AND (' . implode( ' OR ', $out ) . ')';
+	}
+
 	/** The collation of the searched columns, read from the server once per table and process. */
 	public static function collation( string $table ): string {
 		if ( ! isset( self::$collation[ $table ] ) ) {

@@ -161,13 +161,20 @@ final class FilteredSearchTest extends TestCase
     {
         update_option(Schema::OPTION, '7');
         try {
-            $page = $this->page(['search' => 'warranty', 'module' => 'content_writer'], 10);
+            // A word rare overall: the id windows hand over to FULLTEXT as before.
+            $rare = $this->page(['search' => 'claim', 'module' => 'ai_forms'], 10);
+            $rare_sql = $this->sql;
+            // A word frequent overall: the id windows read on, bounded (here: to the end), never FULLTEXT.
+            $frequent = $this->page(['search' => 'warranty', 'module' => 'content_writer'], 10);
         } finally {
             update_option(Schema::OPTION, Schema::VERSION);
         }
-        $this->assertSame($this->ids(...array_map(static fn ($i) => "cw-$i", range(0, 9))), $this->itemIds($page));
-        $this->assertSame([], array_filter($this->sql, static fn ($q) => false !== stripos($q, 'FORCE INDEX')), 'keys not there yet: not forced');
-        $this->assertCount(1, $this->fulltextQueries(), 'the id windows hand over as before');
+        $this->assertSame($this->ids('form-0'), $this->itemIds($rare));
+        $this->assertSame([], array_filter(array_merge($rare_sql, $this->sql), static fn ($q) => false !== stripos($q, 'FORCE INDEX')), 'keys not there yet: not forced');
+        $this->assertCount(1, array_filter($rare_sql, static fn ($q) => false !== stripos($q, 'MATCH(')), 'the id windows hand a rare word over');
+        $this->assertSame($this->ids(...array_map(static fn ($i) => "cw-$i", range(0, 9))), $this->itemIds($frequent));
+        $this->assertFalse($frequent['partial']);
+        $this->assertSame([], $this->fulltextQueries(), 'a frequent word is read by the windows');
     }
 
     public function testUserFilterWalksTheUsersRowsToo(): void
@@ -202,7 +209,7 @@ final class FilteredSearchTest extends TestCase
 
         $f = Filters::from_request(['search' => 'warranty claim']);
         $this->sql = [];
-        $this->assertSame(['conversations' => 1, 'capped' => false], ConversationList::count_matches($f));
+        $this->assertSame(['conversations' => 1, 'capped' => false, 'at_least' => false], ConversationList::count_matches($f));
         $this->assertStringNotContainsString('+warranty*', implode("\n", $this->fulltextQueries()));
 
         // A rare word with a frequent one that never meet: nothing, without reading the frequent one.
