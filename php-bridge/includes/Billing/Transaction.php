@@ -205,10 +205,10 @@ final class Transaction {
 		global $wpdb;
 		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
 		static $wsrep_var = true;
-		$conn   = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
-		$thread = self::thread_of( $conn );
+		$conn             = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
+		$thread           = self::thread_of( $conn );
 		if ( $thread && self::$wsrep_of[0] === $thread ) {
-			if ( self::$known[0] && self::$known[0]->get() === $conn && self::$known[1] === $thread && self::$known[2] === self::packets( $conn ) ) {
+			if ( self::$known[0] && $conn === self::$known[0]->get() && self::$known[1] === $thread && self::packets( $conn ) === self::$known[2] ) {
 				return [
 					't' => self::$known[3],
 					'w' => self::$wsrep_of[1],
@@ -289,7 +289,7 @@ final class Transaction {
 			return -2;
 		}
 		try {
-			$stats = mysqli_get_connection_stats( $conn );
+			$stats = mysqli_get_connection_stats( $conn ); // phpcs:ignore WordPress.DB.RestrictedFunctions.mysql_mysqli_get_connection_stats -- reads the client's packet count; sends nothing.
 		} catch ( \Throwable $e ) {
 			return -2; // A closed handle.
 		}

@@ -71,7 +71,7 @@ final class Settler {
 					// A user's first metered request that held nothing from a balance row: create and lock it.
 					$balance = Balances::lock( $uid );
 				}
-				$limit     = HoldStore::admitted_limit( $h );
+				$limit = HoldStore::admitted_limit( $h );
 				if ( false === $limit ) {
 					$ctx = Quotas::context( $h['module'], $h['bot_id'], $uid, $now );
 					if ( is_wp_error( $ctx ) ) {
