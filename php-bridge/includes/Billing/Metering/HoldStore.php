@@ -55,17 +55,15 @@ final class HoldStore {
 			ARRAY_A
 		);
 		// phpcs:enable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$expired = [];
-		foreach ( (array) $rows as $r ) {
-			if ( '2' === (string) $r['same'] ) {
-				Transaction::observe( $r['id'] );
-				continue;
-			}
+		$rows  = (array) $rows;
+		$state = array_search( '2', array_map( 'strval', array_column( $rows, 'same' ) ), true );
+		if ( false !== $state ) {
+			// Before anything else is sent on the connection (a replay's look-up below).
+			Transaction::observe( $rows[ $state ]['id'] );
+			unset( $rows[ $state ] );
 		}
-		foreach ( (array) $rows as $r ) {
-			if ( '2' === (string) $r['same'] ) {
-				continue;
-			}
+		$expired = [];
+		foreach ( $rows as $r ) {
 			if ( '1' === (string) $r['same'] ) {
 				return [ $this->find_by_request( $request_id ), [] ];
 			}
