@@ -162,6 +162,11 @@ if ( $floor ) {
 			$floor_ms[] = ( hrtime( true ) - $t0 ) / 1e6;
 		}
 	}
+	// The replay must have done the same work (same hold ids, so every settle found its hold).
+	$settled = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$aipkit_m_floor}holds WHERE status = 'settled'" );
+	if ( count( $requests ) !== $settled ) {
+		fwrite( STDERR, sprintf( "floor: the replay settled %d holds of %d: its figure is not comparable\n", $settled, count( $requests ) ) );
+	}
 	printf(
 		"  floor: the same %.1f statements per request through bare mysqli, no plugin code: p50 %6.3f p99 %6.3f ms (the database's share on this machine; load average %s)\n",
 		$per_request,
