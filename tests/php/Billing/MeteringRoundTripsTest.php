@@ -169,6 +169,30 @@ final class MeteringRoundTripsTest extends TestCase
         $this->assertSame('0.000000', aipkit_usage_balance($u)['held']);
     }
 
+    /**
+     * A guest under a quota rule: the replay look-up (with its expired holds and @@in_transaction),
+     * START, counters, their UPDATE, the hold, COMMIT; settle: START, hold (no balance), the room left,
+     * the counters' UPDATE, ledger, rollup, the hold's result, COMMIT.
+     */
+    public function testAGuestRequestUnderAQuotaRuleIsFourteenStatements(): void
+    {
+        $this->quota(['guest_limit' => '50', 'period' => 'weekly']);
+        $_SERVER['REMOTE_ADDR'] = '192.0.2.73';
+        unset($_COOKIE['aipkit_guest']);
+        $h = aipkit_usage_authorize($this->request(0));
+        $this->assertSame('held', $h['status'] ?? null, wp_json_encode($h));
+        $_COOKIE['aipkit_guest'] = $h['guest_key'];
+        aipkit_usage_settle($h, ['input_tokens' => 10]); // the first request created the period's counters
+        $this->sent = [];
+        $before = $this->questions();
+        $h = aipkit_usage_authorize($this->request(0));
+        $s = aipkit_usage_settle($h, ['input_tokens' => 800, 'output_tokens' => 300]);
+        $n = $this->questions() - $before - 1;
+        $this->assertSame('settled', $s['status'] ?? null, wp_json_encode($s));
+        $this->assertSame(14, $n, "statements of one guest authorize + settle:\n" . implode("\n", $this->sent));
+        unset($_COOKIE['aipkit_guest']);
+    }
+
     /** A guest's settle has no balance row: the hold alone is written, and balance_after stays null. */
     public function testAGuestSettleWritesTheHoldAloneAndHasNoBalanceAfter(): void
     {

@@ -39,9 +39,8 @@ final class Authorizer {
 			[ $existing, $expired ] = $this->holds->replay_or_expired( $v['request_id'], $v['user_id'] );
 		} else {
 			// Who the guest is comes first: a replay is only ever this guest's own request.
-			$identity = GuestIdentity::current();
-			$existing = $this->holds->find_by_request( $v['request_id'] );
-			$expired  = $existing ? [] : $this->holds->expired_for_guest( $identity['subjects'] );
+			$identity               = GuestIdentity::current();
+			[ $existing, $expired ] = $this->holds->replay_or_expired( $v['request_id'], 0, $identity['subjects'] );
 		}
 		// Replays are keyed by subject and module: user:<id>, or the guest's cookie subject.
 		$identity['subject'] = (string) $identity['subjects'][0];

@@ -31,30 +31,35 @@ final class HoldStore {
 	}
 
 	/**
-	 * A user's request: one statement finds a hold already placed for this request id (a replay,
+	 * One statement finds a hold already placed for this request id (a replay,
 	 * returned whole) or else ids of the user's own expired holds, for the caller to release. It also
 	 * answers Transaction::probe() (whether a caller's transaction is open), so authorize's unit,
 	 * which follows with nothing sent in between, need not ask.
 	 *
+	 * A guest (user id 0) passes its subject list: its expired holds are those with the same list.
+	 *
+	 * @param string[]|null $guest_subjects a guest's subjects; null for a user
 	 * @return array{0:?array,1:int[]} [the hold with this request id, expired hold ids]
 	 */
-	public function replay_or_expired( string $request_id, int $user_id ): array {
+	public function replay_or_expired( string $request_id, int $user_id, ?array $guest_subjects = null ): array {
 		global $wpdb;
 		$t     = Tables::holds();
 		$probe = Transaction::probe();
 		$probe = null === $probe ? '' : " UNION ALL (SELECT $probe, 2)";
-		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, $probe a server variable
+		$own   = null === $guest_subjects
+			? $wpdb->prepare( 'user_id = %d', $user_id )
+			: $wpdb->prepare( 'user_id = 0 AND subjects = %s', wp_json_encode( $guest_subjects ) );
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables, $own prepared above, $probe a server variable
 		$rows = $wpdb->get_results(
 			$wpdb->prepare(
 				"(SELECT id, 1 AS same FROM $t WHERE request_id = %s)
-				 UNION ALL (SELECT id, 0 FROM $t WHERE user_id = %d AND status = 'held' AND expires_at < %s LIMIT 50)$probe",
+				 UNION ALL (SELECT id, 0 FROM $t WHERE $own AND status = 'held' AND expires_at < %s LIMIT 50)$probe",
 				$request_id,
-				$user_id,
 				Clock::sql( $this->clock->now() )
 			),
 			ARRAY_A
 		);
-		// phpcs:enable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:enable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared
 		$rows  = (array) $rows;
 		$state = array_search( '2', array_map( 'strval', array_column( $rows, 'same' ) ), true );
 		if ( false !== $state ) {
@@ -70,15 +75,6 @@ final class HoldStore {
 			$expired[] = (int) $r['id'];
 		}
 		return [ null, $expired ];
-	}
-
-	/** @return int[] ids of a guest's own expired holds (same subject list) */
-	public function expired_for_guest( array $subjects ): array {
-		global $wpdb;
-		$t = Tables::holds();
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables
-		$ids = $wpdb->get_col( $wpdb->prepare( "SELECT id FROM $t WHERE user_id = 0 AND status = 'held' AND expires_at < %s AND subjects = %s LIMIT 50", Clock::sql( $this->clock->now() ), wp_json_encode( $subjects ) ) );
-		return array_map( 'intval', (array) $ids );
 	}
 
 	/** @return int[] ids of expired holds, oldest first */
