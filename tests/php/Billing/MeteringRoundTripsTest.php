@@ -181,7 +181,6 @@ final class MeteringRoundTripsTest extends TestCase
         unset($_COOKIE['aipkit_guest']);
         $h = aipkit_usage_authorize($this->request(0));
         $this->assertSame('held', $h['status'] ?? null, wp_json_encode($h));
-        $_COOKIE['aipkit_guest'] = $h['guest_key'];
         aipkit_usage_settle($h, ['input_tokens' => 10]); // the first request created the period's counters
         $this->sent = [];
         $before = $this->questions();
