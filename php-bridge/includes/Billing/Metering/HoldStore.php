@@ -86,22 +86,11 @@ final class HoldStore {
 	}
 
 	/**
-	 * Inside a transaction: the hold row, locked; 404 when it does not exist, 409 when the caller
-	 * passed an authorize result for another user, request or module.
-	 *
-	 * @param int|array $given what the caller passed (an id or an authorize result)
-	 * @return array|WP_Error
-	 */
-	public function lock( int $hold_id, $given ) {
-		global $wpdb;
-		$h = Transaction::row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
-		return self::checked( $h, $hold_id, $given );
-	}
-
-	/**
-	 * lock(), and the hold's user's balance row locked by the same statement (settle's one round
-	 * trip for both). The LEFT JOIN reads the hold first and the balance through it, so the locks
-	 * are taken in the order of every other path: hold, then balance, then counters.
+	 * Inside a transaction: the hold row and its user's balance row, locked by one statement (settle's
+	 * and release's one round trip for both); 404 when the hold does not exist, 409 when the caller
+	 * passed an authorize result for another user, request or module. The LEFT JOIN reads the hold
+	 * first and the balance through it, so the locks are taken in the order of every other path:
+	 * hold, then balance, then counters.
 	 *
 	 * @param int|array $given what the caller passed (an id or an authorize result)
 	 * @return array|WP_Error the hold row; `_balance` is the locked balance (Balances' shape), or null
