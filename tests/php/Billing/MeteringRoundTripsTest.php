@@ -81,6 +81,21 @@ final class MeteringRoundTripsTest extends TestCase
         $this->assertReconciled();
     }
 
+    /** Release: START, hold + balance by the same join as settle, the balance's held, the hold, COMMIT. */
+    public function testAReleaseIsFiveStatements(): void
+    {
+        $u = $this->warmUser();
+        $h = aipkit_usage_authorize($this->request($u));
+        $this->sent = [];
+        $before = $this->questions();
+        $r = aipkit_usage_release($h);
+        $n = $this->questions() - $before - 1;
+        $this->assertSame('released', $r['status'] ?? null, wp_json_encode($r));
+        $this->assertSame(5, $n, "statements of one release:\n" . implode("\n", $this->sent));
+        $this->assertSame('0.000000', aipkit_usage_balance($u)['held']);
+        $this->assertReconciled();
+    }
+
     public function testAStatementBetweenTheUnitsMakesTheNextOneAskOnlyWhetherATransactionIsOpen(): void
     {
         global $wpdb;
