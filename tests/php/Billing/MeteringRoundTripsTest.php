@@ -81,17 +81,20 @@ final class MeteringRoundTripsTest extends TestCase
         $this->assertReconciled();
     }
 
-    /** Release: START, hold + balance by the same join as settle, the balance's held, the hold, COMMIT. */
+    /**
+     * Release after authorize: START, hold + balance by the same join as settle, the balance's held,
+     * the hold, COMMIT (the counters, holding nothing, are left alone).
+     */
     public function testAReleaseIsFiveStatements(): void
     {
         $u = $this->warmUser();
-        $h = aipkit_usage_authorize($this->request($u));
         $this->sent = [];
         $before = $this->questions();
+        $h = aipkit_usage_authorize($this->request($u));
         $r = aipkit_usage_release($h);
         $n = $this->questions() - $before - 1;
         $this->assertSame('released', $r['status'] ?? null, wp_json_encode($r));
-        $this->assertSame(5, $n, "statements of one release:\n" . implode("\n", $this->sent));
+        $this->assertSame(6 + 5, $n, "statements of one authorize + release:\n" . implode("\n", $this->sent));
         $this->assertSame('0.000000', aipkit_usage_balance($u)['held']);
         $this->assertReconciled();
     }

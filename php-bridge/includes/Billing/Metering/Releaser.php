@@ -44,14 +44,15 @@ final class Releaser {
 				}
 				$uid = (int) $h['user_id'];
 				$ids = HoldStore::counters( $h );
-				if ( $uid > 0 ) {
+				// Releasing nothing is skipped (it would only touch updated_at), as settle does.
+				if ( $uid > 0 && ! Decimal::is_zero( $h['hold_balance'] ) ) {
 					if ( ! $locked ) {
 						Balances::lock( $uid );
 					}
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 					Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET held = held - %s, updated_at = %s WHERE user_id = %d AND held >= %s', $h['hold_balance'], $now, $uid, $h['hold_balance'] ) );
 				}
-				if ( $ids ) {
+				if ( $ids && ! Decimal::is_zero( $h['hold_quota'] ) ) {
 					Quotas::lock_ids( $ids );
 					$in = implode( ',', $ids );
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, integer ids
