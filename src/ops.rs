@@ -162,6 +162,9 @@ pub struct SettleUsageResp {
     pub released_balance: String,
     pub released_quota: String,
     pub uncovered: String,
+    /// The balance once the debit is taken, from the locked `balance` the request gave (null without
+    /// one: a guest), so PHP writes the ledger row without reading the balance back.
+    pub balance_after: Option<String>,
     pub ledger_key: Option<String>,
     pub quote: QuoteResp,
 }
@@ -633,7 +636,7 @@ pub fn version(v: &Value<'_>) -> Result<VersionResp, CoreError> {
 #[cfg_attr(feature = "wasm", allow(dead_code))]
 pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
     let o = as_obj(v, "")?;
-    o.deny_unknown(&["rules", "usage", "failed", "hold_balance", "hold_quota", "balance_available", "quota_remaining", "order", "request_id"])?;
+    o.deny_unknown(&["rules", "usage", "failed", "hold_balance", "hold_quota", "balance", "balance_available", "quota_remaining", "order", "request_id"])?;
     let (rules, usage) = quote_parts(&o)?;
     let failed = match o.opt("failed") {
         None => false,
@@ -652,6 +655,11 @@ pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
         quota_remaining(&o)?,
         Order::parse(o.str("order")?, "order")?,
     )?;
+    // Signed: a reversal with allow_negative can leave a balance below zero.
+    let balance_after = match o.opt_str("balance")? {
+        Some(b) => Some(Credits::parse(b, "balance")?.checked_sub(s.balance_debit, "balance")?.canonical()),
+        None => None,
+    };
     let charged = !cost.is_zero();
     let ledger_key = if charged { Some(ledger::idempotency_key(EntryKind::Usage, &[request_id.to_owned()]).map_err(|e| err(e.code(), e.to_string(), "request_id"))?) } else { None };
     Ok(SettleUsageResp {
@@ -662,6 +670,7 @@ pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
         released_balance: s.released_balance.canonical(),
         released_quota: s.released_quota.canonical(),
         uncovered: s.uncovered.canonical(),
+        balance_after,
         ledger_key,
         quote,
     })

@@ -130,15 +130,21 @@ final class Settings {
 
 	/** @return array<string,mixed> */
 	public static function all(): array {
-		$stored = get_option( self::OPTION, [] );
-		$stored = is_array( $stored ) ? $stored : [];
-		$out    = self::defaults();
+		static $memo = [ null, [] ];
+		$stored      = get_option( self::OPTION, [] );
+		$stored      = is_array( $stored ) ? $stored : [];
+		// Checked once per stored value: a metered request reads five settings.
+		if ( $memo[0] === $stored ) {
+			return $memo[1];
+		}
+		$out = self::defaults();
 		// Only known keys, each re-checked: the option may have been edited by other code.
 		foreach ( $out as $key => $default ) {
 			if ( array_key_exists( $key, $stored ) && ! is_wp_error( self::check( $key, $stored[ $key ] ) ) ) {
 				$out[ $key ] = self::check( $key, $stored[ $key ] );
 			}
 		}
+		$memo = [ $stored, $out ];
 		return $out;
 	}
 

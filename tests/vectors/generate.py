@@ -438,14 +438,16 @@ def settle_ref(hb, hq, actual, bal, quota, order):
     return {"balance_debit": canon(hb + eb), "quota_count": canon(hq + eq), "released_balance": canon(0), "released_quota": canon(0), "uncovered": canon(unc)}
 
 
-def settle_usage_ref(rules, usage, hb, hq, bal, quota, order, request_id, failed=False):
+def settle_usage_ref(rules, usage, hb, hq, bal, quota, order, request_id, failed=False, balance=None):
     q = quote_ref(rules, usage)
     if isinstance(q, str):
         return q
     cost = "0" if failed else q["credits"]
     s = settle_ref(hb, hq, cost, bal, quota, order)
     charged = D(cost) != 0
-    return {"status": "settled" if charged else "released", "credits": canon(D(cost)), **s,
+    # balance_after: the locked balance less the debit (null without a balance: a guest's settle).
+    after = None if balance is None else canon(D(balance) - D(s["balance_debit"]))
+    return {"status": "settled" if charged else "released", "credits": canon(D(cost)), **s, "balance_after": after,
             "ledger_key": f"usage:{request_id}" if charged else None, "quote": q}
 
 
@@ -469,6 +471,11 @@ def settle_usage_cases():
         case("settle_usage failed reply charges nothing", "settle_usage", S("2", "0", "5", None, failed=True), settle_usage_ref([R], U, "2", "0", "5", None, "balance_first", "req-1", failed=True)),
         case("settle_usage zero usage is released", "settle_usage", S("2", "0", "5", None, usage={**U, "input_tokens": 0, "output_tokens": 0}), settle_usage_ref([R], {**U, "input_tokens": 0, "output_tokens": 0}, "2", "0", "5", None, "balance_first", "req-1")),
         case("settle_usage fallback without a rule", "settle_usage", S("0", "0", "5000", None, rules=[]), settle_usage_ref([], U, "0", "0", "5000", None, "balance_first", "req-1")),
+        case("settle_usage balance after the debit", "settle_usage", {**S("1", "0", "5", None), "balance": "6.5"}, settle_usage_ref([R], U, "1", "0", "5", None, "balance_first", "req-1", balance="6.5")),
+        case("settle_usage balance after a debit beyond the hold", "settle_usage", {**S("0.5", "0", "0.25", None), "balance": "0.75"}, settle_usage_ref([R], U, "0.5", "0", "0.25", None, "balance_first", "req-1", balance="0.75")),
+        case("settle_usage negative balance stays exact", "settle_usage", {**S("0", "0", "0", None), "balance": "-3.000001"}, settle_usage_ref([R], U, "0", "0", "0", None, "balance_first", "req-1", balance="-3.000001")),
+        case("settle_usage failed reply leaves the balance", "settle_usage", {**S("2", "0", "5", None, failed=True), "balance": "7"}, settle_usage_ref([R], U, "2", "0", "5", None, "balance_first", "req-1", failed=True, balance="7")),
+        case("settle_usage balance is not an amount", "settle_usage", {**S("2", "0", "5", None), "balance": "ten"}, error="invalid_amount", field="balance"),
         case("settle_usage bad request id", "settle_usage", S("2", "0", "5", None, rid="a b"), error="invalid_key_part", field="request_id"),
         case("settle_usage failed is not a boolean", "settle_usage", S("2", "0", "5", None, failed="yes"), error="malformed_input", field="failed"),
         case("settle_usage negative hold", "settle_usage", S("-1", "0", "5", None), error="negative_amount", field="hold_balance"),

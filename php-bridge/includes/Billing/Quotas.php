@@ -76,12 +76,51 @@ final class Quotas {
 	 * @return array<int,array{id:int,subject:string,scope:string,period_key:string,used:string,held:string}>
 	 */
 	public static function lock_candidates( array $subjects, array $scopes, int $now ): array {
+		return self::candidates( Transaction::rows( self::candidates_sql( $subjects, $scopes, $now, '' ) ) );
+	}
+
+	/**
+	 * A user's balance row and lock_candidates()'s counters, locked by one statement in the order of
+	 * every other path: the balance first (the first part of the UNION runs first), then the counters
+	 * by ascending id. A user without a balance row yet gets one created and locked after the counters
+	 * (Balances::lock); a concurrent first request of the same user may then deadlock on the gap, and
+	 * Transaction::run retries it, as it does for lock_existing().
+	 *
+	 * @return array{0:array{balance:string,held:string,available:string,uncovered:string},1:array} [balance, counters]
+	 */
+	public static function lock_balance_and_candidates( int $user_id, array $subjects, array $scopes, int $now ): array {
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+		$balance = $wpdb->prepare( "(SELECT 0 AS id, 'balance' AS subject, '' AS scope, '' AS period_key, balance AS used, held, balance - held AS available, uncovered FROM " . Tables::balances() . ' WHERE user_id = %d FOR UPDATE) UNION ALL ', $user_id );
+		$rows    = Transaction::rows( self::candidates_sql( $subjects, $scopes, $now, $balance ) );
+		$found   = null;
+		foreach ( $rows as $i => $r ) {
+			if ( 0 === (int) $r['id'] ) {
+				$found = [
+					'balance'   => Decimal::db( $r['used'] ),
+					'held'      => Decimal::db( $r['held'] ),
+					'available' => Decimal::db( $r['available'] ),
+					'uncovered' => Decimal::db( $r['uncovered'] ),
+				];
+				unset( $rows[ $i ] );
+			}
+		}
+		return [ $found ?? Balances::lock( $user_id ), self::candidates( array_values( $rows ) ) ];
+	}
+
+	/** The candidate counters' locking SELECT, after $before (a UNION ALL part, or ''). */
+	private static function candidates_sql( array $subjects, array $scopes, int $now, string $before ): string {
 		global $wpdb;
 		$in_subjects = implode( ',', array_fill( 0, count( $subjects ), '%s' ) );
 		$in_scopes   = implode( ',', array_fill( 0, count( $scopes ), '%s' ) );
+		$extra       = '' === $before ? '' : ', NULL, NULL';
 		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- table name from Tables, one placeholder per value
-		$sql  = $wpdb->prepare( 'SELECT id, subject, scope, period_key, used, held FROM ' . Tables::counters() . " WHERE subject IN ($in_subjects) AND scope IN ($in_scopes) AND (period_end IS NULL OR period_end > %d) ORDER BY id FOR UPDATE", array_merge( array_values( $subjects ), array_values( $scopes ), [ $now ] ) );
-		$rows = Transaction::rows( $sql );
+		$sql = $wpdb->prepare( "(SELECT id, subject, scope, period_key, used, held$extra FROM " . Tables::counters() . " WHERE subject IN ($in_subjects) AND scope IN ($in_scopes) AND (period_end IS NULL OR period_end > %d) ORDER BY id FOR UPDATE)", array_merge( array_values( $subjects ), array_values( $scopes ), [ $now ] ) );
+		return $before . $sql;
+	}
+
+	/** @return array<int,array{id:int,subject:string,scope:string,period_key:string,used:string,held:string}> */
+	private static function candidates( array $rows ): array {
 		return array_map(
 			static fn( $r ) => [
 				'id'         => (int) $r['id'],

@@ -66,6 +66,22 @@ final class Transaction {
 	private static bool $in_unit = false;
 
 	/**
+	 * [thread id, whether it runs under Galera]: `@@wsrep_on` cannot change for a connection, so it is
+	 * asked once per connection; a reconnect gets a new thread id and is asked again.
+	 */
+	private static array $wsrep_of = [ 0, false ];
+
+	/**
+	 * What is known of wpdb's connection at one moment: [the connection (weakly), its thread id, the
+	 * packets it had sent, whether a transaction was open]. Known right after one of our units
+	 * committed (none open) or from observe(); it stays true while the connection sends nothing (state()).
+	 */
+	private static array $known = [ null, 0, -1, false ];
+
+	/** Whether the server has `@@in_transaction` (MariaDB; not MySQL): learnt from the first answer. */
+	private static bool $has_in_transaction = false;
+
+	/**
 	 * @template T
 	 * @param callable():T $work returns a value or a WP_Error; a WP_Error rolls back.
 	 * @return mixed the work's result (WP_Error when it failed)
@@ -74,28 +90,18 @@ final class Transaction {
 		if ( self::$depth > 0 ) {
 			return self::run_savepoint( $work );
 		}
-		global $wpdb;
-		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
-		static $wsrep_var = true;
-		$state            = $wsrep_var ? $wpdb->get_row( 'SELECT @@in_transaction AS t, @@wsrep_on AS w', ARRAY_A ) : null;
-		if ( ! $state ) {
-			// A server without wsrep variables (MySQL, or MariaDB built without Galera): ask once per process.
-			$wsrep_var = $wsrep_var && ! str_contains( (string) $wpdb->last_error, 'Unknown system variable' );
-			$state     = [
-				't' => $wpdb->get_var( 'SELECT @@in_transaction' ),
-				'w' => 0,
-			];
-		}
-		if ( 1 === (int) $state['t'] ) {
+		$state = self::state();
+		if ( $state['t'] ) {
 			return self::run_joined( $work );
 		}
-		$galera = 1 === (int) $state['w'];
+		$galera = $state['w'];
 		$lost   = false;
 		for ( $attempt = 1; ; $attempt++ ) {
 			if ( $lost && ! self::reconnect() ) {
 				return self::busy( true );
 			}
-			$lost = false;
+			$lost      = false;
+			$committed = false;
 			self::begin_unit();
 			++self::$depth;
 			try {
@@ -118,6 +124,7 @@ final class Transaction {
 				if ( $alive && '1' !== self::value( 'SELECT COUNT(*) FROM aipkit_tx_alive WHERE n = ' . $alive ) ) {
 					throw new RetryException( 'The cluster aborted the transaction without reporting it.', 1213 );
 				}
+				$committed = true;
 				return $result;
 			} catch ( RetryException $e ) {
 				$lost = $e->lost;
@@ -135,8 +142,11 @@ final class Transaction {
 				self::rollback();
 				throw $e;
 			} finally {
-				if ( $galera ) {
-					self::galera_end();
+				// Under Galera the sentinel check after COMMIT opened an implicit transaction (autocommit
+				// is off): only SET autocommit = 1 ends it.
+				$ended = $galera ? self::galera_end() : true;
+				if ( $committed && $ended ) {
+					self::mark_idle();
 				}
 				--self::$depth;
 				self::end_unit();
@@ -164,13 +174,137 @@ final class Transaction {
 		return ++$n;
 	}
 
-	/** Back to WordPress's autocommit once the attempt is committed or rolled back (best effort on a dead connection). */
-	private static function galera_end(): void {
+	/**
+	 * Back to WordPress's autocommit once the attempt is committed or rolled back (best effort on a dead connection).
+	 *
+	 * @return bool whether the connection is back in autocommit
+	 */
+	private static function galera_end(): bool {
 		if ( self::$conn ) {
 			try {
-				@self::$conn->query( 'SET autocommit = 1' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead; a new one starts in autocommit.
+				return true === @self::$conn->query( 'SET autocommit = 1' ); // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- the connection may be dead; a new one starts in autocommit.
 			} catch ( \mysqli_sql_exception $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement.DetectedCatch -- nothing to restore on a dead connection.
 			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a transaction we did not begin is open on wpdb's connection (t: then a unit joins it with
+	 * a savepoint, since START TRANSACTION would commit it) and whether the server runs Galera (w).
+	 *
+	 * Asked with one statement, except when it is already known: `@@wsrep_on` once per connection, and
+	 * `@@in_transaction` not at all while the connection has sent no packet since one of our units
+	 * committed (mysqlnd counts every packet a connection sends, whoever sends it: wpdb, a plugin on
+	 * the same handle, mysqli::begin_transaction). Nothing but a statement can open a transaction, so
+	 * the unchanged count proves there is none; any statement in between makes it ask again.
+	 *
+	 * @return array{t:bool,w:bool}
+	 */
+	private static function state(): array {
+		global $wpdb;
+		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
+		static $wsrep_var = true;
+		$conn             = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
+		$thread           = self::thread_of( $conn );
+		if ( $thread && self::$wsrep_of[0] === $thread ) {
+			if ( self::$known[0] && $conn === self::$known[0]->get() && self::$known[1] === $thread && self::packets( $conn ) === self::$known[2] ) {
+				return [
+					't' => self::$known[3],
+					'w' => self::$wsrep_of[1],
+				];
+			}
+			$t = $wpdb->get_var( 'SELECT @@in_transaction' );
+			if ( self::thread_of( $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null ) === $thread ) {
+				return [
+					't' => 1 === (int) $t,
+					'w' => self::$wsrep_of[1],
+				];
+			}
+			// wpdb reconnected while asking: a new connection, whose wsrep flag is asked below.
+		}
+		$state = $wsrep_var ? $wpdb->get_row( 'SELECT @@in_transaction AS t, @@wsrep_on AS w', ARRAY_A ) : null;
+		if ( ! $state ) {
+			// A server without wsrep variables (MySQL, or MariaDB built without Galera): ask once per process.
+			$wsrep_var = $wsrep_var && ! str_contains( (string) $wpdb->last_error, 'Unknown system variable' );
+			$state     = [
+				't' => $wpdb->get_var( 'SELECT @@in_transaction' ),
+				'w' => 0,
+			];
+		}
+		self::$has_in_transaction = null !== $state['t'];
+		$galera                   = 1 === (int) $state['w'];
+		// The thread the answer came from (wpdb may have reconnected to ask it).
+		$thread = self::thread_of( $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null );
+		if ( $thread ) {
+			self::$wsrep_of = [ $thread, $galera ];
+		}
+		return [
+			't' => 1 === (int) $state['t'],
+			'w' => $galera,
+		];
+	}
+
+	/**
+	 * For a caller about to run a unit: an expression to add to the select list of a statement it sends
+	 * on wpdb's connection right before (so the unit need not ask); pass its value to observe(). Null
+	 * while the server is not known to have it.
+	 */
+	public static function probe(): ?string {
+		return self::$has_in_transaction ? '@@in_transaction' : null;
+	}
+
+	/**
+	 * The value probe()'s expression answered in the statement wpdb just ran. Call it before anything
+	 * else is sent on the connection: the next unit trusts it only while nothing else has been.
+	 *
+	 * @param mixed $in_transaction
+	 */
+	public static function observe( $in_transaction ): void {
+		global $wpdb;
+		if ( self::$depth > 0 || ! $wpdb->dbh instanceof \mysqli ) {
+			return;
+		}
+		self::remember( $wpdb->dbh, 1 === (int) $in_transaction );
+	}
+
+	/** After our COMMIT (and, under Galera, autocommit restored): no transaction is open on the unit's connection. */
+	private static function mark_idle(): void {
+		if ( self::$conn ) {
+			self::remember( self::$conn, false );
+		}
+	}
+
+	private static function remember( \mysqli $conn, bool $open ): void {
+		$sent   = self::packets( $conn );
+		$thread = self::thread_of( $conn );
+		// 0 or less: mysqlnd collects no statistics (mysqlnd.collect_statistics = 0), so "nothing sent
+		// since" cannot be told: every unit then asks.
+		self::$known = $sent > 0 && $thread ? [ \WeakReference::create( $conn ), $thread, $sent, $open ] : [ null, 0, -1, false ];
+	}
+
+	/** Packets this connection has sent (mysqlnd's per-connection statistics); -2 when unknown. */
+	private static function packets( \mysqli $conn ): int {
+		if ( ! function_exists( 'mysqli_get_connection_stats' ) ) {
+			return -2;
+		}
+		try {
+			$stats = mysqli_get_connection_stats( $conn ); // phpcs:ignore WordPress.DB.RestrictedFunctions.mysql_mysqli_get_connection_stats -- reads the client's packet count; sends nothing.
+		} catch ( \Throwable $e ) {
+			return -2; // A closed handle.
+		}
+		return is_array( $stats ) && isset( $stats['packets_sent'] ) ? (int) $stats['packets_sent'] : -2;
+	}
+
+	/** The connection's server thread id; 0 for none or a closed handle. */
+	private static function thread_of( ?\mysqli $conn ): int {
+		if ( ! $conn ) {
+			return 0;
+		}
+		try {
+			return (int) @$conn->thread_id; // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- a closed handle warns.
+		} catch ( \Throwable $e ) {
+			return 0;
 		}
 	}
 

@@ -1,7 +1,6 @@
 <?php
 namespace AipkitUsage\Billing\Metering;
 
-use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Clock;
 use AipkitUsage\Billing\DbException;
 use AipkitUsage\Billing\Decimal;
@@ -40,9 +39,8 @@ final class Authorizer {
 			[ $existing, $expired ] = $this->holds->replay_or_expired( $v['request_id'], $v['user_id'] );
 		} else {
 			// Who the guest is comes first: a replay is only ever this guest's own request.
-			$identity = GuestIdentity::current();
-			$existing = $this->holds->find_by_request( $v['request_id'] );
-			$expired  = $existing ? [] : $this->holds->expired_for_guest( $identity['subjects'] );
+			$identity               = GuestIdentity::current();
+			[ $existing, $expired ] = $this->holds->replay_or_expired( $v['request_id'], 0, $identity['subjects'] );
 		}
 		// Replays are keyed by subject and module: user:<id>, or the guest's cookie subject.
 		$identity['subject'] = (string) $identity['subjects'][0];
@@ -74,14 +72,16 @@ final class Authorizer {
 					'available' => '0.000000',
 					'uncovered' => '0.000000',
 				];
-				if ( $v['user_id'] > 0 ) {
-					$balance = Balances::lock_existing( $v['user_id'] );
-				}
 				// Every row that could be the current one is locked without knowing the period key; the
 				// core picks the current row per subject or says to create it.
+				if ( $v['user_id'] > 0 ) {
+					[ $balance, $counters ] = Quotas::lock_balance_and_candidates( $v['user_id'], $identity['subjects'], $scopes, $now );
+				} else {
+					$counters = Quotas::lock_candidates( $identity['subjects'], $scopes, $now );
+				}
 				$a = $core->authorize(
 					$request + [
-						'counters'          => Quotas::lock_candidates( $identity['subjects'], $scopes, $now ),
+						'counters'          => $counters,
 						'balance_available' => $balance['available'],
 						'uncovered'         => $balance['uncovered'],
 						'uncovered_limit'   => $settings['uncovered_limit'],

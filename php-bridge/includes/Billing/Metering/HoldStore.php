@@ -31,43 +31,50 @@ final class HoldStore {
 	}
 
 	/**
-	 * A user's request: one statement finds a hold already placed for this request id (a replay,
-	 * returned whole) or else ids of the user's own expired holds, for the caller to release.
+	 * One statement finds a hold already placed for this request id (a replay,
+	 * returned whole) or else ids of the user's own expired holds, for the caller to release. It also
+	 * answers Transaction::probe() (whether a caller's transaction is open), so authorize's unit,
+	 * which follows with nothing sent in between, need not ask.
 	 *
+	 * A guest (user id 0) passes its subject list: its expired holds are those with the same list.
+	 *
+	 * @param string[]|null $guest_subjects a guest's subjects; null for a user
 	 * @return array{0:?array,1:int[]} [the hold with this request id, expired hold ids]
 	 */
-	public function replay_or_expired( string $request_id, int $user_id ): array {
+	public function replay_or_expired( string $request_id, int $user_id, ?array $guest_subjects = null ): array {
 		global $wpdb;
-		$t = Tables::holds();
-		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables
+		$t     = Tables::holds();
+		$probe = Transaction::probe();
+		$probe = null === $probe ? '' : " UNION ALL (SELECT $probe, 2)";
+		$own   = null === $guest_subjects
+			? $wpdb->prepare( 'user_id = %d', $user_id )
+			: $wpdb->prepare( 'user_id = 0 AND subjects = %s', wp_json_encode( $guest_subjects ) );
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables, $own prepared above, $probe a server variable
 		$rows = $wpdb->get_results(
 			$wpdb->prepare(
 				"(SELECT id, 1 AS same FROM $t WHERE request_id = %s)
-				 UNION ALL (SELECT id, 0 FROM $t WHERE user_id = %d AND status = 'held' AND expires_at < %s LIMIT 50)",
+				 UNION ALL (SELECT id, 0 FROM $t WHERE $own AND status = 'held' AND expires_at < %s LIMIT 50)$probe",
 				$request_id,
-				$user_id,
 				Clock::sql( $this->clock->now() )
 			),
 			ARRAY_A
 		);
-		// phpcs:enable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:enable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared
+		$rows  = (array) $rows;
+		$state = array_search( '2', array_map( 'strval', array_column( $rows, 'same' ) ), true );
+		if ( false !== $state ) {
+			// Before anything else is sent on the connection (a replay's look-up below).
+			Transaction::observe( $rows[ $state ]['id'] );
+			unset( $rows[ $state ] );
+		}
 		$expired = [];
-		foreach ( (array) $rows as $r ) {
+		foreach ( $rows as $r ) {
 			if ( '1' === (string) $r['same'] ) {
 				return [ $this->find_by_request( $request_id ), [] ];
 			}
 			$expired[] = (int) $r['id'];
 		}
 		return [ null, $expired ];
-	}
-
-	/** @return int[] ids of a guest's own expired holds (same subject list) */
-	public function expired_for_guest( array $subjects ): array {
-		global $wpdb;
-		$t = Tables::holds();
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery -- table name from Tables
-		$ids = $wpdb->get_col( $wpdb->prepare( "SELECT id FROM $t WHERE user_id = 0 AND status = 'held' AND expires_at < %s AND subjects = %s LIMIT 50", Clock::sql( $this->clock->now() ), wp_json_encode( $subjects ) ) );
-		return array_map( 'intval', (array) $ids );
 	}
 
 	/** @return int[] ids of expired holds, oldest first */
@@ -79,15 +86,43 @@ final class HoldStore {
 	}
 
 	/**
-	 * Inside a transaction: the hold row, locked; 404 when it does not exist, 409 when the caller
-	 * passed an authorize result for another user, request or module.
+	 * Inside a transaction: the hold row and its user's balance row, locked by one statement (settle's
+	 * and release's one round trip for both); 404 when the hold does not exist, 409 when the caller
+	 * passed an authorize result for another user, request or module. The LEFT JOIN reads the hold
+	 * first and the balance through it, so the locks are taken in the order of every other path:
+	 * hold, then balance, then counters.
 	 *
 	 * @param int|array $given what the caller passed (an id or an authorize result)
-	 * @return array|WP_Error
+	 * @return array|WP_Error the hold row; `_balance` is the locked balance (Balances' shape), or null
+	 *                        for a guest's hold and for a user with no balance row yet
 	 */
-	public function lock( int $hold_id, $given ) {
+	public function lock_with_balance( int $hold_id, $given ) {
 		global $wpdb;
-		$h = Transaction::row( $wpdb->prepare( 'SELECT *, hold_balance + hold_quota AS estimate FROM ' . Tables::holds() . ' WHERE id = %d FOR UPDATE', $hold_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+		$h = Transaction::row(
+			$wpdb->prepare(
+				// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table names from Tables
+				'SELECT h.*, h.hold_balance + h.hold_quota AS estimate, b.balance AS _b_balance, b.held AS _b_held, b.balance - b.held AS _b_available, b.uncovered AS _b_uncovered FROM ' . Tables::holds() . ' h LEFT JOIN ' . Tables::balances() . ' b ON b.user_id = h.user_id AND h.user_id > 0 WHERE h.id = %d FOR UPDATE',
+				$hold_id
+			)
+		);
+		$balance = null;
+		if ( $h && null !== $h['_b_balance'] ) {
+			$balance = [
+				'balance'   => Decimal::db( $h['_b_balance'] ),
+				'held'      => Decimal::db( $h['_b_held'] ),
+				'available' => Decimal::db( $h['_b_available'] ),
+				'uncovered' => Decimal::db( $h['_b_uncovered'] ),
+			];
+		}
+		if ( $h ) {
+			unset( $h['_b_balance'], $h['_b_held'], $h['_b_available'], $h['_b_uncovered'] );
+			$h['_balance'] = $balance;
+		}
+		return self::checked( $h, $hold_id, $given );
+	}
+
+	/** @return array|WP_Error the hold, or why the caller may not use it */
+	private static function checked( ?array $h, int $hold_id, $given ) {
 		if ( ! $h ) {
 			return new WP_Error(
 				'aipkit_hold_not_found',

@@ -32,21 +32,27 @@ final class Releaser {
 		return Transaction::run(
 			static function () use ( $hold_id, $hold, $status, $holds, $now ) {
 				global $wpdb;
-				$h = $holds->lock( $hold_id, $hold );
+				// The hold and its user's balance row in one statement (hold first: the order of every path).
+				$h = $holds->lock_with_balance( $hold_id, $hold );
 				if ( is_wp_error( $h ) ) {
 					return $h;
 				}
+				$locked = null !== $h['_balance'];
+				unset( $h['_balance'] );
 				if ( 'held' !== $h['status'] ) {
 					return HoldStore::final_result( $h ) ?? HoldStore::view( $h );
 				}
 				$uid = (int) $h['user_id'];
 				$ids = HoldStore::counters( $h );
-				if ( $uid > 0 ) {
-					Balances::lock( $uid );
+				// Releasing nothing is skipped (it would only touch updated_at), as settle does.
+				if ( $uid > 0 && ! Decimal::is_zero( $h['hold_balance'] ) ) {
+					if ( ! $locked ) {
+						Balances::lock( $uid );
+					}
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
 					Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET held = held - %s, updated_at = %s WHERE user_id = %d AND held >= %s', $h['hold_balance'], $now, $uid, $h['hold_balance'] ) );
 				}
-				if ( $ids ) {
+				if ( $ids && ! Decimal::is_zero( $h['hold_quota'] ) ) {
 					Quotas::lock_ids( $ids );
 					$in = implode( ',', $ids );
 					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name from Tables, integer ids

@@ -50,10 +50,12 @@ final class Settler {
 				global $wpdb;
 				$first = false;
 				$at    = Clock::sql( $now );
-				$h     = $holds->lock( $hold_id, $hold );
+				$h     = $holds->lock_with_balance( $hold_id, $hold );
 				if ( is_wp_error( $h ) ) {
 					return $h;
 				}
+				$balance = $h['_balance'];
+				unset( $h['_balance'] );
 				if ( in_array( $h['status'], [ 'settled', 'released' ], true ) ) {
 					return HoldStore::final_result( $h );
 				}
@@ -65,8 +67,11 @@ final class Settler {
 				$ids = HoldStore::counters( $h );
 				$uid = (int) $h['user_id'];
 
-				$available = $uid > 0 ? Balances::lock_existing( $uid )['available'] : '0';
-				$limit     = HoldStore::admitted_limit( $h );
+				if ( $uid > 0 && null === $balance ) {
+					// A user's first metered request that held nothing from a balance row: create and lock it.
+					$balance = Balances::lock( $uid );
+				}
+				$limit = HoldStore::admitted_limit( $h );
 				if ( false === $limit ) {
 					$ctx = Quotas::context( $h['module'], $h['bot_id'], $uid, $now );
 					if ( is_wp_error( $ctx ) ) {
@@ -82,26 +87,17 @@ final class Settler {
 						'failed'            => $failed,
 						'hold_balance'      => $hb,
 						'hold_quota'        => $hq,
-						'balance_available' => $available,
+						'balance_available' => $balance ? $balance['available'] : '0',
 						'quota_remaining'   => Quotas::remaining( $ids, $limit ),
 						'order'             => $order,
 						'request_id'        => (string) $h['request_id'],
-					]
+					] + ( $balance ? [ 'balance' => $balance['balance'] ] : [] )
 				);
 				if ( is_wp_error( $s ) ) {
 					return ErrorMessages::translate( $s );
 				}
 				$quote = $s['quote'];
 				$cost  = $s['credits'];
-				// MariaDB counts changed rows, so a no-op UPDATE would look like a failed condition: skip it.
-				// The user's uncovered total grows with what nothing paid for; admission bounds it.
-				if ( $uid > 0 && ! ( Decimal::is_zero( $s['balance_debit'] ) && Decimal::is_zero( $hb ) && Decimal::is_zero( $s['uncovered'] ) ) ) {
-					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
-					$n = Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::balances() . ' SET balance = balance - %s, held = held - %s, uncovered = uncovered + %s, updated_at = %s WHERE user_id = %d AND held >= %s AND balance - %s >= held - %s', $s['balance_debit'], $hb, $s['uncovered'], $at, $uid, $hb, $s['balance_debit'], $hb ) );
-					if ( 1 !== $n ) {
-						return new WP_Error( 'aipkit_balance_conflict', __( 'The balance no longer covers this hold.', 'aipkit-usage' ), [ 'status' => 409 ] );
-					}
-				}
 				// Adding and removing nothing is skipped (it would only touch updated_at).
 				if ( $ids && ! ( Decimal::is_zero( $s['quota_count'] ) && Decimal::is_zero( $hq ) ) ) {
 					sort( $ids );
@@ -111,8 +107,8 @@ final class Settler {
 				}
 				$charged   = 'settled' === $s['status'];
 				$ledger_id = null;
-				// Read once, after this transaction's own UPDATE of the locked row.
-				$after = $uid > 0 ? Decimal::db( Transaction::value( $wpdb->prepare( 'SELECT balance FROM ' . Tables::balances() . ' WHERE user_id = %d', $uid ) ) ) : null; // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+				// The core's balance_after is the locked balance less this debit: what the UPDATE below leaves.
+				$after = $uid > 0 ? $s['balance_after'] : null;
 				if ( $charged ) {
 					$ledger_id = Ledger::append(
 						[
@@ -168,9 +164,38 @@ final class Settler {
 				if ( $log ) {
 					$out += UsageLog::write( $h, $counts, $out, $log, $failed );
 				}
-				// The final result, log id included, is stored in the same commit as the charge.
-				// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
-				Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = %s WHERE id = %d', $out['status'], HoldStore::with_final( $h, $out ), $h['id'] ) );
+				// The final result, log id included, is stored in the same commit as the charge, by the
+				// statement that charges the balance (both rows are locked since the start of the unit).
+				// MariaDB counts changed rows, so a no-op balance change would look like a failed condition:
+				// then only the hold is written. The user's uncovered total grows with what nothing paid
+				// for; admission bounds it.
+				$final = HoldStore::with_final( $h, $out );
+				if ( $uid > 0 && ! ( Decimal::is_zero( $s['balance_debit'] ) && Decimal::is_zero( $hb ) && Decimal::is_zero( $s['uncovered'] ) ) ) {
+					$n = Transaction::query(
+						$wpdb->prepare(
+							// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table names from Tables
+							'UPDATE ' . Tables::holds() . ' h JOIN ' . Tables::balances() . ' b ON b.user_id = h.user_id SET b.balance = b.balance - %s, b.held = b.held - %s, b.uncovered = b.uncovered + %s, b.updated_at = %s, h.status = %s, h.result = %s WHERE h.id = %d AND b.user_id = %d AND b.held >= %s AND b.balance - %s >= b.held - %s',
+							$s['balance_debit'],
+							$hb,
+							$s['uncovered'],
+							$at,
+							$out['status'],
+							$final,
+							$h['id'],
+							$uid,
+							$hb,
+							$s['balance_debit'],
+							$hb
+						)
+					);
+					// Two changed rows: the balance and the hold (whose status always changes from held or expired).
+					if ( 2 !== $n ) {
+						return new WP_Error( 'aipkit_balance_conflict', __( 'The balance no longer covers this hold.', 'aipkit-usage' ), [ 'status' => 409 ] );
+					}
+				} else {
+					// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- table name from Tables
+					Transaction::query( $wpdb->prepare( 'UPDATE ' . Tables::holds() . ' SET status = %s, result = %s WHERE id = %d', $out['status'], $final, $h['id'] ) );
+				}
 				$first        = true;
 				$out['_hold'] = $h;
 				return $out;
