@@ -192,14 +192,7 @@ impl Credits {
             let f = POW10[(SCALE - scale) as usize];
             if raw <= u64::MAX / f {
                 let a = raw * f;
-                let mut s = String::with_capacity(24);
-                if self.0.is_sign_negative() && a != 0 {
-                    s.push('-');
-                }
-                crate::digits::push_u64(&mut s, a / 1_000_000);
-                s.push('.');
-                crate::digits::push_u64_padded(&mut s, a % 1_000_000, 6);
-                return s;
+                return canonical_text(self.0.is_sign_negative() && a != 0, a / 1_000_000, (a % 1_000_000) as u32);
             }
         }
         let mut d = self.0;
@@ -214,21 +207,29 @@ impl Credits {
             }
             return d.to_string();
         };
-        let frac = (a % 1_000_000) as u32;
-        let mut s = String::with_capacity(24);
-        if m < 0 {
-            s.push('-');
-        }
-        crate::digits::push_u64(&mut s, int);
-        s.push('.');
-        crate::digits::push_u64_padded(&mut s, u64::from(frac), 6);
-        s
+        canonical_text(m < 0, int, (a % 1_000_000) as u32)
     }
 
     /// Human form without trailing zeros ("1.4").
     pub fn display(self) -> String {
         display_decimal(self.0)
     }
+}
+
+/// `[-]int.ffffff`, built in a stack buffer and copied once into a string of exactly its size.
+fn canonical_text(negative: bool, int: u64, frac: u32) -> String {
+    let mut buf = [0u8; 28];
+    let mut i = crate::digits::fill(&mut buf, 28, u64::from(frac), 6);
+    i -= 1;
+    buf[i] = b'.';
+    i = crate::digits::fill(&mut buf, i, int, 0);
+    if negative {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    let mut s = String::with_capacity(28 - i);
+    crate::digits::push_ascii(&mut s, &buf[i..]);
+    s
 }
 
 impl fmt::Display for Credits {

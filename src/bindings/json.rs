@@ -6,7 +6,7 @@
 //! number below 10^21 without them, and no field accepts fractional numbers.
 
 use crate::money::RawNum;
-use crate::value::{Value, MAX_DEPTH, MAX_FIELDS};
+use crate::value::{Num, Value, MAX_DEPTH, MAX_FIELDS};
 use serde::ser::{self, Impossible, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -61,6 +61,12 @@ pub fn parse(text: &str) -> Result<Value<'_>, String> {
     Ok(v)
 }
 
+/// A key's bit in the duplicate filter of an object: length and first byte, 32 classes.
+fn key_class(k: &str) -> u32 {
+    let first = k.as_bytes().first().map_or(0, |&b| u32::from(b));
+    1 << ((k.len() as u32).wrapping_mul(7).wrapping_add(first) & 31)
+}
+
 impl<'a> Reader<'a> {
     fn ws(&mut self) {
         while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -99,6 +105,7 @@ impl<'a> Reader<'a> {
                 // Room for the largest request object (authorize: 17 fields): growing it later copies
                 // every field, since nested values were allocated after it.
                 let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(20);
+                let mut seen: u32 = 0;
                 self.ws();
                 if self.eat_byte(b'}') {
                     return Ok(Value::Obj(out));
@@ -112,10 +119,14 @@ impl<'a> Reader<'a> {
                     if out.len() >= MAX_FIELDS {
                         return Err("an object in the request has too many fields".into());
                     }
-                    // First bytes before the full compare: most keys differ there.
-                    if out.iter().any(|(e, _)| e.len() == k.len() && e.as_bytes().first() == k.as_bytes().first() && *e == k) {
+                    // One bit per (length, first byte) class: a key whose bit is still clear is not a
+                    // duplicate, so the earlier keys are scanned only on a class collision (the scan
+                    // was quadratic in the fields of every object).
+                    let bit = key_class(&k);
+                    if seen & bit != 0 && out.iter().any(|(e, _)| *e == k) {
                         return Err(format!("duplicate field `{k}`"));
                     }
+                    seen |= bit;
                     self.ws();
                     if !self.eat_byte(b':') {
                         return Err(format!("expected ':' at byte {}", self.i));
@@ -204,23 +215,31 @@ impl<'a> Reader<'a> {
             // an i64 without the overflow checks of `parse` (128-bit multiplies on wasm32).
             let neg = self.b[start] == b'-';
             let digits = &self.b[int_start..self.i];
+            // Ids, counts and timestamps: up to 9 digits in 32-bit arithmetic.
+            if digits.len() <= 9 && !neg {
+                let mut m: u32 = 0;
+                for &d in digits {
+                    m = m * 10 + u32::from(d - b'0');
+                }
+                return Ok(Value::Num(Num::small(m)));
+            }
             if digits.len() <= 18 {
                 let mut m: i64 = 0;
                 for &d in digits {
                     m = m * 10 + i64::from(d - b'0');
                 }
-                return Ok(Value::Num(if neg { RawNum::I(-m) } else { RawNum::U(m as u64) }));
+                return Ok(Value::Num(Num::new(if neg { RawNum::I(-m) } else { RawNum::U(m as u64) })));
             }
             if let Ok(v) = text.parse::<u64>() {
-                return Ok(Value::Num(RawNum::U(v)));
+                return Ok(Value::Num(Num::new(RawNum::U(v))));
             }
             if let Ok(v) = text.parse::<i64>() {
-                return Ok(Value::Num(RawNum::I(v)));
+                return Ok(Value::Num(Num::new(RawNum::I(v))));
             }
         }
         // A fraction or an exponent: decided like RawNum::from_f64 decides serde_json's f64 (whole
         // and below 9e15 → I), with integers only; beyond 64 bits is never a valid whole number.
-        Ok(Value::Num(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) }))
+        Ok(Value::Num(Num::new(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) })))
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
@@ -538,8 +557,11 @@ impl ser::SerializeStruct for Compound<'_> {
     type Error = WriteError;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> R {
         self.sep();
-        quote(self.out, key);
-        self.out.push(':');
+        // Field names are the response structs' own identifiers: nothing to escape.
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
         v.serialize(Writer { out: self.out })
     }
     fn end(self) -> R {
@@ -587,7 +609,7 @@ mod tests {
             ("1e400", RawNum::Frac),
             ("99999999999999999999", RawNum::Frac),
         ] {
-            assert_eq!(parse(text).unwrap(), Value::Num(want), "{text}");
+            assert_eq!(parse(text).unwrap(), Value::Num(Num::new(want)), "{text}");
             // serde_json refuses numbers beyond f64 ("1e400": malformed input); PHP never writes one.
             if let Ok(theirs) = serde_json::from_str::<f64>(text) {
                 assert_eq!(RawNum::from_f64(theirs), want, "serde_json {text}");
