@@ -69,9 +69,19 @@ fn key_class(k: &str) -> u32 {
 
 impl<'a> Reader<'a> {
     fn ws(&mut self) {
-        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
-            self.i += 1;
+        // PHP's json_encode writes no whitespace: one test, and the position is not stored again.
+        match self.b.get(self.i) {
+            Some(&c) if c > b' ' => return,
+            None => return,
+            _ => {}
         }
+        // The position in a local while scanning (a field of `self` is stored on every step).
+        let b = self.b;
+        let mut i = self.i;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        self.i = i;
     }
 
     /// One expected byte (the punctuation), without a slice compare.
@@ -172,43 +182,47 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Result<Value<'a>, String> {
+        // The position in a local (see `ws`).
+        let b = self.b;
         let start = self.i;
-        if self.b[self.i] == b'-' {
-            self.i += 1;
+        let mut i = start;
+        if b[i] == b'-' {
+            i += 1;
         }
-        let int_start = self.i;
-        while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
-            self.i += 1;
+        let int_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
         }
-        if self.i == int_start {
+        if i == int_start {
             return Err(format!("invalid number at byte {start}"));
         }
         let mut whole = true;
-        if self.i < self.b.len() && self.b[self.i] == b'.' {
+        if i < b.len() && b[i] == b'.' {
             whole = false;
-            self.i += 1;
-            let f = self.i;
-            while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
-                self.i += 1;
+            i += 1;
+            let f = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
             }
-            if self.i == f {
+            if i == f {
                 return Err(format!("invalid number at byte {start}"));
             }
         }
-        if self.i < self.b.len() && matches!(self.b[self.i], b'e' | b'E') {
+        if i < b.len() && matches!(b[i], b'e' | b'E') {
             whole = false;
-            self.i += 1;
-            if self.i < self.b.len() && matches!(self.b[self.i], b'+' | b'-') {
-                self.i += 1;
+            i += 1;
+            if i < b.len() && matches!(b[i], b'+' | b'-') {
+                i += 1;
             }
-            let e = self.i;
-            while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
-                self.i += 1;
+            let e = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
             }
-            if self.i == e {
+            if i == e {
                 return Err(format!("invalid number at byte {start}"));
             }
         }
+        self.i = i;
         let text = &self.s[start..self.i];
         if whole {
             // Same shapes as serde_json: non-negative → u64, negative → i64. Up to 18 digits fit
