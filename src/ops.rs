@@ -305,6 +305,13 @@ fn rate(raw: Option<&str>, field: &str) -> Result<Option<Credits>, CoreError> {
     }
 }
 
+/// Reads with `f` under no path first and, only if that fails, again under `path()`: field paths are
+/// error text only, so the happy path builds none (each was an allocation and a copy in the PHP
+/// core), and the second read meets exactly the same error, now with its full path.
+fn retry_at<T>(path: impl FnOnce() -> String, f: impl Fn(&str) -> Result<T, CoreError>) -> Result<T, CoreError> {
+    f("").or_else(|_| f(&path()))
+}
+
 const MAX_ID: i64 = 9_007_199_254_740_991;
 
 fn id_of(v: &Value<'_>, field: &str) -> Result<u64, CoreError> {
@@ -370,7 +377,7 @@ fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
 
 /// `rules` and `usage` of a request object (quote, price, settle_usage).
 fn quote_parts(o: &Obj<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
-    let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
+    let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| retry_at(|| index("rules", i), |p| rule_from(r, p))).collect::<Result<Vec<_>, _>>()?;
     let u = o.obj("usage")?;
     u.deny_unknown(&["usage_type", "provider", "model", "input_tokens", "output_tokens", "images", "videos"])?;
     let usage = Usage {
@@ -442,7 +449,7 @@ fn roles_of(o: &Obj<'_>) -> Result<Vec<String>, CoreError> {
     if let Some(r) = o.opt("roles") {
         let path = o.at("roles");
         for (i, role) in as_arr(r, &path)?.iter().enumerate() {
-            roles.push(as_str(role, &index(&path, i))?.to_owned());
+            roles.push(retry_at(|| index(&path, i), |p| as_str(role, p))?.to_owned());
         }
     }
     Ok(roles)
@@ -491,14 +498,19 @@ fn period_at(o: &Obj<'_>, p: Period) -> Result<period::PeriodInfo, CoreError> {
     let now = time(o.num("now")?, "now")?;
     let mut spans = Vec::new();
     for (i, s) in o.arr("utc_offsets")?.iter().enumerate() {
-        let s = as_obj(s, &index("utc_offsets", i))?;
-        s.deny_unknown(&["from", "offset"])?;
-        let from = match s.req("from")? {
-            Value::Null => None,
-            f => Some(crate::value::as_num(f, &s.at("from"))?.whole(i64::MIN, i64::MAX, "invalid_timezone", &s.at("from"))?),
-        };
-        let offset = s.num("offset")?.whole(-period::MAX_OFFSET, period::MAX_OFFSET, "invalid_timezone", &s.at("offset"))?;
-        spans.push(OffsetSpan { from, offset });
+        spans.push(retry_at(
+            || index("utc_offsets", i),
+            |p| {
+                let s = as_obj(s, p)?;
+                s.deny_unknown(&["from", "offset"])?;
+                let from = match s.req("from")? {
+                    Value::Null => None,
+                    f => Some(crate::value::as_num(f, &s.at("from"))?.whole(i64::MIN, i64::MAX, "invalid_timezone", &s.at("from"))?),
+                };
+                let offset = s.num("offset")?.whole(-period::MAX_OFFSET, period::MAX_OFFSET, "invalid_timezone", &s.at("offset"))?;
+                Ok(OffsetSpan { from, offset })
+            },
+        )?);
     }
     let sow = match o.opt("start_of_week") {
         None => 1,
@@ -670,6 +682,11 @@ pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
 /// The quota rule that applies (the bot's own rule over the module's), the subject's limit under it
 /// (no rule: unlimited, or 0 when the owner chose "balance only"), the counter scope and the period.
 fn quota_plan(o: &Obj<'_>) -> Result<QuotaPlan, CoreError> {
+    // The rules' paths ("quota_rules[2]") only for an error (see `retry_at`).
+    quota_plan_at(o, false).or_else(|_| quota_plan_at(o, true))
+}
+
+fn quota_plan_at(o: &Obj<'_>, paths: bool) -> Result<QuotaPlan, CoreError> {
     let module = o.str("module")?;
     let bot_id = o.str("bot_id")?;
     let subject = subject_of(o)?;
@@ -677,7 +694,7 @@ fn quota_plan(o: &Obj<'_>) -> Result<QuotaPlan, CoreError> {
     let mut module_rule = None;
     let mut bot_rule = None;
     for (i, r) in o.arr("quota_rules")?.iter().enumerate() {
-        let path = index("quota_rules", i);
+        let path = if paths { index("quota_rules", i) } else { String::new() };
         let r = as_obj(r, &path)?;
         r.deny_unknown(&["bot_id", "guest_limit", "user_limit", "role_limits", "period"])?;
         match r.str("bot_id")? {
@@ -736,12 +753,17 @@ pub fn authorize(v: &Value<'_>) -> Result<AuthorizeResp, CoreError> {
     let limit = opt_limit(quota.limit.as_deref(), "limit")?;
     let mut rows = Vec::new();
     for (i, c) in o.arr("counters")?.iter().enumerate() {
-        let c = as_obj(c, &index("counters", i))?;
-        c.deny_unknown(&["id", "subject", "scope", "period_key", "used", "held"])?;
-        let id = id_of(c.req("id")?, &c.at("id"))?;
-        let used = Credits::parse(c.str("used")?, &c.at("used"))?;
-        let held = Credits::parse(c.str("held")?, &c.at("held"))?;
-        rows.push((id, c.str("subject")?, c.str("scope")?, c.str("period_key")?, used, held));
+        rows.push(retry_at(
+            || index("counters", i),
+            |p| {
+                let c = as_obj(c, p)?;
+                c.deny_unknown(&["id", "subject", "scope", "period_key", "used", "held"])?;
+                let id = id_of(c.req("id")?, &c.at("id"))?;
+                let used = Credits::parse(c.str("used")?, &c.at("used"))?;
+                let held = Credits::parse(c.str("held")?, &c.at("held"))?;
+                Ok((id, c.str("subject")?, c.str("scope")?, c.str("period_key")?, used, held))
+            },
+        )?);
     }
     let subjects = o.arr("subjects")?;
     if subjects.is_empty() {
@@ -750,7 +772,7 @@ pub fn authorize(v: &Value<'_>) -> Result<AuthorizeResp, CoreError> {
     let mut counters = Vec::new();
     let mut quota_remaining: Option<Credits> = None;
     for (i, s) in subjects.iter().enumerate() {
-        let s = as_str(s, &index("subjects", i))?;
+        let s = retry_at(|| index("subjects", i), |p| as_str(s, p))?;
         let row = rows.iter().find(|r| r.1 == s && r.2 == quota.scope && r.3 == quota.period_key);
         let (id, used, held) = row.map_or((None, Credits::ZERO, Credits::ZERO), |r| (Some(r.0), r.4, r.5));
         // Room under the limit, never below 0; the tightest counter decides (a guest has two).

@@ -266,8 +266,14 @@ pub fn as_text(v: &Value<'_>, path: &str) -> Result<String, CoreError> {
 }
 
 impl<'a> Obj<'a> {
-    pub fn at(&self, name: &str) -> String {
-        join(&self.path, name)
+    /// The field's path for an error; at the root (or read without a path, see `ops::retry_at`) the
+    /// name itself, without an allocation.
+    pub fn at<'n>(&self, name: &'n str) -> Cow<'n, str> {
+        if self.path.is_empty() {
+            Cow::Borrowed(name)
+        } else {
+            Cow::Owned(join(&self.path, name))
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&'a Value<'a>> {
@@ -334,7 +340,10 @@ impl<'a> Obj<'a> {
     }
 
     pub fn obj(&self, name: &str) -> Result<Obj<'a>, CoreError> {
-        as_obj(self.req(name)?, &self.at(name))
+        match self.req(name)? {
+            Value::Obj(f) => Ok(Obj { path: self.at(name).into_owned(), fields: f }),
+            v => as_obj(v, &self.at(name)),
+        }
     }
 
     pub fn fields(&self) -> &'a [(Cow<'a, str>, Value<'a>)] {

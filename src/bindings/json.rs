@@ -103,6 +103,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A field's or element's value once whitespace is skipped: strings and numbers (most values)
+    /// without a recursive `value` call; the depth limit applies to them as well (as in serde's path).
+    #[inline(always)]
+    fn item(&mut self, depth: u32) -> Result<Value<'a>, String> {
+        match self.b.get(self.i) {
+            Some(b'"') if depth <= MAX_DEPTH => Ok(Value::Str(self.string()?)),
+            Some(b'-' | b'0'..=b'9') if depth <= MAX_DEPTH => self.number(),
+            _ => self.value(depth),
+        }
+    }
+
     fn value(&mut self, depth: u32) -> Result<Value<'a>, String> {
         if depth > MAX_DEPTH {
             return Err("the request is nested too deeply".into());
@@ -141,7 +152,8 @@ impl<'a> Reader<'a> {
                     if !self.eat_byte(b':') {
                         return Err(format!("expected ':' at byte {}", self.i));
                     }
-                    let v = self.value(depth + 1)?;
+                    self.ws();
+                    let v = self.item(depth + 1)?;
                     out.push((k, v));
                     self.ws();
                     if self.eat_byte(b',') {
@@ -161,7 +173,8 @@ impl<'a> Reader<'a> {
                     return Ok(Value::Arr(out));
                 }
                 loop {
-                    out.push(self.value(depth + 1)?);
+                    self.ws();
+                    out.push(self.item(depth + 1)?);
                     self.ws();
                     if self.eat_byte(b',') {
                         continue;
