@@ -947,3 +947,42 @@ where
     let v = Value::deserialize(input).map_err(unreadable)?;
     run_value(op, &v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTHORIZE: &str = r#"{"rules":[{"id":7,"usage_type":"chat","provider":"openai","model":"gpt-4o","method":"per_1k_tokens","input_rate":"1","output_rate":"2"}],"usage":{"usage_type":"chat","provider":"openai","model":"gpt-4o","input_tokens":800,"output_tokens":300},"module":"chat","bot_id":"sales","quota_rules":[{"bot_id":"","guest_limit":"5","user_limit":"20","role_limits":{"editor":"100"},"period":"daily"},{"bot_id":"sales","guest_limit":"1","user_limit":"3","role_limits":{},"period":"weekly"}],"subject":"user","roles":["subscriber","editor"],"no_quota_rule":"unlimited","now":1795604400,"utc_offsets":[{"from":1792148400,"offset":7200},{"from":1792890000,"offset":3600}],"start_of_week":1,"subjects":["user:5","guest:1"],"counters":[{"id":1,"subject":"user:5","scope":"chat:sales","period_key":"w2026-11-30","used":"1","held":"0"},{"id":2,"subject":"guest:1","scope":"chat","period_key":"d","used":"0","held":"0"}],"balance_available":"0","uncovered":"0","uncovered_limit":null,"order":"quota_first"}"#;
+
+    fn authorize_err(from: &str, to: &str) -> CoreError {
+        let text = AUTHORIZE.replacen(from, to, 1);
+        assert_ne!(text, AUTHORIZE, "{from}");
+        authorize(&serde_json::from_str::<Value<'_>>(&text).unwrap()).unwrap_err()
+    }
+
+    /// Paths are built only once a pathless read has failed (`retry_at`): the error must still name
+    /// the full path, in the field and in the message, at every level and index.
+    #[test]
+    fn errors_name_full_paths_though_happy_reads_build_none() {
+        assert!(authorize(&serde_json::from_str::<Value<'_>>(AUTHORIZE).unwrap()).is_ok());
+        for (from, to, field, in_message) in [
+            (r#""held":"0"},{"id":2"#, r#""held":"x"},{"id":2"#, "counters[0].held", "counters[0].held: \"x\""),
+            (r#""used":"0","held":"0"}]"#, r#""used":"-","held":"0"}]"#, "counters[1].used", "counters[1].used: \"-\""),
+            (r#"{"id":2,"#, r#"{"id":"z","#, "counters[1].id", "counters[1].id must be an integer"),
+            (r#""guest:1"]"#, "7]", "subjects[1]", "subjects[1] must be a string"),
+            (r#""editor"]"#, "null]", "roles[1]", "roles[1] must be a string"),
+            (r#""offset":3600"#, r#""offset":99999"#, "utc_offsets[1].offset", "utc_offsets[1].offset must be"),
+            (r#""from":1792890000"#, r#""from":"a""#, "utc_offsets[1].from", "utc_offsets[1].from must be a number"),
+            (r#""user_limit":"3""#, r#""user_limit":"3.1234567""#, "quota_rules[1].user_limit", "quota_rules[1].user_limit: \"3.1234567\""),
+            (r#""role_limits":{},"#, r#""role_limits":{"editor":"1e3"},"#, "quota_rules[1].role_limits.editor", "quota_rules[1].role_limits.editor: \"1e3\""),
+            (r#""period":"weekly""#, r#""period":"yearly""#, "quota_rules[1].period", ""),
+            (r#""output_rate":"2""#, r#""output_rate":"two""#, "rules[0].output_rate", "output_rate must be"),
+            (r#""model":"gpt-4o","method""#, r#""model":"","method""#, "rules[0].model", ""),
+            (r#""input_tokens":800"#, r#""input_tokens":-1"#, "usage.input_tokens", "input_tokens"),
+        ] {
+            let e = authorize_err(from, to);
+            assert_eq!(e.field(), Some(field), "{to}: {e:?}");
+            assert!(e.to_string().contains(in_message), "{to}: {e}");
+        }
+    }
+}

@@ -661,6 +661,68 @@ mod tests {
     }
 
     #[test]
+    fn depth_limit_holds_for_scalars_read_without_recursion() {
+        // MAX_DEPTH containers may hold a scalar or an empty container; one more level is refused,
+        // as serde's reader refuses it (values at depth 33 included, scalars or not).
+        for inner in ["1", "\"s\"", "-7", "[]", "{}", "null", "true"] {
+            for levels in [31usize, 32, 33, 34] {
+                let text = format!("{}{inner}{}", "[".repeat(levels), "]".repeat(levels));
+                let theirs = serde_json::from_str::<Value<'_>>(&text).is_ok();
+                assert_eq!(parse(&text).is_ok(), theirs, "{levels} x {inner}");
+                let obj = format!("{}{inner}{}", "{\"k\":".repeat(levels), "}".repeat(levels));
+                assert_eq!(parse(&obj).is_ok(), serde_json::from_str::<Value<'_>>(&obj).is_ok(), "{levels} x {inner} in objects");
+            }
+        }
+        assert!(parse(&format!("{}1{}", "[".repeat(32), "]".repeat(32))).is_ok());
+        assert!(parse(&format!("{}1{}", "[".repeat(33), "]".repeat(33))).is_err());
+    }
+
+    #[test]
+    fn numbers_around_the_32_bit_and_64_bit_paths() {
+        let text = "[0,9,-9,123456789,999999999,1000000000,-999999999,-1000000000,4294967295,4294967296,-4294967296,\
+                    999999999999999999,18446744073709551615,-9223372036854775808,12345678901234567890]";
+        let mine = parse(text).unwrap();
+        let theirs: Value<'_> = serde_json::from_str(text).unwrap();
+        assert_eq!(mine, theirs);
+        assert_eq!(parse("4294967295").unwrap(), Value::Num(Num::new(RawNum::U(4_294_967_295))));
+        assert_eq!(parse("-5").unwrap(), Value::Num(Num::new(RawNum::I(-5))));
+        for n in [RawNum::I(i64::MIN), RawNum::I(-1), RawNum::U(u64::MAX), RawNum::U(1 << 32), RawNum::Frac] {
+            assert_eq!(Num::new(n).get(), n);
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_among_many_fields_and_colliding_classes() {
+        // 100 keys fill every class of the duplicate filter; a repeat anywhere is still found.
+        let keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+        let ok = format!("{{{}}}", keys.join(","));
+        assert_eq!(parse(&ok).unwrap(), serde_json::from_str::<Value<'_>>(&ok).unwrap());
+        for dup in ["k0", "k57", "k99"] {
+            let bad = format!("{{{},\"{dup}\":1}}", keys.join(","));
+            assert_eq!(parse(&bad).unwrap_err(), format!("duplicate field `{dup}`"));
+        }
+        // Same length and first byte (one class), different keys; and an escaped spelling of a key.
+        assert!(parse(r#"{"abc":1,"abd":2,"abe":3}"#).is_ok());
+        assert!(parse(r#"{"abc":1,"ab\u0063":2}"#).is_err());
+    }
+
+    #[test]
+    fn strings_with_escapes_after_long_plain_runs_and_surrogates() {
+        let long = "x".repeat(300);
+        for text in [
+            format!(r#"["{long}\n{long}","{long}\"","\ud83d\ude80{long}","é{long}\u00e9"]"#),
+            format!(r#"{{"{long}":"\/\b\f\r\t\\"}}"#),
+        ] {
+            assert_eq!(parse(&text).unwrap(), serde_json::from_str::<Value<'_>>(&text).unwrap());
+        }
+        // Lone surrogates (JS strings may hold them) become U+FFFD; a bad low half is refused.
+        assert_eq!(parse(r#""a\ud83db""#).unwrap(), Value::Str("a\u{FFFD}b".into()));
+        assert!(parse(r#""\ud83d\u0041""#).is_err());
+        assert!(parse(r#""\u12""#).is_err());
+        assert!(parse(&format!("\"{long}")).is_err());
+    }
+
+    #[test]
     fn quotes_every_control_character_like_serde_json() {
         let s: String = (0u8..0x80).map(char::from).chain("é🚀\"\\".chars()).collect();
         let mut out = String::new();
