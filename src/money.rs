@@ -144,7 +144,11 @@ impl Credits {
     pub fn from_exact(d: Decimal, field: &str) -> Result<Credits, CoreError> {
         // Already at most 6 places: rounding would change nothing (and costs in wasm).
         let mut r = if d.scale() <= SCALE { d } else { round_charge(d) };
-        if r.abs() >= limit() {
+        // A mantissa below 23,283 * 2^32 (< 10^14) is in range at any scale: no Decimal compare
+        // (a rescaling 96-bit comparison, costly in the PHP core) for everyday amounts.
+        let u = r.unpack();
+        let small = u.hi == 0 && u.mid < 23_283;
+        if !small && r.abs() >= limit() {
             return Err(overflow(field));
         }
         if r.is_zero() {
@@ -362,6 +366,16 @@ mod tests {
         assert_eq!(p("-99999999999999").unwrap().checked_sub(p("1").unwrap(), "x").unwrap_err().code(), "amount_overflow");
         assert_eq!(p("1.5").unwrap().checked_sub(p("2").unwrap(), "x").unwrap().canonical(), "-0.500000");
         assert_eq!(Credits::from_exact(Decimal::MAX, "x").unwrap_err().code(), "amount_overflow");
+    }
+
+    #[test]
+    fn range_check_around_the_small_mantissa_shortcut() {
+        let ok = |m: i64, sc: u32| Credits::from_exact(Decimal::new(m, sc), "x").is_ok();
+        let edge = 23_283i64 << 32; // the first mantissa the shortcut leaves to the full compare
+        assert!(ok(edge - 1, 0) && ok(edge, 0) && ok(-(edge - 1), 0));
+        assert!(ok(99_999_999_999_999, 0) && ok(-99_999_999_999_999, 0));
+        assert!(!ok(100_000_000_000_000, 0) && !ok(-100_000_000_000_000, 0));
+        assert!(ok(100_000_000_000_000, 1) && ok(999_999_999_999_999_999, 6) && !ok(100_000_000_000_000_000, 3));
     }
 
     #[test]

@@ -265,6 +265,14 @@ pub fn as_text(v: &Value<'_>, path: &str) -> Result<String, CoreError> {
     }
 }
 
+/// Key equality with the length and the first byte tested before the bytes are compared (a
+/// `memcmp` call each in the PHP core; field names of one length mostly differ in their first byte).
+#[inline(always)]
+fn same_key(k: &str, name: &str) -> bool {
+    let (k, n) = (k.as_bytes(), name.as_bytes());
+    k.len() == n.len() && k.first() == n.first() && k == n
+}
+
 impl<'a> Obj<'a> {
     /// The field's path for an error; at the root (or read without a path, see `ops::retry_at`) the
     /// name itself, without an allocation.
@@ -277,7 +285,7 @@ impl<'a> Obj<'a> {
     }
 
     pub fn get(&self, name: &str) -> Option<&'a Value<'a>> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.fields.iter().find(|(k, _)| same_key(k, name)).map(|(_, v)| v)
     }
 
     /// Present and not null.
@@ -352,7 +360,7 @@ impl<'a> Obj<'a> {
 
     /// Refuses fields the op does not know (typos must not be silently ignored).
     pub fn deny_unknown(&self, allowed: &[&str]) -> Result<(), CoreError> {
-        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.contains(&k.as_ref())) {
+        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.iter().any(|a| same_key(k, a))) {
             let f = self.at(k);
             let shown: String = f.chars().take(60).collect();
             return Err(err("malformed_input", format!("Malformed input: unknown field {shown}; expected one of {}.", allowed.join(", ")), &shown));
