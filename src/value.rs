@@ -274,8 +274,16 @@ fn same_key(k: &str, name: &str) -> bool {
 }
 
 impl<'a> Obj<'a> {
+    /// The field's path for an error. The browser module keeps the plain `String` (the `Cow`'s drop
+    /// code at every call site cost it 1.7 KB of its size budget, bin/build-core).
+    #[cfg(feature = "wasm")]
+    pub fn at(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+
     /// The field's path for an error; at the root (or read without a path, see `ops::retry_at`) the
     /// name itself, without an allocation.
+    #[cfg(not(feature = "wasm"))]
     pub fn at<'n>(&self, name: &'n str) -> Cow<'n, str> {
         if self.path.is_empty() {
             Cow::Borrowed(name)
@@ -349,7 +357,7 @@ impl<'a> Obj<'a> {
 
     pub fn obj(&self, name: &str) -> Result<Obj<'a>, CoreError> {
         match self.req(name)? {
-            Value::Obj(f) => Ok(Obj { path: self.at(name).into_owned(), fields: f }),
+            Value::Obj(f) => Ok(Obj { path: self.at(name).into(), fields: f }),
             v => as_obj(v, &self.at(name)),
         }
     }

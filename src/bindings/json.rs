@@ -105,7 +105,8 @@ impl<'a> Reader<'a> {
 
     /// A field's or element's value once whitespace is skipped: strings and numbers (most values)
     /// without a recursive `value` call; the depth limit applies to them as well (as in serde's path).
-    #[inline(always)]
+    // Inlined in the server builds only: the browser module has a size budget (bin/build-core).
+    #[cfg_attr(not(feature = "wasm"), inline(always))]
     fn item(&mut self, depth: u32) -> Result<Value<'a>, String> {
         match self.b.get(self.i) {
             Some(b'"') if depth <= MAX_DEPTH => Ok(Value::Str(self.string()?)),
