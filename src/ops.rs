@@ -309,15 +309,7 @@ fn rate(raw: Option<&str>, field: &str) -> Result<Option<Credits>, CoreError> {
 /// error text only, so the happy path builds none (each was an allocation and a copy in the PHP
 /// core), and the second read meets exactly the same error, now with its full path.
 fn retry_at<T>(path: impl FnOnce() -> String, f: impl Fn(&str) -> Result<T, CoreError>) -> Result<T, CoreError> {
-    // One call site for `f`, so that it is inlined once (the browser module has a size budget).
-    let mut path = Some(path);
-    let mut at = String::new();
-    loop {
-        match f(&at) {
-            Err(_) if path.is_some() => at = path.take().map_or_else(String::new, |p| p()),
-            r => return r,
-        }
-    }
+    f("").or_else(|_| f(&path()))
 }
 
 const MAX_ID: i64 = 9_007_199_254_740_991;
