@@ -173,8 +173,8 @@ impl Value<'_> {
     }
 }
 
-// Field paths are built on every read, error or not: plain concatenation, no `format!` (costly in
-// the PHP core, src/digits.rs).
+// Field paths: plain concatenation, no `format!` (costly in the PHP core, src/digits.rs). The hot ops
+// build them only for an error (`Obj::at` borrows at the root; `ops::retry_at` for list items).
 pub fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
         return name.to_owned();
