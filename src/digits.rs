@@ -2,10 +2,11 @@
 //! `to_string`) runs hundreds of wasm instructions per call, and every one of them is PHP work in
 //! the PHP core (docs/core.md). These write exactly what `{}` / `{:0N}` write for the same numbers.
 
-/// Appends `v` in decimal, left-padded with zeros to at least `width` digits (`{v:0width$}`).
-pub fn push_u64_padded(out: &mut String, v: u64, width: usize) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+/// Writes `v` in decimal, zero-padded to at least `width` digits (at most 20), so that it ends just
+/// before `buf[end]`; returns where it starts. The digits go into a stack buffer first and are
+/// appended with one copy: a `push` per byte checks and updates the string's length each time.
+pub fn fill(buf: &mut [u8], end: usize, v: u64, width: usize) -> usize {
+    let mut i = end;
     // 64-bit division is a helper call per digit in the PHP core; 32-bit is one PHP operator.
     // The low 9 digits of a large value first, then the rest fits 32 bits (u64::MAX / 10^9 < 2^35,
     // so at most two rounds).
@@ -28,10 +29,31 @@ pub fn push_u64_padded(out: &mut String, v: u64, width: usize) {
             break;
         }
     }
-    for _ in (buf.len() - i)..width {
-        out.push('0');
+    while end - i < width {
+        i -= 1;
+        buf[i] = b'0';
     }
-    push_short(out, &buf[i..]);
+    i
+}
+
+/// Appends `v` in decimal, left-padded with zeros to at least `width` digits (`{v:0width$}`).
+pub fn push_u64_padded(out: &mut String, v: u64, width: usize) {
+    if width > 20 {
+        for _ in 20..width {
+            out.push('0');
+        }
+        return push_u64_padded(out, v, 20);
+    }
+    let mut buf = [0u8; 20];
+    let i = fill(&mut buf, 20, v, width);
+    push_ascii(out, &buf[i..]);
+}
+
+/// Appends ASCII bytes with one copy.
+pub fn push_ascii(out: &mut String, ascii: &[u8]) {
+    debug_assert!(ascii.is_ascii());
+    // SAFETY: callers pass ASCII only (digits, signs, points), which is valid UTF-8.
+    out.push_str(unsafe { std::str::from_utf8_unchecked(ascii) });
 }
 
 /// Appends short ASCII text byte by byte: `push_str` is a `memcpy`, which for a few unaligned

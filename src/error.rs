@@ -153,7 +153,8 @@ impl CoreError {
 
     /// Replaces the field with its full path (callers pass short names and add the path only on
     /// the error path, so the happy path builds no strings).
-    pub fn at(mut self, path: String) -> Self {
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
         each_variant!(&mut self, _m, f => *f = Some(path));
         self
     }

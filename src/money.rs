@@ -144,7 +144,11 @@ impl Credits {
     pub fn from_exact(d: Decimal, field: &str) -> Result<Credits, CoreError> {
         // Already at most 6 places: rounding would change nothing (and costs in wasm).
         let mut r = if d.scale() <= SCALE { d } else { round_charge(d) };
-        if r.abs() >= limit() {
+        // A mantissa below 23,283 * 2^32 (< 10^14) is in range at any scale: no Decimal compare
+        // (a rescaling 96-bit comparison, costly in the PHP core) for everyday amounts.
+        let u = r.unpack();
+        let small = u.hi == 0 && u.mid < 23_283;
+        if !small && r.abs() >= limit() {
             return Err(overflow(field));
         }
         if r.is_zero() {
@@ -192,14 +196,7 @@ impl Credits {
             let f = POW10[(SCALE - scale) as usize];
             if raw <= u64::MAX / f {
                 let a = raw * f;
-                let mut s = String::with_capacity(24);
-                if self.0.is_sign_negative() && a != 0 {
-                    s.push('-');
-                }
-                crate::digits::push_u64(&mut s, a / 1_000_000);
-                s.push('.');
-                crate::digits::push_u64_padded(&mut s, a % 1_000_000, 6);
-                return s;
+                return canonical_text(self.0.is_sign_negative() && a != 0, a / 1_000_000, (a % 1_000_000) as u32);
             }
         }
         let mut d = self.0;
@@ -214,21 +211,29 @@ impl Credits {
             }
             return d.to_string();
         };
-        let frac = (a % 1_000_000) as u32;
-        let mut s = String::with_capacity(24);
-        if m < 0 {
-            s.push('-');
-        }
-        crate::digits::push_u64(&mut s, int);
-        s.push('.');
-        crate::digits::push_u64_padded(&mut s, u64::from(frac), 6);
-        s
+        canonical_text(m < 0, int, (a % 1_000_000) as u32)
     }
 
     /// Human form without trailing zeros ("1.4").
     pub fn display(self) -> String {
         display_decimal(self.0)
     }
+}
+
+/// `[-]int.ffffff`, built in a stack buffer and copied once into a string of exactly its size.
+fn canonical_text(negative: bool, int: u64, frac: u32) -> String {
+    let mut buf = [0u8; 28];
+    let mut i = crate::digits::fill(&mut buf, 28, u64::from(frac), 6);
+    i -= 1;
+    buf[i] = b'.';
+    i = crate::digits::fill(&mut buf, i, int, 0);
+    if negative {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    let mut s = String::with_capacity(28 - i);
+    crate::digits::push_ascii(&mut s, &buf[i..]);
+    s
 }
 
 impl fmt::Display for Credits {
@@ -361,6 +366,16 @@ mod tests {
         assert_eq!(p("-99999999999999").unwrap().checked_sub(p("1").unwrap(), "x").unwrap_err().code(), "amount_overflow");
         assert_eq!(p("1.5").unwrap().checked_sub(p("2").unwrap(), "x").unwrap().canonical(), "-0.500000");
         assert_eq!(Credits::from_exact(Decimal::MAX, "x").unwrap_err().code(), "amount_overflow");
+    }
+
+    #[test]
+    fn range_check_around_the_small_mantissa_shortcut() {
+        let ok = |m: i64, sc: u32| Credits::from_exact(Decimal::new(m, sc), "x").is_ok();
+        let edge = 23_283i64 << 32; // the first mantissa the shortcut leaves to the full compare
+        assert!(ok(edge - 1, 0) && ok(edge, 0) && ok(-(edge - 1), 0));
+        assert!(ok(99_999_999_999_999, 0) && ok(-99_999_999_999_999, 0));
+        assert!(!ok(100_000_000_000_000, 0) && !ok(-100_000_000_000_000, 0));
+        assert!(ok(100_000_000_000_000, 1) && ok(999_999_999_999_999_999, 6) && !ok(100_000_000_000_000_000, 3));
     }
 
     #[test]

@@ -308,6 +308,13 @@ fn rate(raw: Option<&str>, field: &str) -> Result<Option<Credits>, CoreError> {
     }
 }
 
+/// Reads with `f` under no path first and, only if that fails, again under `path()`: field paths are
+/// error text only, so the happy path builds none (each was an allocation and a copy in the PHP
+/// core), and the second read meets exactly the same error, now with its full path.
+fn retry_at<T>(path: impl FnOnce() -> String, f: impl Fn(&str) -> Result<T, CoreError>) -> Result<T, CoreError> {
+    f("").or_else(|_| f(&path()))
+}
+
 const MAX_ID: i64 = 9_007_199_254_740_991;
 
 fn id_of(v: &Value<'_>, field: &str) -> Result<u64, CoreError> {
@@ -373,7 +380,7 @@ fn quote_input(v: &Value<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
 
 /// `rules` and `usage` of a request object (quote, price, settle_usage).
 fn quote_parts(o: &Obj<'_>) -> Result<(Vec<Rule>, Usage), CoreError> {
-    let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| rule_from(r, &index("rules", i))).collect::<Result<Vec<_>, _>>()?;
+    let rules = o.arr("rules")?.iter().enumerate().map(|(i, r)| retry_at(|| index("rules", i), |p| rule_from(r, p))).collect::<Result<Vec<_>, _>>()?;
     let u = o.obj("usage")?;
     u.deny_unknown(&["usage_type", "provider", "model", "input_tokens", "output_tokens", "images", "videos"])?;
     let usage = Usage {
@@ -445,7 +452,7 @@ fn roles_of(o: &Obj<'_>) -> Result<Vec<String>, CoreError> {
     if let Some(r) = o.opt("roles") {
         let path = o.at("roles");
         for (i, role) in as_arr(r, &path)?.iter().enumerate() {
-            roles.push(as_str(role, &index(&path, i))?.to_owned());
+            roles.push(retry_at(|| index(&path, i), |p| as_str(role, p))?.to_owned());
         }
     }
     Ok(roles)
@@ -494,14 +501,19 @@ fn period_at(o: &Obj<'_>, p: Period) -> Result<period::PeriodInfo, CoreError> {
     let now = time(o.num("now")?, "now")?;
     let mut spans = Vec::new();
     for (i, s) in o.arr("utc_offsets")?.iter().enumerate() {
-        let s = as_obj(s, &index("utc_offsets", i))?;
-        s.deny_unknown(&["from", "offset"])?;
-        let from = match s.req("from")? {
-            Value::Null => None,
-            f => Some(crate::value::as_num(f, &s.at("from"))?.whole(i64::MIN, i64::MAX, "invalid_timezone", &s.at("from"))?),
-        };
-        let offset = s.num("offset")?.whole(-period::MAX_OFFSET, period::MAX_OFFSET, "invalid_timezone", &s.at("offset"))?;
-        spans.push(OffsetSpan { from, offset });
+        spans.push(retry_at(
+            || index("utc_offsets", i),
+            |p| {
+                let s = as_obj(s, p)?;
+                s.deny_unknown(&["from", "offset"])?;
+                let from = match s.req("from")? {
+                    Value::Null => None,
+                    f => Some(crate::value::as_num(f, &s.at("from"))?.whole(i64::MIN, i64::MAX, "invalid_timezone", &s.at("from"))?),
+                };
+                let offset = s.num("offset")?.whole(-period::MAX_OFFSET, period::MAX_OFFSET, "invalid_timezone", &s.at("offset"))?;
+                Ok(OffsetSpan { from, offset })
+            },
+        )?);
     }
     let sow = match o.opt("start_of_week") {
         None => 1,
@@ -679,6 +691,11 @@ pub fn settle_usage(v: &Value<'_>) -> Result<SettleUsageResp, CoreError> {
 /// The quota rule that applies (the bot's own rule over the module's), the subject's limit under it
 /// (no rule: unlimited, or 0 when the owner chose "balance only"), the counter scope and the period.
 fn quota_plan(o: &Obj<'_>) -> Result<QuotaPlan, CoreError> {
+    // The rules' paths ("quota_rules[2]") only for an error (see `retry_at`).
+    quota_plan_at(o, false).or_else(|_| quota_plan_at(o, true))
+}
+
+fn quota_plan_at(o: &Obj<'_>, paths: bool) -> Result<QuotaPlan, CoreError> {
     let module = o.str("module")?;
     let bot_id = o.str("bot_id")?;
     let subject = subject_of(o)?;
@@ -686,7 +703,7 @@ fn quota_plan(o: &Obj<'_>) -> Result<QuotaPlan, CoreError> {
     let mut module_rule = None;
     let mut bot_rule = None;
     for (i, r) in o.arr("quota_rules")?.iter().enumerate() {
-        let path = index("quota_rules", i);
+        let path = if paths { index("quota_rules", i) } else { String::new() };
         let r = as_obj(r, &path)?;
         r.deny_unknown(&["bot_id", "guest_limit", "user_limit", "role_limits", "period"])?;
         match r.str("bot_id")? {
@@ -745,12 +762,17 @@ pub fn authorize(v: &Value<'_>) -> Result<AuthorizeResp, CoreError> {
     let limit = opt_limit(quota.limit.as_deref(), "limit")?;
     let mut rows = Vec::new();
     for (i, c) in o.arr("counters")?.iter().enumerate() {
-        let c = as_obj(c, &index("counters", i))?;
-        c.deny_unknown(&["id", "subject", "scope", "period_key", "used", "held"])?;
-        let id = id_of(c.req("id")?, &c.at("id"))?;
-        let used = Credits::parse(c.str("used")?, &c.at("used"))?;
-        let held = Credits::parse(c.str("held")?, &c.at("held"))?;
-        rows.push((id, c.str("subject")?, c.str("scope")?, c.str("period_key")?, used, held));
+        rows.push(retry_at(
+            || index("counters", i),
+            |p| {
+                let c = as_obj(c, p)?;
+                c.deny_unknown(&["id", "subject", "scope", "period_key", "used", "held"])?;
+                let id = id_of(c.req("id")?, &c.at("id"))?;
+                let used = Credits::parse(c.str("used")?, &c.at("used"))?;
+                let held = Credits::parse(c.str("held")?, &c.at("held"))?;
+                Ok((id, c.str("subject")?, c.str("scope")?, c.str("period_key")?, used, held))
+            },
+        )?);
     }
     let subjects = o.arr("subjects")?;
     if subjects.is_empty() {
@@ -759,7 +781,7 @@ pub fn authorize(v: &Value<'_>) -> Result<AuthorizeResp, CoreError> {
     let mut counters = Vec::new();
     let mut quota_remaining: Option<Credits> = None;
     for (i, s) in subjects.iter().enumerate() {
-        let s = as_str(s, &index("subjects", i))?;
+        let s = retry_at(|| index("subjects", i), |p| as_str(s, p))?;
         let row = rows.iter().find(|r| r.1 == s && r.2 == quota.scope && r.3 == quota.period_key);
         let (id, used, held) = row.map_or((None, Credits::ZERO, Credits::ZERO), |r| (Some(r.0), r.4, r.5));
         // Room under the limit, never below 0; the tightest counter decides (a guest has two).
@@ -933,4 +955,43 @@ where
     }
     let v = Value::deserialize(input).map_err(unreadable)?;
     run_value(op, &v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTHORIZE: &str = r#"{"rules":[{"id":7,"usage_type":"chat","provider":"openai","model":"gpt-4o","method":"per_1k_tokens","input_rate":"1","output_rate":"2"}],"usage":{"usage_type":"chat","provider":"openai","model":"gpt-4o","input_tokens":800,"output_tokens":300},"module":"chat","bot_id":"sales","quota_rules":[{"bot_id":"","guest_limit":"5","user_limit":"20","role_limits":{"editor":"100"},"period":"daily"},{"bot_id":"sales","guest_limit":"1","user_limit":"3","role_limits":{},"period":"weekly"}],"subject":"user","roles":["subscriber","editor"],"no_quota_rule":"unlimited","now":1795604400,"utc_offsets":[{"from":1792148400,"offset":7200},{"from":1792890000,"offset":3600}],"start_of_week":1,"subjects":["user:5","guest:1"],"counters":[{"id":1,"subject":"user:5","scope":"chat:sales","period_key":"w2026-11-30","used":"1","held":"0"},{"id":2,"subject":"guest:1","scope":"chat","period_key":"d","used":"0","held":"0"}],"balance_available":"0","uncovered":"0","uncovered_limit":null,"order":"quota_first"}"#;
+
+    fn authorize_err(from: &str, to: &str) -> CoreError {
+        let text = AUTHORIZE.replacen(from, to, 1);
+        assert_ne!(text, AUTHORIZE, "{from}");
+        authorize(&serde_json::from_str::<Value<'_>>(&text).unwrap()).unwrap_err()
+    }
+
+    /// Paths are built only once a pathless read has failed (`retry_at`): the error must still name
+    /// the full path, in the field and in the message, at every level and index.
+    #[test]
+    fn errors_name_full_paths_though_happy_reads_build_none() {
+        assert!(authorize(&serde_json::from_str::<Value<'_>>(AUTHORIZE).unwrap()).is_ok());
+        for (from, to, field, in_message) in [
+            (r#""held":"0"},{"id":2"#, r#""held":"x"},{"id":2"#, "counters[0].held", "counters[0].held: \"x\""),
+            (r#""used":"0","held":"0"}]"#, r#""used":"-","held":"0"}]"#, "counters[1].used", "counters[1].used: \"-\""),
+            (r#"{"id":2,"#, r#"{"id":"z","#, "counters[1].id", "counters[1].id must be an integer"),
+            (r#""guest:1"]"#, "7]", "subjects[1]", "subjects[1] must be a string"),
+            (r#""editor"]"#, "null]", "roles[1]", "roles[1] must be a string"),
+            (r#""offset":3600"#, r#""offset":99999"#, "utc_offsets[1].offset", "utc_offsets[1].offset must be"),
+            (r#""from":1792890000"#, r#""from":"a""#, "utc_offsets[1].from", "utc_offsets[1].from must be a number"),
+            (r#""user_limit":"3""#, r#""user_limit":"3.1234567""#, "quota_rules[1].user_limit", "quota_rules[1].user_limit: \"3.1234567\""),
+            (r#""role_limits":{},"#, r#""role_limits":{"editor":"1e3"},"#, "quota_rules[1].role_limits.editor", "quota_rules[1].role_limits.editor: \"1e3\""),
+            (r#""period":"weekly""#, r#""period":"yearly""#, "quota_rules[1].period", ""),
+            (r#""output_rate":"2""#, r#""output_rate":"two""#, "rules[0].output_rate", "output_rate must be"),
+            (r#""model":"gpt-4o","method""#, r#""model":"","method""#, "rules[0].model", ""),
+            (r#""input_tokens":800"#, r#""input_tokens":-1"#, "usage.input_tokens", "input_tokens"),
+        ] {
+            let e = authorize_err(from, to);
+            assert_eq!(e.field(), Some(field), "{to}: {e:?}");
+            assert!(e.to_string().contains(in_message), "{to}: {e}");
+        }
+    }
 }

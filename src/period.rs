@@ -61,19 +61,20 @@ pub fn validate_offsets(spans: &[OffsetSpan]) -> Result<(), CoreError> {
     }
     let mut prev: Option<i64> = None;
     for (i, s) in spans.iter().enumerate() {
-        let f = format!("utc_offsets[{i}]");
+        // Built only for an error: `format!` on every offset was most of core::fmt's share of a call.
+        let f = || format!("utc_offsets[{i}]");
         if s.offset.abs() > MAX_OFFSET {
-            return Err(err("invalid_timezone", format!("{f}.offset must be within ±18 hours (in seconds)."), &format!("{f}.offset")));
+            return Err(err("invalid_timezone", format!("{}.offset must be within ±18 hours (in seconds).", f()), &format!("{}.offset", f())));
         }
         match s.from {
-            None if i > 0 => return Err(err("invalid_timezone", format!("{f}.from may be null only for the first offset."), &format!("{f}.from"))),
+            None if i > 0 => return Err(err("invalid_timezone", format!("{}.from may be null only for the first offset.", f()), &format!("{}.from", f()))),
             None => {}
             Some(t) => {
                 if !(MIN_TIME..=MAX_TIME).contains(&t) {
-                    return Err(err("invalid_timezone", format!("{f}.from is out of range."), &format!("{f}.from")));
+                    return Err(err("invalid_timezone", format!("{}.from is out of range.", f()), &format!("{}.from", f())));
                 }
                 if prev.is_some_and(|p| t <= p) {
-                    return Err(err("invalid_timezone", "utc_offsets must be sorted by from, oldest first.", &format!("{f}.from")));
+                    return Err(err("invalid_timezone", "utc_offsets must be sorted by from, oldest first.", &format!("{}.from", f())));
                 }
                 prev = Some(t);
             }

@@ -9,15 +9,61 @@ use serde::de::{self, Deserializer, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
+// A 4-byte tag: with a 1-byte one the compiler copies a value's payload from byte 1 on, as unaligned
+// 64-bit moves (a helper call each in the PHP core).
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u32)]
 pub enum Value<'a> {
     Null,
     Bool(bool),
-    Num(RawNum),
+    Num(Num),
     /// Borrowed from the input when it needs no unescaping (no allocation on the hot path).
     Str(Cow<'a, str>),
     Arr(Vec<Value<'a>>),
     Obj(Vec<(Cow<'a, str>, Value<'a>)>),
+}
+
+/// A number as a `Value` keeps it: a `RawNum` in 32-bit halves. With it a `Value` is 16 bytes with
+/// 4-byte alignment on wasm32 (24 with 8-byte alignment around a `RawNum`), and every value the JSON
+/// reader builds is moved through memory a few times: in the PHP core a 64-bit load or store costs
+/// several 32-bit ones (docs/core.md).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Num {
+    /// 0: `RawNum::I`, 1: `RawNum::U`, 2: `RawNum::Frac`.
+    kind: u8,
+    lo: u32,
+    hi: u32,
+}
+
+impl Num {
+    pub fn new(r: RawNum) -> Num {
+        let (kind, bits) = match r {
+            RawNum::I(i) => (0, i as u64),
+            RawNum::U(u) => (1, u),
+            RawNum::Frac => (2, 0),
+        };
+        Num { kind, lo: bits as u32, hi: (bits >> 32) as u32 }
+    }
+
+    /// A non-negative integer below 2^32 (what most request numbers are), without 64-bit work.
+    pub fn small(v: u32) -> Num {
+        Num { kind: 1, lo: v, hi: 0 }
+    }
+
+    pub fn get(self) -> RawNum {
+        let bits = u64::from(self.hi) << 32 | u64::from(self.lo);
+        match self.kind {
+            0 => RawNum::I(bits as i64),
+            1 => RawNum::U(bits),
+            _ => RawNum::Frac,
+        }
+    }
+}
+
+impl fmt::Debug for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 /// Deepest nesting accepted: requests are at most 4 levels deep; the cap keeps a hostile input
@@ -56,13 +102,13 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Value<'de>, E> {
-        Ok(Value::Num(RawNum::I(v)))
+        Ok(Value::Num(Num::new(RawNum::I(v))))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value<'de>, E> {
-        Ok(Value::Num(RawNum::U(v)))
+        Ok(Value::Num(Num::new(RawNum::U(v))))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Num(RawNum::from_f64(v)))
+        Ok(Value::Num(Num::new(RawNum::from_f64(v))))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value<'de>, E> {
         Ok(Value::Str(Cow::Borrowed(v)))
@@ -127,8 +173,8 @@ impl Value<'_> {
     }
 }
 
-// Field paths are built on every read, error or not: plain concatenation, no `format!` (costly in
-// the PHP core, src/digits.rs).
+// Field paths: plain concatenation, no `format!` (costly in the PHP core, src/digits.rs). The hot ops
+// build them only for an error (`Obj::at` borrows at the root; `ops::retry_at` for list items).
 pub fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
         return name.to_owned();
@@ -185,7 +231,7 @@ pub fn as_str<'a>(v: &'a Value<'a>, path: &str) -> Result<&'a str, CoreError> {
 
 pub fn as_num(v: &Value<'_>, path: &str) -> Result<RawNum, CoreError> {
     match v {
-        Value::Num(n) => Ok(*n),
+        Value::Num(n) => Ok(n.get()),
         other => Err(wrong_type(path, "a number", other)),
     }
 }
@@ -193,7 +239,7 @@ pub fn as_num(v: &Value<'_>, path: &str) -> Result<RawNum, CoreError> {
 /// Ids and small settings: integers, or digit strings as $wpdb hands them over.
 pub fn as_lenient_int(v: &Value<'_>, path: &str) -> Result<RawNum, CoreError> {
     match v {
-        Value::Num(n) => Ok(*n),
+        Value::Num(n) => Ok(n.get()),
         Value::Str(s) => {
             let digits = s.strip_prefix('-').unwrap_or(s);
             if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -210,20 +256,44 @@ pub fn as_text(v: &Value<'_>, path: &str) -> Result<String, CoreError> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
         Value::Null => Ok(String::new()),
-        Value::Num(RawNum::I(i)) => Ok(crate::digits::i64_text(*i)),
-        Value::Num(RawNum::U(u)) => Ok(crate::digits::u64_text(*u)),
-        Value::Num(_) => Err(err("malformed_input", format!("Malformed input: {path} must be a string (only whole numbers may be passed as numbers)."), path)),
+        Value::Num(n) => match n.get() {
+            RawNum::I(i) => Ok(crate::digits::i64_text(i)),
+            RawNum::U(u) => Ok(crate::digits::u64_text(u)),
+            RawNum::Frac => Err(err("malformed_input", format!("Malformed input: {path} must be a string (only whole numbers may be passed as numbers)."), path)),
+        },
         other => Err(wrong_type(path, "a string", other)),
     }
 }
 
+/// Key equality with the length and the first byte tested before the bytes are compared (a
+/// `memcmp` call each in the PHP core; field names of one length mostly differ in their first byte).
+#[inline(always)]
+fn same_key(k: &str, name: &str) -> bool {
+    let (k, n) = (k.as_bytes(), name.as_bytes());
+    k.len() == n.len() && k.first() == n.first() && k == n
+}
+
 impl<'a> Obj<'a> {
+    /// The field's path for an error. The browser module keeps the plain `String` (the `Cow`'s drop
+    /// code at every call site cost it 1.7 KB of its size budget, bin/build-core).
+    #[cfg(feature = "wasm")]
     pub fn at(&self, name: &str) -> String {
         join(&self.path, name)
     }
 
+    /// The field's path for an error; at the root (or read without a path, see `ops::retry_at`) the
+    /// name itself, without an allocation.
+    #[cfg(not(feature = "wasm"))]
+    pub fn at<'n>(&self, name: &'n str) -> Cow<'n, str> {
+        if self.path.is_empty() {
+            Cow::Borrowed(name)
+        } else {
+            Cow::Owned(join(&self.path, name))
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&'a Value<'a>> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.fields.iter().find(|(k, _)| same_key(k, name)).map(|(_, v)| v)
     }
 
     /// Present and not null.
@@ -265,7 +335,7 @@ impl<'a> Obj<'a> {
 
     pub fn num(&self, name: &str) -> Result<RawNum, CoreError> {
         match self.req(name)? {
-            Value::Num(n) => Ok(*n),
+            Value::Num(n) => Ok(n.get()),
             v => Err(wrong_type(&self.at(name), "a number", v)),
         }
     }
@@ -273,7 +343,7 @@ impl<'a> Obj<'a> {
     pub fn opt_num(&self, name: &str) -> Result<Option<RawNum>, CoreError> {
         match self.opt(name) {
             None => Ok(None),
-            Some(Value::Num(n)) => Ok(Some(*n)),
+            Some(Value::Num(n)) => Ok(Some(n.get())),
             Some(v) => Err(wrong_type(&self.at(name), "a number", v)),
         }
     }
@@ -286,7 +356,10 @@ impl<'a> Obj<'a> {
     }
 
     pub fn obj(&self, name: &str) -> Result<Obj<'a>, CoreError> {
-        as_obj(self.req(name)?, &self.at(name))
+        match self.req(name)? {
+            Value::Obj(f) => Ok(Obj { path: self.at(name).into(), fields: f }),
+            v => as_obj(v, &self.at(name)),
+        }
     }
 
     pub fn fields(&self) -> &'a [(Cow<'a, str>, Value<'a>)] {
@@ -295,7 +368,7 @@ impl<'a> Obj<'a> {
 
     /// Refuses fields the op does not know (typos must not be silently ignored).
     pub fn deny_unknown(&self, allowed: &[&str]) -> Result<(), CoreError> {
-        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.contains(&k.as_ref())) {
+        if let Some((k, _)) = self.fields.iter().find(|(k, _)| !allowed.iter().any(|a| same_key(k, a))) {
             let f = self.at(k);
             let shown: String = f.chars().take(60).collect();
             return Err(err("malformed_input", format!("Malformed input: unknown field {shown}; expected one of {}.", allowed.join(", ")), &shown));

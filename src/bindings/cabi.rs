@@ -11,10 +11,9 @@ use crate::error::CoreError;
 use crate::ops;
 use std::cell::RefCell;
 
-/// The statuses of php-bridge/aipkit_core.h (status 3, bad pointers, has no meaning here).
-pub const STATUS_OK: i32 = 0;
-pub const STATUS_CORE_ERROR: i32 = 1;
-pub const STATUS_INTERNAL: i32 = 2;
+pub use super::price_text;
+use super::error_json;
+pub use super::status::{STATUS_CORE_ERROR, STATUS_INTERNAL, STATUS_OK};
 
 thread_local! {
     static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -125,12 +124,6 @@ mod arena {
     static ARENA: Arena = Arena::new();
 }
 
-fn error_json(e: &CoreError) -> Vec<u8> {
-    json::write(&e.to_payload())
-        .map(String::into_bytes)
-        .unwrap_or_else(|_| br#"{"code":"internal_error","message":"error encoding failed","field":null}"#.to_vec())
-}
-
 /// The op on JSON text, answered like `ffi::call_json`: (status, answer JSON).
 pub fn call_text(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
     let result = match std::str::from_utf8(op) {
@@ -146,17 +139,6 @@ pub fn call_text(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
             Ok(s) => (STATUS_OK, s.into_bytes()),
             Err(e) => (STATUS_INTERNAL, error_json(&CoreError::new("internal_error", e.to_string(), None))),
         },
-        Err(e) => (STATUS_CORE_ERROR, error_json(&e)),
-    }
-}
-
-/// The compact `price` on raw text: the answer line, or error JSON (status 1).
-pub fn price_text(input: &[u8]) -> (i32, Vec<u8>) {
-    let result = std::str::from_utf8(input)
-        .map_err(|_| crate::error::err("malformed_input", "Malformed input: the price request is not valid UTF-8.", ""))
-        .and_then(crate::price_text::price);
-    match result {
-        Ok(r) => (STATUS_OK, crate::price_text::answer_line(&r).into_bytes()),
         Err(e) => (STATUS_CORE_ERROR, error_json(&e)),
     }
 }

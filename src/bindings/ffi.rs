@@ -5,10 +5,9 @@ use crate::error::CoreError;
 use crate::ops;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-pub const STATUS_OK: i32 = 0;
-pub const STATUS_CORE_ERROR: i32 = 1;
-pub const STATUS_INTERNAL: i32 = 2;
-pub const STATUS_BAD_ARGS: i32 = 3;
+pub use super::price_text;
+pub use super::status::{STATUS_BAD_ARGS, STATUS_CORE_ERROR, STATUS_INTERNAL, STATUS_OK};
+use super::error_json;
 
 /// Runs one op on JSON bytes; returns the status and the JSON to hand back.
 pub fn call_json(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
@@ -35,10 +34,6 @@ pub fn call_json(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
         },
         Err(e) => (STATUS_CORE_ERROR, error_json(&e)),
     }
-}
-
-fn error_json(e: &CoreError) -> Vec<u8> {
-    serde_json::to_vec(&e.to_payload()).unwrap_or_else(|_| br#"{"code":"internal_error","message":"error encoding failed","field":null}"#.to_vec())
 }
 
 fn give(buf: Vec<u8>, out: *mut *mut u8, out_len: *mut usize) {
@@ -87,16 +82,6 @@ pub unsafe extern "C" fn aipkit_call(
     )
 }
 
-/// The compact `price` (src/price_text.rs) on raw text: the answer line on success, error JSON otherwise.
-pub fn price_text(input: &[u8]) -> (i32, Vec<u8>) {
-    let result = std::str::from_utf8(input)
-        .map_err(|_| crate::error::err("malformed_input", "Malformed input: the price request is not valid UTF-8.", ""))
-        .and_then(crate::price_text::price);
-    match result {
-        Ok(r) => (STATUS_OK, crate::price_text::answer_line(&r).into_bytes()),
-        Err(e) => (STATUS_CORE_ERROR, error_json(&e)),
-    }
-}
 
 /// Hands `run`'s answer to the caller; a panic anywhere becomes status 2 with internal_error JSON.
 fn answer(run: impl FnOnce() -> (i32, Vec<u8>), out: *mut *mut u8, out_len: *mut usize) -> i32 {

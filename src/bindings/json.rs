@@ -6,7 +6,7 @@
 //! number below 10^21 without them, and no field accepts fractional numbers.
 
 use crate::money::RawNum;
-use crate::value::{Value, MAX_DEPTH, MAX_FIELDS};
+use crate::value::{Num, Value, MAX_DEPTH, MAX_FIELDS};
 use serde::ser::{self, Impossible, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -61,11 +61,27 @@ pub fn parse(text: &str) -> Result<Value<'_>, String> {
     Ok(v)
 }
 
+/// A key's bit in the duplicate filter of an object: length and first byte, 32 classes.
+fn key_class(k: &str) -> u32 {
+    let first = k.as_bytes().first().map_or(0, |&b| u32::from(b));
+    1 << ((k.len() as u32).wrapping_mul(7).wrapping_add(first) & 31)
+}
+
 impl<'a> Reader<'a> {
     fn ws(&mut self) {
-        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
-            self.i += 1;
+        // PHP's json_encode writes no whitespace: one test, and the position is not stored again.
+        match self.b.get(self.i) {
+            Some(&c) if c > b' ' => return,
+            None => return,
+            _ => {}
         }
+        // The position in a local while scanning (a field of `self` is stored on every step).
+        let b = self.b;
+        let mut i = self.i;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        self.i = i;
     }
 
     /// One expected byte (the punctuation), without a slice compare.
@@ -87,6 +103,18 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A field's or element's value once whitespace is skipped: strings and numbers (most values)
+    /// without a recursive `value` call; the depth limit applies to them as well (as in serde's path).
+    // Inlined in the server builds only: the browser module has a size budget (bin/build-core).
+    #[cfg_attr(not(feature = "wasm"), inline(always))]
+    fn item(&mut self, depth: u32) -> Result<Value<'a>, String> {
+        match self.b.get(self.i) {
+            Some(b'"') if depth <= MAX_DEPTH => Ok(Value::Str(self.string()?)),
+            Some(b'-' | b'0'..=b'9') if depth <= MAX_DEPTH => self.number(),
+            _ => self.value(depth),
+        }
+    }
+
     fn value(&mut self, depth: u32) -> Result<Value<'a>, String> {
         if depth > MAX_DEPTH {
             return Err("the request is nested too deeply".into());
@@ -99,6 +127,7 @@ impl<'a> Reader<'a> {
                 // Room for the largest request object (authorize: 17 fields): growing it later copies
                 // every field, since nested values were allocated after it.
                 let mut out: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(20);
+                let mut seen: u32 = 0;
                 self.ws();
                 if self.eat_byte(b'}') {
                     return Ok(Value::Obj(out));
@@ -112,15 +141,20 @@ impl<'a> Reader<'a> {
                     if out.len() >= MAX_FIELDS {
                         return Err("an object in the request has too many fields".into());
                     }
-                    // First bytes before the full compare: most keys differ there.
-                    if out.iter().any(|(e, _)| e.len() == k.len() && e.as_bytes().first() == k.as_bytes().first() && *e == k) {
+                    // One bit per (length, first byte) class: a key whose bit is still clear is not a
+                    // duplicate, so the earlier keys are scanned only on a class collision (the scan
+                    // was quadratic in the fields of every object).
+                    let bit = key_class(&k);
+                    if seen & bit != 0 && out.iter().any(|(e, _)| *e == k) {
                         return Err(format!("duplicate field `{k}`"));
                     }
+                    seen |= bit;
                     self.ws();
                     if !self.eat_byte(b':') {
                         return Err(format!("expected ':' at byte {}", self.i));
                     }
-                    let v = self.value(depth + 1)?;
+                    self.ws();
+                    let v = self.item(depth + 1)?;
                     out.push((k, v));
                     self.ws();
                     if self.eat_byte(b',') {
@@ -140,7 +174,8 @@ impl<'a> Reader<'a> {
                     return Ok(Value::Arr(out));
                 }
                 loop {
-                    out.push(self.value(depth + 1)?);
+                    self.ws();
+                    out.push(self.item(depth + 1)?);
                     self.ws();
                     if self.eat_byte(b',') {
                         continue;
@@ -161,66 +196,78 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Result<Value<'a>, String> {
+        // The position in a local (see `ws`).
+        let b = self.b;
         let start = self.i;
-        if self.b[self.i] == b'-' {
-            self.i += 1;
+        let mut i = start;
+        if b[i] == b'-' {
+            i += 1;
         }
-        let int_start = self.i;
-        while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
-            self.i += 1;
+        let int_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
         }
-        if self.i == int_start {
+        if i == int_start {
             return Err(format!("invalid number at byte {start}"));
         }
         let mut whole = true;
-        if self.i < self.b.len() && self.b[self.i] == b'.' {
+        if i < b.len() && b[i] == b'.' {
             whole = false;
-            self.i += 1;
-            let f = self.i;
-            while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
-                self.i += 1;
+            i += 1;
+            let f = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
             }
-            if self.i == f {
+            if i == f {
                 return Err(format!("invalid number at byte {start}"));
             }
         }
-        if self.i < self.b.len() && matches!(self.b[self.i], b'e' | b'E') {
+        if i < b.len() && matches!(b[i], b'e' | b'E') {
             whole = false;
-            self.i += 1;
-            if self.i < self.b.len() && matches!(self.b[self.i], b'+' | b'-') {
-                self.i += 1;
+            i += 1;
+            if i < b.len() && matches!(b[i], b'+' | b'-') {
+                i += 1;
             }
-            let e = self.i;
-            while self.i < self.b.len() && self.b[self.i].is_ascii_digit() {
-                self.i += 1;
+            let e = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
             }
-            if self.i == e {
+            if i == e {
                 return Err(format!("invalid number at byte {start}"));
             }
         }
+        self.i = i;
         let text = &self.s[start..self.i];
         if whole {
             // Same shapes as serde_json: non-negative → u64, negative → i64. Up to 18 digits fit
             // an i64 without the overflow checks of `parse` (128-bit multiplies on wasm32).
             let neg = self.b[start] == b'-';
             let digits = &self.b[int_start..self.i];
+            // Ids, counts and timestamps: up to 9 digits in 32-bit arithmetic.
+            if digits.len() <= 9 && !neg {
+                let mut m: u32 = 0;
+                for &d in digits {
+                    m = m * 10 + u32::from(d - b'0');
+                }
+                return Ok(Value::Num(Num::small(m)));
+            }
             if digits.len() <= 18 {
                 let mut m: i64 = 0;
                 for &d in digits {
                     m = m * 10 + i64::from(d - b'0');
                 }
-                return Ok(Value::Num(if neg { RawNum::I(-m) } else { RawNum::U(m as u64) }));
+                return Ok(Value::Num(Num::new(if neg { RawNum::I(-m) } else { RawNum::U(m as u64) })));
             }
             if let Ok(v) = text.parse::<u64>() {
-                return Ok(Value::Num(RawNum::U(v)));
+                return Ok(Value::Num(Num::new(RawNum::U(v))));
             }
             if let Ok(v) = text.parse::<i64>() {
-                return Ok(Value::Num(RawNum::I(v)));
+                return Ok(Value::Num(Num::new(RawNum::I(v))));
             }
         }
         // A fraction or an exponent: decided like RawNum::from_f64 decides serde_json's f64 (whole
         // and below 9e15 → I), with integers only; beyond 64 bits is never a valid whole number.
-        Ok(Value::Num(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) }))
+        Ok(Value::Num(Num::new(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) })))
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
@@ -228,7 +275,8 @@ impl<'a> Reader<'a> {
         let start = self.i;
         // The plain run in one scan over a local slice (the PHP core pays for every field access).
         let rest = &self.b[start..];
-        self.i = start + rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(rest.len());
+        // Bytes above '\\' (lowercase letters, '_', UTF-8 sequences) end nothing: one test for most of them.
+        self.i = start + rest.iter().position(|&c| c <= b'\\' && (c == b'"' || c == b'\\' || c < 0x20)).unwrap_or(rest.len());
         match self.b.get(self.i) {
             Some(b'"') => {
                 let s = &self.s[start..self.i];
@@ -331,7 +379,7 @@ fn quote(out: &mut String, s: &str) {
     while i < b.len() {
         let c = b[i];
         // Most bytes need nothing: one range test for the common case, then the rare escapes.
-        if c >= 0x20 && c != b'"' && c != b'\\' {
+        if c > b'\\' || (c >= 0x20 && c != b'"' && c != b'\\') {
             i += 1;
             continue;
         }
@@ -538,8 +586,11 @@ impl ser::SerializeStruct for Compound<'_> {
     type Error = WriteError;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> R {
         self.sep();
-        quote(self.out, key);
-        self.out.push(':');
+        // Field names are the response structs' own identifiers: nothing to escape.
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
         v.serialize(Writer { out: self.out })
     }
     fn end(self) -> R {
@@ -587,7 +638,7 @@ mod tests {
             ("1e400", RawNum::Frac),
             ("99999999999999999999", RawNum::Frac),
         ] {
-            assert_eq!(parse(text).unwrap(), Value::Num(want), "{text}");
+            assert_eq!(parse(text).unwrap(), Value::Num(Num::new(want)), "{text}");
             // serde_json refuses numbers beyond f64 ("1e400": malformed input); PHP never writes one.
             if let Ok(theirs) = serde_json::from_str::<f64>(text) {
                 assert_eq!(RawNum::from_f64(theirs), want, "serde_json {text}");
@@ -609,6 +660,68 @@ mod tests {
         assert!(parse(r#"{"ab":1,"ac":2,"ab":3}"#).is_err());
         assert!(parse(r#"{"ab":1,"ac":2,"ba":3}"#).is_ok());
         assert!(parse(r#"{"":1,"":2}"#).is_err());
+    }
+
+    #[test]
+    fn depth_limit_holds_for_scalars_read_without_recursion() {
+        // MAX_DEPTH containers may hold a scalar or an empty container; one more level is refused,
+        // as serde's reader refuses it (values at depth 33 included, scalars or not).
+        for inner in ["1", "\"s\"", "-7", "[]", "{}", "null", "true"] {
+            for levels in [31usize, 32, 33, 34] {
+                let text = format!("{}{inner}{}", "[".repeat(levels), "]".repeat(levels));
+                let theirs = serde_json::from_str::<Value<'_>>(&text).is_ok();
+                assert_eq!(parse(&text).is_ok(), theirs, "{levels} x {inner}");
+                let obj = format!("{}{inner}{}", "{\"k\":".repeat(levels), "}".repeat(levels));
+                assert_eq!(parse(&obj).is_ok(), serde_json::from_str::<Value<'_>>(&obj).is_ok(), "{levels} x {inner} in objects");
+            }
+        }
+        assert!(parse(&format!("{}1{}", "[".repeat(32), "]".repeat(32))).is_ok());
+        assert!(parse(&format!("{}1{}", "[".repeat(33), "]".repeat(33))).is_err());
+    }
+
+    #[test]
+    fn numbers_around_the_32_bit_and_64_bit_paths() {
+        let text = "[0,9,-9,123456789,999999999,1000000000,-999999999,-1000000000,4294967295,4294967296,-4294967296,\
+                    999999999999999999,18446744073709551615,-9223372036854775808,12345678901234567890]";
+        let mine = parse(text).unwrap();
+        let theirs: Value<'_> = serde_json::from_str(text).unwrap();
+        assert_eq!(mine, theirs);
+        assert_eq!(parse("4294967295").unwrap(), Value::Num(Num::new(RawNum::U(4_294_967_295))));
+        assert_eq!(parse("-5").unwrap(), Value::Num(Num::new(RawNum::I(-5))));
+        for n in [RawNum::I(i64::MIN), RawNum::I(-1), RawNum::U(u64::MAX), RawNum::U(1 << 32), RawNum::Frac] {
+            assert_eq!(Num::new(n).get(), n);
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_among_many_fields_and_colliding_classes() {
+        // 100 keys fill every class of the duplicate filter; a repeat anywhere is still found.
+        let keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+        let ok = format!("{{{}}}", keys.join(","));
+        assert_eq!(parse(&ok).unwrap(), serde_json::from_str::<Value<'_>>(&ok).unwrap());
+        for dup in ["k0", "k57", "k99"] {
+            let bad = format!("{{{},\"{dup}\":1}}", keys.join(","));
+            assert_eq!(parse(&bad).unwrap_err(), format!("duplicate field `{dup}`"));
+        }
+        // Same length and first byte (one class), different keys; and an escaped spelling of a key.
+        assert!(parse(r#"{"abc":1,"abd":2,"abe":3}"#).is_ok());
+        assert!(parse(r#"{"abc":1,"ab\u0063":2}"#).is_err());
+    }
+
+    #[test]
+    fn strings_with_escapes_after_long_plain_runs_and_surrogates() {
+        let long = "x".repeat(300);
+        for text in [
+            format!(r#"["{long}\n{long}","{long}\"","\ud83d\ude80{long}","é{long}\u00e9"]"#),
+            format!(r#"{{"{long}":"\/\b\f\r\t\\"}}"#),
+        ] {
+            assert_eq!(parse(&text).unwrap(), serde_json::from_str::<Value<'_>>(&text).unwrap());
+        }
+        // Lone surrogates (JS strings may hold them) become U+FFFD; a bad low half is refused.
+        assert_eq!(parse(r#""a\ud83db""#).unwrap(), Value::Str("a\u{FFFD}b".into()));
+        assert!(parse(r#""\ud83d\u0041""#).is_err());
+        assert!(parse(r#""\u12""#).is_err());
+        assert!(parse(&format!("\"{long}")).is_err());
     }
 
     #[test]
