@@ -549,6 +549,15 @@ impl Gen<'_, '_> {
                 ("16u", 0) => Some(format!("(({m}[{w}] ?? self::oob()) & 0xFFFF)")),
                 ("16u", 16) => Some(format!("(({m}[{w}] ?? self::oob()) >> 16)")),
                 ("16u", 8) => Some(format!("((({m}[{w}] ?? self::oob()) >> 8) & 0xFFFF)")),
+                // Unaligned constant addresses: the words are known, the shifts constant.
+                ("32", _) => Some(format!("(((({m}[{w}] ?? self::oob()) >> {sh}) | (({m}[{}] ?? self::oob()) << {})) & {MASK})", w + 1, 32 - sh)),
+                ("64", _) => Some(format!(
+                    "((({m}[{w}] ?? self::oob()) >> {sh}) | (({m}[{}] ?? self::oob()) << {}) | (({m}[{}] ?? self::oob()) << {}))",
+                    w + 1,
+                    32 - sh,
+                    w + 2,
+                    64 - sh
+                )),
                 _ => None,
             };
             if let Some(e) = e {
@@ -565,6 +574,26 @@ impl Gen<'_, '_> {
                 format!("(({b} & 3) === 0 ? ({m}[{wi}] ?? self::oob()) : $this->ld32({ad}))")
             } else {
                 format!("(({b} & 3) === 0 ? (({m}[$t = {wi}] ?? self::oob()) | (({m}[$t + 1] ?? self::oob()) << 32)) : $this->ld64({ad}))")
+            };
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().impure = true;
+            return;
+        }
+        // A simple base with an offset that is not a word multiple (fields after a tag byte, packed
+        // structs): when the base is word-aligned, as it nearly always is, the words and shifts are
+        // known at compile time; the helper only serves an unaligned base.
+        if a.simple() && !a.konst && mem.offset < 1 << 32 && (kind == "32" || kind == "64") {
+            let b = &a.e;
+            let (k, sh) = (mem.offset >> 2, (mem.offset & 3) * 8);
+            let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
+            let e = if kind == "32" {
+                format!("(({b} & 3) === 0 ? (((({m}[$t = {wi}] ?? self::oob()) >> {sh}) | (({m}[$t + 1] ?? self::oob()) << {})) & {MASK}) : $this->ld32({ad}))", 32 - sh)
+            } else {
+                format!(
+                    "(({b} & 3) === 0 ? ((({m}[$t = {wi}] ?? self::oob()) >> {sh}) | (({m}[$t + 1] ?? self::oob()) << {}) | (({m}[$t + 2] ?? self::oob()) << {})) : $this->ld64({ad}))",
+                    32 - sh,
+                    64 - sh
+                )
             };
             self.push(e, &[&a]);
             self.stack.last_mut().unwrap().impure = true;
@@ -641,6 +670,30 @@ impl Gen<'_, '_> {
             self.line(&s);
             return;
         }
+        // Not a word-multiple offset off a simple base: constant words and shifts when the base is
+        // word-aligned (the usual case), the helper otherwise.
+        if a.simple() && !a.konst && mem.offset < 1 << 32 && (width == 32 || width == 64) {
+            let b = &a.e;
+            let (k, sh) = (mem.offset >> 2, (mem.offset & 3) * 8);
+            let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
+            let ad = Self::addr(&a, mem);
+            let keep = (1u64 << sh) - 1;
+            let high = 0xFFFF_FFFFu64 ^ keep;
+            let s = if width == 32 {
+                format!(
+                    "if (({b} & 3) === 0 && isset({m}[($sw = {wi}) + 1])) {{ {m}[$sw] = ({m}[$sw] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[$sw + 1] = ({m}[$sw + 1] & {high}) | ({ve} >> {}); }} else {{ $this->st32({ad}, {ve}); }}",
+                    32 - sh
+                )
+            } else {
+                format!(
+                    "if (({b} & 3) === 0 && isset({m}[($sw = {wi}) + 2])) {{ {m}[$sw] = ({m}[$sw] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[$sw + 1] = ({ve} >> {}) & {MASK}; {m}[$sw + 2] = ({m}[$sw + 2] & {high}) | (({ve} >> {}) & {keep}); }} else {{ $this->st64({ad}, {ve}); }}",
+                    32 - sh,
+                    64 - sh
+                )
+            };
+            self.line(&s);
+            return;
+        }
         let ad = Self::addr(&a, mem);
         let ae = if (a.simple() && mem.offset == 0) || Self::const_addr(&a, mem).is_some() {
             ad
@@ -655,6 +708,26 @@ impl Gen<'_, '_> {
                 (32, 0) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = {ve}; }} else {{ self::oob(); }}")),
                 (64, 0) => Some(format!("if (isset({m}[{}])) {{ {m}[{w}] = {ve} & {MASK}; {m}[{}] = ({ve} >> 32) & {MASK}; }} else {{ self::oob(); }}", w + 1, w + 1)),
                 (8, _) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFu64 << sh) & 0xFFFF_FFFF)),
+                (32, _) => {
+                    let keep = (1u64 << sh) - 1;
+                    Some(format!(
+                        "if (isset({m}[{w1}])) {{ {m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({m}[{w1}] & {}) | ({ve} >> {}); }} else {{ self::oob(); }}",
+                        0xFFFF_FFFFu64 ^ keep,
+                        32 - sh,
+                        w1 = w + 1
+                    ))
+                }
+                (64, _) => {
+                    let keep = (1u64 << sh) - 1;
+                    Some(format!(
+                        "if (isset({m}[{w2}])) {{ {m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({ve} >> {}) & {MASK}; {m}[{w2}] = ({m}[{w2}] & {}) | (({ve} >> {}) & {keep}); }} else {{ self::oob(); }}",
+                        32 - sh,
+                        0xFFFF_FFFFu64 ^ keep,
+                        64 - sh,
+                        w1 = w + 1,
+                        w2 = w + 2
+                    ))
+                }
                 (16, 0 | 8 | 16) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFFFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFFFu64 << sh) & 0xFFFF_FFFF)),
                 _ => None,
             };
