@@ -85,6 +85,19 @@ pub const HELPERS: &str = r#"
 		}
 	}
 
+	private function ld8( int $a ): int {
+		return ( ( $this->m[ $a >> 2 ] ?? self::oob() ) >> ( ( $a & 3 ) << 3 ) ) & 0xFF;
+	}
+
+	private function st8( int $a, int $v ): void {
+		$w = $a >> 2;
+		if ( ! isset( $this->m[ $w ] ) ) {
+			self::oob();
+		}
+		$s             = ( $a & 3 ) << 3;
+		$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $s ) ) | ( ( $v & 0xFF ) << $s );
+	}
+
 	private function ld16( int $a ): int {
 		$w = $a >> 2;
 		$s = ( $a & 3 ) << 3;
