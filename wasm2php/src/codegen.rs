@@ -1266,9 +1266,16 @@ impl Gen<'_, '_> {
             Operator::I64Sub => self.wrap64("-", "sub64"),
             Operator::I64Mul => self.wrap64("*", "mul64"),
             Operator::I64DivS => self.bin(|a, b| format!("intdiv({a}, {b})")),
-            Operator::I64DivU => self.bin(|a, b| format!("self::divu64({a}, {b})")),
+            // A positive constant divisor: a non-negative dividend is PHP's own division.
+            Operator::I64DivU => self.bin(|a, b| match b.parse::<i64>() {
+                Ok(c) if c > 0 => format!("((($qd = {a}) >= 0) ? intdiv($qd, {c}) : self::divu64($qd, {c}))"),
+                _ => format!("self::divu64({a}, {b})"),
+            }),
             Operator::I64RemS => self.bin(|a, b| format!("({a} % {b})")),
-            Operator::I64RemU => self.bin(|a, b| format!("self::remu64({a}, {b})")),
+            Operator::I64RemU => self.bin(|a, b| match b.parse::<i64>() {
+                Ok(c) if c > 0 => format!("((($qd = {a}) >= 0) ? $qd % {c} : self::remu64($qd, {c}))"),
+                _ => format!("self::remu64({a}, {b})"),
+            }),
             Operator::I64Shl => self.bin(|a, b| match b.parse::<i64>() {
                 Ok(n) => format!("({a} << {})", n & 63),
                 Err(_) => format!("({a} << ({b} & 63))"),

@@ -378,10 +378,11 @@ pub const HELPERS: &str = r#"
 		if ( 0 === $n || $d === $s ) {
 			return;
 		}
+		$m = &$this->m;
 		if ( 1 === $n ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
-			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			return;
 		}
 		if ( $d > $s && $d < $s + $n ) {
@@ -392,14 +393,14 @@ pub const HELPERS: &str = r#"
 			$dw = $d >> 2;
 			$sw = $s >> 2;
 			for ( $i = ( $n >> 2 ) - 1; $i >= 0; $i-- ) {
-				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+				$m[ $dw + $i ] = $m[ $sw + $i ];
 			}
 			return;
 		}
 		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
-			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			++$d;
 			++$s;
 			--$n;
@@ -410,15 +411,15 @@ pub const HELPERS: &str = r#"
 		$sh = ( $s & 3 ) << 3;
 		if ( 0 === $sh ) {
 			for ( $i = 0; $i < $k; $i++ ) {
-				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+				$m[ $dw + $i ] = $m[ $sw + $i ];
 			}
 		} elseif ( $k > 0 ) {
 			// Source word $sw + $i + 1 is read before destination word $dw + $i (<= $sw + $i) is written.
 			$rs  = 32 - $sh;
-			$cur = $this->m[ $sw ];
+			$cur = $m[ $sw ];
 			for ( $i = 0; $i < $k; $i++ ) {
-				$nx                   = $this->m[ $sw + $i + 1 ];
-				$this->m[ $dw + $i ] = ( ( $cur >> $sh ) | ( $nx << $rs ) ) & 0xFFFFFFFF;
+				$nx                   = $m[ $sw + $i + 1 ];
+				$m[ $dw + $i ] = ( ( $cur >> $sh ) | ( $nx << $rs ) ) & 0xFFFFFFFF;
 				$cur                  = $nx;
 			}
 		}
@@ -427,7 +428,7 @@ pub const HELPERS: &str = r#"
 		for ( $n &= 3; $n > 0; $n-- ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
-			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			++$d;
 			++$s;
 		}
