@@ -385,6 +385,33 @@ pub const HELPERS: &str = r#"
 			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			return;
 		}
+		if ( $n <= 8 ) {
+			// Up to 8 bytes (most of the core's copies: string pieces, at any alignment): read as one
+			// 64-bit value from the source's two or three words, then merged into the destination's under
+			// masks. The source is read whole before anything is written, so overlap needs no care.
+			$ss = ( $s & 3 ) << 3;
+			$sw = $s >> 2;
+			$v  = ( $m[ $sw ] >> $ss ) | ( ( $m[ $sw + 1 ] ?? 0 ) << ( 32 - $ss ) ) | ( ( $m[ $sw + 2 ] ?? 0 ) << ( 64 - $ss ) );
+			$ds = ( $d & 3 ) << 3;
+			$dw = $d >> 2;
+			$e  = $ds + ( $n << 3 );
+			if ( $e <= 32 ) {
+				$k        = ( ( 1 << ( $n << 3 ) ) - 1 ) << $ds;
+				$m[ $dw ] = ( $m[ $dw ] & ~$k ) | ( ( $v << $ds ) & $k );
+				return;
+			}
+			$k        = ( 0xFFFFFFFF << $ds ) & 0xFFFFFFFF;
+			$m[ $dw ] = ( $m[ $dw ] & ~$k ) | ( ( $v << $ds ) & $k );
+			if ( $e <= 64 ) {
+				$k            = ( 1 << ( $e - 32 ) ) - 1;
+				$m[ $dw + 1 ] = ( $m[ $dw + 1 ] & ~$k ) | ( ( $v >> ( 32 - $ds ) ) & $k );
+				return;
+			}
+			$m[ $dw + 1 ] = ( $v >> ( 32 - $ds ) ) & 0xFFFFFFFF;
+			$k            = ( 1 << ( $e - 64 ) ) - 1;
+			$m[ $dw + 2 ] = ( $m[ $dw + 2 ] & ~$k ) | ( ( $v >> ( 64 - $ds ) ) & $k );
+			return;
+		}
 		if ( $d > $s && $d < $s + $n ) {
 			if ( 0 !== ( ( $d | $s | $n ) & 3 ) ) {
 				$this->write( $d, $this->read( $s, $n ) );
