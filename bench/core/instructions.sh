@@ -1,18 +1,15 @@
 #!/usr/bin/env bash
-# Deterministic cost of a generated PHP core: x86 instructions per core call under callgrind (valgrind),
-# opcache on, JIT off, over the golden vectors' inputs of OPS (default authorize,settle_usage):
-# (Ir of 3 rounds - Ir of 1 round) / (2 * inputs), so loading and compiling the file cancel out.
-#   bench/core/instructions.sh [FILE (default php-bridge/generated/core.php)] [OPS|all]
-# Takes minutes (valgrind); the figure does not depend on the machine's load.
+# x86 instructions per call of the generated PHP core (callgrind; opcache on, JIT off), for comparing
+# generator changes deterministically (docs/core.md, wasm2php/README.md):
+#   bench/core/instructions.sh [CORE.php] [metered|all] [ROUNDS]
+# metered: the authorize + settle_usage vector inputs (default); all: every vector input.
 set -euo pipefail
+command -v valgrind >/dev/null || { echo "bench/core/instructions.sh needs valgrind (apt-get install valgrind; not used by any test)" >&2; exit 2; }
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 core="$(realpath "${1:-$ROOT/php-bridge/generated/core.php}")"
-ops="${2:-authorize,settle_usage}"
-command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
-run() { php -d ffi.enable=0 -d opcache.enable_cli=1 -d opcache.jit=off "$ROOT/bench/core/instructions-run.php" "$core" "$ops" "$1"; }
-ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null php -d ffi.enable=0 -d opcache.enable_cli=1 -d opcache.jit=off \
-  "$ROOT/bench/core/instructions-run.php" "$core" "$ops" "$1" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
-n=$(run 0 2>&1 | awk '{print $1}')
-a=$(ir 1)
-b=$(ir 3)
-echo "$(basename "$core") $ops: $(( (b - a) / (2 * n) )) x86 instructions per call ($n inputs)"
+out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --collect-atstart=no --toggle-collect=zend_call_function \
+  php -d opcache.enable_cli=1 -d opcache.jit=off -d memory_limit=512M "$ROOT/bench/core/instructions.php" "$core" "${3:-1}" "${2:-metered}" 2>&1)
+ir=$(echo "$out" | sed -n 's/.*Collected : //p')
+calls=$(echo "$out" | sed -n 's/.*calls=\([0-9]*\).*/\1/p')
+[ -n "$ir" ] && [ -n "$calls" ] && [ "$calls" -gt 0 ] || { echo "$out" >&2; exit 1; }
+echo "$(echo "$out" | grep ' inputs=')  instructions per call: $((ir / calls))"

@@ -206,17 +206,20 @@ struct Entry {
     cond: Option<String>,
     /// An i32 known as a signed PHP int too (sign extensions): what `s32` of `e` would compute.
     signed: Option<String>,
+    /// The value is local N plus a constant (mod 2^32): assigning it to a local with a word index
+    /// derives that index from N's.
+    lin: Option<(u32, i64)>,
 }
 
 impl Entry {
     fn konst(s: String) -> Entry {
-        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None }
+        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None, lin: None }
     }
     fn slot(k: usize) -> Entry {
-        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None }
+        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None, lin: None }
     }
     fn local(i: u32) -> Entry {
-        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None }
+        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None, lin: None }
     }
     fn simple(&self) -> bool {
         self.konst || (self.e.starts_with('$') && self.e[1..].bytes().skip(1).all(|b| b.is_ascii_digit()))
@@ -258,9 +261,20 @@ struct Gen<'m, 'a> {
     in_switch: usize,
     /// How loads and stores name the memory: `$m` (a local reference to it) or `$this->m`.
     mem: &'static str,
+    /// Locals that carry a word index `$wN` (updated with every assignment): an access off such a
+    /// base is `$m[$wN + k] ?? helper` instead of an alignment test, a shift and an add.
+    wcache: Vec<bool>,
+    counts: Counts,
 }
 
-pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32) -> Result<String, Error> {
+/// What a function's first (discarded) generation counts per local: memory accesses using it as
+/// their base, and assignments to it (parameters count their entry as one).
+struct Counts {
+    base_uses: Vec<u32>,
+    sets: Vec<u32>,
+}
+
+pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32, word_index_all: bool) -> Result<String, Error> {
     let f = &m.funcs[idx as usize];
     let ty = m.func_type(idx);
     let mut local_types: Vec<ValType> = ty.params().to_vec();
@@ -270,6 +284,16 @@ pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32)
         local_types.extend(std::iter::repeat_n(t, n as usize));
     }
     let np = ty.params().len();
+    let nl = local_types.len();
+    // Pass 1 counts how each local is used; pass 2 gives a word index `$wN` to the locals that are
+    // used as a memory base at least twice as often as they are assigned (see `Gen::wcache`).
+    let (_, counts) = body(m, names, fwd, idx, vec![false; nl])?;
+    // (Measured on the core: at least 1.5 times beat 1 and 2 times; weighting uses inside loops did not help.)
+    let wcache: Vec<bool> = (0..nl)
+        .map(|i| local_types[i] == ValType::I32 && (word_index_all || 2 * counts.base_uses[i] >= 3 * (counts.sets[i] + u32::from(i < np)).max(1)))
+        .collect();
+    let (text, _) = body(m, names, fwd, idx, wcache.clone())?;
+
     let params: Vec<String> = (0..np).map(|i| format!("int $l{i}")).collect();
     let ret = if ty.results().is_empty() { "void" } else { "int" };
     let mut out = String::new();
@@ -279,21 +303,48 @@ pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32)
         out.push('\n');
     }
     let _ = writeln!(out, "\tprivate function {}({}): {ret} {{", names[idx as usize], params.join(", "));
-    let head = out.len();
-    // One statement per local: PHP 8.2's tracing JIT reports chained `$a = $b = 0` locals as undefined.
-    if np < local_types.len() {
-        out.push_str("\t\t");
-        for i in np..local_types.len() {
-            let _ = write!(out, "$l{i} = 0; ");
-        }
-        out.push('\n');
-    }
     // A function that touches memory binds it to a local reference (`$m = &$this->m`): one opcode
     // less per access (-10% instructions on the core). Helpers and callees keep using `$this->m`,
     // the same array through the reference; memory.grow assigns through it too. (PHP 8.2's tracing
     // JIT miscomputes the core with or without this binding; the spec tests pass under it either way.)
+    if text.contains("$m[") {
+        out.push_str("\t\t$m = &$this->m;\n");
+    }
+    // One statement per local: PHP 8.2's tracing JIT reports chained `$a = $b = 0` locals as undefined.
+    if np < nl || wcache.iter().any(|w| *w) {
+        out.push_str("\t\t");
+        for i in np..nl {
+            let _ = write!(out, "$l{i} = 0; ");
+        }
+        for (i, w) in wcache.iter().enumerate() {
+            if *w {
+                if i < np {
+                    let _ = write!(out, "{} ", word_index(i as u32));
+                } else {
+                    let _ = write!(out, "$w{i} = 0; ");
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&text);
+    out.push_str("\t}\n");
+    Ok(out)
+}
+
+/// `$wN = …`: the word index of local N when it is word-aligned, else a negative index no memory
+/// word has, so an access through it falls back to the helper that handles any address.
+fn word_index(i: u32) -> String {
+    format!("$w{i} = ($l{i} & 3) === 0 ? $l{i} >> 2 : -4294967296;")
+}
+
+fn body(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32, wcache: Vec<bool>) -> Result<(String, Counts), Error> {
+    let f = &m.funcs[idx as usize];
+    let ty = m.func_type(idx);
+    let nl = wcache.len();
+    let counts = Counts { base_uses: vec![0; nl], sets: vec![0; nl] };
     let mem = "$m";
-    let mut g = Gen { m, names, fwd, tmp: 0, out, stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem };
+    let mut g = Gen { m, names, fwd, tmp: 0, out: String::new(), stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem, wcache, counts };
     g.frames.push(Frame { kind: Kind::Func, base: 0, nparams: 0, nresults: ty.results().len(), targeted: false, then_live: false });
     let mut r = f.body.get_operators_reader()?;
     while !r.eof() {
@@ -303,11 +354,7 @@ pub fn function(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32)
             other => other,
         })?;
     }
-    g.out.push_str("\t}\n");
-    if mem == "$m" && g.out[head..].contains("$m[") {
-        g.out.insert_str(head, "\t\t$m = &$this->m;\n");
-    }
-    Ok(g.out)
+    Ok((g.out, g.counts))
 }
 
 impl Gen<'_, '_> {
@@ -341,6 +388,7 @@ impl Gen<'_, '_> {
             konst: false,
             cond: None,
             signed: None,
+            lin: None,
         });
     }
 
@@ -534,10 +582,47 @@ impl Gen<'_, '_> {
         (v < 1 << 32).then_some(v)
     }
 
+    /// The local whose word index `$wN` addresses this base, if it has one (pass 1 counts the use).
+    fn wbase(&mut self, a: &Entry, mem: &MemArg) -> Option<(String, u64)> {
+        if a.konst || mem.offset >= 1 << 32 {
+            return None;
+        }
+        let i: usize = a.e.strip_prefix("$l")?.parse().ok()?;
+        self.counts.base_uses[i] += 1;
+        if !self.wcache[i] {
+            return None;
+        }
+        let k = mem.offset >> 2;
+        let wi = if k == 0 { format!("$w{i}") } else { format!("$w{i} + {k}") };
+        Some((wi, (mem.offset & 3) * 8))
+    }
+
     fn load(&mut self, mem: &MemArg, kind: &str) {
         let a = self.pop();
         let ad = Self::addr(&a, mem);
         let m = self.mem;
+        if let Some((wi, sh)) = self.wbase(&a, mem) {
+            let e = match (kind, sh) {
+                ("32", 0) => format!("({m}[{wi}] ?? $this->ld32({ad}))"),
+                ("32", _) => format!("(isset({m}[($t = {wi}) + 1]) ? ((({m}[$t] >> {sh}) | ({m}[$t + 1] << {})) & {MASK}) : $this->ld32({ad}))", 32 - sh),
+                ("64", 0) => format!("(isset({m}[($t = {wi}) + 1]) ? ({m}[$t] | ({m}[$t + 1] << 32)) : $this->ld64({ad}))"),
+                ("64", _) => format!(
+                    "(isset({m}[($t = {wi}) + 2]) ? (({m}[$t] >> {sh}) | ({m}[$t + 1] << {}) | ({m}[$t + 2] << {})) : $this->ld64({ad}))",
+                    32 - sh,
+                    64 - sh
+                ),
+                ("8u", 0) => format!("(({m}[{wi}] ?? $this->ld8({ad})) & 0xFF)"),
+                ("8u", 24) => format!("(({m}[{wi}] ?? ($this->ld8({ad}) << 24)) >> 24)"),
+                ("8u", _) => format!("((({m}[{wi}] ?? ($this->ld8({ad}) << {sh})) >> {sh}) & 0xFF)"),
+                ("16u", 0) => format!("(({m}[{wi}] ?? $this->ld16({ad})) & 0xFFFF)"),
+                ("16u", 16) => format!("(({m}[{wi}] ?? ($this->ld16({ad}) << 16)) >> 16)"),
+                ("16u", 8) => format!("((({m}[{wi}] ?? ($this->ld16({ad}) << 8)) >> 8) & 0xFFFF)"),
+                _ => format!("$this->ld16({ad})"),
+            };
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().impure = true;
+            return;
+        }
         if let Some(k) = Self::const_addr(&a, mem) {
             let (w, sh) = (k >> 2, (k & 3) * 8);
             let e = match (kind, sh) {
@@ -549,6 +634,15 @@ impl Gen<'_, '_> {
                 ("16u", 0) => Some(format!("(({m}[{w}] ?? self::oob()) & 0xFFFF)")),
                 ("16u", 16) => Some(format!("(({m}[{w}] ?? self::oob()) >> 16)")),
                 ("16u", 8) => Some(format!("((({m}[{w}] ?? self::oob()) >> 8) & 0xFFFF)")),
+                // Unaligned constant addresses: the words are known, the shifts constant.
+                ("32", _) => Some(format!("(((({m}[{w}] ?? self::oob()) >> {sh}) | (({m}[{}] ?? self::oob()) << {})) & {MASK})", w + 1, 32 - sh)),
+                ("64", _) => Some(format!(
+                    "((({m}[{w}] ?? self::oob()) >> {sh}) | (({m}[{}] ?? self::oob()) << {}) | (({m}[{}] ?? self::oob()) << {}))",
+                    w + 1,
+                    32 - sh,
+                    w + 2,
+                    64 - sh
+                )),
                 _ => None,
             };
             if let Some(e) = e {
@@ -565,6 +659,26 @@ impl Gen<'_, '_> {
                 format!("(({b} & 3) === 0 ? ({m}[{wi}] ?? self::oob()) : $this->ld32({ad}))")
             } else {
                 format!("(({b} & 3) === 0 ? (({m}[$t = {wi}] ?? self::oob()) | (({m}[$t + 1] ?? self::oob()) << 32)) : $this->ld64({ad}))")
+            };
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().impure = true;
+            return;
+        }
+        // A simple base with an offset that is not a word multiple (fields after a tag byte, packed
+        // structs): when the base is word-aligned, as it nearly always is, the words and shifts are
+        // known at compile time; the helper only serves an unaligned base.
+        if a.simple() && !a.konst && mem.offset < 1 << 32 && (kind == "32" || kind == "64") {
+            let b = &a.e;
+            let (k, sh) = (mem.offset >> 2, (mem.offset & 3) * 8);
+            let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
+            let e = if kind == "32" {
+                format!("(({b} & 3) === 0 ? (((({m}[$t = {wi}] ?? self::oob()) >> {sh}) | (({m}[$t + 1] ?? self::oob()) << {})) & {MASK}) : $this->ld32({ad}))", 32 - sh)
+            } else {
+                format!(
+                    "(({b} & 3) === 0 ? ((({m}[$t = {wi}] ?? self::oob()) >> {sh}) | (({m}[$t + 1] ?? self::oob()) << {}) | (({m}[$t + 2] ?? self::oob()) << {})) : $this->ld64({ad}))",
+                    32 - sh,
+                    64 - sh
+                )
             };
             self.push(e, &[&a]);
             self.stack.last_mut().unwrap().impure = true;
@@ -626,6 +740,36 @@ impl Gen<'_, '_> {
             "$sv".to_owned()
         };
         let m = self.mem;
+        if let Some((wi, sh)) = self.wbase(&a, mem) {
+            let ad = Self::addr(&a, mem);
+            let keep = (1u64 << sh) - 1;
+            let high = 0xFFFF_FFFFu64 ^ keep;
+            let s = match (width, sh) {
+                (32, 0) if !wi.contains(' ') => format!("if (isset({m}[{wi}])) {{ {m}[{wi}] = {ve}; }} else {{ $this->st32({ad}, {ve}); }}"),
+                (32, 0) => format!("if (isset({m}[$sw = {wi}])) {{ {m}[$sw] = {ve}; }} else {{ $this->st32({ad}, {ve}); }}"),
+                (64, 0) => format!("if (isset({m}[($sw = {wi}) + 1])) {{ {m}[$sw] = {ve} & {MASK}; {m}[$sw + 1] = ({ve} >> 32) & {MASK}; }} else {{ $this->st64({ad}, {ve}); }}"),
+                (32, _) => format!(
+                    "if (isset({m}[($sw = {wi}) + 1])) {{ {m}[$sw] = ({m}[$sw] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[$sw + 1] = ({m}[$sw + 1] & {high}) | ({ve} >> {}); }} else {{ $this->st32({ad}, {ve}); }}",
+                    32 - sh
+                ),
+                (64, _) => format!(
+                    "if (isset({m}[($sw = {wi}) + 2])) {{ {m}[$sw] = ({m}[$sw] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[$sw + 1] = ({ve} >> {}) & {MASK}; {m}[$sw + 2] = ({m}[$sw + 2] & {high}) | (({ve} >> {}) & {keep}); }} else {{ $this->st64({ad}, {ve}); }}",
+                    32 - sh,
+                    64 - sh
+                ),
+                (8, _) => format!(
+                    "if (isset({m}[$sw = {wi}])) {{ {m}[$sw] = ({m}[$sw] & {}) | (({ve} & 0xFF) << {sh}); }} else {{ $this->st8({ad}, {ve}); }}",
+                    !(0xFFu64 << sh) & 0xFFFF_FFFF
+                ),
+                (16, 0 | 8 | 16) => format!(
+                    "if (isset({m}[$sw = {wi}])) {{ {m}[$sw] = ({m}[$sw] & {}) | (({ve} & 0xFFFF) << {sh}); }} else {{ $this->st16({ad}, {ve}); }}",
+                    !(0xFFFFu64 << sh) & 0xFFFF_FFFF
+                ),
+                _ => format!("$this->st16({ad}, {ve});"),
+            };
+            self.line(&s);
+            return;
+        }
         // A simple base and a word-multiple offset: the alignment test is on the base, the word
         // index is the base's plus a constant (no temporary for the address).
         if a.simple() && !a.konst && mem.offset.is_multiple_of(4) && mem.offset < 1 << 32 && (width == 32 || width == 64) {
@@ -637,6 +781,30 @@ impl Gen<'_, '_> {
                 format!("if (({b} & 3) === 0 && isset({m}[$sw = {wi}])) {{ {m}[$sw] = {ve}; }} else {{ $this->st32({ad}, {ve}); }}")
             } else {
                 format!("if (({b} & 3) === 0 && isset({m}[($sw = {wi}) + 1])) {{ {m}[$sw] = {ve} & {MASK}; {m}[$sw + 1] = ({ve} >> 32) & {MASK}; }} else {{ $this->st64({ad}, {ve}); }}")
+            };
+            self.line(&s);
+            return;
+        }
+        // Not a word-multiple offset off a simple base: constant words and shifts when the base is
+        // word-aligned (the usual case), the helper otherwise.
+        if a.simple() && !a.konst && mem.offset < 1 << 32 && (width == 32 || width == 64) {
+            let b = &a.e;
+            let (k, sh) = (mem.offset >> 2, (mem.offset & 3) * 8);
+            let wi = if k == 0 { format!("{b} >> 2") } else { format!("({b} >> 2) + {k}") };
+            let ad = Self::addr(&a, mem);
+            let keep = (1u64 << sh) - 1;
+            let high = 0xFFFF_FFFFu64 ^ keep;
+            let s = if width == 32 {
+                format!(
+                    "if (({b} & 3) === 0 && isset({m}[($sw = {wi}) + 1])) {{ {m}[$sw] = ({m}[$sw] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[$sw + 1] = ({m}[$sw + 1] & {high}) | ({ve} >> {}); }} else {{ $this->st32({ad}, {ve}); }}",
+                    32 - sh
+                )
+            } else {
+                format!(
+                    "if (({b} & 3) === 0 && isset({m}[($sw = {wi}) + 2])) {{ {m}[$sw] = ({m}[$sw] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[$sw + 1] = ({ve} >> {}) & {MASK}; {m}[$sw + 2] = ({m}[$sw + 2] & {high}) | (({ve} >> {}) & {keep}); }} else {{ $this->st64({ad}, {ve}); }}",
+                    32 - sh,
+                    64 - sh
+                )
             };
             self.line(&s);
             return;
@@ -655,6 +823,26 @@ impl Gen<'_, '_> {
                 (32, 0) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = {ve}; }} else {{ self::oob(); }}")),
                 (64, 0) => Some(format!("if (isset({m}[{}])) {{ {m}[{w}] = {ve} & {MASK}; {m}[{}] = ({ve} >> 32) & {MASK}; }} else {{ self::oob(); }}", w + 1, w + 1)),
                 (8, _) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFu64 << sh) & 0xFFFF_FFFF)),
+                (32, _) => {
+                    let keep = (1u64 << sh) - 1;
+                    Some(format!(
+                        "if (isset({m}[{w1}])) {{ {m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({m}[{w1}] & {}) | ({ve} >> {}); }} else {{ self::oob(); }}",
+                        0xFFFF_FFFFu64 ^ keep,
+                        32 - sh,
+                        w1 = w + 1
+                    ))
+                }
+                (64, _) => {
+                    let keep = (1u64 << sh) - 1;
+                    Some(format!(
+                        "if (isset({m}[{w2}])) {{ {m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({ve} >> {}) & {MASK}; {m}[{w2}] = ({m}[{w2}] & {}) | (({ve} >> {}) & {keep}); }} else {{ self::oob(); }}",
+                        32 - sh,
+                        0xFFFF_FFFFu64 ^ keep,
+                        64 - sh,
+                        w1 = w + 1,
+                        w2 = w + 2
+                    ))
+                }
                 (16, 0 | 8 | 16) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFFFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFFFu64 << sh) & 0xFFFF_FFFF)),
                 _ => None,
             };
@@ -902,7 +1090,26 @@ impl Gen<'_, '_> {
                 let v = self.pop();
                 let h = self.stack.len();
                 self.flush(h, |e| e.locals.contains(&local_index));
-                let s = format!("$l{local_index} = {};", v.e);
+                self.counts.sets[local_index as usize] += 1;
+                let mut s = format!("$l{local_index} = {};", v.e);
+                if self.wcache[local_index as usize] {
+                    s.push(' ');
+                    // Off another local with a word index by a word multiple: derived with one add.
+                    // (An unaligned base keeps a negative index; a sum that wraps past 2^32 gives an
+                    // index beyond any memory or below 0: either way the helper sees the real address.)
+                    let lin = v.lin.or_else(|| v.e.strip_prefix("$l").and_then(|n| n.parse::<u32>().ok()).map(|l| (l, 0)));
+                    match lin {
+                        Some((l, c)) if self.wcache[l as usize] && c % 4 == 0 => {
+                            let k = c / 4;
+                            let _ = match k.cmp(&0) {
+                                std::cmp::Ordering::Equal => write!(s, "$w{local_index} = $w{l};"),
+                                std::cmp::Ordering::Greater => write!(s, "$w{local_index} = $w{l} + {k};"),
+                                std::cmp::Ordering::Less => write!(s, "$w{local_index} = $w{l} - {};", -k),
+                            };
+                        }
+                        _ => s.push_str(&word_index(local_index)),
+                    }
+                }
                 self.line(&s);
                 if matches!(op, Operator::LocalTee { .. }) {
                     self.stack.push(Entry::local(local_index));
@@ -911,7 +1118,7 @@ impl Gen<'_, '_> {
             Operator::GlobalGet { global_index } => {
                 let g = &self.m.globals[global_index as usize];
                 if g.mutable {
-                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None });
+                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None });
                 } else {
                     self.stack.push(Entry::konst(literal(g.ty, g.init)));
                 }
@@ -957,7 +1164,7 @@ impl Gen<'_, '_> {
                 self.store(&memarg, 32)
             }
             Operator::MemorySize { mem: 0 } => {
-                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None });
+                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None });
             }
             Operator::MemoryGrow { mem: 0 } => {
                 let n = self.pop();
@@ -1006,8 +1213,18 @@ impl Gen<'_, '_> {
             Operator::I32Clz => self.un(|a| format!("self::clz32({a})")),
             Operator::I32Ctz => self.un(|a| format!("self::ctz32({a})")),
             Operator::I32Popcnt => self.un(|a| format!("self::popcnt32({a})")),
-            Operator::I32Add => self.bin(|a, b| format!("(({a} + {b}) & {MASK})")),
-            Operator::I32Sub => self.bin(|a, b| format!("(({a} - {b}) & {MASK})")),
+            Operator::I32Add | Operator::I32Sub => {
+                let b = self.pop();
+                let a = self.pop();
+                let (sign, op) = if matches!(op, Operator::I32Add) { (1, "+") } else { (-1, "-") };
+                let e = format!("(({} {op} {}) & {MASK})", a.e, b.e);
+                let lin = match (a.e.strip_prefix("$l").and_then(|n| n.parse::<u32>().ok()), b.konst, b.e.parse::<u32>()) {
+                    (Some(l), true, Ok(c)) => Some((l, sign * i64::from(c))),
+                    _ => None,
+                };
+                self.push(e, &[&a, &b]);
+                self.stack.last_mut().unwrap().lin = lin;
+            }
             Operator::I32Mul => {
                 let b = self.pop();
                 let a = self.pop();
@@ -1049,9 +1266,16 @@ impl Gen<'_, '_> {
             Operator::I64Sub => self.wrap64("-", "sub64"),
             Operator::I64Mul => self.wrap64("*", "mul64"),
             Operator::I64DivS => self.bin(|a, b| format!("intdiv({a}, {b})")),
-            Operator::I64DivU => self.bin(|a, b| format!("self::divu64({a}, {b})")),
+            // A positive constant divisor: a non-negative dividend is PHP's own division.
+            Operator::I64DivU => self.bin(|a, b| match b.parse::<i64>() {
+                Ok(c) if c > 0 => format!("((($qd = {a}) >= 0) ? intdiv($qd, {c}) : self::divu64($qd, {c}))"),
+                _ => format!("self::divu64({a}, {b})"),
+            }),
             Operator::I64RemS => self.bin(|a, b| format!("({a} % {b})")),
-            Operator::I64RemU => self.bin(|a, b| format!("self::remu64({a}, {b})")),
+            Operator::I64RemU => self.bin(|a, b| match b.parse::<i64>() {
+                Ok(c) if c > 0 => format!("((($qd = {a}) >= 0) ? $qd % {c} : self::remu64($qd, {c}))"),
+                _ => format!("self::remu64({a}, {b})"),
+            }),
             Operator::I64Shl => self.bin(|a, b| match b.parse::<i64>() {
                 Ok(n) => format!("({a} << {})", n & 63),
                 Err(_) => format!("({a} << ({b} & 63))"),

@@ -53,11 +53,15 @@ pub struct Options {
     /// Their memory is checked as a whole, so an out-of-bounds range traps even when an earlier
     /// byte differs. For modules whose `memcmp` is the C one (`--libc-intrinsics`; the core's is).
     pub libc_intrinsics: bool,
+    /// Tests only: every i32 local gets a word index (normally only locals used as a memory base
+    /// more often than they are assigned), so the spec tests reach those access paths and their
+    /// fallbacks (unaligned bases, out-of-bounds addresses).
+    pub word_index_all: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { namespace: String::new(), class: "WasmModule".into(), header: Vec::new(), lenient: false, libc_intrinsics: false }
+        Options { namespace: String::new(), class: "WasmModule".into(), header: Vec::new(), lenient: false, libc_intrinsics: false, word_index_all: false }
     }
 }
 
@@ -91,7 +95,7 @@ pub fn compile_report(wasm: &[u8], opts: &Options) -> Result<(String, Vec<String
         let result = if cmp {
             Ok(runtime::memcmp(&names_pre[i as usize]))
         } else if int_only(t) {
-            codegen::function(&m, &names_pre, &fwd, i)
+            codegen::function(&m, &names_pre, &fwd, i, opts.word_index_all)
         } else { Err(Error::Unsupported("float signature".into())) };
         match result {
             Ok(b) => {

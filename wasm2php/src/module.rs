@@ -102,10 +102,8 @@ impl<'a> Module<'a> {
                         }
                     }
                 }
-                Payload::ImportSection(r) => {
-                    if r.count() > 0 {
-                        return Err(unsupported("imports (the module must be self-contained: build it without wasm-bindgen and without std I/O)"));
-                    }
+                Payload::ImportSection(r) if r.count() > 0 => {
+                    return Err(unsupported("imports (the module must be self-contained: build it without wasm-bindgen and without std I/O)"));
                 }
                 Payload::FunctionSection(r) => {
                     for t in r {

@@ -85,6 +85,19 @@ pub const HELPERS: &str = r#"
 		}
 	}
 
+	private function ld8( int $a ): int {
+		return ( ( $this->m[ $a >> 2 ] ?? self::oob() ) >> ( ( $a & 3 ) << 3 ) ) & 0xFF;
+	}
+
+	private function st8( int $a, int $v ): void {
+		$w = $a >> 2;
+		if ( ! isset( $this->m[ $w ] ) ) {
+			self::oob();
+		}
+		$s             = ( $a & 3 ) << 3;
+		$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $s ) ) | ( ( $v & 0xFF ) << $s );
+	}
+
 	private function ld16( int $a ): int {
 		$w = $a >> 2;
 		$s = ( $a & 3 ) << 3;
@@ -365,10 +378,38 @@ pub const HELPERS: &str = r#"
 		if ( 0 === $n || $d === $s ) {
 			return;
 		}
+		$m = &$this->m;
 		if ( 1 === $n ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
-			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			return;
+		}
+		if ( $n <= 8 ) {
+			// Up to 8 bytes (most of the core's copies: string pieces, at any alignment): read as one
+			// 64-bit value from the source's two or three words, then merged into the destination's under
+			// masks. The source is read whole before anything is written, so overlap needs no care.
+			$ss = ( $s & 3 ) << 3;
+			$sw = $s >> 2;
+			$v  = ( $m[ $sw ] >> $ss ) | ( ( $m[ $sw + 1 ] ?? 0 ) << ( 32 - $ss ) ) | ( ( $m[ $sw + 2 ] ?? 0 ) << ( 64 - $ss ) );
+			$ds = ( $d & 3 ) << 3;
+			$dw = $d >> 2;
+			$e  = $ds + ( $n << 3 );
+			if ( $e <= 32 ) {
+				$k        = ( ( 1 << ( $n << 3 ) ) - 1 ) << $ds;
+				$m[ $dw ] = ( $m[ $dw ] & ~$k ) | ( ( $v << $ds ) & $k );
+				return;
+			}
+			$k        = ( 0xFFFFFFFF << $ds ) & 0xFFFFFFFF;
+			$m[ $dw ] = ( $m[ $dw ] & ~$k ) | ( ( $v << $ds ) & $k );
+			if ( $e <= 64 ) {
+				$k            = ( 1 << ( $e - 32 ) ) - 1;
+				$m[ $dw + 1 ] = ( $m[ $dw + 1 ] & ~$k ) | ( ( $v >> ( 32 - $ds ) ) & $k );
+				return;
+			}
+			$m[ $dw + 1 ] = ( $v >> ( 32 - $ds ) ) & 0xFFFFFFFF;
+			$k            = ( 1 << ( $e - 64 ) ) - 1;
+			$m[ $dw + 2 ] = ( $m[ $dw + 2 ] & ~$k ) | ( ( $v >> ( 64 - $ds ) ) & $k );
 			return;
 		}
 		if ( $d > $s && $d < $s + $n ) {
@@ -379,14 +420,14 @@ pub const HELPERS: &str = r#"
 			$dw = $d >> 2;
 			$sw = $s >> 2;
 			for ( $i = ( $n >> 2 ) - 1; $i >= 0; $i-- ) {
-				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+				$m[ $dw + $i ] = $m[ $sw + $i ];
 			}
 			return;
 		}
 		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
-			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			++$d;
 			++$s;
 			--$n;
@@ -397,15 +438,15 @@ pub const HELPERS: &str = r#"
 		$sh = ( $s & 3 ) << 3;
 		if ( 0 === $sh ) {
 			for ( $i = 0; $i < $k; $i++ ) {
-				$this->m[ $dw + $i ] = $this->m[ $sw + $i ];
+				$m[ $dw + $i ] = $m[ $sw + $i ];
 			}
 		} elseif ( $k > 0 ) {
 			// Source word $sw + $i + 1 is read before destination word $dw + $i (<= $sw + $i) is written.
 			$rs  = 32 - $sh;
-			$cur = $this->m[ $sw ];
+			$cur = $m[ $sw ];
 			for ( $i = 0; $i < $k; $i++ ) {
-				$nx                   = $this->m[ $sw + $i + 1 ];
-				$this->m[ $dw + $i ] = ( ( $cur >> $sh ) | ( $nx << $rs ) ) & 0xFFFFFFFF;
+				$nx                   = $m[ $sw + $i + 1 ];
+				$m[ $dw + $i ] = ( ( $cur >> $sh ) | ( $nx << $rs ) ) & 0xFFFFFFFF;
 				$cur                  = $nx;
 			}
 		}
@@ -414,7 +455,7 @@ pub const HELPERS: &str = r#"
 		for ( $n &= 3; $n > 0; $n-- ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
-			$this->m[ $w ] = ( $this->m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $this->m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
+			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
 			++$d;
 			++$s;
 		}

