@@ -46,8 +46,13 @@ final class ConversationList {
 	 * @var int
 	 */
 	public static $walk_rows_cap = 20000;
-	/** @var float seconds, see $walk_rows_cap */
-	public static $walk_budget_s = 0.1;
+	/**
+	 * Seconds, see $walk_rows_cap. 0.09 rather than 0.1: the page's own reads come on top, and two
+	 * frequent words that never meet answered in 102 ms in-process at 0.1 (quiet, 1,000,000 rows).
+	 *
+	 * @var float
+	 */
+	public static $walk_budget_s = 0.09;
 
 	/** @return array|WP_Error {items, next_cursor, partial} */
 	public static function page( Filters $f, int $per_page, string $cursor = '' ) {
