@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # x86 instructions per call of the generated PHP core (callgrind; opcache on, JIT off), for comparing
 # generator changes deterministically (docs/core.md, wasm2php/README.md):
-#   bench/core/instructions.sh [CORE.php] [metered|all] [ROUNDS]
-# metered: the authorize + settle_usage vector inputs (default); all: every vector input.
+#   bench/core/instructions.sh [CORE.php] [metered|all|mean] [ROUNDS]
+# metered: the authorize + settle_usage vector inputs (default); all: every vector input; mean: the
+# successful inputs with every operation weighted equally (backends.php's "mean", the ≤ 150 µs target).
 set -euo pipefail
 command -v valgrind >/dev/null || { echo "bench/core/instructions.sh needs valgrind (apt-get install valgrind; not used by any test)" >&2; exit 2; }
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
