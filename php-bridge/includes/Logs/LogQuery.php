@@ -47,14 +47,7 @@ final class LogQuery {
 				$sql .= WordMatch::condition( $w );
 			}
 		}
-		foreach ( $s->terms as $w ) {
-			$sql .= TermIndex::condition( $w );
-		}
-		foreach ( $s->short as $w ) {
-			$like = '%' . $wpdb->esc_like( $w ) . '%';
-			$sql .= $wpdb->prepare( ' AND (l.user_message LIKE %s OR l.reply LIKE %s)', $like, $like );
-		}
-		return $sql;
+		return $sql . self::short_where( $s );
 	}
 
 	/**
@@ -63,7 +56,6 @@ final class LogQuery {
 	 * words occur anywhere.
 	 */
 	public static function scan_where( SearchTerms $s ): string {
-		global $wpdb;
 		$sql = '';
 		if ( count( $s->indexed ) > 1 ) {
 			// The cheap LIKEs of every word first (MariaDB evaluates them in order): a row without one of
@@ -75,7 +67,16 @@ final class LogQuery {
 		foreach ( $s->indexed as $w ) {
 			$sql .= WordMatch::condition( $w );
 		}
-		// Short words: the TermIndex is exact and per row (a primary-key lookup), so it is the row check too.
+		return $sql . self::short_where( $s );
+	}
+
+	/**
+	 * Short words, the same on both paths: the TermIndex is exact and per row (a primary-key lookup),
+	 * so it is the row check too; words it does not hold occur anywhere.
+	 */
+	private static function short_where( SearchTerms $s ): string {
+		global $wpdb;
+		$sql = '';
 		foreach ( $s->terms as $w ) {
 			$sql .= TermIndex::condition( $w );
 		}
