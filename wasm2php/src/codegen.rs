@@ -265,6 +265,8 @@ struct Gen<'m, 'a> {
     /// base is `$m[$wN + k] ?? helper` instead of an alignment test, a shift and an add.
     wcache: Vec<bool>,
     counts: Counts,
+    /// Words of the initial memory: a constant address below it needs no bounds check.
+    init_words: u64,
 }
 
 /// What a function's first (discarded) generation counts per local: memory accesses using it as
@@ -344,7 +346,7 @@ fn body(m: &Module<'_>, names: &[String], fwd: &[Option<Fwd>], idx: u32, wcache:
     let nl = wcache.len();
     let counts = Counts { base_uses: vec![0; nl], sets: vec![0; nl] };
     let mem = "$m";
-    let mut g = Gen { m, names, fwd, tmp: 0, out: String::new(), stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem, wcache, counts };
+    let mut g = Gen { m, names, fwd, tmp: 0, out: String::new(), stack: Vec::new(), frames: Vec::new(), dead: false, dead_nest: 0, in_switch: 0, mem, wcache, counts, init_words: m.memory.map_or(0, |(i, _)| i) * 16384 };
     g.frames.push(Frame { kind: Kind::Func, base: 0, nparams: 0, nresults: ty.results().len(), targeted: false, then_live: false });
     let mut r = f.body.get_operators_reader()?;
     while !r.eof() {
@@ -625,24 +627,27 @@ impl Gen<'_, '_> {
         }
         if let Some(k) = Self::const_addr(&a, mem) {
             let (w, sh) = (k >> 2, (k & 3) * 8);
+            // Words below the initial memory always exist (memory never shrinks): no guard.
+            let last = w + match (kind, sh) {
+                ("64", 0) | ("32", 1..) => 1,
+                ("64", _) => 2,
+                ("16u", 24) => 1,
+                _ => 0,
+            };
+            let safe = last < self.init_words;
+            let rd = |w: u64| if safe { format!("{m}[{w}]") } else { format!("({m}[{w}] ?? self::oob())") };
             let e = match (kind, sh) {
-                ("32", 0) => Some(format!("({m}[{w}] ?? self::oob())")),
-                ("64", 0) => Some(format!("(({m}[{w}] ?? self::oob()) | (({m}[{}] ?? self::oob()) << 32))", w + 1)),
-                ("8u", 0) => Some(format!("(({m}[{w}] ?? self::oob()) & 0xFF)")),
-                ("8u", 24) => Some(format!("(({m}[{w}] ?? self::oob()) >> 24)")),
-                ("8u", _) => Some(format!("((({m}[{w}] ?? self::oob()) >> {sh}) & 0xFF)")),
-                ("16u", 0) => Some(format!("(({m}[{w}] ?? self::oob()) & 0xFFFF)")),
-                ("16u", 16) => Some(format!("(({m}[{w}] ?? self::oob()) >> 16)")),
-                ("16u", 8) => Some(format!("((({m}[{w}] ?? self::oob()) >> 8) & 0xFFFF)")),
+                ("32", 0) => Some(rd(w)),
+                ("64", 0) => Some(format!("({} | ({} << 32))", rd(w), rd(w + 1))),
+                ("8u", 0) => Some(format!("({} & 0xFF)", rd(w))),
+                ("8u", 24) => Some(format!("({} >> 24)", rd(w))),
+                ("8u", _) => Some(format!("(({} >> {sh}) & 0xFF)", rd(w))),
+                ("16u", 0) => Some(format!("({} & 0xFFFF)", rd(w))),
+                ("16u", 16) => Some(format!("({} >> 16)", rd(w))),
+                ("16u", 8) => Some(format!("(({} >> 8) & 0xFFFF)", rd(w))),
                 // Unaligned constant addresses: the words are known, the shifts constant.
-                ("32", _) => Some(format!("(((({m}[{w}] ?? self::oob()) >> {sh}) | (({m}[{}] ?? self::oob()) << {})) & {MASK})", w + 1, 32 - sh)),
-                ("64", _) => Some(format!(
-                    "((({m}[{w}] ?? self::oob()) >> {sh}) | (({m}[{}] ?? self::oob()) << {}) | (({m}[{}] ?? self::oob()) << {}))",
-                    w + 1,
-                    32 - sh,
-                    w + 2,
-                    64 - sh
-                )),
+                ("32", _) => Some(format!("((({} >> {sh}) | ({} << {})) & {MASK})", rd(w), rd(w + 1), 32 - sh)),
+                ("64", _) => Some(format!("(({} >> {sh}) | ({} << {}) | ({} << {}))", rd(w), rd(w + 1), 32 - sh, rd(w + 2), 64 - sh)),
                 _ => None,
             };
             if let Some(e) = e {
@@ -819,34 +824,37 @@ impl Gen<'_, '_> {
         };
         if let Some(k) = Self::const_addr(&a, mem) {
             let (w, sh) = (k >> 2, (k & 3) * 8);
-            let s = match (width, sh) {
-                (32, 0) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = {ve}; }} else {{ self::oob(); }}")),
-                (64, 0) => Some(format!("if (isset({m}[{}])) {{ {m}[{w}] = {ve} & {MASK}; {m}[{}] = ({ve} >> 32) & {MASK}; }} else {{ self::oob(); }}", w + 1, w + 1)),
-                (8, _) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFu64 << sh) & 0xFFFF_FFFF)),
-                (32, _) => {
-                    let keep = (1u64 << sh) - 1;
-                    Some(format!(
-                        "if (isset({m}[{w1}])) {{ {m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({m}[{w1}] & {}) | ({ve} >> {}); }} else {{ self::oob(); }}",
+            let keep = (1u64 << sh) - 1;
+            let body = match (width, sh) {
+                (32, 0) => Some((w, format!("{m}[{w}] = {ve};"))),
+                (64, 0) => Some((w + 1, format!("{m}[{w}] = {ve} & {MASK}; {m}[{}] = ({ve} >> 32) & {MASK};", w + 1))),
+                (8, _) => Some((w, format!("{m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFF) << {sh});", !(0xFFu64 << sh) & 0xFFFF_FFFF))),
+                (32, _) => Some((
+                    w + 1,
+                    format!(
+                        "{m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({m}[{w1}] & {}) | ({ve} >> {});",
                         0xFFFF_FFFFu64 ^ keep,
                         32 - sh,
                         w1 = w + 1
-                    ))
-                }
-                (64, _) => {
-                    let keep = (1u64 << sh) - 1;
-                    Some(format!(
-                        "if (isset({m}[{w2}])) {{ {m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({ve} >> {}) & {MASK}; {m}[{w2}] = ({m}[{w2}] & {}) | (({ve} >> {}) & {keep}); }} else {{ self::oob(); }}",
+                    ),
+                )),
+                (64, _) => Some((
+                    w + 2,
+                    format!(
+                        "{m}[{w}] = ({m}[{w}] & {keep}) | (({ve} << {sh}) & {MASK}); {m}[{w1}] = ({ve} >> {}) & {MASK}; {m}[{w2}] = ({m}[{w2}] & {}) | (({ve} >> {}) & {keep});",
                         32 - sh,
                         0xFFFF_FFFFu64 ^ keep,
                         64 - sh,
                         w1 = w + 1,
                         w2 = w + 2
-                    ))
-                }
-                (16, 0 | 8 | 16) => Some(format!("if (isset({m}[{w}])) {{ {m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFFFF) << {sh}); }} else {{ self::oob(); }}", !(0xFFFFu64 << sh) & 0xFFFF_FFFF)),
+                    ),
+                )),
+                (16, 0 | 8 | 16) => Some((w, format!("{m}[{w}] = ({m}[{w}] & {}) | (({ve} & 0xFFFF) << {sh});", !(0xFFFFu64 << sh) & 0xFFFF_FFFF))),
                 _ => None,
             };
-            if let Some(s) = s {
+            if let Some((last, body)) = body {
+                // Words below the initial memory always exist (memory never shrinks): no guard.
+                let s = if last < self.init_words { body } else { format!("if (isset({m}[{last}])) {{ {body} }} else {{ self::oob(); }}") };
                 self.line(&s);
                 return;
             }
