@@ -363,7 +363,7 @@ fn the_memcmp_intrinsic_answers_like_the_byte_loop() {
         std::fs::write(
             &script,
             format!(
-                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 24; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
+                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 24; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); for ($n = 0; $n <= 17; $n++) {{ $o[] = $m->invoke('cmp', [65536 - $n, 65519 - $n, $n]); $o[] = $m->invoke('cmp', [0, 65536 - $n, $n]); }} echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
                 file.display().to_string()
             ),
         )
