@@ -600,6 +600,18 @@ impl Gen<'_, '_> {
     }
 
     fn load(&mut self, mem: &MemArg, kind: &str) {
+        self.load_inner(mem, kind);
+        // A word read from the memory array is of unknown type to opcache's type inference, and
+        // everything computed from it then runs PHP's generic (type-checking) handlers; an (int)
+        // costs one cheap opcode and lets the rest use the integer-specialised ones (-2% on the
+        // core). Masked, shifted and or-ed forms are known integers already.
+        let top = self.stack.last_mut().unwrap();
+        if kind == "32" && !top.e.ends_with(" & 0xFFFFFFFF)") {
+            top.e = format!("((int) {})", top.e);
+        }
+    }
+
+    fn load_inner(&mut self, mem: &MemArg, kind: &str) {
         let a = self.pop();
         let ad = Self::addr(&a, mem);
         let m = self.mem;
