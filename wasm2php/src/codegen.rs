@@ -209,17 +209,21 @@ struct Entry {
     /// The value is local N plus a constant (mod 2^32): assigning it to a local with a word index
     /// derives that index from N's.
     lin: Option<(u32, i64)>,
+    /// An i32.add/sub result before its wrap (`(a + b)`: -2^32 < raw < 2^33). As a memory address
+    /// it indexes words directly: a value past 2^32 or below 0 has no word, so the fallback (given
+    /// the wrapped address) sees it.
+    raw: Option<String>,
 }
 
 impl Entry {
     fn konst(s: String) -> Entry {
-        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None, lin: None }
+        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None, lin: None, raw: None }
     }
     fn slot(k: usize) -> Entry {
-        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None, lin: None }
+        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None, lin: None, raw: None }
     }
     fn local(i: u32) -> Entry {
-        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None, lin: None }
+        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None }
     }
     fn simple(&self) -> bool {
         self.konst || (self.e.starts_with('$') && self.e[1..].bytes().skip(1).all(|b| b.is_ascii_digit()))
@@ -391,6 +395,7 @@ impl Gen<'_, '_> {
             cond: None,
             signed: None,
             lin: None,
+            raw: None,
         });
     }
 
@@ -704,6 +709,16 @@ impl Gen<'_, '_> {
         if a.simple() && mem.offset == 0 && kind == "8u" {
             let b = &a.e;
             let e = format!("((({m}[{b} >> 2] ?? self::oob()) >> (({b} & 3) << 3)) & 0xFF)");
+            self.push(e, &[&a]);
+            self.stack.last_mut().unwrap().impure = true;
+            return;
+        }
+        if let (Some(raw), 0, "8u" | "32" | "16u") = (&a.raw, mem.offset, kind) {
+            let e = match kind {
+                "32" => format!("((($t = {raw}) & 3) === 0 ? ({m}[$t >> 2] ?? $this->ld32($t & {MASK})) : $this->ld32($t & {MASK}))"),
+                "8u" => format!("((({m}[($t = {raw}) >> 2] ?? $this->ldw($t)) >> (($t & 3) << 3)) & 0xFF)"),
+                _ => format!("((($t = {raw}) & 3) === 3 ? $this->ld16($t & {MASK}) : ((({m}[$t >> 2] ?? $this->ldw($t)) >> (($t & 3) << 3)) & 0xFFFF))"),
+            };
             self.push(e, &[&a]);
             self.stack.last_mut().unwrap().impure = true;
             return;
@@ -1138,7 +1153,7 @@ impl Gen<'_, '_> {
             Operator::GlobalGet { global_index } => {
                 let g = &self.m.globals[global_index as usize];
                 if g.mutable {
-                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None });
+                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None });
                 } else {
                     self.stack.push(Entry::konst(literal(g.ty, g.init)));
                 }
@@ -1184,7 +1199,7 @@ impl Gen<'_, '_> {
                 self.store(&memarg, 32)
             }
             Operator::MemorySize { mem: 0 } => {
-                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None });
+                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None });
             }
             Operator::MemoryGrow { mem: 0 } => {
                 let n = self.pop();
@@ -1244,6 +1259,7 @@ impl Gen<'_, '_> {
                 };
                 self.push(e, &[&a, &b]);
                 self.stack.last_mut().unwrap().lin = lin;
+                self.stack.last_mut().unwrap().raw = Some(format!("({} {op} {})", a.e, b.e));
             }
             Operator::I32Mul => {
                 let b = self.pop();

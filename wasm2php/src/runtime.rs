@@ -111,6 +111,11 @@ pub const HELPERS: &str = r#"
 		}
 	}
 
+	/** The word holding byte $a, an address that may lie outside 0 .. 2^32-1 (it wraps, as wasm's i32 does). */
+	private function ldw( int $a ): int {
+		return $this->m[ ( $a & 0xFFFFFFFF ) >> 2 ] ?? self::oob();
+	}
+
 	private function ld8( int $a ): int {
 		return ( ( $this->m[ $a >> 2 ] ?? self::oob() ) >> ( ( $a & 3 ) << 3 ) ) & 0xFF;
 	}
