@@ -764,7 +764,10 @@ impl Gen<'_, '_> {
         let a = self.pop();
         let h = self.stack.len();
         self.flush(h, |e| e.impure);
-        let ve = if v.simple() {
+        // A value that each branch of the store reads once is written inline (evaluated once,
+        // in the branch taken) rather than through `$sv`.
+        let once = width <= 16 || (width == 32 && Self::const_addr(&a, mem).map_or(mem.offset, |k| k) & 3 == 0);
+        let ve = if v.simple() || once {
             v.e.clone()
         } else {
             let s = format!("$sv = {};", v.e);
