@@ -213,17 +213,20 @@ struct Entry {
     /// it indexes words directly: a value past 2^32 or below 0 has no word, so the fallback (given
     /// the wrapped address) sees it.
     raw: Option<String>,
+    /// A load cast to int: the expression without the cast, for uses that gain nothing from the
+    /// type (a store's value, a comparison).
+    uncast: Option<String>,
 }
 
 impl Entry {
     fn konst(s: String) -> Entry {
-        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None, lin: None, raw: None }
+        Entry { e: s, locals: Vec::new(), impure: false, slots: false, konst: true, cond: None, signed: None, lin: None, raw: None, uncast: None }
     }
     fn slot(k: usize) -> Entry {
-        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None, lin: None, raw: None }
+        Entry { e: format!("$s{k}"), locals: Vec::new(), impure: false, slots: true, konst: false, cond: None, signed: None, lin: None, raw: None, uncast: None }
     }
     fn local(i: u32) -> Entry {
-        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None }
+        Entry { e: format!("$l{i}"), locals: vec![i], impure: false, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None, uncast: None }
     }
     fn simple(&self) -> bool {
         self.konst || (self.e.starts_with('$') && self.e[1..].bytes().skip(1).all(|b| b.is_ascii_digit()))
@@ -396,6 +399,7 @@ impl Gen<'_, '_> {
             signed: None,
             lin: None,
             raw: None,
+            uncast: None,
         });
     }
 
@@ -612,6 +616,7 @@ impl Gen<'_, '_> {
         // core). Masked, shifted and or-ed forms are known integers already.
         let top = self.stack.last_mut().unwrap();
         if kind == "32" && !top.e.ends_with(" & 0xFFFFFFFF)") {
+            top.uncast = Some(top.e.clone());
             top.e = format!("((int) {})", top.e);
         }
     }
@@ -768,7 +773,7 @@ impl Gen<'_, '_> {
         // in the branch taken) rather than through `$sv`.
         let once = width <= 16 || (width == 32 && Self::const_addr(&a, mem).map_or(mem.offset, |k| k) & 3 == 0);
         let ve = if v.simple() || once {
-            v.e.clone()
+            v.uncast.clone().unwrap_or_else(|| v.e.clone())
         } else {
             let s = format!("$sv = {};", v.e);
             self.line(&s);
@@ -953,7 +958,7 @@ impl Gen<'_, '_> {
     fn cmp(&mut self, f: impl FnOnce(&str, &str) -> String) {
         let b = self.pop();
         let a = self.pop();
-        let c = f(&a.e, &b.e);
+        let c = f(a.uncast.as_ref().unwrap_or(&a.e), b.uncast.as_ref().unwrap_or(&b.e));
         self.push_cond(c, &[&a, &b]);
     }
 
@@ -1156,7 +1161,7 @@ impl Gen<'_, '_> {
             Operator::GlobalGet { global_index } => {
                 let g = &self.m.globals[global_index as usize];
                 if g.mutable {
-                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None });
+                    self.stack.push(Entry { e: format!("$this->g{global_index}"), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None, uncast: None });
                 } else {
                     self.stack.push(Entry::konst(literal(g.ty, g.init)));
                 }
@@ -1202,7 +1207,7 @@ impl Gen<'_, '_> {
                 self.store(&memarg, 32)
             }
             Operator::MemorySize { mem: 0 } => {
-                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None });
+                self.stack.push(Entry { e: "$this->pages".into(), locals: Vec::new(), impure: true, slots: false, konst: false, cond: None, signed: None, lin: None, raw: None, uncast: None });
             }
             Operator::MemoryGrow { mem: 0 } => {
                 let n = self.pop();
