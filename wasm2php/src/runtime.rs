@@ -410,6 +410,15 @@ pub const HELPERS: &str = r#"
 			return;
 		}
 		$m = &$this->m;
+		if ( 0 === ( ( $d | $s | $n ) & 3 ) && ( $d < $s || $d >= $s + $n ) ) {
+			// Word-aligned and forward-safe (the core's struct moves): word by word, nothing else.
+			$dw = $d >> 2;
+			$sw = $s >> 2;
+			for ( $e = $sw + ( $n >> 2 ); $sw < $e; ) {
+				$m[ $dw++ ] = $m[ $sw++ ];
+			}
+			return;
+		}
 		if ( 1 === $n ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
