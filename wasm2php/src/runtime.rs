@@ -464,13 +464,19 @@ pub const HELPERS: &str = r#"
 			}
 			return;
 		}
-		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
-			$x             = ( $d & 3 ) << 3;
-			$w             = $d >> 2;
-			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
-			++$d;
-			++$s;
-			--$n;
+		// The destination's unaligned head (1-3 bytes; n > 8 here) merged from one 32-bit read of the source.
+		$x = ( $d & 3 ) << 3;
+		if ( 0 !== $x ) {
+			$ss      = ( $s & 3 ) << 3;
+			$sw      = $s >> 2;
+			$v       = ( $m[ $sw ] >> $ss ) | ( ( $m[ $sw + 1 ] ?? 0 ) << ( 32 - $ss ) );
+			$w       = $d >> 2;
+			$k       = ( 0xFFFFFFFF << $x ) & 0xFFFFFFFF;
+			$m[ $w ] = ( $m[ $w ] & ~$k ) | ( ( $v << $x ) & $k );
+			$x       = 4 - ( $x >> 3 );
+			$d      += $x;
+			$s      += $x;
+			$n      -= $x;
 		}
 		$k  = $n >> 2;
 		$dw = $d >> 2;
@@ -492,12 +498,15 @@ pub const HELPERS: &str = r#"
 		}
 		$d += $k << 2;
 		$s += $k << 2;
-		for ( $n &= 3; $n > 0; $n-- ) {
-			$x             = ( $d & 3 ) << 3;
-			$w             = $d >> 2;
-			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
-			++$d;
-			++$s;
+		$n &= 3;
+		if ( $n > 0 ) {
+			// The tail (1-3 bytes) likewise, into the now word-aligned destination.
+			$ss      = ( $s & 3 ) << 3;
+			$sw      = $s >> 2;
+			$v       = ( $m[ $sw ] >> $ss ) | ( ( $m[ $sw + 1 ] ?? 0 ) << ( 32 - $ss ) );
+			$w       = $d >> 2;
+			$k       = ( 1 << ( $n << 3 ) ) - 1;
+			$m[ $w ] = ( $m[ $w ] & ~$k ) | ( $v & $k );
 		}
 	}
 
