@@ -28,9 +28,33 @@ pub fn php_string(s: &str) -> String {
 /// call per byte, longer ones as strings (`strspn` of the XOR finds the first unequal byte).
 pub fn memcmp(method: &str) -> String {
     format!(
-        "\n\t/** memcmp (libc intrinsic: same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$end = $this->pages << 16;\n\t\tif ($l0 + $l2 > $end || $l1 + $l2 > $end) {{ self::oob(); }}\n\t\tif ($l2 <= 16) {{\n\t\t\t$m = &$this->m;\n\t\t\tfor ($e = $l0 + $l2; $l0 < $e; $l0++, $l1++) {{\n\t\t\t\t$d = (($m[$l0 >> 2] >> (($l0 & 3) << 3)) & 0xFF) - (($m[$l1 >> 2] >> (($l1 & 3) << 3)) & 0xFF);\n\t\t\t\tif (0 !== $d) {{ return $d & 0xFFFFFFFF; }}\n\t\t\t}}\n\t\t\treturn 0;\n\t\t}}\n\t\t$x = $this->read($l0, $l2);\n\t\t$y = $this->read($l1, $l2);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
+        "\n\t/** memcmp (libc intrinsic: same answer as the byte loop) */\n\tprivate function {method}(int $l0, int $l1, int $l2): int {{\n\t\tif (0 === $l2) {{ return 0; }}\n\t\t$end = $this->pages << 16;\n\t\tif ($l0 + $l2 > $end || $l1 + $l2 > $end) {{ self::oob(); }}\n\t\tif ($l2 <= 16) {{\n{MEMCMP_SHORT}\t\t}}\n\t\t$x = $this->read($l0, $l2);\n\t\t$y = $this->read($l1, $l2);\n\t\tif ($x === $y) {{ return 0; }}\n\t\t$i = \\strspn($x ^ $y, \"\\0\");\n\t\treturn (\\ord($x[$i]) - \\ord($y[$i])) & 0xFFFFFFFF;\n\t}}\n"
     )
 }
+
+/// memcmp of at most 16 bytes: 8 bytes of each side at a time, each read as one 64-bit value
+/// from its two or three words (PHP's `<< 64` is 0, so an aligned side needs no case of its own;
+/// a word past the end of memory reads as 0 and is masked off), then the lowest unequal byte.
+const MEMCMP_SHORT: &str = "\t\t\t$m = &$this->m;
+\t\t\t$sa = ($l0 & 3) << 3;
+\t\t\t$sb = ($l1 & 3) << 3;
+\t\t\t$a = $l0 >> 2;
+\t\t\t$b = $l1 >> 2;
+\t\t\twhile (true) {
+\t\t\t\t$x = ($m[$a] >> $sa) | (($m[$a + 1] ?? 0) << (32 - $sa)) | (($m[$a + 2] ?? 0) << (64 - $sa));
+\t\t\t\t$y = ($m[$b] >> $sb) | (($m[$b + 1] ?? 0) << (32 - $sb)) | (($m[$b + 2] ?? 0) << (64 - $sb));
+\t\t\t\tif ($l2 < 8) { $k = (1 << ($l2 << 3)) - 1; $x &= $k; $y &= $k; }
+\t\t\t\tif ($x !== $y) {
+\t\t\t\t\t$d = $x ^ $y;
+\t\t\t\t\tfor ($s = 0; 0 === (($d >> $s) & 0xFF); $s += 8) {}
+\t\t\t\t\treturn ((($x >> $s) & 0xFF) - (($y >> $s) & 0xFF)) & 0xFFFFFFFF;
+\t\t\t\t}
+\t\t\t\tif ($l2 <= 8) { return 0; }
+\t\t\t\t$l2 -= 8;
+\t\t\t\t$a += 2;
+\t\t\t\t$b += 2;
+\t\t\t}
+";
 
 pub const HELPERS: &str = r#"
 	/** Runs an export by its wasm name (for tests and tools). */
@@ -58,8 +82,9 @@ pub const HELPERS: &str = r#"
 		$w1 = ( $a + $len + 3 ) >> 2;
 		// A loop, not array_slice(): PHP 8.2's array_slice walks the array from its start.
 		$w = [];
+		$m = &$this->m;
 		for ( $i = $a >> 2; $i < $w1; $i++ ) {
-			$w[] = $this->m[ $i ];
+			$w[] = $m[ $i ];
 		}
 		return substr( pack( 'V*', ...$w ), $a & 3, $len );
 	}
@@ -77,12 +102,18 @@ pub const HELPERS: &str = r#"
 		$w1   = ( $a + $len + 3 ) >> 2;
 		$head = $a & 3;
 		$tail = ( $a + $len ) & 3;
-		$pre  = 0 === $head ? '' : substr( pack( 'V', $this->m[ $w0 ] ), 0, $head );
-		$post = 0 === $tail ? '' : substr( pack( 'V', $this->m[ $w1 - 1 ] ), $tail );
+		$m    = &$this->m;
+		$pre  = 0 === $head ? '' : substr( pack( 'V', $m[ $w0 ] ), 0, $head );
+		$post = 0 === $tail ? '' : substr( pack( 'V', $m[ $w1 - 1 ] ), $tail );
 		$i    = $w0;
 		foreach ( unpack( 'V*', $pre . $bytes . $post ) as $w ) {
-			$this->m[ $i++ ] = $w;
+			$m[ $i++ ] = $w;
 		}
+	}
+
+	/** The word holding byte $a, an address that may lie outside 0 .. 2^32-1 (it wraps, as wasm's i32 does). */
+	private function ldw( int $a ): int {
+		return $this->m[ ( $a & 0xFFFFFFFF ) >> 2 ] ?? self::oob();
 	}
 
 	private function ld8( int $a ): int {
@@ -379,6 +410,15 @@ pub const HELPERS: &str = r#"
 			return;
 		}
 		$m = &$this->m;
+		if ( 0 === ( ( $d | $s | $n ) & 3 ) && ( $d < $s || $d >= $s + $n ) ) {
+			// Word-aligned and forward-safe (the core's struct moves): word by word, nothing else.
+			$dw = $d >> 2;
+			$sw = $s >> 2;
+			for ( $e = $sw + ( $n >> 2 ); $sw < $e; ) {
+				$m[ $dw++ ] = $m[ $sw++ ];
+			}
+			return;
+		}
 		if ( 1 === $n ) {
 			$x             = ( $d & 3 ) << 3;
 			$w             = $d >> 2;
@@ -424,13 +464,19 @@ pub const HELPERS: &str = r#"
 			}
 			return;
 		}
-		while ( 0 !== ( $d & 3 ) && $n > 0 ) {
-			$x             = ( $d & 3 ) << 3;
-			$w             = $d >> 2;
-			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
-			++$d;
-			++$s;
-			--$n;
+		// The destination's unaligned head (1-3 bytes; n > 8 here) merged from one 32-bit read of the source.
+		$x = ( $d & 3 ) << 3;
+		if ( 0 !== $x ) {
+			$ss      = ( $s & 3 ) << 3;
+			$sw      = $s >> 2;
+			$v       = ( $m[ $sw ] >> $ss ) | ( ( $m[ $sw + 1 ] ?? 0 ) << ( 32 - $ss ) );
+			$w       = $d >> 2;
+			$k       = ( 0xFFFFFFFF << $x ) & 0xFFFFFFFF;
+			$m[ $w ] = ( $m[ $w ] & ~$k ) | ( ( $v << $x ) & $k );
+			$x       = 4 - ( $x >> 3 );
+			$d      += $x;
+			$s      += $x;
+			$n      -= $x;
 		}
 		$k  = $n >> 2;
 		$dw = $d >> 2;
@@ -452,12 +498,15 @@ pub const HELPERS: &str = r#"
 		}
 		$d += $k << 2;
 		$s += $k << 2;
-		for ( $n &= 3; $n > 0; $n-- ) {
-			$x             = ( $d & 3 ) << 3;
-			$w             = $d >> 2;
-			$m[ $w ] = ( $m[ $w ] & ~( 0xFF << $x ) ) | ( ( ( $m[ $s >> 2 ] >> ( ( $s & 3 ) << 3 ) ) & 0xFF ) << $x );
-			++$d;
-			++$s;
+		$n &= 3;
+		if ( $n > 0 ) {
+			// The tail (1-3 bytes) likewise, into the now word-aligned destination.
+			$ss      = ( $s & 3 ) << 3;
+			$sw      = $s >> 2;
+			$v       = ( $m[ $sw ] >> $ss ) | ( ( $m[ $sw + 1 ] ?? 0 ) << ( 32 - $ss ) );
+			$w       = $d >> 2;
+			$k       = ( 1 << ( $n << 3 ) ) - 1;
+			$m[ $w ] = ( $m[ $w ] & ~$k ) | ( $v & $k );
 		}
 	}
 

@@ -363,7 +363,7 @@ fn the_memcmp_intrinsic_answers_like_the_byte_loop() {
         std::fs::write(
             &script,
             format!(
-                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 24; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
+                "<?php require {:?}; $m = new {class}(); $o = []; for ($a = 0; $a < 20; $a++) for ($b = 0; $b < 20; $b++) for ($n = 0; $n < 24; $n++) $o[] = $m->invoke('cmp', [$a, $b, $n]); for ($n = 0; $n <= 17; $n++) {{ $o[] = $m->invoke('cmp', [65536 - $n, 65519 - $n, $n]); $o[] = $m->invoke('cmp', [0, 65536 - $n, $n]); }} echo implode(',', $o), \"\\nRESULT 1 0\\n\";",
                 file.display().to_string()
             ),
         )
@@ -374,4 +374,39 @@ fn the_memcmp_intrinsic_answers_like_the_byte_loop() {
     }
     assert_eq!(answers[0], answers[1]);
     assert!(answers[0].contains("4294967") && answers[0].contains(",0,"), "both signs and equality are exercised");
+}
+
+/// Loads at an `i32.add`/`i32.sub` address index the words with the unwrapped sum; a sum that
+/// wraps past 2^32 (or below 0) must still read the wrapped address, and one past the memory trap.
+#[test]
+fn loads_at_a_wrapping_sum_read_the_wrapped_address() {
+    let src = r#"(module (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c")
+      (func (export "b") (param i32 i32) (result i32) (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+      (func (export "h") (param i32 i32) (result i32) (i32.load16_u (i32.add (local.get 0) (local.get 1))))
+      (func (export "w") (param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (local.get 1))))
+      (func (export "sb") (param i32 i32) (result i32) (i32.load8_u (i32.sub (local.get 0) (local.get 1))))
+      (func (export "sw") (param i32 i32) (result i32) (i32.load (i32.sub (local.get 0) (local.get 1)))))"#;
+    let wasm = wast::parser::parse::<wast::Wat<'_>>(&wast::parser::ParseBuffer::new(src).unwrap()).unwrap().encode().unwrap();
+    let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wrapping");
+    std::fs::create_dir_all(&dir).unwrap();
+    let php = wasm2php::compile(&wasm, &wasm2php::Options { class: "Wrap".into(), ..Default::default() }).unwrap();
+    let file = dir.join("Wrap.php");
+    std::fs::write(&file, php).unwrap();
+    let script = dir.join("run.php");
+    std::fs::write(
+        &script,
+        format!(
+            "<?php require {:?}; $m = new Wrap(); $o = [];
+            foreach ([['b', 4294967295, 5], ['b', 4294967290, 7], ['h', 4294967295, 4], ['h', 4294967295, 3], ['w', 4294967295, 5], ['w', 4294967294, 4],
+                      ['sb', 3, 4294967295], ['sb', 3, 1], ['sw', 1, 4294967296 - 3], ['sw', 2, 1]] as [$f, $a, $b]) {{ $o[] = $m->invoke($f, [$a, $b]); }}
+            foreach ([['b', 65535, 1], ['w', 65533, 0], ['sb', 0, 1], ['h', 4294967295, 0]] as [$f, $a, $b]) {{ try {{ $m->invoke($f, [$a, $b]); $o[] = 'no trap'; }} catch (\\RuntimeException $e) {{ $o[] = 'trap'; }} }}
+            echo implode(',', $o);",
+            file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("php").arg("-d").arg("error_reporting=-1").arg(&script).output().expect("php runs");
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "5,2,1284,1027,134678021,100992003,5,3,134678021,84148994,trap,trap,trap,trap");
 }
