@@ -124,22 +124,37 @@ mod arena {
     static ARENA: Arena = Arena::new();
 }
 
+/// An answer written as JSON where it is made (`ops::Answer`); a write error is kept for the status.
+struct Out {
+    text: String,
+    failed: Option<json::WriteError>,
+}
+
+impl ops::Answer for Out {
+    fn put<T: serde::Serialize>(&mut self, answer: &T) {
+        // Reserved now, after the op's own allocations: the arena grows the newest block in place.
+        self.text.reserve(512);
+        if let Err(e) = json::write_into(&mut self.text, answer) {
+            self.failed = Some(e);
+        }
+    }
+}
+
 /// The op on JSON text, answered like `ffi::call_json`: (status, answer JSON).
 pub fn call_text(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
+    let mut out = Out { text: String::new(), failed: None };
     let result = match std::str::from_utf8(op) {
         Err(_) => Err(crate::error::err("unknown_op", "The operation name is not valid UTF-8.", "op")),
-        Ok(op) if !ops::OPS.contains(&op) => ops::run_value(op, &crate::value::Value::Null).map(|_| unreachable!()),
-        Ok(op) => std::str::from_utf8(input)
-            .map_err(|_| ops::unreadable("invalid UTF-8 in the request"))
-            .and_then(|text| json::parse(text).map_err(ops::unreadable))
-            .and_then(|v| ops::run_value(op, &v)),
+        Ok(op) => ops::runner::<Out>(op).and_then(|run| {
+            let text = std::str::from_utf8(input).map_err(|_| ops::unreadable("invalid UTF-8 in the request"))?;
+            let v = json::parse(text).map_err(ops::unreadable)?;
+            run(&v, &mut out)
+        }),
     };
-    match result {
-        Ok(resp) => match json::write(&resp) {
-            Ok(s) => (STATUS_OK, s.into_bytes()),
-            Err(e) => (STATUS_INTERNAL, error_json(&CoreError::new("internal_error", e.to_string(), None))),
-        },
-        Err(e) => (STATUS_CORE_ERROR, error_json(&e)),
+    match (result, out.failed) {
+        (Ok(()), None) => (STATUS_OK, out.text.into_bytes()),
+        (Ok(()), Some(e)) => (STATUS_INTERNAL, error_json(&CoreError::new("internal_error", e.to_string(), None))),
+        (Err(e), _) => (STATUS_CORE_ERROR, error_json(&e)),
     }
 }
 

@@ -363,8 +363,13 @@ impl ser::Error for WriteError {
 
 pub fn write<T: Serialize>(v: &T) -> Result<String, WriteError> {
     let mut out = String::with_capacity(512);
-    v.serialize(Writer { out: &mut out })?;
+    write_into(&mut out, v)?;
     Ok(out)
+}
+
+/// Appends `v`'s JSON to `out`.
+pub fn write_into<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), WriteError> {
+    v.serialize(Writer { out })
 }
 
 /// Escapes by bytes, not chars: only ASCII bytes ever need escaping, and a UTF-8 multi-byte
