@@ -1,7 +1,10 @@
 //! Plain C ABI over linear memory for the WebAssembly build that `wasm2php/` compiles to PHP
 //! (docs/core.md): no imports, no wasm-bindgen, no floats. The host writes the op name and the JSON
-//! request into buffers from `aipkit_alloc`, calls `aipkit_call`, reads the answer at
-//! `aipkit_out_ptr()`/`aipkit_out_len()` (valid until the next `aipkit_alloc` or call) and frees its input buffers.
+//! request, one after the other, into one buffer from `aipkit_alloc` and calls `aipkit_run`, which
+//! gives the buffer back and returns the answer's address, length and status in one `u64` (the
+//! answer is valid until the next `aipkit_alloc` or call). `aipkit_call` (op and request in buffers
+//! of their own, answer at `aipkit_out_ptr()`/`aipkit_out_len()`, buffers freed by the host) is the
+//! same call with more crossings; `aipkit_price_text` answers that way.
 //! Requests are read by `json::parse` and answers written by `json::write` (serde_json's number
 //! reader uses floats); both agree with the FFI path byte for byte (tests/php-core).
 //! A panic aborts (wasm32 cannot unwind): the `unreachable` trap becomes `internal_error` in PHP.
@@ -211,6 +214,28 @@ pub unsafe extern "C" fn aipkit_call(op: *const u8, op_len: usize, input: *const
     // SAFETY: per the contract above.
     let (status, buf) = call_text(unsafe { bytes(op, op_len) }, unsafe { bytes(input, input_len) });
     keep(status, buf)
+}
+
+/// One call per request, the host's glue cut to four module calls (`aipkit_alloc`, `write`, this,
+/// `read`; was ten): `buf` holds the op name (`op_len` bytes) followed by the JSON request, `len`
+/// bytes in all, from `aipkit_alloc(len)`; this call gives the buffer back. Returns where the answer
+/// is and its status in one value: bits 0–31 the answer's address, 32–61 its length, 62–63 the
+/// status (as `aipkit_call`'s). The answer stays valid until the next `aipkit_alloc` or call. An
+/// answer of 2^30 bytes or more (far beyond any request's limits) traps, i.e. `internal_error`.
+///
+/// # Safety
+/// `buf`/`len` must be exactly what `aipkit_alloc` returned/was given, and `op_len <= len`.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub unsafe extern "C" fn aipkit_run(buf: *mut u8, op_len: usize, len: usize) -> u64 {
+    // SAFETY: per the contract above.
+    let (op, input) = unsafe { bytes(buf, len) }.split_at(op_len.min(len));
+    let (status, answer) = call_text(op, input);
+    // SAFETY: per the contract above; `op` and `input` are not used past this point.
+    unsafe { aipkit_dealloc(buf, len) };
+    assert!(answer.len() < 1 << 30, "answer too long");
+    let packed = answer.as_ptr() as usize as u64 | (answer.len() as u64) << 32 | ((status as u64) & 3) << 62;
+    keep(status, answer);
+    packed
 }
 
 /// `price` on the compact text request (src/price_text.rs); the answer waits at `aipkit_out_ptr`.
