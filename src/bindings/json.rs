@@ -376,15 +376,22 @@ pub fn write_into<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), 
 /// sequence has none, so runs are copied whole (decoding every char was a large share of a call
 /// in the PHP core, docs/core.md).
 fn quote(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    // Most bytes need nothing: one range test for the common case, then the rare escapes.
+    let plain = |c: u8| c > b'\\' || (c >= 0x20 && c != b'"' && c != b'\\');
+    let first = b.iter().position(|&c| !plain(c)).unwrap_or(b.len());
+    if first == b.len() {
+        // Nothing to escape (nearly every string): the quotes and the text in one reserved run.
+        wrap(out, b'"', b, b'"');
+        return;
+    }
     out.reserve(s.len() + 2);
     out.push('"');
-    let b = s.as_bytes();
     let mut last = 0;
-    let mut i = 0;
+    let mut i = first;
     while i < b.len() {
         let c = b[i];
-        // Most bytes need nothing: one range test for the common case, then the rare escapes.
-        if c > b'\\' || (c >= 0x20 && c != b'"' && c != b'\\') {
+        if plain(c) {
             i += 1;
             continue;
         }
@@ -412,6 +419,25 @@ fn quote(out: &mut String, s: &str) {
     }
     out.push_str(&s[last..]);
     out.push('"');
+}
+
+/// Appends `open`, `text`, `close` with one capacity check and one copy (each `push` checks and
+/// stores the length again; in the PHP core every such step is several array operations).
+#[inline(always)]
+fn wrap(out: &mut String, open: u8, text: &[u8], close: u8) {
+    debug_assert!(open.is_ascii() && close.is_ascii());
+    // SAFETY: `text` is valid UTF-8 (a whole `str`) and `open`/`close` are ASCII, so the string
+    // stays valid UTF-8; the bytes written are within the capacity reserved first.
+    unsafe {
+        let v = out.as_mut_vec();
+        v.reserve(text.len() + 2);
+        let len = v.len();
+        let p = v.as_mut_ptr().add(len);
+        *p = open;
+        std::ptr::copy_nonoverlapping(text.as_ptr(), p.add(1), text.len());
+        *p.add(1 + text.len()) = close;
+        v.set_len(len + text.len() + 2);
+    }
 }
 
 struct Writer<'a> {
@@ -590,12 +616,27 @@ impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
     type Error = WriteError;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> R {
-        self.sep();
         // Field names are the response structs' own identifiers: nothing to escape.
         debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-        self.out.push('"');
-        self.out.push_str(key);
-        self.out.push_str("\":");
+        // The separator, the quoted name and the colon with one capacity check and one copy.
+        let k = key.as_bytes();
+        let comma = usize::from(!self.first);
+        self.first = false;
+        // SAFETY: ASCII punctuation around a whole `str` keeps the string valid UTF-8; every byte
+        // written lies within the capacity reserved first.
+        unsafe {
+            let v = self.out.as_mut_vec();
+            v.reserve(k.len() + 4);
+            let len = v.len();
+            let p = v.as_mut_ptr().add(len);
+            *p = b',';
+            let p = p.add(comma);
+            *p = b'"';
+            std::ptr::copy_nonoverlapping(k.as_ptr(), p.add(1), k.len());
+            *p.add(1 + k.len()) = b'"';
+            *p.add(2 + k.len()) = b':';
+            v.set_len(len + comma + k.len() + 3);
+        }
         v.serialize(Writer { out: self.out })
     }
     fn end(self) -> R {
