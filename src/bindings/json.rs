@@ -133,9 +133,13 @@ impl<'a> Reader<'a> {
                     return Ok(Value::Obj(out));
                 }
                 loop {
-                    self.ws();
+                    // PHP's json_encode writes no whitespace: the expected byte is tested first, and
+                    // whitespace skipped only when it is not there (same errors, same positions).
                     if self.b.get(self.i) != Some(&b'"') {
-                        return Err(format!("expected a field name at byte {}", self.i));
+                        self.ws();
+                        if self.b.get(self.i) != Some(&b'"') {
+                            return Err(format!("expected a field name at byte {}", self.i));
+                        }
                     }
                     let k = self.string()?;
                     if out.len() >= MAX_FIELDS {
@@ -149,21 +153,34 @@ impl<'a> Reader<'a> {
                         return Err(format!("duplicate field `{k}`"));
                     }
                     seen |= bit;
-                    self.ws();
                     if !self.eat_byte(b':') {
-                        return Err(format!("expected ':' at byte {}", self.i));
+                        self.ws();
+                        if !self.eat_byte(b':') {
+                            return Err(format!("expected ':' at byte {}", self.i));
+                        }
                     }
-                    self.ws();
+                    if self.b.get(self.i).is_none_or(|&c| c <= b' ') {
+                        self.ws();
+                    }
                     let v = self.item(depth + 1)?;
                     out.push((k, v));
-                    self.ws();
-                    if self.eat_byte(b',') {
-                        continue;
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(Value::Obj(out));
+                        }
+                        _ => {
+                            self.ws();
+                            if self.eat_byte(b',') {
+                                continue;
+                            }
+                            if self.eat_byte(b'}') {
+                                return Ok(Value::Obj(out));
+                            }
+                            return Err(format!("expected ',' or '}}' at byte {}", self.i));
+                        }
                     }
-                    if self.eat_byte(b'}') {
-                        return Ok(Value::Obj(out));
-                    }
-                    return Err(format!("expected ',' or '}}' at byte {}", self.i));
                 }
             }
             Some(b'[') => {
@@ -174,16 +191,27 @@ impl<'a> Reader<'a> {
                     return Ok(Value::Arr(out));
                 }
                 loop {
-                    self.ws();
+                    if self.b.get(self.i).is_none_or(|&c| c <= b' ') {
+                        self.ws();
+                    }
                     out.push(self.item(depth + 1)?);
-                    self.ws();
-                    if self.eat_byte(b',') {
-                        continue;
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(Value::Arr(out));
+                        }
+                        _ => {
+                            self.ws();
+                            if self.eat_byte(b',') {
+                                continue;
+                            }
+                            if self.eat_byte(b']') {
+                                return Ok(Value::Arr(out));
+                            }
+                            return Err(format!("expected ',' or ']' at byte {}", self.i));
+                        }
                     }
-                    if self.eat_byte(b']') {
-                        return Ok(Value::Arr(out));
-                    }
-                    return Err(format!("expected ',' or ']' at byte {}", self.i));
                 }
             }
             Some(b'"') => Ok(Value::Str(self.string()?)),
