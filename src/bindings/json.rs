@@ -298,6 +298,8 @@ impl<'a> Reader<'a> {
         Ok(Value::Num(Num::new(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) })))
     }
 
+    // Inlined in the server builds (a PHP method call each in the PHP core), not in the browser's.
+    #[cfg_attr(not(feature = "wasm"), inline(always))]
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.i += 1; // opening quote
         let start = self.i;
