@@ -309,7 +309,9 @@ impl<'a> Reader<'a> {
         self.i = start + rest.iter().position(|&c| c <= b'\\' && (c == b'"' || c == b'\\' || c < 0x20)).unwrap_or(rest.len());
         match self.b.get(self.i) {
             Some(b'"') => {
-                let s = &self.s[start..self.i];
+                // SAFETY: both ends are next to ASCII quotes, so on char boundaries, and the closing
+                // one was just read at `self.i`, so in bounds (the checked slice re-tests both).
+                let s = unsafe { self.s.get_unchecked(start..self.i) };
                 self.i += 1;
                 return Ok(Cow::Borrowed(s));
             }
