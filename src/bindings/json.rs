@@ -265,7 +265,8 @@ impl<'a> Reader<'a> {
             }
         }
         self.i = i;
-        let text = &self.s[start..self.i];
+        // SAFETY: `start..i` holds only ASCII (sign, digits, point, exponent), within the text.
+        let text = unsafe { self.s.get_unchecked(start..i) };
         if whole {
             // Same shapes as serde_json: non-negative → u64, negative → i64. Up to 18 digits fit
             // an i64 without the overflow checks of `parse` (128-bit multiplies on wasm32).
