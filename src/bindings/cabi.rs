@@ -20,6 +20,9 @@ pub use super::status::{STATUS_CORE_ERROR, STATUS_INTERNAL, STATUS_OK};
 
 thread_local! {
     static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Set by `aipkit_run`: everything but the answer is dead, so the next `aipkit_alloc` starts
+    /// the arena over (the request's value tree was left unfreed).
+    static START_OVER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The cabi module's allocator: a bump arena. The core is pure (no statics, nothing outlives a
@@ -125,6 +128,16 @@ mod arena {
 
     #[global_allocator]
     static ARENA: Arena = Arena::new();
+
+    /// Starts the arena over, whatever is still counted live: only for when nothing allocated
+    /// before is used again (`aipkit_alloc` after `aipkit_run`, see there).
+    pub fn start_over() {
+        if ARENA.base.get() != 0 {
+            ARENA.top.set(ARENA.base.get());
+            ARENA.last.set(usize::MAX);
+            ARENA.live.set(0);
+        }
+    }
 }
 
 /// An answer written as JSON where it is made (`ops::Answer`); a write error is kept for the status.
@@ -145,13 +158,23 @@ impl ops::Answer for Out {
 
 /// The op on JSON text, answered like `ffi::call_json`: (status, answer JSON).
 pub fn call_text(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
+    answer(op, input, false)
+}
+
+/// `call_text`; with `leave_request`, the request's value tree is not dropped (walking it to free
+/// every block is wasted work when the arena starts over before the next call, `aipkit_run`).
+fn answer(op: &[u8], input: &[u8], leave_request: bool) -> (i32, Vec<u8>) {
     let mut out = Out { text: String::new(), failed: None };
     let result = match std::str::from_utf8(op) {
         Err(_) => Err(crate::error::err("unknown_op", "The operation name is not valid UTF-8.", "op")),
         Ok(op) => ops::runner::<Out>(op).and_then(|run| {
             let text = std::str::from_utf8(input).map_err(|_| ops::unreadable("invalid UTF-8 in the request"))?;
             let v = json::parse(text).map_err(ops::unreadable)?;
-            run(&v, &mut out)
+            let done = run(&v, &mut out);
+            if leave_request {
+                std::mem::forget(v);
+            }
+            done
         }),
     };
     match (result, out.failed) {
@@ -189,6 +212,12 @@ pub extern "C" fn aipkit_alloc(len: usize) -> *mut u8 {
     // The previous answer is given up here, so that once the host has freed its buffers nothing is
     // live and the arena starts over.
     OUT.with(|o| *o.borrow_mut() = Vec::new());
+    if START_OVER.with(|f| f.replace(false)) {
+        // After `aipkit_run` the host holds no buffer of this module (the call freed it) and has
+        // read the answer: nothing allocated before is used again.
+        #[cfg(target_arch = "wasm32")]
+        arena::start_over();
+    }
     let mut v: Vec<u8> = Vec::with_capacity(len.max(1));
     let p = v.as_mut_ptr();
     std::mem::forget(v);
@@ -229,9 +258,12 @@ pub unsafe extern "C" fn aipkit_call(op: *const u8, op_len: usize, input: *const
 pub unsafe extern "C" fn aipkit_run(buf: *mut u8, op_len: usize, len: usize) -> u64 {
     // SAFETY: per the contract above.
     let (op, input) = unsafe { bytes(buf, len) }.split_at(op_len.min(len));
-    let (status, answer) = call_text(op, input);
+    // The request tree is left unfreed only where the arena starts over (wasm32); natively (tests)
+    // it is dropped as usual.
+    let (status, answer) = answer(op, input, cfg!(target_arch = "wasm32"));
     // SAFETY: per the contract above; `op` and `input` are not used past this point.
     unsafe { aipkit_dealloc(buf, len) };
+    START_OVER.with(|f| f.set(true));
     assert!(answer.len() < 1 << 30, "answer too long");
     let packed = answer.as_ptr() as usize as u64 | (answer.len() as u64) << 32 | ((status as u64) & 3) << 62;
     keep(status, answer);
