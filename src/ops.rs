@@ -901,7 +901,8 @@ pub fn constants(v: &Value<'_>) -> Result<ConstantsResp, CoreError> {
 /// byte moved, and wrapping each answer in a `Response` (as large as the largest answer) and returning
 /// it through a `Result` moved it several times per call (docs/core.md).
 pub trait Answer {
-    fn put<T: Serialize>(&mut self, answer: &T);
+    /// Takes the answer itself, so that an arena that starts over may skip freeing it.
+    fn put<T: Serialize>(&mut self, answer: T);
 }
 
 /// One op, run on an already-read request, its answer handed to an `Answer`.
@@ -925,7 +926,7 @@ macro_rules! op_table {
             Ok(match op {
                 $( $(#[$attr])* $name => {
                     let r: Runner<A> = |v, a| {
-                        a.put(&$f(v)?);
+                        a.put($f(v)?);
                         Ok(())
                     };
                     r

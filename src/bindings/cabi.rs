@@ -144,14 +144,19 @@ mod arena {
 struct Out {
     text: String,
     failed: Option<json::WriteError>,
+    /// Leave the answer unfreed once written (see `answer`).
+    leave: bool,
 }
 
 impl ops::Answer for Out {
-    fn put<T: serde::Serialize>(&mut self, answer: &T) {
+    fn put<T: serde::Serialize>(&mut self, answer: T) {
         // Reserved now, after the op's own allocations: the arena grows the newest block in place.
         self.text.reserve(512);
-        if let Err(e) = json::write_into(&mut self.text, answer) {
+        if let Err(e) = json::write_into(&mut self.text, &answer) {
             self.failed = Some(e);
+        }
+        if self.leave {
+            std::mem::forget(answer);
         }
     }
 }
@@ -161,10 +166,11 @@ pub fn call_text(op: &[u8], input: &[u8]) -> (i32, Vec<u8>) {
     answer(op, input, false)
 }
 
-/// `call_text`; with `leave_request`, the request's value tree is not dropped (walking it to free
-/// every block is wasted work when the arena starts over before the next call, `aipkit_run`).
+/// `call_text`; with `leave_request`, the request's value tree and the op's answer are not dropped
+/// (walking them to free every block is wasted work when the arena starts over before the next
+/// call, `aipkit_run`).
 fn answer(op: &[u8], input: &[u8], leave_request: bool) -> (i32, Vec<u8>) {
-    let mut out = Out { text: String::new(), failed: None };
+    let mut out = Out { text: String::new(), failed: None, leave: leave_request };
     let result = match std::str::from_utf8(op) {
         Err(_) => Err(crate::error::err("unknown_op", "The operation name is not valid UTF-8.", "op")),
         Ok(op) => ops::runner::<Out>(op).and_then(|run| {
