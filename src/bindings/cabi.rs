@@ -151,7 +151,7 @@ struct Out {
 impl ops::Answer for Out {
     fn put<T: serde::Serialize>(&mut self, answer: T) {
         // Reserved now, after the op's own allocations: the arena grows the newest block in place.
-        self.text.reserve(512);
+        self.text = String::with_capacity(512);
         if let Err(e) = json::write_into(&mut self.text, &answer) {
             self.failed = Some(e);
         }
