@@ -37,9 +37,28 @@ pub fn display_decimal(d: Decimal) -> String {
     if u.hi != 0 {
         return n.to_string();
     }
-    let mut digits = String::with_capacity(24);
-    crate::digits::push_u64(&mut digits, u64::from(u.mid) << 32 | u64::from(u.lo));
     let scale = u.scale as usize;
+    let v = u64::from(u.mid) << 32 | u64::from(u.lo);
+    if scale < 20 {
+        // Sign, digits and point in one stack buffer, one allocation: the digits zero-padded to one
+        // more than the scale ("0.05"), then the integer part moved left by one for the point.
+        let mut buf = [0u8; 23];
+        let mut i = crate::digits::fill(&mut buf, 23, v, if scale == 0 { 0 } else { scale + 1 });
+        if scale > 0 {
+            buf.copy_within(i..23 - scale, i - 1);
+            i -= 1;
+            buf[22 - scale] = b'.';
+        }
+        if u.negative {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        let mut s = String::with_capacity(23 - i);
+        crate::digits::push_ascii(&mut s, &buf[i..]);
+        return s;
+    }
+    let mut digits = String::with_capacity(24);
+    crate::digits::push_u64(&mut digits, v);
     let mut s = String::with_capacity(digits.len() + scale + 3);
     if u.negative {
         s.push('-');

@@ -897,37 +897,73 @@ pub fn constants(v: &Value<'_>) -> Result<ConstantsResp, CoreError> {
     })
 }
 
-/// Runs one op on an already-read request value.
-pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
-    Ok(match op {
-        "version" => Response::Version(version(v)?),
-        "validate_rule" => Response::ValidateRule(validate_rule(v)?),
-        "quote" => Response::Quote(quote(v)?),
-        "price" => Response::Price(price(v)?),
-        "price_text" => Response::Price(price_text(v)?),
-        "effective_limit" => Response::Limit(effective_limit(v)?),
-        "period" => Response::Period(period_op(v)?),
-        "admit" => Response::Admit(admit(v)?),
-        "settle" => Response::Settle(settle(v)?),
-        "adjust_balance" => Response::Adjust(adjust_balance(v)?),
-        "reconcile" => Response::Reconcile(reconcile(v)?),
-        "idempotency_key" => Response::Key(idempotency_key(v)?),
-        "score_band" => Response::Score(score_band(v)?),
-        "csv_rows" => Response::Csv(csv_rows(v)?),
-        "retention_cutoff" => Response::Cutoff(retention_cutoff(v)?),
-        "constants" => Response::Constants(constants(v)?),
-        // Metering decisions are made on the server only (FFI, or the core compiled for PHP); the
-        // browser module stays under its size budget without them.
+/// Where an answer goes straight from the op that made it (`runner`): the PHP core pays for every
+/// byte moved, and wrapping each answer in a `Response` (as large as the largest answer) and returning
+/// it through a `Result` moved it several times per call (docs/core.md).
+pub trait Answer {
+    /// Takes the answer itself, so that an arena that starts over may skip freeing it.
+    fn put<T: Serialize>(&mut self, answer: T);
+}
+
+/// One op, run on an already-read request, its answer handed to an `Answer`.
+pub type Runner<A> = for<'v> fn(&Value<'v>, &mut A) -> Result<(), CoreError>;
+
+/// The op table, once: `run_value` (a `Response`) and `runner` (an `Answer`) dispatch on the same arms.
+macro_rules! op_table {
+    ($( $(#[$attr:meta])* $name:literal => $variant:ident($f:ident), )*) => {
+        /// Runs one op on an already-read request value.
+        pub fn run_value(op: &str, v: &Value<'_>) -> Result<Response, CoreError> {
+            Ok(match op {
+                $( $(#[$attr])* $name => Response::$variant($f(v)?), )*
+                _ => return Err(unknown_op(op)),
+            })
+        }
+
+        /// The op's runner, found once before the request is read (an unknown op is refused first,
+        /// whatever the request holds, as `run` does).
         #[cfg(not(feature = "wasm"))]
-        "settle_usage" => Response::SettleUsage(settle_usage(v)?),
-        #[cfg(not(feature = "wasm"))]
-        "authorize" => Response::Authorize(authorize(v)?),
-        #[cfg(not(feature = "wasm"))]
-        "amount" => Response::Amount(amount_op(v)?),
-        #[cfg(not(feature = "wasm"))]
-        "reversal" => Response::Reversal(reversal(v)?),
-        _ => return Err(unknown_op(op)),
-    })
+        pub fn runner<A: Answer>(op: &str) -> Result<Runner<A>, CoreError> {
+            Ok(match op {
+                $( $(#[$attr])* $name => {
+                    let r: Runner<A> = |v, a| {
+                        a.put($f(v)?);
+                        Ok(())
+                    };
+                    r
+                } )*
+                _ => return Err(unknown_op(op)),
+            })
+        }
+    };
+}
+
+op_table! {
+    "version" => Version(version),
+    "validate_rule" => ValidateRule(validate_rule),
+    "quote" => Quote(quote),
+    "price" => Price(price),
+    "price_text" => Price(price_text),
+    "effective_limit" => Limit(effective_limit),
+    "period" => Period(period_op),
+    "admit" => Admit(admit),
+    "settle" => Settle(settle),
+    "adjust_balance" => Adjust(adjust_balance),
+    "reconcile" => Reconcile(reconcile),
+    "idempotency_key" => Key(idempotency_key),
+    "score_band" => Score(score_band),
+    "csv_rows" => Csv(csv_rows),
+    "retention_cutoff" => Cutoff(retention_cutoff),
+    "constants" => Constants(constants),
+    // Metering decisions are made on the server only (FFI, or the core compiled for PHP); the
+    // browser module stays under its size budget without them.
+    #[cfg(not(feature = "wasm"))]
+    "settle_usage" => SettleUsage(settle_usage),
+    #[cfg(not(feature = "wasm"))]
+    "authorize" => Authorize(authorize),
+    #[cfg(not(feature = "wasm"))]
+    "amount" => Amount(amount_op),
+    #[cfg(not(feature = "wasm"))]
+    "reversal" => Reversal(reversal),
 }
 
 fn unknown_op(op: &str) -> CoreError {

@@ -133,9 +133,13 @@ impl<'a> Reader<'a> {
                     return Ok(Value::Obj(out));
                 }
                 loop {
-                    self.ws();
+                    // PHP's json_encode writes no whitespace: the expected byte is tested first, and
+                    // whitespace skipped only when it is not there (same errors, same positions).
                     if self.b.get(self.i) != Some(&b'"') {
-                        return Err(format!("expected a field name at byte {}", self.i));
+                        self.ws();
+                        if self.b.get(self.i) != Some(&b'"') {
+                            return Err(format!("expected a field name at byte {}", self.i));
+                        }
                     }
                     let k = self.string()?;
                     if out.len() >= MAX_FIELDS {
@@ -149,21 +153,34 @@ impl<'a> Reader<'a> {
                         return Err(format!("duplicate field `{k}`"));
                     }
                     seen |= bit;
-                    self.ws();
                     if !self.eat_byte(b':') {
-                        return Err(format!("expected ':' at byte {}", self.i));
+                        self.ws();
+                        if !self.eat_byte(b':') {
+                            return Err(format!("expected ':' at byte {}", self.i));
+                        }
                     }
-                    self.ws();
+                    if self.b.get(self.i).is_none_or(|&c| c <= b' ') {
+                        self.ws();
+                    }
                     let v = self.item(depth + 1)?;
                     out.push((k, v));
-                    self.ws();
-                    if self.eat_byte(b',') {
-                        continue;
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(Value::Obj(out));
+                        }
+                        _ => {
+                            self.ws();
+                            if self.eat_byte(b',') {
+                                continue;
+                            }
+                            if self.eat_byte(b'}') {
+                                return Ok(Value::Obj(out));
+                            }
+                            return Err(format!("expected ',' or '}}' at byte {}", self.i));
+                        }
                     }
-                    if self.eat_byte(b'}') {
-                        return Ok(Value::Obj(out));
-                    }
-                    return Err(format!("expected ',' or '}}' at byte {}", self.i));
                 }
             }
             Some(b'[') => {
@@ -174,16 +191,27 @@ impl<'a> Reader<'a> {
                     return Ok(Value::Arr(out));
                 }
                 loop {
-                    self.ws();
+                    if self.b.get(self.i).is_none_or(|&c| c <= b' ') {
+                        self.ws();
+                    }
                     out.push(self.item(depth + 1)?);
-                    self.ws();
-                    if self.eat_byte(b',') {
-                        continue;
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(Value::Arr(out));
+                        }
+                        _ => {
+                            self.ws();
+                            if self.eat_byte(b',') {
+                                continue;
+                            }
+                            if self.eat_byte(b']') {
+                                return Ok(Value::Arr(out));
+                            }
+                            return Err(format!("expected ',' or ']' at byte {}", self.i));
+                        }
                     }
-                    if self.eat_byte(b']') {
-                        return Ok(Value::Arr(out));
-                    }
-                    return Err(format!("expected ',' or ']' at byte {}", self.i));
                 }
             }
             Some(b'"') => Ok(Value::Str(self.string()?)),
@@ -237,7 +265,8 @@ impl<'a> Reader<'a> {
             }
         }
         self.i = i;
-        let text = &self.s[start..self.i];
+        // SAFETY: `start..i` holds only ASCII (sign, digits, point, exponent), within the text.
+        let text = unsafe { self.s.get_unchecked(start..i) };
         if whole {
             // Same shapes as serde_json: non-negative → u64, negative → i64. Up to 18 digits fit
             // an i64 without the overflow checks of `parse` (128-bit multiplies on wasm32).
@@ -270,6 +299,8 @@ impl<'a> Reader<'a> {
         Ok(Value::Num(Num::new(if whole { RawNum::Frac } else { whole_decimal(text).map_or(RawNum::Frac, RawNum::I) })))
     }
 
+    // Inlined in the server builds (a PHP method call each in the PHP core), not in the browser's.
+    #[cfg_attr(not(feature = "wasm"), inline(always))]
     fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.i += 1; // opening quote
         let start = self.i;
@@ -279,7 +310,9 @@ impl<'a> Reader<'a> {
         self.i = start + rest.iter().position(|&c| c <= b'\\' && (c == b'"' || c == b'\\' || c < 0x20)).unwrap_or(rest.len());
         match self.b.get(self.i) {
             Some(b'"') => {
-                let s = &self.s[start..self.i];
+                // SAFETY: both ends are next to ASCII quotes, so on char boundaries, and the closing
+                // one was just read at `self.i`, so in bounds (the checked slice re-tests both).
+                let s = unsafe { self.s.get_unchecked(start..self.i) };
                 self.i += 1;
                 return Ok(Cow::Borrowed(s));
             }
@@ -363,23 +396,35 @@ impl ser::Error for WriteError {
 
 pub fn write<T: Serialize>(v: &T) -> Result<String, WriteError> {
     let mut out = String::with_capacity(512);
-    v.serialize(Writer { out: &mut out })?;
+    write_into(&mut out, v)?;
     Ok(out)
+}
+
+/// Appends `v`'s JSON to `out`.
+pub fn write_into<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), WriteError> {
+    v.serialize(Writer { out })
 }
 
 /// Escapes by bytes, not chars: only ASCII bytes ever need escaping, and a UTF-8 multi-byte
 /// sequence has none, so runs are copied whole (decoding every char was a large share of a call
 /// in the PHP core, docs/core.md).
 fn quote(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    // Most bytes need nothing: one range test for the common case, then the rare escapes.
+    let plain = |c: u8| c > b'\\' || (c >= 0x20 && c != b'"' && c != b'\\');
+    let first = b.iter().position(|&c| !plain(c)).unwrap_or(b.len());
+    if first == b.len() {
+        // Nothing to escape (nearly every string): the quotes and the text in one reserved run.
+        wrap(out, b'"', b, b'"');
+        return;
+    }
     out.reserve(s.len() + 2);
     out.push('"');
-    let b = s.as_bytes();
     let mut last = 0;
-    let mut i = 0;
+    let mut i = first;
     while i < b.len() {
         let c = b[i];
-        // Most bytes need nothing: one range test for the common case, then the rare escapes.
-        if c > b'\\' || (c >= 0x20 && c != b'"' && c != b'\\') {
+        if plain(c) {
             i += 1;
             continue;
         }
@@ -407,6 +452,25 @@ fn quote(out: &mut String, s: &str) {
     }
     out.push_str(&s[last..]);
     out.push('"');
+}
+
+/// Appends `open`, `text`, `close` with one capacity check and one copy (each `push` checks and
+/// stores the length again; in the PHP core every such step is several array operations).
+#[inline(always)]
+fn wrap(out: &mut String, open: u8, text: &[u8], close: u8) {
+    debug_assert!(open.is_ascii() && close.is_ascii());
+    // SAFETY: `text` is valid UTF-8 (a whole `str`) and `open`/`close` are ASCII, so the string
+    // stays valid UTF-8; the bytes written are within the capacity reserved first.
+    unsafe {
+        let v = out.as_mut_vec();
+        v.reserve(text.len() + 2);
+        let len = v.len();
+        let p = v.as_mut_ptr().add(len);
+        *p = open;
+        std::ptr::copy_nonoverlapping(text.as_ptr(), p.add(1), text.len());
+        *p.add(1 + text.len()) = close;
+        v.set_len(len + text.len() + 2);
+    }
 }
 
 struct Writer<'a> {
@@ -585,12 +649,27 @@ impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
     type Error = WriteError;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> R {
-        self.sep();
         // Field names are the response structs' own identifiers: nothing to escape.
         debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-        self.out.push('"');
-        self.out.push_str(key);
-        self.out.push_str("\":");
+        // The separator, the quoted name and the colon with one capacity check and one copy.
+        let k = key.as_bytes();
+        let comma = usize::from(!self.first);
+        self.first = false;
+        // SAFETY: ASCII punctuation around a whole `str` keeps the string valid UTF-8; every byte
+        // written lies within the capacity reserved first.
+        unsafe {
+            let v = self.out.as_mut_vec();
+            v.reserve(k.len() + 4);
+            let len = v.len();
+            let p = v.as_mut_ptr().add(len);
+            *p = b',';
+            let p = p.add(comma);
+            *p = b'"';
+            std::ptr::copy_nonoverlapping(k.as_ptr(), p.add(1), k.len());
+            *p.add(1 + k.len()) = b'"';
+            *p.add(2 + k.len()) = b':';
+            v.set_len(len + comma + k.len() + 3);
+        }
         v.serialize(Writer { out: self.out })
     }
     fn end(self) -> R {

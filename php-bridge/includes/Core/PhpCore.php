@@ -100,17 +100,14 @@ final class PhpCore implements CoreBackend {
 	public function call_json( string $op, string $json ): array {
 		$m = $this->module();
 		try {
-			$op_len = strlen( $op );
-			$in_len = strlen( $json );
-			$op_ptr = $m->x_aipkit_alloc( $op_len );
-			$in_ptr = $m->x_aipkit_alloc( $in_len );
-			$m->write( $op_ptr, $op );
-			$m->write( $in_ptr, $json );
-			$status = $m->x_aipkit_call( $op_ptr, $op_len, $in_ptr, $in_len );
-			$body   = $m->read( $m->x_aipkit_out_ptr(), $m->x_aipkit_out_len() );
-			$m->x_aipkit_dealloc( $in_ptr, $in_len );
-			$m->x_aipkit_dealloc( $op_ptr, $op_len );
-			return [ (int) $status, $body ];
+			// One buffer, op name then request; aipkit_run frees it and packs the answer's address
+			// (bits 0-31), length (32-61) and status (62-63) into one int (src/bindings/cabi.rs):
+			// four module calls per core call instead of ten.
+			$len = strlen( $op ) + strlen( $json );
+			$ptr = $m->x_aipkit_alloc( $len );
+			$m->write( $ptr, $op . $json );
+			$r = $m->x_aipkit_run( $ptr, strlen( $op ), $len );
+			return [ ( $r >> 62 ) & 3, $m->read( $r & 0xFFFFFFFF, ( $r >> 32 ) & 0x3FFFFFFF ) ];
 		} catch ( \Throwable $e ) {
 			return $this->trapped( $e );
 		}
