@@ -94,6 +94,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// After an element of an object (`close` b'}') or array (b']'): true past a ',' (another
+    /// element follows), false past the closing byte. The separator is tested before whitespace is
+    /// skipped (json_encode writes none). Inlined in the server builds only (browser size budget).
+    #[cfg_attr(not(feature = "wasm"), inline(always))]
+    fn more(&mut self, close: u8) -> Result<bool, String> {
+        match self.b.get(self.i) {
+            Some(b',') => {
+                self.i += 1;
+                Ok(true)
+            }
+            Some(&c) if c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => {
+                self.ws();
+                if self.eat_byte(b',') {
+                    return Ok(true);
+                }
+                if self.eat_byte(close) {
+                    return Ok(false);
+                }
+                let expected = if close == b'}' { "expected ',' or '}' at byte " } else { "expected ',' or ']' at byte " };
+                Err(format!("{expected}{}", self.i))
+            }
+        }
+    }
+
     fn eat(&mut self, lit: &str) -> bool {
         if self.b[self.i..].starts_with(lit.as_bytes()) {
             self.i += lit.len();
@@ -164,22 +192,8 @@ impl<'a> Reader<'a> {
                     }
                     let v = self.item(depth + 1)?;
                     out.push((k, v));
-                    match self.b.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(Value::Obj(out));
-                        }
-                        _ => {
-                            self.ws();
-                            if self.eat_byte(b',') {
-                                continue;
-                            }
-                            if self.eat_byte(b'}') {
-                                return Ok(Value::Obj(out));
-                            }
-                            return Err(format!("expected ',' or '}}' at byte {}", self.i));
-                        }
+                    if !self.more(b'}')? {
+                        return Ok(Value::Obj(out));
                     }
                 }
             }
@@ -195,22 +209,8 @@ impl<'a> Reader<'a> {
                         self.ws();
                     }
                     out.push(self.item(depth + 1)?);
-                    match self.b.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(Value::Arr(out));
-                        }
-                        _ => {
-                            self.ws();
-                            if self.eat_byte(b',') {
-                                continue;
-                            }
-                            if self.eat_byte(b']') {
-                                return Ok(Value::Arr(out));
-                            }
-                            return Err(format!("expected ',' or ']' at byte {}", self.i));
-                        }
+                    if !self.more(b']')? {
+                        return Ok(Value::Arr(out));
                     }
                 }
             }
@@ -732,6 +732,11 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
         assert!(parse(&deep).is_err());
+        // The separator's message names the closing byte of what is being read, with its position.
+        assert_eq!(parse("{\"a\":1 x").unwrap_err(), "expected ',' or '}' at byte 7");
+        assert_eq!(parse("[1 ]").unwrap(), Value::Arr(vec![parse("1").unwrap()]));
+        assert_eq!(parse("[1 x]").unwrap_err(), "expected ',' or ']' at byte 3");
+        assert_eq!(parse("{\"a\":[1] ,\"b\":2 }").map(|v| matches!(v, Value::Obj(ref f) if f.len() == 2)), Ok(true));
     }
 
     #[test]
