@@ -63,13 +63,18 @@ final class Balances {
 		return self::shape( $row );
 	}
 
-	/** @return array{balance:string,held:string,available:string,uncovered:string} */
-	private static function shape( array $row ): array {
+	/**
+	 * A balance row as every caller sees it.
+	 *
+	 * @param string $prefix of the columns in $row (a balance read joined to another table's row)
+	 * @return array{balance:string,held:string,available:string,uncovered:string}
+	 */
+	public static function shape( array $row, string $prefix = '' ): array {
 		return [
-			'balance'   => Decimal::db( $row['balance'] ?? '0' ),
-			'held'      => Decimal::db( $row['held'] ?? '0' ),
-			'available' => Decimal::db( $row['available'] ?? '0' ),
-			'uncovered' => Decimal::db( $row['uncovered'] ?? '0' ),
+			'balance'   => Decimal::db( $row[ $prefix . 'balance' ] ?? '0' ),
+			'held'      => Decimal::db( $row[ $prefix . 'held' ] ?? '0' ),
+			'available' => Decimal::db( $row[ $prefix . 'available' ] ?? '0' ),
+			'uncovered' => Decimal::db( $row[ $prefix . 'uncovered' ] ?? '0' ),
 		];
 	}
 

@@ -205,7 +205,7 @@ final class Transaction {
 		global $wpdb;
 		// Outside any unit wpdb may reconnect as it likes: nothing of ours is open yet.
 		static $wsrep_var = true;
-		$conn             = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
+		$conn             = self::wpdb_conn();
 		$thread           = self::thread_of( $conn );
 		if ( $thread && self::$wsrep_of[0] === $thread ) {
 			if ( self::$known[0] && $conn === self::$known[0]->get() && self::$known[1] === $thread && self::packets( $conn ) === self::$known[2] ) {
@@ -215,7 +215,7 @@ final class Transaction {
 				];
 			}
 			$t = $wpdb->get_var( 'SELECT @@in_transaction' );
-			if ( self::thread_of( $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null ) === $thread ) {
+			if ( self::thread_of( self::wpdb_conn() ) === $thread ) {
 				return [
 					't' => 1 === (int) $t,
 					'w' => self::$wsrep_of[1],
@@ -235,7 +235,7 @@ final class Transaction {
 		self::$has_in_transaction = null !== $state['t'];
 		$galera                   = 1 === (int) $state['w'];
 		// The thread the answer came from (wpdb may have reconnected to ask it).
-		$thread = self::thread_of( $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null );
+		$thread = self::thread_of( self::wpdb_conn() );
 		if ( $thread ) {
 			self::$wsrep_of = [ $thread, $galera ];
 		}
@@ -261,11 +261,11 @@ final class Transaction {
 	 * @param mixed $in_transaction
 	 */
 	public static function observe( $in_transaction ): void {
-		global $wpdb;
-		if ( self::$depth > 0 || ! $wpdb->dbh instanceof \mysqli ) {
+		$conn = self::wpdb_conn();
+		if ( self::$depth > 0 || ! $conn ) {
 			return;
 		}
-		self::remember( $wpdb->dbh, 1 === (int) $in_transaction );
+		self::remember( $conn, 1 === (int) $in_transaction );
 	}
 
 	/** After our COMMIT (and, under Galera, autocommit restored): no transaction is open on the unit's connection. */
@@ -294,6 +294,12 @@ final class Transaction {
 			return -2; // A closed handle.
 		}
 		return is_array( $stats ) && isset( $stats['packets_sent'] ) ? (int) $stats['packets_sent'] : -2;
+	}
+
+	/** wpdb's mysqli handle, or null (not connected, or another driver). */
+	private static function wpdb_conn(): ?\mysqli {
+		global $wpdb;
+		return $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
 	}
 
 	/** The connection's server thread id; 0 for none or a closed handle. */
@@ -509,8 +515,8 @@ final class Transaction {
 
 	private static function begin_unit(): void {
 		global $wpdb;
-		self::$conn      = $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
-		self::$compat    = is_object( $wpdb->dbh ) && ! $wpdb->dbh instanceof \mysqli;
+		self::$conn      = self::wpdb_conn();
+		self::$compat    = is_object( $wpdb->dbh ) && ! self::$conn;
 		self::$thread_id = self::$conn ? (int) self::$conn->thread_id : 0;
 		self::$index     = 0;
 		self::$in_unit   = true;

@@ -15,16 +15,12 @@ use AipkitUsage\Tests\TestCase;
  */
 final class FilteredSearchTest extends TestCase
 {
-    use LogFixtures;
+    use SearchSqlFixtures;
 
-    /** @var string[] SQL sent while a page was built */
-    private array $sql = [];
     private int $window;
     private int $cap;
     private int $walk_cap;
     private float $walk_budget;
-    /** @var array<string,int> conversation key => conversation id */
-    private array $conv = [];
 
     protected function transactional(): bool
     {
@@ -67,24 +63,6 @@ final class FilteredSearchTest extends TestCase
         parent::tearDown();
     }
 
-    public function record(string $sql): string
-    {
-        $this->sql[] = $sql;
-        return $sql;
-    }
-
-    private function write(string $key, string $module, string $bot, string $message): void
-    {
-        $this->writeLog(['conversation_id' => $key, 'module' => $module, 'bot_id' => $bot, 'user_message' => $message, 'reply' => 'Thanks']);
-        if (!isset($this->conv[$key])) {
-            global $wpdb;
-            $this->conv[$key] = (int) $wpdb->get_var($wpdb->prepare(
-                "SELECT id FROM {$wpdb->prefix}aipkit_conversations WHERE conversation_key = %s",
-                "gg1a2b3:{$module}:{$bot}:{$key}"
-            ));
-        }
-    }
-
     private function page(array $in, int $per_page, string $cursor = ''): array
     {
         $f = Filters::from_request($in);
@@ -93,18 +71,6 @@ final class FilteredSearchTest extends TestCase
         $page = ConversationList::page($f, $per_page, $cursor);
         $this->assertIsArray($page, is_wp_error($page) ? $page->get_error_message() : '');
         return $page;
-    }
-
-    private function fulltextQueries(): array
-    {
-        return array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH(')));
-    }
-
-    private function ids(string ...$keys): array
-    {
-        $ids = array_map(fn ($k) => $this->conv[$k], $keys);
-        sort($ids);
-        return $ids;
     }
 
     private function itemIds(array $page): array

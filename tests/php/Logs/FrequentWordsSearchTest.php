@@ -22,16 +22,12 @@ use AipkitUsage\Tests\TestCase;
  */
 final class FrequentWordsSearchTest extends TestCase
 {
-    use LogFixtures;
+    use SearchSqlFixtures;
 
     /** The most ids (or filter rows) a page may read here: the no-match handover (250) plus one window. */
     private const PAGE_READ_MAX = 300;
 
-    /** @var string[] SQL sent while a page was built */
-    private array $sql = [];
     private array $saved = [];
-    /** @var array<string,int> conversation key => conversation id */
-    private array $conv = [];
 
     protected function transactional(): bool
     {
@@ -79,24 +75,6 @@ final class FrequentWordsSearchTest extends TestCase
         parent::tearDown();
     }
 
-    public function record(string $sql): string
-    {
-        $this->sql[] = $sql;
-        return $sql;
-    }
-
-    private function write(string $key, string $module, string $bot, string $message): void
-    {
-        $this->writeLog(['conversation_id' => $key, 'module' => $module, 'bot_id' => $bot, 'user_message' => $message, 'reply' => 'Thanks']);
-        if (!isset($this->conv[$key])) {
-            global $wpdb;
-            $this->conv[$key] = (int) $wpdb->get_var($wpdb->prepare(
-                "SELECT id FROM {$wpdb->prefix}aipkit_conversations WHERE conversation_key = %s",
-                "gg1a2b3:{$module}:{$bot}:{$key}"
-            ));
-        }
-    }
-
     /**
      * Every page of a search, following the cursor: each page is checked for no FULLTEXT query and
      * a bounded read; returns the pages.
@@ -111,7 +89,7 @@ final class FrequentWordsSearchTest extends TestCase
             $this->sql = [];
             $page = ConversationList::page($f, $per_page, $cursor);
             $this->assertIsArray($page, is_wp_error($page) ? $page->get_error_message() : '');
-            $this->assertSame([], array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH('))), 'no FULLTEXT query: ' . json_encode($in));
+            $this->assertSame([], $this->fulltextQueries(), 'no FULLTEXT query: ' . json_encode($in));
             $this->assertLessThanOrEqual(self::PAGE_READ_MAX, $this->rowsRead(), 'a bounded read per page');
             $pages[] = $page;
             $cursor = (string) $page['next_cursor'];
@@ -133,13 +111,6 @@ final class FrequentWordsSearchTest extends TestCase
             }
         }
         return $n;
-    }
-
-    private function ids(string ...$keys): array
-    {
-        $ids = array_map(fn ($k) => $this->conv[$k], $keys);
-        sort($ids);
-        return $ids;
     }
 
     private function found(array $pages): array
@@ -170,14 +141,14 @@ final class FrequentWordsSearchTest extends TestCase
         $f = Filters::from_request(['search' => 'invoice shipping']);
         $this->sql = [];
         $this->assertSame(['conversations' => 0, 'capped' => false, 'at_least' => true], ConversationList::count_matches($f), 'none in the rows a page may read: "at least 0", not "none"');
-        $this->assertSame([], array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH('))));
+        $this->assertSame([], $this->fulltextQueries());
         $this->assertLessThanOrEqual(self::PAGE_READ_MAX, $this->rowsRead());
 
         // With a bound past the table the windows reach the end: the exact count.
         ConversationList::$walk_rows_cap = 1000;
         $this->sql = [];
         $this->assertSame(['conversations' => 1, 'capped' => false, 'at_least' => false], ConversationList::count_matches($f));
-        $this->assertSame([], array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH('))));
+        $this->assertSame([], $this->fulltextQueries());
         $parcel = Filters::from_request(['search' => 'parcel', 'module' => 'ai_forms']);
         $this->assertSame(['conversations' => 30, 'capped' => false, 'at_least' => false], ConversationList::count_matches($parcel));
 
@@ -224,7 +195,7 @@ final class FrequentWordsSearchTest extends TestCase
         $this->sql = [];
         $page = ConversationList::page(Filters::from_request(['search' => 'parcel', 'bot' => 'support']), 10);
         $this->assertSame([], $page['items']);
-        $this->assertCount(1, array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH(')));
+        $this->assertCount(1, $this->fulltextQueries());
     }
 
     public function testAWordRareOverallStillGoesToFulltextAtOnce(): void
@@ -234,7 +205,7 @@ final class FrequentWordsSearchTest extends TestCase
         $page = ConversationList::page(Filters::from_request(['search' => 'message shipping']), 10);
         $this->assertSame($this->ids('both'), array_column($page['items'], 'id'));
         $this->assertFalse($page['partial']);
-        $ft = array_values(array_filter($this->sql, static fn ($q) => false !== stripos($q, 'MATCH(')));
+        $ft = $this->fulltextQueries();
         $this->assertCount(1, $ft);
         $this->assertStringContainsString("'+message*'", $ft[0], 'the rare word is the one FULLTEXT reads');
     }

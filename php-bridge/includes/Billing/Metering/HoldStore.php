@@ -1,6 +1,7 @@
 <?php
 namespace AipkitUsage\Billing\Metering;
 
+use AipkitUsage\Billing\Balances;
 use AipkitUsage\Billing\Clock;
 use AipkitUsage\Billing\Decimal;
 use AipkitUsage\Billing\Tables;
@@ -105,16 +106,8 @@ final class HoldStore {
 				$hold_id
 			)
 		);
-		$balance = null;
-		if ( $h && null !== $h['_b_balance'] ) {
-			$balance = [
-				'balance'   => Decimal::db( $h['_b_balance'] ),
-				'held'      => Decimal::db( $h['_b_held'] ),
-				'available' => Decimal::db( $h['_b_available'] ),
-				'uncovered' => Decimal::db( $h['_b_uncovered'] ),
-			];
-		}
 		if ( $h ) {
+			$balance = null === $h['_b_balance'] ? null : Balances::shape( $h, '_b_' );
 			unset( $h['_b_balance'], $h['_b_held'], $h['_b_available'], $h['_b_uncovered'] );
 			$h['_balance'] = $balance;
 		}
