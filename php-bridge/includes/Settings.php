@@ -140,8 +140,12 @@ final class Settings {
 		$out = self::defaults();
 		// Only known keys, each re-checked: the option may have been edited by other code.
 		foreach ( $out as $key => $default ) {
-			if ( array_key_exists( $key, $stored ) && ! is_wp_error( self::check( $key, $stored[ $key ] ) ) ) {
-				$out[ $key ] = self::check( $key, $stored[ $key ] );
+			if ( ! array_key_exists( $key, $stored ) ) {
+				continue;
+			}
+			$checked = self::check( $key, $stored[ $key ] );
+			if ( ! is_wp_error( $checked ) ) {
+				$out[ $key ] = $checked;
 			}
 		}
 		$memo = [ $stored, $out ];

@@ -96,12 +96,8 @@ final class Quotas {
 		$found   = null;
 		foreach ( $rows as $i => $r ) {
 			if ( 0 === (int) $r['id'] ) {
-				$found = [
-					'balance'   => Decimal::db( $r['used'] ),
-					'held'      => Decimal::db( $r['held'] ),
-					'available' => Decimal::db( $r['available'] ),
-					'uncovered' => Decimal::db( $r['uncovered'] ),
-				];
+				// The UNION's columns are named by the counters' list: the balance arrives as `used`.
+				$found = Balances::shape( [ 'balance' => $r['used'] ] + $r );
 				unset( $rows[ $i ] );
 			}
 		}
